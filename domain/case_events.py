@@ -1,0 +1,347 @@
+"""The event catalogue of a collection case (DESIGN.md §3): immutable, past tense, typed.
+
+Every event carries ``actor`` (who) and ``occurred_at`` (business time); the store's
+``timestamp`` is when it was recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from domain.base import Actor, Aggregate
+from domain.case_values import (
+    Allocation,
+    Channel,
+    ContactOutcome,
+    Department,
+    Direction,
+    Installment,
+    LegalActionKind,
+    LetterKind,
+    PlanKind,
+    Reason,
+    Resolution,
+    Severity,
+    SignalSource,
+    Tier,
+)
+from domain.money import Money
+
+
+class Attributed(BaseModel):
+    """Who did it, and when it happened in the world."""
+
+    actor: Actor
+    occurred_at: datetime
+
+
+class CaseEvent(Aggregate.Event, Attributed):
+    """Base of every event of a collection case after it opened."""
+
+
+# --- lifecycle -------------------------------------------------------------------------------
+
+
+class CaseOpened(Aggregate.Created, Attributed):
+    """An overdue loan became a collection case."""
+
+    loan_id: str
+    enterprise_id: UUID
+    principal: Money
+    outstanding: Money
+    overdue_amount: Money
+    overdue_since: date
+    currency: str
+    timezone: str
+
+
+class CollectorAssigned(CaseEvent):
+    """A collector became responsible for the case."""
+
+    collector: str
+
+
+class CaseResolved(CaseEvent):
+    """The case reached an outcome."""
+
+    resolution: Resolution
+    remark: str = ""
+
+
+class CaseReopened(CaseEvent):
+    """A resolved case needs collecting again."""
+
+    reason: str
+
+
+class CaseClosed(CaseEvent):
+    """The case is filed away; nothing more happens on it."""
+
+    reason: str = ""
+
+
+# --- assessment and strategy --------------------------------------------------------------------
+
+
+class RiskAssessed(CaseEvent):
+    """The risk model rated the enterprise; the features are kept exactly as seen."""
+
+    model_version: str
+    score: int
+    tier: Tier
+    reasons: list[Reason]
+    features: dict[str, Any]
+
+
+class StrategyAssigned(CaseEvent):
+    """A policy's treatment for the tier now governs the case."""
+
+    policy_version: int
+    tier: Tier
+    treatment: str
+    channels: list[Channel]
+
+
+class Escalated(CaseEvent):
+    """The case moved to a firmer tier."""
+
+    from_tier: Tier | None
+    to_tier: Tier
+    reason: str
+    deadline_id: str | None = None
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+class DeadlineSet(CaseEvent):
+    """Something must happen by ``due_at``, or ``action`` is taken."""
+
+    deadline_id: str
+    kind: str
+    due_at: datetime
+    action: str
+
+
+class DeadlineMet(CaseEvent):
+    """What the deadline asked for happened in time."""
+
+    deadline_id: str
+
+
+class DeadlineCancelled(CaseEvent):
+    """The deadline no longer applies."""
+
+    deadline_id: str
+    reason: str = ""
+
+
+class DeadlineExpired(CaseEvent):
+    """The deadline passed unmet; its action was taken (exactly once)."""
+
+    deadline_id: str
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+class ContactEvent(CaseEvent):
+    """A contact with the enterprise: who was reached, how it went, what was agreed."""
+
+    channel: Channel
+    party: str
+    direction: Direction = Direction.OUTBOUND
+    outcome: ContactOutcome
+    summary: str = ""
+    feedback: str = ""
+    next_step: str = ""
+    override_reason: str | None = None
+    overridden_rules: list[str] = []
+
+
+class CallLogged(ContactEvent):
+    """A phone call was made or received."""
+
+
+class SmsSent(ContactEvent):
+    """An SMS was sent."""
+
+
+class EmailSent(ContactEvent):
+    """An email was sent."""
+
+
+class WebsiteMessagePosted(ContactEvent):
+    """A message went through the enterprise's website."""
+
+
+class VisitScheduled(CaseEvent):
+    """An on-site visit was planned."""
+
+    visit_id: str
+    planned_at: datetime
+    party: str
+    staff: list[str]
+    purpose: str = ""
+
+
+class VisitCompleted(ContactEvent):
+    """An on-site visit took place."""
+
+    visit_id: str | None = None
+    staff: list[str]
+
+
+class LetterSent(ContactEvent):
+    """A reminder, demand or lawyer's letter was sent; the document is fixed by its sha256."""
+
+    letter_kind: LetterKind
+    document_sha256: str
+    delivery_evidence: str = ""
+
+
+# --- commitments --------------------------------------------------------------------------------
+
+
+class PromiseToPayMade(CaseEvent):
+    """The enterprise promised to pay an amount by a date."""
+
+    promise_id: str
+    amount: Money
+    due_on: date
+
+
+class PromiseKept(CaseEvent):
+    """A promise was honoured."""
+
+    promise_id: str
+
+
+class PromiseBroken(CaseEvent):
+    """A promise's date passed without the money."""
+
+    promise_id: str
+
+
+class RepaymentPlanProposed(CaseEvent):
+    """A repayment plan with a dated schedule was put forward."""
+
+    plan_id: str
+    kind: PlanKind
+    amount: Money
+    schedule: list[Installment]
+    parameters: dict[str, Any] = {}
+
+
+class AgreementSigned(CaseEvent):
+    """A legally binding repayment agreement was signed."""
+
+    agreement_id: str
+    plan_id: str
+    signed_on: date
+    signatories: list[str]
+    terms: str = ""
+    document_sha256: str
+    schedule: list[Installment]
+
+
+class InstallmentMissed(CaseEvent):
+    """An instalment of an agreement was not paid in time."""
+
+    agreement_id: str
+    installment_no: int
+    due_on: date
+    amount_due: Money
+
+
+class AgreementDefaulted(CaseEvent):
+    """The enterprise defaulted on an agreement."""
+
+    agreement_id: str
+    reason: str
+
+
+class AgreementCompleted(CaseEvent):
+    """Every instalment of an agreement was paid."""
+
+    agreement_id: str
+
+
+# --- money --------------------------------------------------------------------------------------
+
+
+class PaymentReceived(CaseEvent):
+    """Money arrived and was allocated to instalments."""
+
+    amount: Money
+    received_on: date
+    reference: str
+    allocations: list[Allocation] = []
+
+
+# --- collaboration ------------------------------------------------------------------------------
+
+
+class TaskAssigned(CaseEvent):
+    """A department was given a task on the case."""
+
+    task_id: str
+    department: Department
+    title: str
+    due_at: datetime | None = None
+    assignee: str = ""
+
+
+class TaskCompleted(CaseEvent):
+    """A task was done."""
+
+    task_id: str
+    outcome: str = ""
+
+
+class LegalActionStarted(CaseEvent):
+    """A legal measure began."""
+
+    action_id: str
+    kind: LegalActionKind
+    summary: str = ""
+
+
+class SignalRecorded(CaseEvent):
+    """Something was observed outside the bank (news, court, registry, fund movement...)."""
+
+    source: SignalSource
+    summary: str
+    severity: Severity
+
+
+class NoteAdded(CaseEvent):
+    """A free-text note."""
+
+    text: str
+
+
+class DisputeRaised(CaseEvent):
+    """The enterprise disputes the debt; contact is restricted while it stands."""
+
+    reason: str
+
+
+class DisputeResolved(CaseEvent):
+    """The dispute was settled."""
+
+    outcome: str
+
+
+CONTACT_EVENTS: dict[Channel, type[ContactEvent]] = {
+    Channel.PHONE: CallLogged,
+    Channel.SMS: SmsSent,
+    Channel.EMAIL: EmailSent,
+    Channel.WEBSITE: WebsiteMessagePosted,
+    Channel.VISIT: VisitCompleted,
+    Channel.LETTER: LetterSent,
+}

@@ -1,0 +1,211 @@
+"""Value objects and vocabularies of a collection case."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from domain.base import ValueObject
+from domain.money import Money
+
+
+class CaseStatus(StrEnum):
+    """Lifecycle of a case: open → resolved → closed (a resolved case may be reopened)."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Resolution(StrEnum):
+    """How a case ended."""
+
+    PAID_IN_FULL = "paid_in_full"
+    RESTRUCTURED = "restructured"
+    SETTLED = "settled"
+    WRITTEN_OFF = "written_off"
+
+
+class Tier(StrEnum):
+    """Risk tier, which selects the strategy."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """0 for low, 1 for medium, 2 for high."""
+        return list(Tier).index(self)
+
+
+class Channel(StrEnum):
+    """How the bank reached (or tried to reach) the enterprise."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    WEBSITE = "website"
+    VISIT = "visit"
+    LETTER = "letter"
+
+
+class Direction(StrEnum):
+    """Who started the contact."""
+
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class ContactOutcome(StrEnum):
+    """What came of a contact attempt."""
+
+    CONNECTED = "connected"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+    LEFT_MESSAGE = "left_message"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    REFUSED = "refused"
+    MET = "met"
+    NOT_MET = "not_met"
+
+    @property
+    def reached_party(self) -> bool:
+        """True when a person at the enterprise was actually reached."""
+        return self in {ContactOutcome.CONNECTED, ContactOutcome.MET, ContactOutcome.REFUSED}
+
+
+class LetterKind(StrEnum):
+    """Letters escalate in force."""
+
+    REMINDER = "reminder"
+    DEMAND = "demand"
+    LAWYERS_LETTER = "lawyers_letter"
+
+
+class Department(StrEnum):
+    """Departments that take tasks on a case."""
+
+    CREDIT = "credit"
+    RISK = "risk"
+    LEGAL = "legal"
+    CRM = "crm"
+    COLLECTIONS = "collections"
+
+
+class LegalActionKind(StrEnum):
+    """Legal measures the bank can start."""
+
+    LAWYERS_LETTER = "lawyers_letter"
+    LITIGATION = "litigation"
+    ASSET_PRESERVATION = "asset_preservation"
+
+
+class SignalSource(StrEnum):
+    """Where an outside signal about the enterprise came from."""
+
+    NEWS = "news"
+    SOCIAL_MEDIA = "social_media"
+    COURT = "court"
+    REGISTRY = "registry"
+    FUND_MOVEMENT = "fund_movement"
+
+
+class Severity(StrEnum):
+    """How much a signal matters."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class PlanKind(StrEnum):
+    """Shapes of repayment plan."""
+
+    EQUAL = "equal"
+    EXTENSION = "extension"
+    MILESTONE = "milestone"
+    SEASONAL = "seasonal"
+    REVENUE_SHARE = "revenue_share"
+    COLLATERAL = "collateral"
+
+
+class Reason(ValueObject):
+    """One readable reason behind an assessment."""
+
+    code: str
+    message: str
+
+
+class Installment(ValueObject):
+    """One dated amount of a repayment schedule."""
+
+    due_on: date
+    amount: Money
+
+
+class Allocation(ValueObject):
+    """The part of a payment that went to one instalment of an agreement."""
+
+    agreement_id: str
+    installment_no: int = Field(ge=1)
+    amount: Money
+
+
+class Deadline(ValueObject):
+    """A deadline of the case and what happens when it passes."""
+
+    deadline_id: str
+    kind: str
+    due_at: datetime
+    action: str
+    status: str = "open"
+
+
+class Promise(ValueObject):
+    """A promise to pay."""
+
+    promise_id: str
+    amount: Money
+    due_on: date
+    status: str = "open"
+
+
+class Plan(ValueObject):
+    """A proposed repayment plan."""
+
+    plan_id: str
+    kind: PlanKind
+    amount: Money
+    schedule: list[Installment]
+
+
+class Agreement(ValueObject):
+    """A signed, legally binding repayment agreement and what has been paid against it."""
+
+    agreement_id: str
+    plan_id: str
+    schedule: list[Installment]
+    paid: list[Money]
+    missed: list[int] = []
+    status: str = "active"
+
+    def unpaid(self, installment_no: int) -> Money:
+        """What remains due on instalment ``installment_no`` (1-based)."""
+        index = installment_no - 1
+        return self.schedule[index].amount - self.paid[index]
+
+
+class Task(ValueObject):
+    """A department's piece of work on the case."""
+
+    task_id: str
+    department: Department
+    title: str
+    due_at: datetime | None = None
+    assignee: str = ""
+    status: str = "open"

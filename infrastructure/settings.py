@@ -1,0 +1,25 @@
+"""Process settings, read once from ``ARREARS_*`` environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a process of arrears can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="ARREARS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./arrears.db",
+        description="sqlite:///PATH (embedded default) or postgresql://user[:password]@host[:port]/db",
+    )
+    database_schema: str = Field(default="", description="PostgreSQL schema for the tables (default: public)")
+    cipher_key: SecretStr | None = Field(
+        default=None, description="base64 AES key (16, 24 or 32 bytes); encrypts stored events at rest"
+    )
+    snapshot_interval: int = Field(default=100, ge=1, description="take a case snapshot every N events")
+    aggregate_cache_size: int = Field(default=10_000, ge=0, description="aggregates kept in memory (0 = off)")
+    pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process")
+    lock_timeout_seconds: int = Field(default=5, ge=0, description="how long a writer waits for the table lock")
