@@ -56,8 +56,11 @@ class CollectionsApp(Application[UUID]):
         self, env: Mapping[str, str] | None = None, clock: Clock | None = None, snapshot_interval: int = 100
     ) -> None:
         self.clock: Clock = clock or SystemClock()
-        self.snapshotting_intervals = {CollectionCase: snapshot_interval, Enterprise: snapshot_interval}
         super().__init__(env)
+        self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
+            CollectionCase: snapshot_interval,
+            Enterprise: snapshot_interval,
+        }
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Typed pydantic events through orjson."""
@@ -71,7 +74,7 @@ class CollectionsApp(Application[UUID]):
 
     def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -133,63 +136,99 @@ class CollectionsApp(Application[UUID]):
         return enterprise.id
 
     def update_profile(
-        self, enterprise_id: UUID, registration: Registration, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        enterprise_id: UUID,
+        registration: Registration,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Replace an enterprise's registration details."""
         return self._change(
-            Enterprise, enterprise_id,
-            lambda e, now: e.update_profile(registration, actor, occurred_at or now, now), expected_version,
+            Enterprise,
+            enterprise_id,
+            lambda e, now: e.update_profile(registration, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def file_statement(
-        self, enterprise_id: UUID, statement: FinancialStatement, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        enterprise_id: UUID,
+        statement: FinancialStatement,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """File a period's financial statements (refiling the same statement changes nothing)."""
         return self._change(
-            Enterprise, enterprise_id,
-            lambda e, now: e.file_statement(statement, actor, occurred_at or now, now), expected_version,
+            Enterprise,
+            enterprise_id,
+            lambda e, now: e.file_statement(statement, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def add_loan_record(
-        self, enterprise_id: UUID, record: LoanRecord, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        enterprise_id: UUID,
+        record: LoanRecord,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Add a loan to an enterprise's history (re-adding the same record changes nothing)."""
         return self._change(
-            Enterprise, enterprise_id,
-            lambda e, now: e.add_loan_record(record, actor, occurred_at or now, now), expected_version,
+            Enterprise,
+            enterprise_id,
+            lambda e, now: e.add_loan_record(record, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def add_contact_person(
-        self, enterprise_id: UUID, person: ContactPerson, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        enterprise_id: UUID,
+        person: ContactPerson,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Add a contact person to an enterprise."""
         return self._change(
-            Enterprise, enterprise_id,
-            lambda e, now: e.add_contact_person(person, actor, occurred_at or now, now), expected_version,
+            Enterprise,
+            enterprise_id,
+            lambda e, now: e.add_contact_person(person, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def set_do_not_contact(
-        self, enterprise_id: UUID, reason: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        enterprise_id: UUID,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Forbid contact with an enterprise."""
         return self._change(
-            Enterprise, enterprise_id,
-            lambda e, now: e.set_do_not_contact(reason, actor, occurred_at or now, now), expected_version,
+            Enterprise,
+            enterprise_id,
+            lambda e, now: e.set_do_not_contact(reason, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def lift_do_not_contact(
-        self, enterprise_id: UUID, reason: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        enterprise_id: UUID,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Allow contact with an enterprise again."""
         return self._change(
-            Enterprise, enterprise_id,
-            lambda e, now: e.lift_do_not_contact(reason, actor, occurred_at or now, now), expected_version,
+            Enterprise,
+            enterprise_id,
+            lambda e, now: e.lift_do_not_contact(reason, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def get_enterprise(self, enterprise_id: UUID) -> Enterprise:
@@ -218,174 +257,311 @@ class CollectionsApp(Application[UUID]):
         enterprise = self.get_enterprise(enterprise_id)
         now = self.clock.now()
         case = CollectionCase.open(
-            loan_id=loan_id, enterprise_id=enterprise_id, principal=principal, outstanding=outstanding,
-            overdue_amount=overdue_amount, overdue_since=overdue_since, actor=actor,
-            occurred_at=occurred_at or now, now=now, timezone=enterprise.registration.timezone,
+            loan_id=loan_id,
+            enterprise_id=enterprise_id,
+            principal=principal,
+            outstanding=outstanding,
+            overdue_amount=overdue_amount,
+            overdue_since=overdue_since,
+            actor=actor,
+            occurred_at=occurred_at or now,
+            now=now,
+            timezone=enterprise.registration.timezone,
         )
         self._save_new(case)
         return case.id
 
     def assign_collector(
-        self, case_id: UUID, collector: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        collector: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Make a collector responsible for a case."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.assign_collector(collector, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.assign_collector(collector, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def resolve_case(
-        self, case_id: UUID, resolution: Resolution, actor: Actor, remark: str = "",
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        resolution: Resolution,
+        actor: Actor,
+        remark: str = "",
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record how a case ended."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.resolve(resolution, remark, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.resolve(resolution, remark, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def reopen_case(
-        self, case_id: UUID, reason: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Reopen a resolved case."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.reopen(reason, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.reopen(reason, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def close_case(
-        self, case_id: UUID, actor: Actor, reason: str = "",
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        actor: Actor,
+        reason: str = "",
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """File a resolved case away."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.close(reason, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.close(reason, actor, occurred_at or now, now),
+            expected_version,
         )
 
     # --- cases: assessment, strategy, deadlines ------------------------------------------------------
 
     def record_assessment(
-        self, case_id: UUID, *, model_version: str, score: int, tier: Tier, reasons: list[Reason],
-        features: dict[str, Any], actor: Actor, expected_version: int | None = None,
+        self,
+        case_id: UUID,
+        *,
+        model_version: str,
+        score: int,
+        tier: Tier,
+        reasons: list[Reason],
+        features: dict[str, Any],
+        actor: Actor,
+        expected_version: int | None = None,
         occurred_at: datetime | None = None,
     ) -> int:
         """Record a risk assessment as the model produced it."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.record_assessment(
-                model_version=model_version, score=score, tier=tier, reasons=reasons, features=features,
-                actor=actor, occurred_at=occurred_at or now, now=now,
+                model_version=model_version,
+                score=score,
+                tier=tier,
+                reasons=reasons,
+                features=features,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
 
     def assign_strategy(
-        self, case_id: UUID, *, policy_version: int, tier: Tier, treatment: str, channels: list[Channel],
-        actor: Actor, expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        policy_version: int,
+        tier: Tier,
+        treatment: str,
+        channels: list[Channel],
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Put a case under a policy's treatment."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.assign_strategy(
-                policy_version=policy_version, tier=tier, treatment=treatment, channels=channels,
-                actor=actor, occurred_at=occurred_at or now, now=now,
+                policy_version=policy_version,
+                tier=tier,
+                treatment=treatment,
+                channels=channels,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
 
     def escalate(
-        self, case_id: UUID, to_tier: Tier, reason: str, actor: Actor, deadline_id: str | None = None,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        to_tier: Tier,
+        reason: str,
+        actor: Actor,
+        deadline_id: str | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Escalate a case; with a deadline id it fires exactly once."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.escalate(to_tier, reason, actor, occurred_at or now, now, deadline_id),
             expected_version,
         )
 
     def set_deadline(
-        self, case_id: UUID, *, kind: str, due_at: datetime, action: str, actor: Actor,
-        deadline_id: str | None = None, expected_version: int | None = None,
+        self,
+        case_id: UUID,
+        *,
+        kind: str,
+        due_at: datetime,
+        action: str,
+        actor: Actor,
+        deadline_id: str | None = None,
+        expected_version: int | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
         """Set a deadline; returns its id."""
         deadline_id = deadline_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.set_deadline(
-                deadline_id=deadline_id, kind=kind, due_at=due_at, action=action, actor=actor,
-                occurred_at=occurred_at or now, now=now,
+                deadline_id=deadline_id,
+                kind=kind,
+                due_at=due_at,
+                action=action,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
         return deadline_id
 
     def meet_deadline(
-        self, case_id: UUID, deadline_id: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        deadline_id: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record that a deadline was met."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.meet_deadline(deadline_id, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.meet_deadline(deadline_id, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def cancel_deadline(
-        self, case_id: UUID, deadline_id: str, reason: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        deadline_id: str,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Withdraw a deadline."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.cancel_deadline(deadline_id, reason, actor, occurred_at or now, now),
             expected_version,
         )
 
     def expire_deadline(
-        self, case_id: UUID, deadline_id: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        deadline_id: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record that a deadline passed unmet (exactly once)."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.expire_deadline(deadline_id, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.expire_deadline(deadline_id, actor, occurred_at or now, now),
+            expected_version,
         )
 
     # --- cases: contacts ------------------------------------------------------------------------------
 
     def log_contact(
-        self, case_id: UUID, *, channel: Channel, party: str, outcome: ContactOutcome, actor: Actor,
-        direction: Direction = Direction.OUTBOUND, summary: str = "", feedback: str = "",
-        next_step: str = "", override_reason: str | None = None, overridden_rules: list[str] | None = None,
-        expected_version: int | None = None, occurred_at: datetime | None = None, **channel_fields: Any,
+        self,
+        case_id: UUID,
+        *,
+        channel: Channel,
+        party: str,
+        outcome: ContactOutcome,
+        actor: Actor,
+        direction: Direction = Direction.OUTBOUND,
+        summary: str = "",
+        feedback: str = "",
+        next_step: str = "",
+        override_reason: str | None = None,
+        overridden_rules: list[str] | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
+        **channel_fields: Any,
     ) -> int:
         """Log a call, SMS, email, website message, visit or letter."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.log_contact(
-                channel=channel, party=party, outcome=outcome, actor=actor, occurred_at=occurred_at or now,
-                now=now, direction=direction, summary=summary, feedback=feedback, next_step=next_step,
-                override_reason=override_reason, overridden_rules=overridden_rules, **channel_fields,
+                channel=channel,
+                party=party,
+                outcome=outcome,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
+                direction=direction,
+                summary=summary,
+                feedback=feedback,
+                next_step=next_step,
+                override_reason=override_reason,
+                overridden_rules=overridden_rules,
+                **channel_fields,
             ),
             expected_version,
         )
 
     def schedule_visit(
-        self, case_id: UUID, *, planned_at: datetime, party: str, staff: list[str], actor: Actor,
-        purpose: str = "", visit_id: str | None = None, expected_version: int | None = None,
+        self,
+        case_id: UUID,
+        *,
+        planned_at: datetime,
+        party: str,
+        staff: list[str],
+        actor: Actor,
+        purpose: str = "",
+        visit_id: str | None = None,
+        expected_version: int | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
         """Plan an on-site visit; returns its id."""
         visit_id = visit_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.schedule_visit(
-                visit_id=visit_id, planned_at=planned_at, party=party, staff=staff, purpose=purpose,
-                actor=actor, occurred_at=occurred_at or now, now=now,
+                visit_id=visit_id,
+                planned_at=planned_at,
+                party=party,
+                staff=staff,
+                purpose=purpose,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
@@ -394,108 +570,187 @@ class CollectionsApp(Application[UUID]):
     # --- cases: commitments and money ---------------------------------------------------------------
 
     def make_promise(
-        self, case_id: UUID, *, amount: Money, due_on: date, actor: Actor, promise_id: str | None = None,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        amount: Money,
+        due_on: date,
+        actor: Actor,
+        promise_id: str | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> str:
         """Record a promise to pay; returns its id."""
         promise_id = promise_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.make_promise(
-                promise_id=promise_id, amount=amount, due_on=due_on, actor=actor,
-                occurred_at=occurred_at or now, now=now,
+                promise_id=promise_id,
+                amount=amount,
+                due_on=due_on,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
         return promise_id
 
     def keep_promise(
-        self, case_id: UUID, promise_id: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        promise_id: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Mark a promise kept."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.keep_promise(promise_id, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.keep_promise(promise_id, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def break_promise(
-        self, case_id: UUID, promise_id: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        promise_id: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Mark a promise broken."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.break_promise(promise_id, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.break_promise(promise_id, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def propose_plan(
-        self, case_id: UUID, *, kind: PlanKind, amount: Money, schedule: list[Installment], actor: Actor,
-        parameters: dict[str, Any] | None = None, plan_id: str | None = None,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        kind: PlanKind,
+        amount: Money,
+        schedule: list[Installment],
+        actor: Actor,
+        parameters: dict[str, Any] | None = None,
+        plan_id: str | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> str:
         """Propose a repayment plan; returns its id."""
         plan_id = plan_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.propose_plan(
-                plan_id=plan_id, kind=kind, amount=amount, schedule=schedule, parameters=parameters or {},
-                actor=actor, occurred_at=occurred_at or now, now=now,
+                plan_id=plan_id,
+                kind=kind,
+                amount=amount,
+                schedule=schedule,
+                parameters=parameters or {},
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
         return plan_id
 
     def sign_agreement(
-        self, case_id: UUID, *, plan_id: str, signed_on: date, signatories: list[str], document_sha256: str,
-        actor: Actor, terms: str = "", agreement_id: str | None = None,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        plan_id: str,
+        signed_on: date,
+        signatories: list[str],
+        document_sha256: str,
+        actor: Actor,
+        terms: str = "",
+        agreement_id: str | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> str:
         """Sign an agreement on a proposed plan; returns its id."""
         agreement_id = agreement_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.sign_agreement(
-                agreement_id=agreement_id, plan_id=plan_id, signed_on=signed_on, signatories=signatories,
-                terms=terms, document_sha256=document_sha256, actor=actor,
-                occurred_at=occurred_at or now, now=now,
+                agreement_id=agreement_id,
+                plan_id=plan_id,
+                signed_on=signed_on,
+                signatories=signatories,
+                terms=terms,
+                document_sha256=document_sha256,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
         return agreement_id
 
     def miss_installment(
-        self, case_id: UUID, agreement_id: str, installment_no: int, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        agreement_id: str,
+        installment_no: int,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record a missed instalment."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.miss_installment(agreement_id, installment_no, actor, occurred_at or now, now),
             expected_version,
         )
 
     def default_agreement(
-        self, case_id: UUID, agreement_id: str, reason: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        agreement_id: str,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record a default on an agreement."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.default_agreement(agreement_id, reason, actor, occurred_at or now, now),
             expected_version,
         )
 
     def receive_payment(
-        self, case_id: UUID, *, amount: Money, received_on: date, reference: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        amount: Money,
+        received_on: date,
+        reference: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record a payment and allocate it to instalments."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.receive_payment(
-                amount=amount, received_on=received_on, reference=reference, actor=actor,
-                occurred_at=occurred_at or now, now=now,
+                amount=amount,
+                received_on=received_on,
+                reference=reference,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
@@ -503,90 +758,154 @@ class CollectionsApp(Application[UUID]):
     # --- cases: collaboration ---------------------------------------------------------------------------
 
     def assign_task(
-        self, case_id: UUID, *, department: Department, title: str, actor: Actor,
-        due_at: datetime | None = None, assignee: str = "", task_id: str | None = None,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        department: Department,
+        title: str,
+        actor: Actor,
+        due_at: datetime | None = None,
+        assignee: str = "",
+        task_id: str | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> str:
         """Give a department a task; returns its id."""
         task_id = task_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.assign_task(
-                task_id=task_id, department=department, title=title, due_at=due_at, assignee=assignee,
-                actor=actor, occurred_at=occurred_at or now, now=now,
+                task_id=task_id,
+                department=department,
+                title=title,
+                due_at=due_at,
+                assignee=assignee,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
         return task_id
 
     def complete_task(
-        self, case_id: UUID, task_id: str, actor: Actor, outcome: str = "",
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        task_id: str,
+        actor: Actor,
+        outcome: str = "",
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Mark a task done."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.complete_task(task_id, outcome, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.complete_task(task_id, outcome, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def start_legal_action(
-        self, case_id: UUID, *, kind: LegalActionKind, actor: Actor, summary: str = "",
-        action_id: str | None = None, expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        kind: LegalActionKind,
+        actor: Actor,
+        summary: str = "",
+        action_id: str | None = None,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> str:
         """Start a legal measure; returns its id."""
         action_id = action_id or new_id()
         self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.start_legal_action(
-                action_id=action_id, kind=kind, summary=summary, actor=actor,
-                occurred_at=occurred_at or now, now=now,
+                action_id=action_id,
+                kind=kind,
+                summary=summary,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
         return action_id
 
     def record_signal(
-        self, case_id: UUID, *, source: SignalSource, summary: str, severity: Severity, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        *,
+        source: SignalSource,
+        summary: str,
+        severity: Severity,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record an outside signal about the enterprise."""
         return self._change(
-            CollectionCase, case_id,
+            CollectionCase,
+            case_id,
             lambda c, now: c.record_signal(
-                source=source, summary=summary, severity=severity, actor=actor,
-                occurred_at=occurred_at or now, now=now,
+                source=source,
+                summary=summary,
+                severity=severity,
+                actor=actor,
+                occurred_at=occurred_at or now,
+                now=now,
             ),
             expected_version,
         )
 
     def add_note(
-        self, case_id: UUID, text: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        text: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Add a note."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.add_note(text, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.add_note(text, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def raise_dispute(
-        self, case_id: UUID, reason: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        reason: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record that the enterprise disputes the debt."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.raise_dispute(reason, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.raise_dispute(reason, actor, occurred_at or now, now),
+            expected_version,
         )
 
     def resolve_dispute(
-        self, case_id: UUID, outcome: str, actor: Actor,
-        expected_version: int | None = None, occurred_at: datetime | None = None,
+        self,
+        case_id: UUID,
+        outcome: str,
+        actor: Actor,
+        expected_version: int | None = None,
+        occurred_at: datetime | None = None,
     ) -> int:
         """Record that a dispute was settled."""
         return self._change(
-            CollectionCase, case_id,
-            lambda c, now: c.resolve_dispute(outcome, actor, occurred_at or now, now), expected_version,
+            CollectionCase,
+            case_id,
+            lambda c, now: c.resolve_dispute(outcome, actor, occurred_at or now, now),
+            expected_version,
         )
 
     # --- queries ------------------------------------------------------------------------------------------

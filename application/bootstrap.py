@@ -27,7 +27,5 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
     """Build the application from settings (environment variables by default)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
-    app = CollectionsApp(
-        env=eventsourcing_env(settings), clock=clock, snapshot_interval=settings.snapshot_interval
-    )
+    app = CollectionsApp(env=eventsourcing_env(settings), clock=clock, snapshot_interval=settings.snapshot_interval)
     return Container(settings=settings, clock=clock, app=app)

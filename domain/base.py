@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from functools import singledispatchmethod
@@ -134,4 +135,10 @@ class AggregateSnapshot(DomainEvent, CanSnapshotAggregate[UUID]):
         return aggregate
 
 
-Aggregate.Snapshot = AggregateSnapshot  # type: ignore[assignment,misc]
+Aggregate.Snapshot = AggregateSnapshot  # type: ignore[assignment]
+
+
+def applies(handler: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """Register ``handler`` as how an aggregate evolves from the event type it is annotated with."""
+    registered: Callable[[Any, Any], None] = Aggregate.when.register(handler)  # type: ignore[attr-defined]
+    return registered

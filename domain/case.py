@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -9,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from domain.base import Actor, Aggregate
+from domain.base import Actor, Aggregate, applies
 from domain.case_events import (
     CONTACT_EVENTS,
     AgreementCompleted,
@@ -56,7 +57,6 @@ from domain.case_values import (
     Direction,
     Installment,
     LegalActionKind,
-    LetterKind,
     Plan,
     PlanKind,
     Promise,
@@ -134,14 +134,12 @@ def check_schedule(amount: Money, schedule: list[Installment]) -> None:
     for number, installment in enumerate(schedule, start=1):
         check_currency(installment.amount, amount.currency, f"instalment {number}")
         check_positive(installment.amount, f"instalment {number}")
-    for earlier, later in zip(schedule, schedule[1:], strict=False):
+    for earlier, later in itertools.pairwise(schedule):
         if later.due_on <= earlier.due_on:
             raise InvariantError("instalment dates must strictly increase")
     total = sum(i.amount.fen for i in schedule)
     if total != amount.fen:
-        raise InvariantError(
-            f"schedule sums to {Money.of(total, amount.currency)}, not {amount}"
-        )
+        raise InvariantError(f"schedule sums to {Money.of(total, amount.currency)}, not {amount}")
 
 
 class CollectionCase(Aggregate):
@@ -206,17 +204,13 @@ class CollectionCase(Aggregate):
             raise DuplicateError(f"{collector} is already the case's collector")
         self.trigger_event(CollectorAssigned, collector=collector, actor=actor, occurred_at=occurred_at)
 
-    def resolve(
-        self, resolution: Resolution, remark: str, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def resolve(self, resolution: Resolution, remark: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
         """Record how the case ended."""
         self.check_open()
         check_not_future(occurred_at, now)
         if resolution is Resolution.PAID_IN_FULL and self.outstanding.is_positive():
             raise IllegalTransitionError(f"{self.outstanding} is still outstanding")
-        self.trigger_event(
-            CaseResolved, resolution=resolution, remark=remark, actor=actor, occurred_at=occurred_at
-        )
+        self.trigger_event(CaseResolved, resolution=resolution, remark=remark, actor=actor, occurred_at=occurred_at)
 
     def reopen(self, reason: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
         """Reopen a resolved case."""
@@ -252,8 +246,14 @@ class CollectionCase(Aggregate):
         check_not_future(occurred_at, now)
         check_not_blank(model_version, "model_version")
         self.trigger_event(
-            RiskAssessed, model_version=model_version, score=score, tier=tier, reasons=reasons,
-            features=features, actor=actor, occurred_at=occurred_at,
+            RiskAssessed,
+            model_version=model_version,
+            score=score,
+            tier=tier,
+            reasons=reasons,
+            features=features,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def assign_strategy(
@@ -275,8 +275,13 @@ class CollectionCase(Aggregate):
         if not channels:
             raise InvariantError("a strategy names at least one channel")
         self.trigger_event(
-            StrategyAssigned, policy_version=policy_version, tier=tier, treatment=treatment,
-            channels=channels, actor=actor, occurred_at=occurred_at,
+            StrategyAssigned,
+            policy_version=policy_version,
+            tier=tier,
+            treatment=treatment,
+            channels=channels,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def escalate(
@@ -298,15 +303,27 @@ class CollectionCase(Aggregate):
             self.check_deadline_open(deadline_id)
             self.trigger_event(DeadlineExpired, deadline_id=deadline_id, actor=actor, occurred_at=occurred_at)
         self.trigger_event(
-            Escalated, from_tier=self.tier, to_tier=to_tier, reason=reason,
-            deadline_id=deadline_id, actor=actor, occurred_at=occurred_at,
+            Escalated,
+            from_tier=self.tier,
+            to_tier=to_tier,
+            reason=reason,
+            deadline_id=deadline_id,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     # --- deadlines ---------------------------------------------------------------------------
 
     def set_deadline(
-        self, *, deadline_id: str, kind: str, due_at: datetime, action: str,
-        actor: Actor, occurred_at: datetime, now: datetime,
+        self,
+        *,
+        deadline_id: str,
+        kind: str,
+        due_at: datetime,
+        action: str,
+        actor: Actor,
+        occurred_at: datetime,
+        now: datetime,
     ) -> None:
         """Set a deadline and the action to take when it passes."""
         self.check_open()
@@ -320,8 +337,13 @@ class CollectionCase(Aggregate):
         if due_at <= occurred_at:
             raise InvariantError("a deadline is due after it is set")
         self.trigger_event(
-            DeadlineSet, deadline_id=deadline_id, kind=kind, due_at=due_at, action=action,
-            actor=actor, occurred_at=occurred_at,
+            DeadlineSet,
+            deadline_id=deadline_id,
+            kind=kind,
+            due_at=due_at,
+            action=action,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def meet_deadline(self, deadline_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
@@ -389,15 +411,32 @@ class CollectionCase(Aggregate):
         if overridden_rules and not (override_reason and override_reason.strip()):
             raise InvariantError("an override needs a reason")
         self.trigger_event(
-            event_class, channel=channel, party=party, direction=direction, outcome=outcome,
-            summary=summary, feedback=feedback, next_step=next_step,
-            override_reason=override_reason, overridden_rules=overridden_rules or [],
-            actor=actor, occurred_at=occurred_at, **channel_fields,
+            event_class,
+            channel=channel,
+            party=party,
+            direction=direction,
+            outcome=outcome,
+            summary=summary,
+            feedback=feedback,
+            next_step=next_step,
+            override_reason=override_reason,
+            overridden_rules=overridden_rules or [],
+            actor=actor,
+            occurred_at=occurred_at,
+            **channel_fields,
         )
 
     def schedule_visit(
-        self, *, visit_id: str, planned_at: datetime, party: str, staff: list[str], purpose: str,
-        actor: Actor, occurred_at: datetime, now: datetime,
+        self,
+        *,
+        visit_id: str,
+        planned_at: datetime,
+        party: str,
+        staff: list[str],
+        purpose: str,
+        actor: Actor,
+        occurred_at: datetime,
+        now: datetime,
     ) -> None:
         """Plan an on-site visit."""
         self.check_open()
@@ -410,8 +449,14 @@ class CollectionCase(Aggregate):
         if visit_id in self.visits:
             raise DuplicateError(f"visit {visit_id!r} already scheduled")
         self.trigger_event(
-            VisitScheduled, visit_id=visit_id, planned_at=planned_at, party=party, staff=staff,
-            purpose=purpose, actor=actor, occurred_at=occurred_at,
+            VisitScheduled,
+            visit_id=visit_id,
+            planned_at=planned_at,
+            party=party,
+            staff=staff,
+            purpose=purpose,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     # --- commitments -------------------------------------------------------------------------
@@ -430,8 +475,12 @@ class CollectionCase(Aggregate):
         if amount > self.outstanding:
             raise InvariantError(f"promise of {amount} exceeds the outstanding {self.outstanding}")
         self.trigger_event(
-            PromiseToPayMade, promise_id=promise_id, amount=amount, due_on=due_on,
-            actor=actor, occurred_at=occurred_at,
+            PromiseToPayMade,
+            promise_id=promise_id,
+            amount=amount,
+            due_on=due_on,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def keep_promise(self, promise_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
@@ -458,8 +507,16 @@ class CollectionCase(Aggregate):
             raise IllegalTransitionError(f"promise {promise_id!r} is already {promise.status}")
 
     def propose_plan(
-        self, *, plan_id: str, kind: PlanKind, amount: Money, schedule: list[Installment],
-        parameters: dict[str, Any], actor: Actor, occurred_at: datetime, now: datetime,
+        self,
+        *,
+        plan_id: str,
+        kind: PlanKind,
+        amount: Money,
+        schedule: list[Installment],
+        parameters: dict[str, Any],
+        actor: Actor,
+        occurred_at: datetime,
+        now: datetime,
     ) -> None:
         """Propose a repayment plan whose schedule sums exactly to its amount."""
         self.check_open()
@@ -472,13 +529,28 @@ class CollectionCase(Aggregate):
         if plan_id in self.plans:
             raise DuplicateError(f"plan {plan_id!r} already exists")
         self.trigger_event(
-            RepaymentPlanProposed, plan_id=plan_id, kind=kind, amount=amount, schedule=schedule,
-            parameters=parameters, actor=actor, occurred_at=occurred_at,
+            RepaymentPlanProposed,
+            plan_id=plan_id,
+            kind=kind,
+            amount=amount,
+            schedule=schedule,
+            parameters=parameters,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def sign_agreement(
-        self, *, agreement_id: str, plan_id: str, signed_on: date, signatories: list[str],
-        terms: str, document_sha256: str, actor: Actor, occurred_at: datetime, now: datetime,
+        self,
+        *,
+        agreement_id: str,
+        plan_id: str,
+        signed_on: date,
+        signatories: list[str],
+        terms: str,
+        document_sha256: str,
+        actor: Actor,
+        occurred_at: datetime,
+        now: datetime,
     ) -> None:
         """Sign a legally binding agreement on a proposed plan."""
         self.check_open()
@@ -498,9 +570,16 @@ class CollectionCase(Aggregate):
             raise InvariantError("signed_on cannot be in the future")
         check_sha256(document_sha256)
         self.trigger_event(
-            AgreementSigned, agreement_id=agreement_id, plan_id=plan_id, signed_on=signed_on,
-            signatories=signatories, terms=terms, document_sha256=document_sha256,
-            schedule=plan.schedule, actor=actor, occurred_at=occurred_at,
+            AgreementSigned,
+            agreement_id=agreement_id,
+            plan_id=plan_id,
+            signed_on=signed_on,
+            signatories=signatories,
+            terms=terms,
+            document_sha256=document_sha256,
+            schedule=plan.schedule,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def miss_installment(
@@ -520,8 +599,13 @@ class CollectionCase(Aggregate):
         if installment_no in agreement.missed:
             raise DuplicateError(f"instalment {installment_no} is already recorded as missed")
         self.trigger_event(
-            InstallmentMissed, agreement_id=agreement_id, installment_no=installment_no,
-            due_on=installment.due_on, amount_due=unpaid, actor=actor, occurred_at=occurred_at,
+            InstallmentMissed,
+            agreement_id=agreement_id,
+            installment_no=installment_no,
+            due_on=installment.due_on,
+            amount_due=unpaid,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def default_agreement(
@@ -551,7 +635,13 @@ class CollectionCase(Aggregate):
     # --- money -------------------------------------------------------------------------------
 
     def receive_payment(
-        self, *, amount: Money, received_on: date, reference: str, actor: Actor, occurred_at: datetime,
+        self,
+        *,
+        amount: Money,
+        received_on: date,
+        reference: str,
+        actor: Actor,
+        occurred_at: datetime,
         now: datetime,
     ) -> None:
         """Record a payment, allocate it to instalments, and settle promises and agreements."""
@@ -569,8 +659,13 @@ class CollectionCase(Aggregate):
             raise InvariantError(f"payment of {amount} exceeds the outstanding {self.outstanding}")
         allocations = self.allocate(amount)
         self.trigger_event(
-            PaymentReceived, amount=amount, received_on=received_on, reference=reference,
-            allocations=allocations, actor=actor, occurred_at=occurred_at,
+            PaymentReceived,
+            amount=amount,
+            received_on=received_on,
+            reference=reference,
+            allocations=allocations,
+            actor=actor,
+            occurred_at=occurred_at,
         )
         self.settle_after_payment(amount, received_on, actor, occurred_at)
 
@@ -589,8 +684,9 @@ class CollectionCase(Aggregate):
                 continue
             part = min(unpaid, remaining)
             allocations.append(
-                Allocation(agreement_id=agreement.agreement_id, installment_no=number,
-                           amount=Money.of(part, self.currency))
+                Allocation(
+                    agreement_id=agreement.agreement_id, installment_no=number, amount=Money.of(part, self.currency)
+                )
             )
             remaining -= part
         return allocations
@@ -617,8 +713,16 @@ class CollectionCase(Aggregate):
     # --- collaboration -----------------------------------------------------------------------
 
     def assign_task(
-        self, *, task_id: str, department: Department, title: str, due_at: datetime | None,
-        assignee: str, actor: Actor, occurred_at: datetime, now: datetime,
+        self,
+        *,
+        task_id: str,
+        department: Department,
+        title: str,
+        due_at: datetime | None,
+        assignee: str,
+        actor: Actor,
+        occurred_at: datetime,
+        now: datetime,
     ) -> None:
         """Give a department a task on the case."""
         self.check_open()
@@ -630,8 +734,14 @@ class CollectionCase(Aggregate):
         if task_id in self.tasks:
             raise DuplicateError(f"task {task_id!r} already exists")
         self.trigger_event(
-            TaskAssigned, task_id=task_id, department=department, title=title, due_at=due_at,
-            assignee=assignee, actor=actor, occurred_at=occurred_at,
+            TaskAssigned,
+            task_id=task_id,
+            department=department,
+            title=title,
+            due_at=due_at,
+            assignee=assignee,
+            actor=actor,
+            occurred_at=occurred_at,
         )
 
     def complete_task(self, task_id: str, outcome: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
@@ -645,7 +755,13 @@ class CollectionCase(Aggregate):
         self.trigger_event(TaskCompleted, task_id=task_id, outcome=outcome, actor=actor, occurred_at=occurred_at)
 
     def start_legal_action(
-        self, *, action_id: str, kind: LegalActionKind, summary: str, actor: Actor, occurred_at: datetime,
+        self,
+        *,
+        action_id: str,
+        kind: LegalActionKind,
+        summary: str,
+        actor: Actor,
+        occurred_at: datetime,
         now: datetime,
     ) -> None:
         """Start a legal measure."""
@@ -654,12 +770,22 @@ class CollectionCase(Aggregate):
         if action_id in self.legal_actions:
             raise DuplicateError(f"legal action {action_id!r} already started")
         self.trigger_event(
-            LegalActionStarted, action_id=action_id, kind=kind, summary=summary, actor=actor,
+            LegalActionStarted,
+            action_id=action_id,
+            kind=kind,
+            summary=summary,
+            actor=actor,
             occurred_at=occurred_at,
         )
 
     def record_signal(
-        self, *, source: SignalSource, summary: str, severity: Severity, actor: Actor, occurred_at: datetime,
+        self,
+        *,
+        source: SignalSource,
+        summary: str,
+        severity: Severity,
+        actor: Actor,
+        occurred_at: datetime,
         now: datetime,
     ) -> None:
         """Record an outside signal about the enterprise."""
@@ -668,7 +794,11 @@ class CollectionCase(Aggregate):
         check_not_blank(summary, "summary")
         check_not_future(occurred_at, now)
         self.trigger_event(
-            SignalRecorded, source=source, summary=summary, severity=severity, actor=actor,
+            SignalRecorded,
+            source=source,
+            summary=summary,
+            severity=severity,
+            actor=actor,
             occurred_at=occurred_at,
         )
 
@@ -704,7 +834,7 @@ class CollectionCase(Aggregate):
 
     # --- state evolution -----------------------------------------------------------------------
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: CaseOpened) -> None:
         self.loan_id: str = event.loan_id
         self.enterprise_id: UUID = event.enterprise_id
@@ -738,42 +868,42 @@ class CollectionCase(Aggregate):
         self.notes: int = 0
         self.signals: int = 0
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: CollectorAssigned) -> None:
         self.collector = event.collector
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: CaseResolved) -> None:
         self.status = CaseStatus.RESOLVED
         self.resolution = event.resolution
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: CaseReopened) -> None:
         self.status = CaseStatus.OPEN
         self.resolution = None
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: CaseClosed) -> None:
         self.status = CaseStatus.CLOSED
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: RiskAssessed) -> None:
         self.score = event.score
         self.model_version = event.model_version
         if self.tier is None:
             self.tier = event.tier
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: StrategyAssigned) -> None:
         self.tier = event.tier
         self.policy_version = event.policy_version
         self.treatment = event.treatment
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: Escalated) -> None:
         self.tier = event.to_tier
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DeadlineSet) -> None:
         self.deadlines[event.deadline_id] = Deadline(
             deadline_id=event.deadline_id, kind=event.kind, due_at=event.due_at, action=event.action
@@ -782,19 +912,19 @@ class CollectionCase(Aggregate):
     def _close_deadline(self, deadline_id: str, status: str) -> None:
         self.deadlines[deadline_id] = self.deadlines[deadline_id].model_copy(update={"status": status})
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DeadlineMet) -> None:
         self._close_deadline(event.deadline_id, "met")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DeadlineCancelled) -> None:
         self._close_deadline(event.deadline_id, "cancelled")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DeadlineExpired) -> None:
         self._close_deadline(event.deadline_id, "expired")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: ContactEvent) -> None:
         channel = str(event.channel)
         self.contact_counts[channel] = self.contact_counts.get(channel, 0) + 1
@@ -803,57 +933,57 @@ class CollectionCase(Aggregate):
         if isinstance(event, VisitCompleted) and event.visit_id is not None:
             self.visits[event.visit_id] = "completed"
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: VisitScheduled) -> None:
         self.visits[event.visit_id] = "scheduled"
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: PromiseToPayMade) -> None:
-        self.promises[event.promise_id] = Promise(
-            promise_id=event.promise_id, amount=event.amount, due_on=event.due_on
-        )
+        self.promises[event.promise_id] = Promise(promise_id=event.promise_id, amount=event.amount, due_on=event.due_on)
 
     def _settle_promise(self, promise_id: str, status: str) -> None:
         self.promises[promise_id] = self.promises[promise_id].model_copy(update={"status": status})
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: PromiseKept) -> None:
         self._settle_promise(event.promise_id, "kept")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: PromiseBroken) -> None:
         self._settle_promise(event.promise_id, "broken")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: RepaymentPlanProposed) -> None:
         self.plans[event.plan_id] = Plan(
             plan_id=event.plan_id, kind=event.kind, amount=event.amount, schedule=event.schedule
         )
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: AgreementSigned) -> None:
         self.agreements[event.agreement_id] = Agreement(
-            agreement_id=event.agreement_id, plan_id=event.plan_id, schedule=event.schedule,
+            agreement_id=event.agreement_id,
+            plan_id=event.plan_id,
+            schedule=event.schedule,
             paid=[Money.zero(self.currency) for _ in event.schedule],
         )
 
     def _update_agreement(self, agreement_id: str, **changes: Any) -> None:
         self.agreements[agreement_id] = self.agreements[agreement_id].model_copy(update=changes)
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: InstallmentMissed) -> None:
         missed = self.agreements[event.agreement_id].missed
         self._update_agreement(event.agreement_id, missed=[*missed, event.installment_no])
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: AgreementDefaulted) -> None:
         self._update_agreement(event.agreement_id, status="defaulted")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: AgreementCompleted) -> None:
         self._update_agreement(event.agreement_id, status="completed")
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: PaymentReceived) -> None:
         self.outstanding = self.outstanding - event.amount
         self.overdue_amount = self.overdue_amount.min(self.outstanding)
@@ -864,34 +994,37 @@ class CollectionCase(Aggregate):
             paid[allocation.installment_no - 1] = paid[allocation.installment_no - 1] + allocation.amount
             self._update_agreement(allocation.agreement_id, paid=paid)
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: TaskAssigned) -> None:
         self.tasks[event.task_id] = Task(
-            task_id=event.task_id, department=event.department, title=event.title,
-            due_at=event.due_at, assignee=event.assignee,
+            task_id=event.task_id,
+            department=event.department,
+            title=event.title,
+            due_at=event.due_at,
+            assignee=event.assignee,
         )
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: TaskCompleted) -> None:
         self.tasks[event.task_id] = self.tasks[event.task_id].model_copy(update={"status": "done"})
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: LegalActionStarted) -> None:
         self.legal_actions[event.action_id] = event.kind
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: SignalRecorded) -> None:
         self.signals += 1
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: NoteAdded) -> None:
         self.notes += 1
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DisputeRaised) -> None:
         self.disputed = True
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DisputeResolved) -> None:
         self.disputed = False
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from domain.base import Actor, Aggregate, ValueObject
+from domain.base import Actor, Aggregate, ValueObject, applies
 from domain.credit_code import check_credit_code
 from domain.errors import DuplicateError, InvariantError
 from domain.ids import enterprise_id, normalise_credit_code
@@ -185,9 +185,7 @@ class Enterprise(Aggregate):
         now: datetime,
     ) -> Enterprise:
         """Register an enterprise; its id is derived from the credit code."""
-        registration = registration.model_copy(
-            update={"credit_code": normalise_credit_code(registration.credit_code)}
-        )
+        registration = registration.model_copy(update={"credit_code": normalise_credit_code(registration.credit_code)})
         check_registration(registration)
         check_not_future(occurred_at, now)
         names = [p.name for p in contacts]
@@ -209,9 +207,7 @@ class Enterprise(Aggregate):
         """The unified social credit code."""
         return self.registration.credit_code
 
-    def update_profile(
-        self, registration: Registration, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def update_profile(self, registration: Registration, actor: Actor, occurred_at: datetime, now: datetime) -> None:
         """Replace the registration details (the credit code cannot change)."""
         if normalise_credit_code(registration.credit_code) != self.credit_code:
             raise InvariantError("credit_code cannot change; it is the enterprise's identity")
@@ -219,26 +215,18 @@ class Enterprise(Aggregate):
         check_registration(registration)
         check_not_future(occurred_at, now)
         if registration != self.registration:
-            self.trigger_event(
-                ProfileUpdated, registration=registration, actor=actor, occurred_at=occurred_at
-            )
+            self.trigger_event(ProfileUpdated, registration=registration, actor=actor, occurred_at=occurred_at)
 
-    def file_statement(
-        self, statement: FinancialStatement, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> bool:
+    def file_statement(self, statement: FinancialStatement, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
         """File a period's statements; returns False when the same statement is already filed."""
         check_statement(statement)
         check_not_future(occurred_at, now)
         if self.statements.get(statement.period) == statement:
             return False
-        self.trigger_event(
-            FinancialStatementFiled, statement=statement, actor=actor, occurred_at=occurred_at
-        )
+        self.trigger_event(FinancialStatementFiled, statement=statement, actor=actor, occurred_at=occurred_at)
         return True
 
-    def add_loan_record(
-        self, record: LoanRecord, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> bool:
+    def add_loan_record(self, record: LoanRecord, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
         """Add a loan to the history; returns False when the same record is already there."""
         check_loan_record(record)
         check_not_future(occurred_at, now)
@@ -247,9 +235,7 @@ class Enterprise(Aggregate):
         self.trigger_event(LoanRecordAdded, record=record, actor=actor, occurred_at=occurred_at)
         return True
 
-    def add_contact_person(
-        self, person: ContactPerson, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def add_contact_person(self, person: ContactPerson, actor: Actor, occurred_at: datetime, now: datetime) -> None:
         """Add a contact person; names are unique within the enterprise."""
         check_contact_person(person)
         check_not_future(occurred_at, now)
@@ -279,7 +265,7 @@ class Enterprise(Aggregate):
         """Statements oldest first."""
         return sorted(self.statements.values(), key=FinancialStatement.sort_key)
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: EnterpriseRegistered) -> None:
         self.registration: Registration = event.registration
         self.contacts: list[ContactPerson] = list(event.contacts)
@@ -288,28 +274,28 @@ class Enterprise(Aggregate):
         self.do_not_contact: bool = False
         self.do_not_contact_reason: str = ""
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: ProfileUpdated) -> None:
         self.registration = event.registration
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: FinancialStatementFiled) -> None:
         self.statements[event.statement.period] = event.statement
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: LoanRecordAdded) -> None:
         self.loans[event.record.loan_id] = event.record
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: ContactPersonAdded) -> None:
         self.contacts.append(event.person)
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DoNotContactSet) -> None:
         self.do_not_contact = True
         self.do_not_contact_reason = event.reason
 
-    @Aggregate.when.register
+    @applies
     def _(self, event: DoNotContactLifted) -> None:
         self.do_not_contact = False
         self.do_not_contact_reason = ""
@@ -334,8 +320,16 @@ def check_contact_person(person: ContactPerson) -> None:
 def check_statement(statement: FinancialStatement) -> None:
     """Balance-sheet totals are non-negative and current parts do not exceed totals."""
     period_sort_key(statement.period)
-    for name in ("total_assets", "total_liabilities", "current_assets", "current_liabilities",
-                 "inventory", "cash", "revenue", "interest_expense"):
+    for name in (
+        "total_assets",
+        "total_liabilities",
+        "current_assets",
+        "current_liabilities",
+        "inventory",
+        "cash",
+        "revenue",
+        "interest_expense",
+    ):
         check_not_negative(getattr(statement, name), name)
     if statement.current_assets > statement.total_assets:
         raise InvariantError("current_assets exceed total_assets")

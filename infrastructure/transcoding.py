@@ -32,9 +32,7 @@ class PydanticMapper(Mapper[Any]):
 
     def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
         """Event → stored bytes (JSON, optionally compressed and encrypted)."""
-        state = cast(BaseModel, domain_event).model_dump(
-            mode="json", exclude={"originator_id", "originator_version"}
-        )
+        state = cast(BaseModel, domain_event).model_dump(mode="json", exclude={"originator_id", "originator_version"})
         stored = self.transcoder.encode(state)
         if self.compressor:
             stored = self.compressor.compress(stored)

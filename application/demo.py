@@ -1,0 +1,124 @@
+"""Seed a store with the seed's examples and a generated portfolio, so the product can be tried at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.app import CollectionsApp
+from application.demo_data import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
+from domain.base import Actor, Role
+from domain.case_values import Channel, ContactOutcome
+from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.errors import NotFoundError
+from domain.money import Money
+
+DEMO_ACTOR = Actor(user_id="demo.loader", role=Role.ADMIN)
+DEMO_COLLECTOR = Actor(user_id="wang.collector", role=Role.COLLECTOR)
+#: the case study's portfolio size
+DEFAULT_PORTFOLIO = 500
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """What seeding did."""
+
+    enterprises_added: int
+    cases_opened: int
+    case_ids: dict[str, UUID]
+
+
+def demo_enterprises(portfolio_size: int = DEFAULT_PORTFOLIO) -> list[DemoEnterprise]:
+    """The named examples first, then generated enterprises up to ``portfolio_size``."""
+    generated = max(0, portfolio_size - len(SEED_EXAMPLES))
+    return SEED_EXAMPLES + generated_portfolio(generated)
+
+
+def to_statement(s: object) -> FinancialStatement:
+    """A demo statement as the domain's value object."""
+    fields = {name: (value if name == "period" else Money.parse(value)) for name, value in vars(s).items()}
+    return FinancialStatement(**fields)
+
+
+def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bool]:
+    """Register one demo enterprise with its statements, history and case; skip what exists."""
+    enterprise_id = app.enterprise_id_for(spec.credit_code)
+    case_id = app.case_id_for(spec.loan_id)
+    try:
+        app.get_case(case_id)
+        return case_id, False
+    except NotFoundError:
+        pass
+    try:
+        app.get_enterprise(enterprise_id)
+    except NotFoundError:
+        app.register_enterprise(
+            Registration(
+                credit_code=spec.credit_code,
+                name=spec.name,
+                registered_capital=Money.parse(spec.registered_capital),
+                business_scope=spec.business_scope,
+                legal_representative=spec.legal_representative,
+                industry=spec.industry,
+                region=spec.region,
+                established_on=spec.established_on,
+            ),
+            DEMO_ACTOR,
+            [ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in spec.contacts],
+        )
+    for statement in spec.statements:
+        app.file_statement(enterprise_id, to_statement(statement), DEMO_ACTOR)
+    for loan in spec.history:
+        app.add_loan_record(
+            enterprise_id,
+            LoanRecord(
+                loan_id=loan.loan_id,
+                amount=Money.parse(loan.amount),
+                start_on=loan.start_on,
+                maturity_on=loan.maturity_on,
+                overdue_episodes=loan.overdue_episodes,
+                max_days_past_due=loan.max_days_past_due,
+                status=LoanStatus(loan.status),
+            ),
+            DEMO_ACTOR,
+        )
+    app.open_case(
+        loan_id=spec.loan_id,
+        enterprise_id=enterprise_id,
+        principal=Money.parse(spec.principal),
+        outstanding=Money.parse(spec.outstanding),
+        overdue_amount=Money.parse(spec.overdue_amount),
+        overdue_since=spec.overdue_since,
+        actor=DEMO_ACTOR,
+    )
+    app.assign_collector(case_id, DEMO_COLLECTOR.user_id, DEMO_ACTOR)
+    party = spec.contacts[0][0]
+    for channel, outcome, summary, feedback in spec.contacts_log:
+        extra = {"staff": [DEMO_COLLECTOR.user_id, "chen.credit"]} if channel == "visit" else {}
+        app.log_contact(
+            case_id,
+            channel=Channel(channel),
+            party=party,
+            outcome=ContactOutcome(outcome),
+            actor=DEMO_COLLECTOR,
+            summary=summary,
+            feedback=feedback,
+            **extra,
+        )
+    return case_id, True
+
+
+def seed_demo(
+    app: CollectionsApp,
+    portfolio_size: int = DEFAULT_PORTFOLIO,
+    progress: Callable[[Iterable[DemoEnterprise], int], Iterable[DemoEnterprise]] = lambda items, _: items,
+) -> SeedResult:
+    """Seed the examples and the portfolio; running it again adds nothing."""
+    specs = demo_enterprises(portfolio_size)
+    case_ids: dict[str, UUID] = {}
+    added = 0
+    for spec in progress(specs, len(specs)):
+        case_ids[spec.key], new = seed_enterprise(app, spec)
+        added += new
+    return SeedResult(enterprises_added=added, cases_opened=added, case_ids=case_ids)

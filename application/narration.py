@@ -1,0 +1,250 @@
+"""One readable line per event, for timelines, the CLI and auditors."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from domain.base import DomainEvent
+from domain.case_events import (
+    AgreementCompleted,
+    AgreementDefaulted,
+    AgreementSigned,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    CollectorAssigned,
+    ContactEvent,
+    DeadlineCancelled,
+    DeadlineExpired,
+    DeadlineMet,
+    DeadlineSet,
+    DisputeRaised,
+    DisputeResolved,
+    Escalated,
+    InstallmentMissed,
+    LegalActionStarted,
+    LetterSent,
+    NoteAdded,
+    PaymentReceived,
+    PromiseBroken,
+    PromiseKept,
+    PromiseToPayMade,
+    RepaymentPlanProposed,
+    RiskAssessed,
+    SignalRecorded,
+    StrategyAssigned,
+    TaskAssigned,
+    TaskCompleted,
+    VisitScheduled,
+)
+from domain.enterprise import (
+    ContactPersonAdded,
+    DoNotContactLifted,
+    DoNotContactSet,
+    EnterpriseRegistered,
+    FinancialStatementFiled,
+    LoanRecordAdded,
+    ProfileUpdated,
+)
+
+
+@singledispatch
+def describe(event: DomainEvent) -> str:
+    """A one-line, human-readable account of an event."""
+    return type(event).__name__
+
+
+@describe.register
+def _(e: CaseOpened) -> str:
+    return f"case opened for loan {e.loan_id}: {e.overdue_amount} {e.currency} overdue since {e.overdue_since}"
+
+
+@describe.register
+def _(e: CollectorAssigned) -> str:
+    return f"assigned to collector {e.collector}"
+
+
+@describe.register
+def _(e: CaseResolved) -> str:
+    return f"resolved: {e.resolution}" + (f" ({e.remark})" if e.remark else "")
+
+
+@describe.register
+def _(e: CaseReopened) -> str:
+    return f"reopened: {e.reason}"
+
+
+@describe.register
+def _(e: CaseClosed) -> str:
+    return "closed" + (f": {e.reason}" if e.reason else "")
+
+
+@describe.register
+def _(e: RiskAssessed) -> str:
+    reasons = "; ".join(r.message for r in e.reasons[:3])
+    return f"risk assessed {e.tier} (score {e.score}, model {e.model_version})" + (f": {reasons}" if reasons else "")
+
+
+@describe.register
+def _(e: StrategyAssigned) -> str:
+    return f"strategy v{e.policy_version} for {e.tier} risk: {e.treatment} via {', '.join(e.channels)}"
+
+
+@describe.register
+def _(e: Escalated) -> str:
+    return f"escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}"
+
+
+@describe.register
+def _(e: DeadlineSet) -> str:
+    return f"deadline {e.kind} due {e.due_at.isoformat()} (then {e.action})"
+
+
+@describe.register
+def _(e: DeadlineMet) -> str:
+    return f"deadline {e.deadline_id} met"
+
+
+@describe.register
+def _(e: DeadlineCancelled) -> str:
+    return f"deadline {e.deadline_id} cancelled" + (f": {e.reason}" if e.reason else "")
+
+
+@describe.register
+def _(e: DeadlineExpired) -> str:
+    return f"deadline {e.deadline_id} passed unmet"
+
+
+@describe.register
+def _(e: ContactEvent) -> str:
+    text = f"{e.channel} {e.direction} to {e.party}: {e.outcome}"
+    if isinstance(e, LetterSent):
+        text = f"{e.letter_kind} letter to {e.party}: {e.outcome}"
+    for label, value in (("", e.summary), ("feedback: ", e.feedback), ("next: ", e.next_step)):
+        if value:
+            text += f"; {label}{value}"
+    if e.override_reason:
+        text += f" [override of {', '.join(e.overridden_rules) or 'policy'}: {e.override_reason}]"
+    return text
+
+
+@describe.register
+def _(e: VisitScheduled) -> str:
+    return f"visit to {e.party} planned for {e.planned_at.isoformat()} by {', '.join(e.staff)}"
+
+
+@describe.register
+def _(e: PromiseToPayMade) -> str:
+    return f"promised to pay {e.amount} by {e.due_on}"
+
+
+@describe.register
+def _(e: PromiseKept) -> str:
+    return f"promise {e.promise_id} kept"
+
+
+@describe.register
+def _(e: PromiseBroken) -> str:
+    return f"promise {e.promise_id} broken"
+
+
+@describe.register
+def _(e: RepaymentPlanProposed) -> str:
+    return f"{e.kind} plan proposed: {e.amount} in {len(e.schedule)} instalments"
+
+
+@describe.register
+def _(e: AgreementSigned) -> str:
+    return f"agreement signed on {e.signed_on} by {', '.join(e.signatories)}"
+
+
+@describe.register
+def _(e: InstallmentMissed) -> str:
+    return f"instalment {e.installment_no} of {e.amount_due} due {e.due_on} missed"
+
+
+@describe.register
+def _(e: AgreementDefaulted) -> str:
+    return f"agreement defaulted: {e.reason}"
+
+
+@describe.register
+def _(e: AgreementCompleted) -> str:
+    return "agreement fully repaid"
+
+
+@describe.register
+def _(e: PaymentReceived) -> str:
+    return f"payment of {e.amount} received on {e.received_on} (ref {e.reference})"
+
+
+@describe.register
+def _(e: TaskAssigned) -> str:
+    due = f", due {e.due_at.isoformat()}" if e.due_at else ""
+    return f"task for {e.department}: {e.title}{due}"
+
+
+@describe.register
+def _(e: TaskCompleted) -> str:
+    return f"task {e.task_id} done" + (f": {e.outcome}" if e.outcome else "")
+
+
+@describe.register
+def _(e: LegalActionStarted) -> str:
+    return f"legal action started: {e.kind}" + (f" ({e.summary})" if e.summary else "")
+
+
+@describe.register
+def _(e: SignalRecorded) -> str:
+    return f"{e.severity} {e.source} signal: {e.summary}"
+
+
+@describe.register
+def _(e: NoteAdded) -> str:
+    return f"note: {e.text}"
+
+
+@describe.register
+def _(e: DisputeRaised) -> str:
+    return f"dispute raised: {e.reason}"
+
+
+@describe.register
+def _(e: DisputeResolved) -> str:
+    return f"dispute resolved: {e.outcome}"
+
+
+@describe.register
+def _(e: EnterpriseRegistered) -> str:
+    return f"enterprise {e.registration.name} registered ({e.registration.credit_code})"
+
+
+@describe.register
+def _(e: ProfileUpdated) -> str:
+    return "registration details updated"
+
+
+@describe.register
+def _(e: FinancialStatementFiled) -> str:
+    return f"financial statements for {e.statement.period} filed"
+
+
+@describe.register
+def _(e: LoanRecordAdded) -> str:
+    return f"loan {e.record.loan_id} of {e.record.amount} added to history"
+
+
+@describe.register
+def _(e: ContactPersonAdded) -> str:
+    return f"contact person {e.person.name} added"
+
+
+@describe.register
+def _(e: DoNotContactSet) -> str:
+    return f"do-not-contact set: {e.reason}"
+
+
+@describe.register
+def _(e: DoNotContactLifted) -> str:
+    return f"do-not-contact lifted: {e.reason}"

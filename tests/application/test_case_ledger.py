@@ -1,0 +1,371 @@
+"""The case ledger end to end through CollectionsApp, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+from pydantic import BaseModel
+
+from application.app import CollectionsApp
+from application.bootstrap import bootstrap
+from domain.case import CollectionCase
+from domain.case_events import CaseEvent, ContactEvent
+from domain.case_values import (
+    Channel,
+    ContactOutcome,
+    Department,
+    Installment,
+    LegalActionKind,
+    LetterKind,
+    PlanKind,
+    Reason,
+    Resolution,
+    Severity,
+    SignalSource,
+    Tier,
+)
+from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
+from domain.errors import ConflictError, DuplicateError, NotFoundError
+from domain.money import Money
+from infrastructure.clock import ManualClock
+from infrastructure.settings import Settings
+from tests.factories import COLLECTOR, SUPERVISOR, open_case, registration
+
+SHA = "0123456789abcdef" * 4
+
+
+def all_subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub} | all_subclasses(sub)
+    return found
+
+
+def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
+    """Drive one case (and its enterprise) through every event kind of the catalogue."""
+    case_id = open_case(app)
+    enterprise_id = app.get_case(case_id).enterprise_id
+    amount = Money.parse
+    app.update_profile(enterprise_id, registration(1, region="Zhejiang"), COLLECTOR)
+    app.file_statement(
+        enterprise_id,
+        FinancialStatement(
+            period="2025",
+            total_assets=amount("90000000.00"),
+            total_liabilities=amount("70000000.00"),
+            current_assets=amount("30000000.00"),
+            current_liabilities=amount("28000000.00"),
+            inventory=amount("12000000.00"),
+            cash=amount("1500000.00"),
+            revenue=amount("65000000.00"),
+            operating_profit=amount("-2000000.00"),
+            net_profit=amount("-3100000.00"),
+            interest_expense=amount("2500000.00"),
+            operating_cash_flow=amount("-800000.00"),
+        ),
+        COLLECTOR,
+    )
+    app.add_loan_record(
+        enterprise_id,
+        LoanRecord(
+            loan_id="LN-OLD",
+            amount=amount("5000000.00"),
+            start_on=date(2020, 1, 1),
+            maturity_on=date(2023, 1, 1),
+            overdue_episodes=3,
+            max_days_past_due=75,
+            status=LoanStatus.REPAID,
+        ),
+        COLLECTOR,
+    )
+    app.add_contact_person(enterprise_id, ContactPerson(name="Sun Hao", phone="+86 137 0000 0000"), COLLECTOR)
+    app.set_do_not_contact(enterprise_id, "under court protection", SUPERVISOR)
+    app.lift_do_not_contact(enterprise_id, "protection ended", SUPERVISOR)
+
+    app.assign_collector(case_id, "wang.collector", SUPERVISOR)
+    app.record_assessment(
+        case_id,
+        model_version="scorecard-1",
+        score=72,
+        tier=Tier.MEDIUM,
+        reasons=[Reason(code="LEV_UP", message="debt-to-asset ratio up 22 points")],
+        features={"debt_to_asset": "0.78", "episodes": 3},
+        actor=COLLECTOR,
+    )
+    app.assign_strategy(
+        case_id,
+        policy_version=1,
+        tier=Tier.MEDIUM,
+        treatment="visit and negotiate",
+        channels=[Channel.PHONE, Channel.VISIT],
+        actor=SUPERVISOR,
+    )
+    now = clock.now()
+    d1 = app.set_deadline(
+        case_id, kind="visit", due_at=now + timedelta(days=7), action="escalate:high", actor=SUPERVISOR
+    )
+    d2 = app.set_deadline(
+        case_id, kind="agreement", due_at=now + timedelta(days=30), action="escalate:high", actor=SUPERVISOR
+    )
+    d3 = app.set_deadline(case_id, kind="check", due_at=now + timedelta(days=3), action="notify", actor=SUPERVISOR)
+    app.meet_deadline(case_id, d1, COLLECTOR)
+    app.cancel_deadline(case_id, d2, "agreement reached early", SUPERVISOR)
+    app.expire_deadline(case_id, d3, COLLECTOR)
+    for channel, outcome in [
+        (Channel.PHONE, ContactOutcome.CONNECTED),
+        (Channel.SMS, ContactOutcome.DELIVERED),
+        (Channel.EMAIL, ContactOutcome.DELIVERED),
+        (Channel.WEBSITE, ContactOutcome.DELIVERED),
+    ]:
+        app.log_contact(
+            case_id,
+            channel=channel,
+            party="Li Na",
+            outcome=outcome,
+            actor=COLLECTOR,
+            summary=f"{channel} reminder",
+            feedback="raising funds, no date",
+            next_step="visit",
+        )
+    visit_id = app.schedule_visit(
+        case_id,
+        planned_at=now + timedelta(days=2),
+        party="Li Na",
+        staff=["wang.collector", "liu.legal"],
+        actor=COLLECTOR,
+    )
+    app.log_contact(
+        case_id,
+        channel=Channel.VISIT,
+        party="Li Na",
+        outcome=ContactOutcome.MET,
+        actor=COLLECTOR,
+        visit_id=visit_id,
+        staff=["wang.collector", "liu.legal"],
+    )
+    app.log_contact(
+        case_id,
+        channel=Channel.LETTER,
+        party="Chen Wei",
+        outcome=ContactOutcome.DELIVERED,
+        actor=COLLECTOR,
+        letter_kind=LetterKind.LAWYERS_LETTER,
+        document_sha256=SHA,
+        delivery_evidence="EMS receipt 1234",
+    )
+    promise = app.make_promise(case_id, amount=amount("100000.00"), due_on=date(2026, 11, 20), actor=COLLECTOR)
+    promise2 = app.make_promise(case_id, amount=amount("50000.00"), due_on=date(2026, 11, 3), actor=COLLECTOR)
+    app.keep_promise(case_id, promise, COLLECTOR)
+    clock.advance(timedelta(days=2))
+    app.break_promise(case_id, promise2, COLLECTOR)
+    plan_id = app.propose_plan(
+        case_id,
+        kind=PlanKind.EQUAL,
+        amount=amount("300000.00"),
+        schedule=[
+            Installment(due_on=date(2026, 11, 10), amount=amount("100000.00")),
+            Installment(due_on=date(2026, 12, 10), amount=amount("200000.00")),
+        ],
+        actor=COLLECTOR,
+    )
+    agreement = app.sign_agreement(
+        case_id,
+        plan_id=plan_id,
+        signed_on=date(2026, 11, 4),
+        signatories=["Bank", "Enterprise 1"],
+        document_sha256=SHA,
+        actor=SUPERVISOR,
+    )
+    clock.advance(timedelta(days=10))
+    app.miss_installment(case_id, agreement, 1, COLLECTOR)
+    app.receive_payment(
+        case_id, amount=amount("300000.00"), received_on=date(2026, 11, 14), reference="BANK-1", actor=COLLECTOR
+    )  # pays both instalments: AgreementCompleted
+    plan2 = app.propose_plan(
+        case_id,
+        kind=PlanKind.EXTENSION,
+        amount=amount("100000.00"),
+        schedule=[Installment(due_on=date(2027, 3, 1), amount=amount("100000.00"))],
+        actor=COLLECTOR,
+    )
+    agreement2 = app.sign_agreement(
+        case_id,
+        plan_id=plan2,
+        signed_on=date(2026, 11, 14),
+        signatories=["Bank", "Enterprise 1"],
+        document_sha256=SHA,
+        actor=SUPERVISOR,
+    )
+    app.default_agreement(case_id, agreement2, "stopped paying", SUPERVISOR)
+    app.escalate(case_id, Tier.HIGH, "agreement defaulted", SUPERVISOR)
+    task = app.assign_task(
+        case_id,
+        department=Department.LEGAL,
+        title="prepare litigation",
+        due_at=clock.now() + timedelta(days=15),
+        assignee="liu.legal",
+        actor=SUPERVISOR,
+    )
+    app.complete_task(case_id, task, COLLECTOR, outcome="filed")
+    app.start_legal_action(
+        case_id, kind=LegalActionKind.ASSET_PRESERVATION, summary="freeze accounts", actor=SUPERVISOR
+    )
+    app.record_signal(
+        case_id, source=SignalSource.COURT, summary="new lawsuit by supplier", severity=Severity.HIGH, actor=COLLECTOR
+    )
+    app.add_note(case_id, "CFO changed phone number", COLLECTOR)
+    app.raise_dispute(case_id, "disputes penalty interest", COLLECTOR)
+    app.resolve_dispute(case_id, "penalty waived", SUPERVISOR)
+    app.resolve_case(case_id, Resolution.SETTLED, SUPERVISOR, remark="settled after preservation")
+    app.reopen_case(case_id, "settlement bounced", SUPERVISOR)
+    app.resolve_case(case_id, Resolution.WRITTEN_OFF, SUPERVISOR)
+    app.close_case(case_id, SUPERVISOR, reason="archived")
+    return case_id
+
+
+def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: ManualClock, settings: Settings) -> None:
+    case_id = exercise_every_event(app, clock)
+    events = app.case_events(case_id)
+    enterprise_id = app.get_case(case_id).enterprise_id
+    enterprise_events = list(app.events.get(enterprise_id))
+
+    seen = {type(e) for e in events} | {type(e) for e in enterprise_events}
+    catalogue = {c for c in all_subclasses(CaseEvent) if c is not ContactEvent}
+    assert catalogue - seen == set(), "every case event kind is exercised"
+    assert len({type(e).__name__ for e in enterprise_events}) == 7
+
+    fresh = bootstrap(settings, clock)  # a second process: no cache, reads only the store
+    try:
+        for original, reloaded in zip(events, fresh.app.case_events(case_id), strict=True):
+            assert type(reloaded) is type(original)
+            assert reloaded == original
+            assert isinstance(reloaded, BaseModel)
+        assert list(fresh.app.events.get(enterprise_id)) == enterprise_events
+        again = fresh.app.get_case(case_id)
+        assert again.status == "closed"
+        assert again.paid == Money.parse("300000.00")
+        assert again.outstanding == Money.parse("5700000.00")
+    finally:
+        fresh.close()
+
+
+def test_versions_times_and_replays(app: CollectionsApp, clock: ManualClock) -> None:
+    case_id = open_case(app)
+    first = app.get_case(case_id)
+    clock.advance(timedelta(minutes=5))
+    for n in range(3):
+        app.log_contact(
+            case_id,
+            channel=Channel.PHONE,
+            party="Li Na",
+            outcome=ContactOutcome.NO_ANSWER,
+            actor=COLLECTOR,
+            summary=f"attempt {n}",
+        )
+    events = app.case_events(case_id)
+    assert [e.originator_version for e in events] == [1, 2, 3, 4]
+    assert app.case_at_version(case_id, 2).contact_counts == {"phone": 1}
+    assert app.case_as_of(case_id, events[0].timestamp).version == 1
+    assert app.case_as_of(case_id, events[-1].timestamp).version == 4
+    assert first.version == 1
+    with pytest.raises(NotFoundError):
+        app.case_at_version(case_id, 9)
+    with pytest.raises(NotFoundError):
+        app.case_as_of(case_id, events[0].timestamp - timedelta(days=1))
+
+
+def test_unknown_ids_and_duplicates(app: CollectionsApp) -> None:
+    case_id = open_case(app)
+    with pytest.raises(NotFoundError):
+        app.get_case(app.case_id_for("NO-SUCH-LOAN"))
+    with pytest.raises(NotFoundError):
+        app.get_case(app.get_case(case_id).enterprise_id)  # an enterprise is not a case
+    with pytest.raises(DuplicateError):
+        open_case(app)  # same loan id, same case id
+    with pytest.raises(NotFoundError):
+        app.add_note(app.case_id_for("NO-SUCH-LOAN"), "x", COLLECTOR)
+
+
+def test_a_stale_expected_version_is_a_conflict(app: CollectionsApp) -> None:
+    case_id = open_case(app)
+    app.add_note(case_id, "first", COLLECTOR, expected_version=1)
+    with pytest.raises(ConflictError):
+        app.add_note(case_id, "second", COLLECTOR, expected_version=1)
+    assert app.get_case(case_id).version == 2
+
+
+def race(settings: Settings, clock: ManualClock, case_id: UUID, pinned: bool) -> list[Any]:
+    """Two processes load the same version of a case, then both try to save."""
+    writers = [bootstrap(settings, clock) for _ in range(2)]
+    both_loaded = threading.Barrier(2)
+    outcomes: list[Any] = [None, None]
+
+    def write(n: int) -> None:
+        attempts = 0
+
+        def decide(case: CollectionCase, now: Any) -> None:
+            nonlocal attempts
+            attempts += 1
+            if attempts == 1:  # both first attempts load the same version before either saves
+                both_loaded.wait(timeout=10)
+            case.add_note(f"writer {n}", COLLECTOR, now, now)
+
+        try:
+            outcomes[n] = writers[n].app._change(CollectionCase, case_id, decide, 1 if pinned else None)
+        except ConflictError as error:
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for writer in writers:
+        writer.close()
+    return outcomes
+
+
+def test_two_writers_racing_one_wins_one_conflicts(app: CollectionsApp, settings: Settings, clock: ManualClock) -> None:
+    case_id = open_case(app)
+    outcomes = race(settings, clock, case_id, pinned=True)
+    assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "int"]
+    events = app.case_events(case_id)
+    assert [e.originator_version for e in events] == [1, 2]
+
+
+def test_two_unpinned_writers_both_land_without_losing_an_event(
+    app: CollectionsApp, settings: Settings, clock: ManualClock
+) -> None:
+    case_id = open_case(app)
+    outcomes = race(settings, clock, case_id, pinned=False)
+    assert sorted(outcomes) == [2, 3]
+    events = app.case_events(case_id)
+    assert [e.originator_version for e in events] == [1, 2, 3]
+    assert sorted(e.text for e in events[1:]) == ["writer 0", "writer 1"]  # type: ignore[attr-defined]
+
+
+def test_snapshots_are_taken_and_used(settings: Settings, clock: ManualClock) -> None:
+    container = bootstrap(settings.model_copy(update={"snapshot_interval": 10}), clock)
+    try:
+        app = container.app
+        case_id = open_case(app)
+        for n in range(24):
+            app.add_note(case_id, f"note {n}", COLLECTOR)
+        assert app.snapshots is not None
+        snapshots = list(app.snapshots.get(case_id))
+        assert [s.originator_version for s in snapshots] == [10, 20]
+        fresh = bootstrap(settings, clock)
+        try:
+            from_snapshot = fresh.app.get_case(case_id)
+            assert from_snapshot.version == 25
+            assert from_snapshot.notes == 24
+            assert from_snapshot.principal == app.get_case(case_id).principal
+            assert fresh.app.case_at_version(case_id, 15).notes == 14
+        finally:
+            fresh.close()
+    finally:
+        container.close()
