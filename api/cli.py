@@ -25,7 +25,7 @@ Handler = Callable[[argparse.Namespace], int]
 def build_container(args: argparse.Namespace) -> Container:
     """The process, from env vars, with --database-url taking precedence."""
     overrides = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
-    return bootstrap(Settings(**overrides))  # type: ignore[arg-type]
+    return bootstrap(Settings(**overrides))
 
 
 def print_timeline(container: Container, case_id: UUID) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from application.app import CollectionsApp
@@ -95,7 +96,7 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
     app.assign_collector(case_id, DEMO_COLLECTOR.user_id, DEMO_ACTOR)
     party = spec.contacts[0][0]
     for channel, outcome, summary, feedback in spec.contacts_log:
-        extra = {"staff": [DEMO_COLLECTOR.user_id, "chen.credit"]} if channel == "visit" else {}
+        extra: dict[str, Any] = {"staff": [DEMO_COLLECTOR.user_id, "chen.credit"]} if channel == "visit" else {}
         app.log_contact(
             case_id,
             channel=Channel(channel),
