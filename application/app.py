@@ -68,7 +68,7 @@ class CollectionsApp(Application[UUID]):
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
-        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
             CollectionCase: snapshot_interval,
             Enterprise: snapshot_interval,
@@ -109,7 +109,7 @@ class CollectionsApp(Application[UUID]):
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
         return _expect(cls, aggregate, aggregate_id)
 
-    def _lock_for(self, aggregate_id: UUID) -> threading.Lock:
+    def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
         return self._locks[aggregate_id.int % len(self._locks)]
 
     def _forget(self, aggregate_id: UUID) -> None:
