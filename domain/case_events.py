@@ -115,6 +115,27 @@ class Escalated(CaseEvent):
     deadline_id: str | None = None
 
 
+class LimitationPeriodSet(CaseEvent):
+    """The limitation period (re)started: it ends on ``ends_on`` unless interrupted again."""
+
+    starts_on: date
+    ends_on: date
+    years: int
+    warn_days_before: int
+    basis: str
+
+
+class DelinquencyClassified(CaseEvent):
+    """Days past due moved the case into another bucket or loan category."""
+
+    as_of: date
+    days_past_due: int
+    bucket: str
+    category: str
+    previous_bucket: str | None = None
+    previous_category: str | None = None
+
+
 # --- deadlines ----------------------------------------------------------------------------------
 
 
