@@ -259,8 +259,9 @@ class CollectionCase(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         now: datetime,
+        policy_version: int | None = None,
     ) -> None:
-        """Record a risk assessment exactly as the model produced it."""
+        """Record a risk assessment exactly as the model produced it (and which policy's thresholds tiered it)."""
         self.check_open()
         check_not_future(occurred_at, now)
         check_not_blank(model_version, "model_version")
@@ -271,6 +272,7 @@ class CollectionCase(Aggregate):
             tier=tier,
             reasons=reasons,
             features=features,
+            policy_version=policy_version,
             actor=actor,
             occurred_at=occurred_at,
         )

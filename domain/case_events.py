@@ -95,6 +95,8 @@ class RiskAssessed(CaseEvent):
     tier: Tier
     reasons: list[Reason]
     features: dict[str, Any]
+    #: the policy version whose risk thresholds turned the score into the tier
+    policy_version: int | None = None
 
 
 class StrategyAssigned(CaseEvent):

@@ -99,7 +99,7 @@ def violations(
             Violation(
                 QUIET_HOURS,
                 f"{attempt.channel} at {local:%H:%M} {timezone} is inside the quiet hours "
-                f"{rules.quiet_from_hour:02d}:00–{rules.quiet_until_hour:02d}:00",
+                f"{rules.quiet_from_hour:02d}:00-{rules.quiet_until_hour:02d}:00",
             )
         )
     if rules.known_contacts_only and attempt.channel in PERSONAL_CHANNELS and attempt.party not in known_parties:

@@ -219,3 +219,12 @@ def build_schedule(kind: PlanKind, amount: Money, start_on: date, parameters: di
         raise InvariantError(f"{kind} plan parameters: {problems}") from None
     schedule: list[Installment] = builder(amount, start_on, params)
     return schedule
+
+
+def plan_parameters(kind: PlanKind, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The validated parameters as plain JSON, as they are recorded on the event."""
+    params_class, _ = _BUILDERS[PlanKind(kind)]
+    try:
+        return params_class.model_validate(parameters).model_dump(mode="json")
+    except ValidationError as error:
+        raise InvariantError(f"{kind} plan parameters: {error.errors()[0]['msg']}") from None

@@ -71,7 +71,7 @@ class Factor:
 
 @dataclass(frozen=True)
 class RiskAssessment:
-    """What the model says: score (0–100), tier, reasons with codes, and the features it saw."""
+    """What the model says: score (0-100), tier, reasons with codes, and the features it saw."""
 
     model_version: str
     score: int
@@ -124,7 +124,7 @@ def extract_features(
         "seasonal_industry": industry.strip().lower() in SEASONAL_INDUSTRIES,
     }
     if not statements:
-        return RiskFeatures(**history)  # type: ignore[arg-type]
+        return RiskFeatures(**history)
     latest = statements[-1]
     previous = statements[-2] if len(statements) > 1 else None
     leverage = ratio_bp(latest.total_liabilities.fen, latest.total_assets.fen)
@@ -137,7 +137,7 @@ def extract_features(
         cash_flow_to_current_liabilities_bp=ratio_bp(latest.operating_cash_flow.fen, latest.current_liabilities.fen),
         interest_cover_bp=ratio_bp(latest.operating_profit.fen, interest) if interest > 0 else None,
         overdue_to_revenue_bp=ratio_bp(overdue_fen, latest.revenue.fen),
-        **history,  # type: ignore[arg-type]
+        **history,
     )
     if previous is not None:
         drop = previous.net_profit.fen - latest.net_profit.fen

@@ -8,13 +8,16 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field, model_validator
 
-from domain.base import Actor, Aggregate, ValueObject, applies
+from domain.base import Actor, Aggregate, Role, ValueObject, applies
+from domain.case import CollectionCase
 from domain.case_values import Channel, Department, Tier
 from domain.contact_policy import ContactRules
-from domain.errors import InvariantError
+from domain.errors import InvariantError, PermissionDeniedError
 from domain.risk import RiskThresholds
 from domain.rules import check_not_blank, check_not_future
 
+#: roles that may publish a new policy version
+PUBLISHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 #: the one policy store's id
 POLICY_ID = uuid5(NAMESPACE_URL, "arrears:strategy-policy")
 
@@ -170,7 +173,9 @@ class StrategyPolicy(Aggregate):
         return policy
 
     def publish(self, terms: PolicyTerms, note: str, actor: Actor, occurred_at: datetime, now: datetime) -> int:
-        """Publish a new version; returns its number."""
+        """Publish a new version (supervisors and admins only); returns its number."""
+        if actor.role not in PUBLISHERS:
+            raise PermissionDeniedError(f"a {actor.role} cannot publish strategy policy")
         check_not_blank(note, "note")
         check_not_future(occurred_at, now)
         if self.current_version and terms == self.current:
@@ -205,3 +210,52 @@ def due(assigned_at: datetime, days: int) -> datetime:
 def policy_id() -> UUID:
     """The policy store's fixed id."""
     return POLICY_ID
+
+
+def apply_treatment(
+    case: CollectionCase,
+    policy_version: int,
+    treatment: Treatment,
+    actor: Actor,
+    occurred_at: datetime,
+    now: datetime,
+) -> bool:
+    """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already so."""
+    if case.tier is treatment.tier and case.policy_version == policy_version:
+        return False
+    case.assign_strategy(
+        policy_version=policy_version,
+        tier=treatment.tier,
+        treatment=treatment.treatment,
+        channels=treatment.channels,
+        actor=actor,
+        occurred_at=occurred_at,
+        now=now,
+    )
+    for deadline in list(case.deadlines.values()):
+        if deadline.deadline_id.startswith("strategy-") and deadline.status == "open":
+            reason = f"superseded by the {treatment.tier} strategy of policy v{policy_version}"
+            case.cancel_deadline(deadline.deadline_id, reason, actor, occurred_at, now)
+    stamp = case.version
+    for rule in treatment.deadlines:
+        case.set_deadline(
+            deadline_id=f"strategy-{stamp}-{rule.kind}",
+            kind=rule.kind,
+            due_at=due(occurred_at, rule.due_in_days),
+            action=rule.action,
+            actor=actor,
+            occurred_at=occurred_at,
+            now=now,
+        )
+    for number, task in enumerate(treatment.tasks, start=1):
+        case.assign_task(
+            task_id=f"strategy-{stamp}-task-{number}",
+            department=task.department,
+            title=task.title,
+            due_at=due(occurred_at, task.due_in_days),
+            assignee="",
+            actor=actor,
+            occurred_at=occurred_at,
+            now=now,
+        )
+    return True
