@@ -19,12 +19,14 @@ from domain.case_events import (
     DeadlineExpired,
     DeadlineMet,
     DeadlineSet,
+    DelinquencyClassified,
     DisputeRaised,
     DisputeResolved,
     Escalated,
     InstallmentMissed,
     LegalActionStarted,
     LetterSent,
+    LimitationPeriodSet,
     NoteAdded,
     PaymentReceived,
     PromiseBroken,
@@ -47,6 +49,7 @@ from domain.enterprise import (
     LoanRecordAdded,
     ProfileUpdated,
 )
+from domain.strategy import PolicyPublished
 
 
 @singledispatch
@@ -94,6 +97,17 @@ def _(e: StrategyAssigned) -> str:
 @describe.register
 def _(e: Escalated) -> str:
     return f"escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}"
+
+
+@describe.register
+def _(e: LimitationPeriodSet) -> str:
+    return f"limitation period runs {e.starts_on} → {e.ends_on} ({e.basis})"
+
+
+@describe.register
+def _(e: DelinquencyClassified) -> str:
+    moved = f" (was {e.previous_bucket}, {e.previous_category})" if e.previous_bucket else ""
+    return f"{e.days_past_due} days past due: bucket {e.bucket}, {e.category}{moved}"
 
 
 @describe.register
@@ -213,6 +227,14 @@ def _(e: DisputeRaised) -> str:
 @describe.register
 def _(e: DisputeResolved) -> str:
     return f"dispute resolved: {e.outcome}"
+
+
+@describe.register
+def _(e: PolicyPublished) -> str:
+    risk = e.terms.risk
+    return f"strategy policy v{e.version} published (medium from {risk.medium_from}, high from {risk.high_from})" + (
+        f": {e.note}" if e.note else ""
+    )
 
 
 @describe.register

@@ -195,6 +195,8 @@ def _profit_trend(f: RiskFeatures) -> Factor | None:
     points = 8 if bp >= 10_000 else 6 if bp >= 5000 else 3 if bp >= 2000 else 0
     if bp == 0:
         return Factor("PROFIT_FALLING", 0, f"net profit did not fall since {f.previous_period}")
+    if bp > 10_000:
+        return Factor("PROFIT_FALLING", points, f"net profit turned into a loss since {f.previous_period}")
     return Factor("PROFIT_FALLING", points, f"net profit down {pct(bp)} since {f.previous_period}")
 
 
