@@ -123,9 +123,11 @@ def equal(amount: Money, start_on: date, p: EqualParams) -> list[Installment]:
 
 def extension(amount: Money, start_on: date, p: ExtensionParams) -> list[Installment]:
     """Small equal instalments and a final balloon."""
-    small = (10_000 - p.balloon_share_bp) * 1  # share of all the small ones together
-    weights = [small] * (p.count - 1) + [p.balloon_share_bp * (p.count - 1)]
-    return _schedule(amount, _monthly(start_on, p.count, p.interval_months), weights)
+    weights = [10_000 - p.balloon_share_bp] * (p.count - 1) + [p.balloon_share_bp * (p.count - 1)]
+    schedule = _schedule(amount, _monthly(start_on, p.count, p.interval_months), weights)
+    if any(i.amount >= schedule[-1].amount for i in schedule[:-1]):
+        raise InvariantError("the balloon must be larger than each instalment before it")
+    return schedule
 
 
 def milestone(amount: Money, start_on: date, p: MilestoneParams) -> list[Installment]:
