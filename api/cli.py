@@ -11,8 +11,8 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from application.bootstrap import Container, bootstrap
 from application.assessment import AssessmentResult
+from application.bootstrap import Container, bootstrap
 from application.demo import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from application.importing import ImportFormat, ImportKind
 from application.narration import describe

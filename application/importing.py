@@ -433,32 +433,30 @@ class ImportCommands(AppPart):
                 raise RowProblem("credit_code", f"{code} is already on line {seen_codes[code]}")
             seen_codes[code] = row.line
             registration, contacts = to_registration(row.data)
-            app._stage_enterprise(enterprise_id, registration, contacts, staged, result, actor, now)
+            app._stage_enterprise(enterprise_id, registration, contacts, set(row.data), staged, result, actor, now)
             return
+        statement = to_statement(row.data) if row.kind is ImportKind.STATEMENTS else None
+        record = to_loan(row.data) if row.kind is ImportKind.LOANS else None
         enterprise = staged.get(enterprise_id) or app._existing(enterprise_id)
         if enterprise is None:
             raise RowProblem("credit_code", f"no enterprise {code}: register it first (or in the same file)")
         staged[enterprise_id] = enterprise
-        if row.kind is ImportKind.STATEMENTS:
-            statement = to_statement(row.data)
+        if statement is not None:
             key = f"{code}/{statement.period}"
             if key in seen_keys:
                 raise RowProblem("period", f"{statement.period} of {code} is already on line {seen_keys[key][1]}")
             seen_keys[key] = (code, row.line)
-            if enterprise.file_statement(statement, actor, now, now):
-                result.statements_filed += 1
-            else:
-                result.unchanged += 1
-        else:
-            record = to_loan(row.data)
+            filed = enterprise.file_statement(statement, actor, now, now)
+            result.statements_filed += filed
+            result.unchanged += not filed
+        if record is not None:
             owner = seen_keys.get(record.loan_id)
             if owner is not None:
                 raise RowProblem("loan_id", f"{record.loan_id} is already on line {owner[1]}")
             seen_keys[record.loan_id] = (code, row.line)
-            if enterprise.add_loan_record(record, actor, now, now):
-                result.loans_added += 1
-            else:
-                result.unchanged += 1
+            added = enterprise.add_loan_record(record, actor, now, now)
+            result.loans_added += added
+            result.unchanged += not added
 
     def _existing(self, enterprise_id: UUID) -> Enterprise | None:
         app = self._app
@@ -472,6 +470,7 @@ class ImportCommands(AppPart):
         enterprise_id: UUID,
         registration: Registration,
         contacts: list[ContactPerson],
+        present_fields: set[str],
         staged: dict[UUID, Enterprise],
         result: ImportResult,
         actor: Actor,
@@ -485,12 +484,13 @@ class ImportCommands(AppPart):
             return
         staged[enterprise_id] = existing
         before = len(existing.pending_events)
-        existing.update_profile(registration, actor, now, now)
+        present = {name: getattr(registration, name) for name in present_fields if name in Registration.model_fields}
+        existing.update_profile(existing.registration.model_copy(update=present), actor, now, now)
         changed = len(existing.pending_events) > before
         result.enterprises_updated += changed
         for person in contacts:
             if existing.find_contact(person.name) is None:
                 existing.add_contact_person(person, actor, now, now)
                 result.contacts_added += 1
-        if not changed and all(existing.find_contact(p.name) == p for p in contacts):
-            result.unchanged += 1
+                changed = True
+        result.unchanged += not changed
