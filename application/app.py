@@ -569,15 +569,30 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         actor: Actor,
         purpose: str = "",
         visit_id: str | None = None,
+        override_reason: str | None = None,
         expected_version: int | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
-        """Plan an on-site visit; returns its id."""
+        """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
-        self._change(
-            CollectionCase,
-            case_id,
-            lambda c, now: c.schedule_visit(
+        rules = self.current_policy().terms.contact
+
+        def decide(case: CollectionCase, now: datetime) -> None:
+            case.check_open()
+            overridden = check_contact(
+                self,
+                case,
+                rules,
+                channel=Channel.VISIT,
+                direction=Direction.OUTBOUND,
+                party=party,
+                outcome=ContactOutcome.MET,
+                occurred_at=planned_at,
+                staff=staff,
+                actor=actor,
+                override_reason=override_reason,
+            )
+            case.schedule_visit(
                 visit_id=visit_id,
                 planned_at=planned_at,
                 party=party,
@@ -586,9 +601,11 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 actor=actor,
                 occurred_at=occurred_at or now,
                 now=now,
-            ),
-            expected_version,
-        )
+                override_reason=override_reason if overridden else None,
+                overridden_rules=overridden,
+            )
+
+        self._change(CollectionCase, case_id, decide, expected_version)
         return visit_id
 
     # --- cases: commitments and money ---------------------------------------------------------------

@@ -470,8 +470,10 @@ class CollectionCase(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         now: datetime,
+        override_reason: str | None = None,
+        overridden_rules: list[str] | None = None,
     ) -> None:
-        """Plan an on-site visit."""
+        """Plan an on-site visit (a supervisor's override of the contact policy is recorded on it)."""
         self.check_open()
         check_not_blank(visit_id, "visit_id")
         check_not_blank(party, "party")
@@ -481,6 +483,8 @@ class CollectionCase(Aggregate):
             raise InvariantError("a visit names the staff who will go")
         if visit_id in self.visits:
             raise DuplicateError(f"visit {visit_id!r} already scheduled")
+        if overridden_rules and not (override_reason and override_reason.strip()):
+            raise InvariantError("an override needs a reason")
         self.trigger_event(
             VisitScheduled,
             visit_id=visit_id,
@@ -488,6 +492,8 @@ class CollectionCase(Aggregate):
             party=party,
             staff=staff,
             purpose=purpose,
+            override_reason=override_reason,
+            overridden_rules=overridden_rules or [],
             actor=actor,
             occurred_at=occurred_at,
         )

@@ -210,6 +210,8 @@ class VisitScheduled(CaseEvent):
     party: str
     staff: list[str]
     purpose: str = ""
+    override_reason: str | None = None
+    overridden_rules: list[str] = []
 
 
 class VisitCompleted(ContactEvent):

@@ -20,6 +20,7 @@ from domain.case_events import (
     RiskAssessed,
     StrategyAssigned,
     TaskAssigned,
+    VisitScheduled,
 )
 from domain.case_values import Channel, ContactOutcome, Department, PlanKind, Tier
 from domain.contact_policy import (
@@ -27,6 +28,7 @@ from domain.contact_policy import (
     DO_NOT_CONTACT,
     QUIET_HOURS,
     UNKNOWN_CONTACT,
+    VISIT_STAFF,
     WEEKLY_CALL_ATTEMPTS,
 )
 from domain.enterprise import LoanRecord, LoanStatus
@@ -198,6 +200,31 @@ def test_call_limits_unknown_parties_and_do_not_contact(app: CollectionsApp, clo
     with pytest.raises(ContactPolicyError) as barred:
         call(app, case_id, channel=Channel.EMAIL)
     assert barred.value.rule_id == DO_NOT_CONTACT
+
+
+def test_a_visit_is_planned_in_office_hours_with_two_staff(app: CollectionsApp, clock: ManualClock) -> None:
+    case_id = open_case(app)
+    evening = clock.now() + timedelta(days=1, hours=12)  # 22:00 in Shanghai
+    with pytest.raises(ContactPolicyError) as late:
+        app.schedule_visit(case_id, planned_at=evening, party="Li Na", staff=["wang", "liu"], actor=COLLECTOR)
+    assert late.value.rule_id == QUIET_HOURS
+    with pytest.raises(ContactPolicyError) as alone:
+        app.schedule_visit(
+            case_id, planned_at=evening - timedelta(hours=8), party="Li Na", staff=["wang"], actor=COLLECTOR
+        )
+    assert alone.value.rule_id == VISIT_STAFF
+    app.schedule_visit(
+        case_id,
+        planned_at=evening,
+        party="Li Na",
+        staff=["wang", "liu"],
+        actor=SUPERVISOR,
+        override_reason="the owner is only on site at night",
+    )
+    scheduled = of_type(app, case_id, VisitScheduled)
+    assert [(v.overridden_rules, v.override_reason) for v in scheduled] == [
+        ([QUIET_HOURS], "the owner is only on site at night")
+    ]
 
 
 def test_calls_on_the_enterprises_other_loans_count_too(app: CollectionsApp, clock: ManualClock) -> None:
