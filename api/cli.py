@@ -17,6 +17,7 @@ from application.demo import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from application.importing import ImportFormat, ImportKind
 from application.narration import describe
 from domain.base import Actor, Role
+from domain.case_events import RiskAssessed
 from domain.errors import DomainError
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError
@@ -51,9 +52,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
         for key in ("manufacturer", "service", "logistics"):
             events = container.app.case_events(result.case_ids[key])
-            assessed = [e for e in events if type(e).__name__ == "RiskAssessed"][-1]
+            assessed = [e for e in events if isinstance(e, RiskAssessed)][-1]
             print(f"\n{key}: {describe(assessed).split(':')[0]}")
-            for reason in assessed.reasons:  # type: ignore[union-attr]
+            for reason in assessed.reasons:
                 print(f"  [{reason.code}] {reason.message}")
         case_id = result.case_ids["manufacturer"]
         case = container.app.get_case(case_id)

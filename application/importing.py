@@ -242,6 +242,16 @@ def _add_row(
     rows.append(Row(number, resolved, data))
 
 
+def is_existing_file(text: str) -> bool:
+    """True when ``text`` names a file rather than being a file's contents."""
+    if "\n" in text or len(text) > 4096:
+        return False
+    try:
+        return Path(text).is_file()
+    except OSError:  # e.g. a one-line JSON text too long to be a file name
+        return False
+
+
 # --- turning rows into domain values --------------------------------------------------------------
 
 
@@ -367,7 +377,7 @@ class ImportCommands(AppPart):
     ) -> ImportResult:
         """Import a CSV or JSON Lines file (a path, or the text itself); all or nothing, idempotent."""
         app = self._app
-        if isinstance(path_or_text, Path) or ("\n" not in path_or_text and Path(path_or_text).is_file()):
+        if isinstance(path_or_text, Path) or is_existing_file(path_or_text):
             path = Path(path_or_text)
             text = path.read_text(encoding="utf-8-sig")
             name = path.name

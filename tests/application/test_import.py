@@ -141,3 +141,9 @@ def test_unknown_fields_and_kinds_are_rejected(app: CollectionsApp) -> None:
     csv_text = "credit_code,name,registered_capital,colour\n" + f"{CODE_A},A,1.00,red\n"
     result = app.import_file(csv_text, "csv")
     assert [(e.line, e.field, e.reason) for e in result.errors] == [(2, "colour", "unknown field for enterprises")]
+
+
+def test_a_single_long_line_of_text_is_read_as_the_file_itself(app: CollectionsApp) -> None:
+    row = {"kind": "enterprise", "credit_code": CODE_A, "name": "x" * 400, "registered_capital": "1.00"}
+    result = app.import_file(orjson.dumps(row).decode(), "jsonl")
+    assert result.ok and result.enterprises_registered == 1
