@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -43,6 +45,15 @@ from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 A = TypeVar("A", bound=Aggregate)
 #: attempts at a command that lost a race and was not pinned to a version
 RETRIES_ON_CONFLICT = 3
+#: commands on aggregates that share a stripe take turns within a process
+LOCK_STRIPES = 1024
+
+
+def _expect(cls: type[A], aggregate: object, aggregate_id: UUID) -> A:
+    """The aggregate, if it is of the expected kind; an enterprise id is not a case id."""
+    if not isinstance(aggregate, cls):
+        raise NotFoundError(f"no {cls.__name__} {aggregate_id}")
+    return aggregate
 
 
 def new_id() -> str:
@@ -62,6 +73,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
+        self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
         self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
             CollectionCase: snapshot_interval,
             Enterprise: snapshot_interval,
@@ -79,13 +91,38 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
     # --- plumbing ------------------------------------------------------------------------------
 
     def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        """A private copy of an aggregate, fast-forwarded from the store (for queries)."""
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+            with self._lock_for(aggregate_id):  # never copy an aggregate while a writer changes it
+                aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
-        if not isinstance(aggregate, cls):
-            raise NotFoundError(f"no {cls.__name__} {aggregate_id}")
-        return aggregate
+        return _expect(cls, aggregate, aggregate_id)
+
+    def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
+        """The cached instance itself (optimistically, without asking the store), or a fresh one.
+
+        A stale cached aggregate cannot lose an update: its next event's version is already taken in
+        the store, so saving it fails and the command is retried on fresh state.
+        """
+        cache = self.repository.cache
+        if not fresh and cache is not None:
+            with contextlib.suppress(KeyError):
+                return _expect(cls, cache.get(aggregate_id), aggregate_id)
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        return _expect(cls, aggregate, aggregate_id)
+
+    def _lock_for(self, aggregate_id: UUID) -> threading.Lock:
+        return self._locks[aggregate_id.int % len(self._locks)]
+
+    def _forget(self, aggregate_id: UUID) -> None:
+        """Drop a cached aggregate whose unsaved changes must not survive."""
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(aggregate_id, evict=True)
 
     def _save_new(self, aggregate: Aggregate) -> int:
         try:
@@ -101,26 +138,40 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         decide: Callable[[A, datetime], Any],
         expected_version: int | None,
     ) -> int:
-        """Load, check the expected version, decide, save; a lost race is a ConflictError."""
-        attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
-        for attempt in range(attempts):
-            aggregate = self._load(cls, aggregate_id)
-            if expected_version is not None and aggregate.version != expected_version:
-                raise ConflictError(
-                    f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
-                )
-            decide(aggregate, self.clock.now())
-            if not aggregate.pending_events:
-                return aggregate.version
-            try:
-                self.save(aggregate)
-            except IntegrityError:
-                if attempt + 1 == attempts:
+        """Load, check the expected version, decide, save; a lost race is a ConflictError.
+
+        Commands on one aggregate take turns within a process, so the cached aggregate is changed in
+        place without a copy; if deciding or saving fails, the cached instance is dropped.
+        """
+        fresh = False
+        attempts = 0
+        with self._lock_for(aggregate_id):
+            while True:
+                aggregate = self._load_for_update(cls, aggregate_id, fresh)
+                if expected_version is not None and aggregate.version != expected_version:
+                    if not fresh:  # the cache may be behind the store: look again before refusing
+                        fresh = True
+                        continue
                     raise ConflictError(
-                        f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
-                    ) from None
-                continue
-            return aggregate.version
+                        f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
+                    )
+                attempts += 1
+                try:
+                    decide(aggregate, self.clock.now())
+                    if aggregate.pending_events:
+                        self.save(aggregate)
+                except IntegrityError:
+                    self._forget(aggregate_id)
+                    if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
+                        raise ConflictError(
+                            f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
+                        ) from None
+                    fresh = True
+                    continue
+                except BaseException:
+                    self._forget(aggregate_id)
+                    raise
+                return aggregate.version
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _when(self, occurred_at: datetime | None) -> datetime:
