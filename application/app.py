@@ -13,7 +13,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
 from application.assessment import AssessmentCommands
-from application.contacts import check_contact
+from application.contacts import check_contact, contact_context
 from application.importing import ImportCommands
 from application.plans import PlanCommands
 from domain.base import Actor, Aggregate, AggregateSnapshot
@@ -575,13 +575,14 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         ``override_reason``; the overridden rule ids are recorded on the event.
         """
         rules = self.current_policy().terms.contact
+        context = contact_context(self, case_id)
 
         def decide(case: CollectionCase, now: datetime) -> None:
             when = occurred_at or now
             case.check_open()
             overridden = check_contact(
-                self,
                 case,
+                context,
                 rules,
                 channel=channel,
                 direction=direction,
@@ -627,12 +628,13 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
         rules = self.current_policy().terms.contact
+        context = contact_context(self, case_id)
 
         def decide(case: CollectionCase, now: datetime) -> None:
             case.check_open()
             overridden = check_contact(
-                self,
                 case,
+                context,
                 rules,
                 channel=Channel.VISIT,
                 direction=Direction.OUTBOUND,

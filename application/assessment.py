@@ -106,11 +106,12 @@ class AssessmentCommands(AppPart):
         app = self._app
         app.policy_store()
         policy = app.current_policy()
+        # read before the command locks the case: a load inside decide could wait on the same lock stripe
+        enterprise = app.get_enterprise(app.get_case(case_id).enterprise_id)
         outcome: dict[str, Any] = {}
 
         def decide(case: CollectionCase, now: datetime) -> None:
             when = occurred_at or now
-            enterprise = app.get_enterprise(case.enterprise_id)
             as_of = local_date(now, case.timezone)
             assessment = assess(
                 enterprise.statements_in_order(),

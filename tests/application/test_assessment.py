@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
 from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
 
-from application.app import CollectionsApp
+from application.app import LOCK_STRIPES, CollectionsApp
 from application.demo import seed_enterprise
 from application.demo_data import SEED_EXAMPLES
 from domain.base import Actor, Role
@@ -33,6 +35,7 @@ from domain.contact_policy import (
 )
 from domain.enterprise import LoanRecord, LoanStatus
 from domain.errors import ContactPolicyError, InvariantError, PermissionDeniedError
+from domain.ids import case_id as derive_case_id
 from domain.money import Money
 from domain.risk import RiskThresholds
 from infrastructure.clock import ManualClock
@@ -285,3 +288,27 @@ def test_a_payment_that_clears_the_overdue_part_reclassifies_the_case(app: Colle
     assert (case.delinquency_bucket, case.loan_category, case.days_past_due) == ("current", "normal", 0)
     history = [(e.bucket, e.category) for e in of_type(app, case_id, DelinquencyClassified)]
     assert history == [("31-60", "special_mention"), ("current", "normal")]
+
+
+def test_commands_that_read_the_enterprise_do_not_wait_on_their_own_lock(app: CollectionsApp) -> None:
+    """A case whose id shares a lock stripe with its enterprise's id can still be assessed and contacted."""
+    enterprise_id = app.get_case(open_case(app)).enterprise_id
+    stripe = enterprise_id.int % LOCK_STRIPES
+    loan_id = next(
+        f"STRIPE-{n}" for n in itertools.count() if derive_case_id(f"STRIPE-{n}").int % LOCK_STRIPES == stripe
+    )
+    case_id = open_case(app, loan_id=loan_id)
+    done: list[str] = []
+
+    def work() -> None:
+        app.assess_case(case_id, RISK)
+        call(app, case_id)
+        app.schedule_visit(
+            case_id, planned_at=app.clock.now() + timedelta(days=1), party="Li Na", staff=["a", "b"], actor=COLLECTOR
+        )
+        done.append("all three")
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout=120)  # a deadlock guard, not a speed check: the work takes well under a second
+    assert done == ["all three"]
