@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -205,11 +205,6 @@ class StrategyPolicy(Aggregate):
 def due(assigned_at: datetime, days: int) -> datetime:
     """The moment ``days`` after assignment."""
     return assigned_at + timedelta(days=days)
-
-
-def policy_id() -> UUID:
-    """The policy store's fixed id."""
-    return POLICY_ID
 
 
 def apply_treatment(
