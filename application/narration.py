@@ -145,7 +145,10 @@ def _(e: ContactEvent) -> str:
 
 @describe.register
 def _(e: VisitScheduled) -> str:
-    return f"visit to {e.party} planned for {e.planned_at.isoformat()} by {', '.join(e.staff)}"
+    text = f"visit to {e.party} planned for {e.planned_at.isoformat()} by {', '.join(e.staff)}"
+    if e.override_reason:
+        text += f" [override of {', '.join(e.overridden_rules)}: {e.override_reason}]"
+    return text
 
 
 @describe.register
