@@ -12,6 +12,10 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
+from application.assessment import AssessmentCommands
+from application.contacts import check_contact, contact_context
+from application.importing import ImportCommands
+from application.plans import PlanCommands
 from domain.base import Actor, Aggregate, AggregateSnapshot
 from domain.case import CollectionCase
 from domain.case_events import CaseEvent, CaseOpened
@@ -34,6 +38,7 @@ from domain.errors import ConflictError, DuplicateError, NotFoundError
 from domain.ids import case_id as derive_case_id
 from domain.ids import enterprise_id as derive_enterprise_id
 from domain.money import Money
+from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 
@@ -56,7 +61,7 @@ def new_id() -> str:
     return uuid4().hex
 
 
-class CollectionsApp(Application[UUID]):
+class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Application[UUID]):
     """Commands (verbs, one per event kind) and queries over enterprises and collection cases."""
 
     name = "Arrears"
@@ -72,6 +77,7 @@ class CollectionsApp(Application[UUID]):
         self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
             CollectionCase: snapshot_interval,
             Enterprise: snapshot_interval,
+            StrategyPolicy: snapshot_interval,
         }
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -559,32 +565,51 @@ class CollectionsApp(Application[UUID]):
         feedback: str = "",
         next_step: str = "",
         override_reason: str | None = None,
-        overridden_rules: list[str] | None = None,
         expected_version: int | None = None,
         occurred_at: datetime | None = None,
         **channel_fields: Any,
     ) -> int:
-        """Log a call, SMS, email, website message, visit or letter."""
-        return self._change(
-            CollectionCase,
-            case_id,
-            lambda c, now: c.log_contact(
+        """Log a call, SMS, email, website message, visit or letter, within the contact policy.
+
+        A contact that breaks a rule raises ContactPolicyError(rule_id) unless a supervisor gives an
+        ``override_reason``; the overridden rule ids are recorded on the event.
+        """
+        rules = self.current_policy().terms.contact
+        context = contact_context(self, case_id)
+
+        def decide(case: CollectionCase, now: datetime) -> None:
+            when = occurred_at or now
+            case.check_open()
+            overridden = check_contact(
+                case,
+                context,
+                rules,
+                channel=channel,
+                direction=direction,
+                party=party,
+                outcome=outcome,
+                occurred_at=when,
+                staff=channel_fields.get("staff"),
+                actor=actor,
+                override_reason=override_reason,
+            )
+            case.log_contact(
                 channel=channel,
                 party=party,
                 outcome=outcome,
                 actor=actor,
-                occurred_at=occurred_at or now,
+                occurred_at=when,
                 now=now,
                 direction=direction,
                 summary=summary,
                 feedback=feedback,
                 next_step=next_step,
-                override_reason=override_reason,
-                overridden_rules=overridden_rules,
+                override_reason=override_reason if overridden else None,
+                overridden_rules=overridden,
                 **channel_fields,
-            ),
-            expected_version,
-        )
+            )
+
+        return self._change(CollectionCase, case_id, decide, expected_version)
 
     def schedule_visit(
         self,
@@ -596,15 +621,31 @@ class CollectionsApp(Application[UUID]):
         actor: Actor,
         purpose: str = "",
         visit_id: str | None = None,
+        override_reason: str | None = None,
         expected_version: int | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
-        """Plan an on-site visit; returns its id."""
+        """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
-        self._change(
-            CollectionCase,
-            case_id,
-            lambda c, now: c.schedule_visit(
+        rules = self.current_policy().terms.contact
+        context = contact_context(self, case_id)
+
+        def decide(case: CollectionCase, now: datetime) -> None:
+            case.check_open()
+            overridden = check_contact(
+                case,
+                context,
+                rules,
+                channel=Channel.VISIT,
+                direction=Direction.OUTBOUND,
+                party=party,
+                outcome=ContactOutcome.MET,
+                occurred_at=planned_at,
+                staff=staff,
+                actor=actor,
+                override_reason=override_reason,
+            )
+            case.schedule_visit(
                 visit_id=visit_id,
                 planned_at=planned_at,
                 party=party,
@@ -613,9 +654,11 @@ class CollectionsApp(Application[UUID]):
                 actor=actor,
                 occurred_at=occurred_at or now,
                 now=now,
-            ),
-            expected_version,
-        )
+                override_reason=override_reason if overridden else None,
+                overridden_rules=overridden,
+            )
+
+        self._change(CollectionCase, case_id, decide, expected_version)
         return visit_id
 
     # --- cases: commitments and money ---------------------------------------------------------------
