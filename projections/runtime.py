@@ -1,0 +1,248 @@
+"""The projection runtime: catches every view up with the log in batches (one transaction per batch and view,
+rows and tracking position together), follows the log (LISTEN/NOTIFY on PostgreSQL, polling on SQLite), stops a
+failing view loudly, rebuilds views from scratch, and reports lag."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from infrastructure.progress import progress_bar
+from infrastructure.view_store import ViewStore
+from projections.base import Envelope, ProjectionError, View
+from projections.decoding import envelopes
+
+log = logging.getLogger("arrears.projections")
+
+FAILURES_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_failures ("
+    "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL)"
+)
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """Where one projection stands."""
+
+    name: str
+    position: int
+    head: int
+    lag: int
+    failed_position: int | None
+    error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for /readyz and /metrics."""
+        return dict(self.__dict__)
+
+
+class ProjectionRuntime:
+    """Runs a set of views over an application's log."""
+
+    def __init__(
+        self,
+        app: Any,
+        store: ViewStore,
+        views: Sequence[View],
+        batch_size: int = 2000,
+        poll_seconds: float = 0.5,
+        throttle_seconds: float = 0.0,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.views = {view.name: view for view in views}
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.throttle_seconds = throttle_seconds
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.setup()
+
+    # --- tables and positions ------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create every view's tables (idempotent)."""
+        with self.store.transaction() as tx:
+            tx.execute(FAILURES_DDL)
+            for view in self.views.values():
+                for statement in view.schema():
+                    tx.execute(statement)
+
+    def key(self, name: str) -> str:
+        """The view's tracking key: the upstream application and the view."""
+        return f"{self.app.name}:{name}"
+
+    def position(self, name: str) -> int:
+        """How far the view has processed the log."""
+        return self.store.position(self.key(name))
+
+    def head(self) -> int:
+        """The log's last position."""
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def failures(self) -> dict[str, tuple[int, str]]:
+        """Views stopped by a failing event: name → (position, error)."""
+        with self.store.reading() as tx:
+            rows = tx.query("SELECT name, position, error FROM projection_failures")
+        return {row["name"]: (int(row["position"]), str(row["error"])) for row in rows}
+
+    def status(self) -> list[ProjectionStatus]:
+        """Position, lag and failure of every view."""
+        head, failed = self.head(), self.failures()
+        found = []
+        for name in self.views:
+            position = self.position(name)
+            failure = failed.get(name)
+            found.append(
+                ProjectionStatus(name, position, head, max(0, head - position),
+                                 failure[0] if failure else None, failure[1] if failure else None)
+            )
+        return found
+
+    # --- catching up ---------------------------------------------------------------------------
+
+    def catch_up(self, names: Sequence[str] | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+        """Process everything recorded so far, in batches; returns the number of events read."""
+        with self._lock:
+            return self._catch_up(list(names or self.views), on_batch)
+
+    def _catch_up(self, names: list[str], on_batch: Callable[[int], None] | None) -> int:
+        failed = self.failures()
+        live = [n for n in names if n not in failed]
+        positions = {name: self.position(name) for name in live}
+        read = 0
+        while live and not self._stopping.is_set():
+            start = min(positions[n] for n in live)
+            notifications = self.app.recorder.select_notifications(
+                start=start, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            batch = envelopes(self.app.mapper, notifications)
+            last = notifications[-1].id
+            for name in list(live):
+                todo = [e for e in batch if e.position > positions[name]]
+                if not self._apply(name, todo, last):
+                    live.remove(name)
+                positions[name] = last
+            read += len(notifications)
+            if on_batch is not None:
+                on_batch(len(notifications))
+            if self.throttle_seconds:
+                time.sleep(self.throttle_seconds)
+            if len(notifications) < self.batch_size:
+                break
+        return read
+
+    def _apply(self, name: str, batch: list[Envelope], last: int) -> bool:
+        """Apply a batch to one view with its tracking position; on failure find and record the failing event."""
+        view = self.views[name]
+        try:
+            with self.store.transaction() as tx:
+                view.apply(tx, batch)
+                tx.track(self.key(name), last)
+            return True
+        except Exception:  # find the event: commit those before it one by one, then stop there
+            for envelope in batch:
+                try:
+                    with self.store.transaction() as tx:
+                        view.apply(tx, [envelope])
+                        tx.track(self.key(name), envelope.position)
+                except Exception as error:
+                    self._fail(ProjectionError(name, envelope.position, error))
+                    return False
+            with self.store.transaction() as tx:  # the batch failed only as a whole (should not happen)
+                tx.track(self.key(name), last)
+            return True
+
+    def _fail(self, failure: ProjectionError) -> None:
+        log.error("%s", failure, exc_info=failure.error)
+        with self.store.transaction() as tx:
+            tx.upsert(
+                "projection_failures",
+                ("name",),
+                ("name", "position", "error", "failed_at"),
+                [(failure.projection, failure.position, f"{type(failure.error).__name__}: {failure.error}",
+                  datetime.now(UTC).isoformat())],
+            )
+
+    # --- rebuilding ----------------------------------------------------------------------------
+
+    def rebuild(self, names: Sequence[str] | None = None, show_progress: bool = True) -> int:
+        """Drop the views' tables and tracking, recreate them and replay the whole log; returns events read."""
+        chosen = list(names or self.views)
+        unknown = set(chosen) - set(self.views)
+        if unknown:
+            raise ValueError(f"unknown projection(s): {', '.join(sorted(unknown))}; known: {', '.join(self.views)}")
+        with self._lock:
+            for name in chosen:
+                for table in self.views[name].tables:
+                    self.store.drop_table(table)
+                self.store.forget(self.key(name))
+                with self.store.transaction() as tx:
+                    tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
+            self.setup()
+            bar = progress_bar(f"rebuilding {', '.join(chosen)}", total=self.head())
+            bar.disable = bar.disable or not show_progress
+            try:
+                return self._catch_up(chosen, bar.update)
+            finally:
+                bar.close()
+
+    # --- following the log ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Follow the log in a background thread (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._follow, name="arrears-projections", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop following the log."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def run_forever(self) -> None:
+        """Follow the log in this thread until stopped (``arrears worker``)."""
+        self._follow()
+
+    def _follow(self) -> None:
+        wait = self._listener()
+        while not self._stopping.is_set():
+            try:
+                self.catch_up()
+            except Exception:
+                log.exception("projection catch-up failed; retrying")
+                self._stopping.wait(self.poll_seconds)
+            wait()
+
+    def _listener(self) -> Callable[[], None]:
+        """A function that blocks until new events may have been recorded."""
+        recorder = self.app.recorder
+        channel = getattr(recorder, "channel_name", None)
+        if channel is None:
+            return lambda: self._stopping.wait(self.poll_seconds)
+        import psycopg
+
+        pool = recorder.datastore.pool
+        options = {**(pool.kwargs or {}), "autocommit": True}
+        conn = psycopg.connect(pool.conninfo, **options)
+        conn.execute(f'LISTEN "{channel}"')
+
+        def wait() -> None:
+            with suppress(Exception):
+                for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
+                    break
+
+        return wait
