@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from api import cli_projections
 from application.bootstrap import Container, bootstrap
 from application.demo import DEFAULT_PORTFOLIO, seed_demo
 from application.narration import describe
@@ -93,6 +94,8 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--as-of", type=aware_datetime, help="ISO 8601 time with offset")
     replay.add_argument("--version", type=int)
     replay.set_defaults(handler=cmd_replay)
+
+    cli_projections.register(commands, build_container)
     return root
 
 
