@@ -25,6 +25,8 @@ class Envelope:
     event: Any
     #: why the stored bytes could not be decoded (raised by the views that need the typed event)
     decode_error: BaseException | None = None
+    #: the decoded JSON state of an event of unknown kind (for its times and actor)
+    raw: dict[str, Any] | None = None
 
     def typed(self) -> Any:
         """The typed event (None for an unknown kind); raises if its bytes could not be decoded."""

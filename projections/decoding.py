@@ -15,10 +15,14 @@ def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
     """The notification with its typed event (None for an event kind this process does not know)."""
     event: Any = None
     error: BaseException | None = None
+    raw: dict[str, Any] | None = None
     try:
         event = mapper.to_domain_event(notification)
     except TopicError:
-        pass
+        try:
+            raw = mapper.decode_state(notification.state)  # type: ignore[attr-defined]
+        except Exception:
+            raw = {}
     except Exception as problem:  # decoding failures surface in the views that need the event
         error = problem
     return Envelope(
@@ -29,6 +33,7 @@ def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
         state=notification.state,
         event=event,
         decode_error=error,
+        raw=raw if isinstance(raw, dict) else None,
     )
 
 

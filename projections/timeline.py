@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from application.narration import describe
 from infrastructure.view_store import ViewTx
@@ -33,9 +34,20 @@ class TimelineView(View):
         for envelope in batch:
             event = envelope.typed()
             if event is None:  # a kind this process does not know yet: still shown
+                raw = envelope.raw or {}
+                occurred = raw.get("occurred_at") or raw.get("timestamp")
+                actor = raw.get("actor")
                 rows.append(
-                    (str(envelope.originator_id), envelope.version, envelope.position, envelope.type, None, None, None,
-                     envelope.type)
+                    (
+                        str(envelope.originator_id),
+                        envelope.version,
+                        envelope.position,
+                        envelope.type,
+                        utc_text(datetime.fromisoformat(occurred)) if isinstance(occurred, str) else None,
+                        utc_text(datetime.fromisoformat(raw["timestamp"])) if "timestamp" in raw else None,
+                        actor.get("user_id") if isinstance(actor, dict) else None,
+                        envelope.type,
+                    )
                 )
                 continue
             actor = getattr(event, "actor", None)
