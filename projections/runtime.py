@@ -128,6 +128,8 @@ class ProjectionRuntime:
             batch = envelopes(self.app.mapper, notifications)
             last = notifications[-1].id
             for name in list(live):
+                if positions[name] >= last:
+                    continue  # this view is already past the batch (it was ahead of the slowest one)
                 todo = [e for e in batch if e.position > positions[name]]
                 if not self._apply(name, todo, last):
                     live.remove(name)
