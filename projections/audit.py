@@ -33,11 +33,11 @@ class AuditTrailView(View):
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Extend each aggregate's chain and re-seal its head."""
-        ids = sorted({str(e.originator_id) for e in batch})
+        ids = sorted({e.key for e in batch})
         heads = {row["originator_id"]: (row["version"], row["hash"]) for row in tx.select_in("audit_heads", "originator_id", ids)}
         rows = []
         for envelope in batch:
-            key = str(envelope.originator_id)
+            key = envelope.key
             version, prev = heads.get(key, (0, GENESIS))
             if envelope.version != version + 1:
                 raise ValueError(f"{key} v{envelope.version} does not follow the chain head v{version}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,8 @@ class Envelope:
 
     position: int
     originator_id: UUID
+    #: the originator id as text, the key every view stores
+    key: str
     version: int
     topic: str
     state: bytes
@@ -67,6 +70,7 @@ class View(ABC):
         """Change the view for every event of the batch, in order; raise to reject the batch."""
 
 
+@lru_cache(maxsize=65536)
 def utc_text(moment: datetime | None) -> str | None:
     """A sortable text form of a time: UTC ISO 8601 with microseconds."""
     if moment is None:

@@ -48,7 +48,7 @@ class ChannelsView(View):
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Load the touched enterprises and cases, count, write back."""
         relevant = [e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened | EnterpriseRegistered | ProfileUpdated)]
-        keys = {f"e:{e.originator_id}" if isinstance(e.event, EnterpriseRegistered | ProfileUpdated) else f"c:{e.originator_id}"
+        keys = {f"e:{e.key}" if isinstance(e.event, EnterpriseRegistered | ProfileUpdated) else f"c:{e.key}"
                 for e in relevant}
         states = load_states(tx, "channel_state", keys)
         enterprise_keys = {f"e:{s['enterprise']}" for k, s in states.items() if k.startswith("c:")}
@@ -57,7 +57,7 @@ class ChannelsView(View):
         counts: dict[tuple[Any, ...], Counter[str]] = {}
         touched: set[str] = set()
         for envelope in relevant:
-            touched |= count(states, envelope.originator_id, envelope.event, counts)
+            touched |= count(states, envelope.key, envelope.event, counts)
         save_states(tx, "channel_state", states, touched)
         add_counts(tx, "channel_stats", KEYS, counts, COUNTS)
 

@@ -42,12 +42,12 @@ class ComplianceView(View):
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Open, satisfy and close requirements; record overrides."""
         relevant = [e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened)]
-        keys = {str(e.originator_id) for e in relevant}
+        keys = {e.key for e in relevant}
         states = load_states(tx, "compliance_state", keys)
         requirements: dict[tuple[str, int], dict[str, Any]] = {}
         overrides: list[tuple[Any, ...]] = []
         for envelope in relevant:
-            judge(states, str(envelope.originator_id), envelope.version, envelope.event, requirements, overrides)
+            judge(states, envelope.key, envelope.version, envelope.event, requirements, overrides)
         save_states(tx, "compliance_state", states, keys & set(states))
         rows = [tuple(r[c] for c in REQUIREMENT_COLUMNS) for _, r in sorted(requirements.items())]
         tx.upsert("compliance_requirements", ("case_id", "seq"), REQUIREMENT_COLUMNS, rows)

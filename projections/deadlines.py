@@ -33,7 +33,7 @@ class DeadlinesView(View):
         closes: list[tuple[str, str, str]] = []
         for envelope in batch:
             event = envelope.typed()
-            case_id = str(envelope.originator_id)
+            case_id = envelope.key
             if isinstance(event, DeadlineSet):
                 key = (case_id, event.deadline_id)
                 upserts[key] = (*key, event.kind, utc_text(event.due_at), event.action, "open", envelope.version)

@@ -28,6 +28,7 @@ def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
     return Envelope(
         position=notification.id,
         originator_id=notification.originator_id,  # type: ignore[arg-type]
+        key=str(notification.originator_id),
         version=notification.originator_version,
         topic=notification.topic,
         state=notification.state,

@@ -62,7 +62,7 @@ class PortfolioView(View):
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Evolve the touched cases and add up the batch's counts."""
-        keys = {str(e.originator_id) for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened)}
+        keys = {e.key for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened)}
         cases = load_states(tx, "portfolio_cases", keys)
         counters: Counter[str] = Counter()
         balance: dict[tuple[str, str], Counter[str]] = {}
@@ -70,7 +70,7 @@ class PortfolioView(View):
         for envelope in batch:
             event = envelope.typed()
             if isinstance(event, CaseOpened | CaseEvent):
-                account(cases, str(envelope.originator_id), event, counters, balance, rolls)
+                account(cases, envelope.key, event, counters, balance, rolls)
         save_states(tx, "portfolio_cases", cases, keys)
         tx.increment("portfolio_counters", ("name",), ("name", "value"), sorted(counters.items()))
         add_counts(tx, "portfolio_balance", ("day", "tier"), balance, ("delta_fen",))

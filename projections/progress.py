@@ -75,7 +75,7 @@ class CaseProgressView(View):
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Load the touched cases, evolve them, write them back."""
-        ids = {str(e.originator_id) for e in batch if not _is_other(e)}
+        ids = {e.key for e in batch if not _is_other(e)}
         if not ids:
             return
         rows: dict[str, dict[str, Any]] = {}
@@ -85,7 +85,7 @@ class CaseProgressView(View):
         for envelope in batch:
             if _is_other(envelope):
                 continue
-            key = str(envelope.originator_id)
+            key = envelope.key
             event = envelope.typed()
             if isinstance(event, CaseOpened):
                 rows[key] = _opened(event)

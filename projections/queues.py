@@ -34,7 +34,7 @@ class QueuesView(View):
         done: list[tuple[str, str]] = []
         for envelope in batch:
             event = envelope.typed()
-            case_id = str(envelope.originator_id)
+            case_id = envelope.key
             if isinstance(event, TaskAssigned):
                 key = (case_id, event.task_id)
                 upserts[key] = [

@@ -4,10 +4,12 @@ failing view loudly, rebuilds views from scratch, and reports lag."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +22,8 @@ from projections.decoding import envelopes
 
 log = logging.getLogger("arrears.projections")
 
+#: views applied side by side, so one view's database round trips overlap another's Python work
+VIEW_WRITERS = 4
 FAILURES_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_failures ("
     "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL)"
@@ -53,6 +57,7 @@ class ProjectionRuntime:
         batch_size: int = 2000,
         poll_seconds: float = 0.5,
         throttle_seconds: float = 0.0,
+        rebuild_batch_size: int = 10_000,
     ) -> None:
         self.app = app
         self.store = store
@@ -60,6 +65,7 @@ class ProjectionRuntime:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.throttle_seconds = throttle_seconds
+        self.rebuild_batch_size = rebuild_batch_size
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -113,34 +119,44 @@ class ProjectionRuntime:
         with self._lock:
             return self._catch_up(list(names or self.views), on_batch)
 
-    def _catch_up(self, names: list[str], on_batch: Callable[[int], None] | None) -> int:
+    def _catch_up(self, names: list[str], on_batch: Callable[[int], None] | None, batch_size: int = 0) -> int:
+        size = batch_size or self.batch_size
         failed = self.failures()
         live = [n for n in names if n not in failed]
         positions = {name: self.position(name) for name in live}
+        if not live:
+            return 0
         read = 0
-        while live and not self._stopping.is_set():
-            start = min(positions[n] for n in live)
-            notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size, inclusive_of_start=False
-            )
-            if not notifications:
-                break
-            batch = envelopes(self.app.mapper, notifications)
-            last = notifications[-1].id
-            for name in list(live):
-                if positions[name] >= last:
-                    continue  # this view is already past the batch (it was ahead of the slowest one)
-                todo = [e for e in batch if e.position > positions[name]]
-                if not self._apply(name, todo, last):
-                    live.remove(name)
-                positions[name] = last
-            read += len(notifications)
-            if on_batch is not None:
-                on_batch(len(notifications))
-            if self.throttle_seconds:
-                time.sleep(self.throttle_seconds)
-            if len(notifications) < self.batch_size:
-                break
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="arrears-prefetch") as prefetch,
+            ThreadPoolExecutor(max_workers=VIEW_WRITERS, thread_name_prefix="arrears-views") as writers,
+        ):
+            fetch = functools.partial(self.app.recorder.select_notifications, limit=size, inclusive_of_start=False)
+            upcoming = prefetch.submit(fetch, start=min(positions.values()))
+            while live and not self._stopping.is_set():
+                notifications = upcoming.result()
+                if not notifications:
+                    break
+                last = notifications[-1].id
+                full = len(notifications) == size
+                if full:  # read the next page while this one is projected
+                    upcoming = prefetch.submit(fetch, start=last)
+                batch = envelopes(self.app.mapper, notifications)
+                behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
+                applied = writers.map(
+                    lambda name: self._apply(name, [e for e in batch if e.position > positions[name]], last), behind
+                )
+                for name, ok in zip(behind, list(applied), strict=True):
+                    positions[name] = last
+                    if not ok:
+                        live.remove(name)
+                read += len(notifications)
+                if on_batch is not None:
+                    on_batch(len(notifications))
+                if self.throttle_seconds:
+                    time.sleep(self.throttle_seconds)
+                if not full:
+                    break
         return read
 
     def _apply(self, name: str, batch: list[Envelope], last: int) -> bool:
@@ -194,7 +210,7 @@ class ProjectionRuntime:
             bar = progress_bar(f"rebuilding {', '.join(chosen)}", total=self.head())
             bar.disable = bar.disable or not show_progress
             try:
-                return self._catch_up(chosen, bar.update)
+                return self._catch_up(chosen, bar.update, max(self.batch_size, self.rebuild_batch_size))
             finally:
                 bar.close()
 

@@ -39,7 +39,7 @@ class TimelineView(View):
                 actor = raw.get("actor")
                 rows.append(
                     (
-                        str(envelope.originator_id),
+                        envelope.key,
                         envelope.version,
                         envelope.position,
                         envelope.type,
@@ -53,7 +53,7 @@ class TimelineView(View):
             actor = getattr(event, "actor", None)
             rows.append(
                 (
-                    str(envelope.originator_id),
+                    envelope.key,
                     envelope.version,
                     envelope.position,
                     envelope.type,
