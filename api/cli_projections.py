@@ -54,8 +54,10 @@ def cmd_verify(args: argparse.Namespace, build: Build) -> int:
     for m in report["mismatches"]:
         print(f"  {m['kind'].upper():<13} case {m['case_id']} v{m['version']}: {m['detail']}")
     verdict = "OK" if report["ok"] else f"{len(report['mismatches'])} MISMATCH(ES)"
-    print(f"audit verify: {verdict} — {report['checked_events']} events, {report['chains']} chains, "
-          f"{'sealed' if report['sealed'] else 'unsealed (set ARREARS_AUDIT_KEY)'}")
+    print(
+        f"audit verify: {verdict} — {report['checked_events']} events, {report['chains']} chains, "
+        f"{'sealed' if report['sealed'] else 'unsealed (set ARREARS_AUDIT_KEY)'}"
+    )
     if args.json:
         print(json.dumps(report, indent=2))
     return 0 if report["ok"] else 1

@@ -18,19 +18,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg  # noqa: E402
-from eventsourcing.domain import DomainEventProtocol  # noqa: E402
-from eventsourcing.persistence import Tracking  # noqa: E402
-from eventsourcing.postgres import PostgresTrackingRecorder  # noqa: E402
-from eventsourcing.projection import Projection, ProjectionRunner  # noqa: E402
+import psycopg
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection, ProjectionRunner
 
-from application.app import CollectionsApp  # noqa: E402
-from application.bootstrap import bootstrap  # noqa: E402
-from infrastructure.clock import ManualClock  # noqa: E402
-from infrastructure.environment import eventsourcing_env  # noqa: E402
-from infrastructure.progress import progress_bar  # noqa: E402
-from infrastructure.settings import Settings  # noqa: E402
-from tests.projections.history import generate  # noqa: E402
+from application.app import CollectionsApp
+from application.bootstrap import bootstrap
+from infrastructure.clock import ManualClock
+from infrastructure.environment import eventsourcing_env
+from infrastructure.progress import progress_bar
+from infrastructure.settings import Settings
+from tests.projections.history import generate
 
 URL = os.environ.get("ARREARS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -41,13 +41,18 @@ class CountingView(PostgresTrackingRecorder):
     def create_table(self) -> None:
         super().create_table()
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(f"CREATE TABLE IF NOT EXISTS {self.datastore.schema}.stock_counts "
-                         "(originator_id TEXT PRIMARY KEY, events BIGINT NOT NULL)")
+            curs.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.datastore.schema}.stock_counts "
+                "(originator_id TEXT PRIMARY KEY, events BIGINT NOT NULL)"
+            )
 
     def count(self, originator_id: Any, tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(f"INSERT INTO {self.datastore.schema}.stock_counts VALUES (%s, 1) ON CONFLICT (originator_id) "
-                         "DO UPDATE SET events = stock_counts.events + 1", (str(originator_id),))
+            curs.execute(
+                f"INSERT INTO {self.datastore.schema}.stock_counts VALUES (%s, 1) ON CONFLICT (originator_id) "
+                "DO UPDATE SET events = stock_counts.events + 1",
+                (str(originator_id),),
+            )
             self._insert_tracking(curs, tracking)
 
 
@@ -88,8 +93,9 @@ def stock_runner(settings: Settings, limit_seconds: float) -> tuple[int, float]:
     with psycopg.connect(URL, autocommit=True) as conn:
         conn.execute(f"DROP TABLE IF EXISTS {settings.database_schema}.stock_counts")
         conn.execute(f"DROP TABLE IF EXISTS {settings.database_schema}.stockcount_tracking")
-    runner = ProjectionRunner(application_class=CollectionsApp, projection_class=CountingProjection,
-                              view_class=CountingView, env=env)
+    runner = ProjectionRunner(
+        application_class=CollectionsApp, projection_class=CountingProjection, view_class=CountingView, env=env
+    )
     started = time.perf_counter()
     with runner:
         time.sleep(limit_seconds)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
@@ -224,8 +224,8 @@ class PostgresViewStore(PostgresTrackingRecorder):
 def view_store(app: Application[Any]) -> ViewStore:
     """The view store on the application's own database and connection pool."""
     recorder_class: type[Any] = PostgresViewStore if "postgres" in type(app.factory).__module__ else SqliteViewStore
-    store: ViewStore = app.factory.tracking_recorder(recorder_class)  # type: ignore[arg-type]
-    return store
+    store: Any = app.factory.tracking_recorder(recorder_class)
+    return cast(ViewStore, store)
 
 
 def events_table(app: Application[Any]) -> str:

@@ -34,7 +34,10 @@ class AuditTrailView(View):
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Extend each aggregate's chain and re-seal its head."""
         ids = sorted({e.key for e in batch})
-        heads = {row["originator_id"]: (row["version"], row["hash"]) for row in tx.select_in("audit_heads", "originator_id", ids)}
+        heads = {
+            row["originator_id"]: (row["version"], row["hash"])
+            for row in tx.select_in("audit_heads", "originator_id", ids)
+        }
         rows = []
         for envelope in batch:
             key = envelope.key

@@ -10,14 +10,14 @@ from uuid import UUID
 GENESIS = "0" * 64
 
 
-def canonical_bytes(originator_id: UUID, version: int, topic: str, state: bytes) -> bytes:
+def canonical_bytes(originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
     """The stored event as one unambiguous byte string: length-prefixed id, version and topic, then the state."""
     parts = [str(originator_id).encode(), str(version).encode(), topic.encode()]
     head = b"".join(len(part).to_bytes(4, "big") + part for part in parts)
     return b"arrears-audit-1\x00" + head + state
 
 
-def chain_hash(prev_hash: str, originator_id: UUID, version: int, topic: str, state: bytes) -> str:
+def chain_hash(prev_hash: str, originator_id: UUID | str, version: int, topic: str, state: bytes) -> str:
     """sha256 over the previous link's hash and this event's canonical bytes."""
     digest = hashlib.sha256(bytes.fromhex(prev_hash))
     digest.update(canonical_bytes(originator_id, version, topic, state))

@@ -33,8 +33,10 @@ def verify_chains(app: Any, store: ViewStore, key: bytes | None, case_id: UUID |
             links = tx.query("SELECT originator_id, version, hash, prev_hash FROM audit_trail")
             heads = tx.query("SELECT * FROM audit_heads")
         else:
-            links = tx.query("SELECT originator_id, version, hash, prev_hash FROM audit_trail WHERE originator_id = ?",
-                             [str(case_id)])
+            links = tx.query(
+                "SELECT originator_id, version, hash, prev_hash FROM audit_trail WHERE originator_id = ?",
+                [str(case_id)],
+            )
             heads = tx.query("SELECT * FROM audit_heads WHERE originator_id = ?", [str(case_id)])
     chain = {(row["originator_id"], int(row["version"])): row for row in links}
     mismatches: list[dict[str, Any]] = []
@@ -69,12 +71,15 @@ def verify_chains(app: Any, store: ViewStore, key: bytes | None, case_id: UUID |
     for head in heads:
         originator, version = head["originator_id"], int(head["version"])
         last = chain.get((originator, version))
-        if last is None or last["hash"] != head["hash"] or any(
-            (originator, v) in chain for v in (version + 1,)
-        ):
+        if last is None or last["hash"] != head["hash"] or any((originator, v) in chain for v in (version + 1,)):
             name("head_mismatch", originator, version, "chain head does not match the trail")
         if not seal_is_valid(key, originator, version, head["hash"], head["seal"]):
             name("seal_invalid", originator, version, "the head's HMAC seal does not verify")
     mismatches.sort(key=lambda m: (m["case_id"], m["version"] or 0, m["kind"]))
-    return {"ok": not mismatches, "checked_events": checked, "chains": len(heads), "sealed": key is not None,
-            "mismatches": mismatches}
+    return {
+        "ok": not mismatches,
+        "checked_events": checked,
+        "chains": len(heads),
+        "sealed": key is not None,
+        "mismatches": mismatches,
+    }

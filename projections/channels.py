@@ -1,4 +1,4 @@
-"""Channel effectiveness per segment (industry, region, tier) × channel: attempts, right-party contacts,
+"""Channel effectiveness per segment (industry, region, tier) x channel: attempts, right-party contacts,
 promises, promises kept, payments within 7 days of a contact."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ PAYMENT_WINDOW = timedelta(days=7)
 
 
 class ChannelsView(View):
-    """Counts per segment × channel, attributed to the case's last contact before each outcome."""
+    """Counts per segment x channel, attributed to the case's last contact before each outcome."""
 
     name = "channels"
     tables = ("channel_state", "channel_stats")
@@ -47,9 +47,13 @@ class ChannelsView(View):
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Load the touched enterprises and cases, count, write back."""
-        relevant = [e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened | EnterpriseRegistered | ProfileUpdated)]
-        keys = {f"e:{e.key}" if isinstance(e.event, EnterpriseRegistered | ProfileUpdated) else f"c:{e.key}"
-                for e in relevant}
+        relevant = [
+            e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened | EnterpriseRegistered | ProfileUpdated)
+        ]
+        keys = {
+            f"e:{e.key}" if isinstance(e.event, EnterpriseRegistered | ProfileUpdated) else f"c:{e.key}"
+            for e in relevant
+        }
         states = load_states(tx, "channel_state", keys)
         enterprise_keys = {f"e:{s['enterprise']}" for k, s in states.items() if k.startswith("c:")}
         enterprise_keys |= {f"e:{e.event.enterprise_id}" for e in relevant if isinstance(e.event, CaseOpened)}
@@ -62,17 +66,26 @@ class ChannelsView(View):
         add_counts(tx, "channel_stats", KEYS, counts, COUNTS)
 
 
-def count(states: dict[str, dict[str, Any]], originator_id: Any, event: Any,
-          counts: dict[tuple[Any, ...], Counter[str]]) -> set[str]:
+def count(
+    states: dict[str, dict[str, Any]], originator_id: Any, event: Any, counts: dict[tuple[Any, ...], Counter[str]]
+) -> set[str]:
     """What one event adds to the channel counts; returns the state keys it changed (shared with the oracle)."""
     if isinstance(event, EnterpriseRegistered | ProfileUpdated):
         key = f"e:{originator_id}"
-        states[key] = {"industry": event.registration.industry or "unknown", "region": event.registration.region or "unknown"}
+        states[key] = {
+            "industry": event.registration.industry or "unknown",
+            "region": event.registration.region or "unknown",
+        }
         return {key}
     key = f"c:{originator_id}"
     if isinstance(event, CaseOpened):
-        states[key] = {"enterprise": str(event.enterprise_id), "tier": "unrated", "channel": None, "at": None,
-                       "promises": {}}
+        states[key] = {
+            "enterprise": str(event.enterprise_id),
+            "tier": "unrated",
+            "channel": None,
+            "at": None,
+            "promises": {},
+        }
         return {key}
     case = states.get(key)
     if case is None:
@@ -95,7 +108,12 @@ def count(states: dict[str, dict[str, Any]], originator_id: Any, event: Any,
         case["channel"], case["at"] = channel, event.occurred_at.isoformat()
     elif isinstance(event, PromiseToPayMade) and case["channel"]:
         bump(case["channel"], promises=1)
-        case["promises"][event.promise_id] = [enterprise["industry"], enterprise["region"], case["tier"], case["channel"]]
+        case["promises"][event.promise_id] = [
+            enterprise["industry"],
+            enterprise["region"],
+            case["tier"],
+            case["channel"],
+        ]
     elif isinstance(event, PromiseKept) and event.promise_id in case["promises"]:
         industry, region, tier, channel = case["promises"].pop(event.promise_id)
         bump(channel, (industry, region, tier), kept=1)

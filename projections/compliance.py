@@ -14,7 +14,16 @@ from projections.cadence import required_contact
 from projections.state import load_states, save_states, state_table_ddl
 
 REQUIREMENT_COLUMNS = (
-    "case_id", "seq", "tier", "kind", "due_at", "status", "required_by", "met_at", "met_by", "policy_version",
+    "case_id",
+    "seq",
+    "tier",
+    "kind",
+    "due_at",
+    "status",
+    "required_by",
+    "met_at",
+    "met_by",
+    "policy_version",
 )
 OVERRIDE_COLUMNS = ("case_id", "version", "type", "rules", "reason", "actor", "occurred_at")
 
@@ -54,7 +63,7 @@ class ComplianceView(View):
         tx.upsert("compliance_overrides", ("case_id", "version"), OVERRIDE_COLUMNS, overrides)
 
 
-def judge(  # noqa: C901 - the rules read top to bottom
+def judge(
     states: dict[str, dict[str, Any]],
     case_id: str,
     version: int,
@@ -70,8 +79,17 @@ def judge(  # noqa: C901 - the rules read top to bottom
     if state is None:
         return
     if isinstance(event, ContactEvent) and event.override_reason:
-        overrides.append((case_id, version, type(event).__name__, ",".join(event.overridden_rules),
-                          event.override_reason, str(event.actor), utc_text(event.occurred_at)))
+        overrides.append(
+            (
+                case_id,
+                version,
+                type(event).__name__,
+                ",".join(event.overridden_rules),
+                event.override_reason,
+                str(event.actor),
+                utc_text(event.occurred_at),
+            )
+        )
     current = state["open"]
     at = utc_text(event.occurred_at) or ""
 
@@ -84,9 +102,16 @@ def judge(  # noqa: C901 - the rules read top to bottom
         rule = required_contact(tier, policy_version)
         state["seq"] += 1
         state["open"] = {
-            "case_id": case_id, "seq": state["seq"], "tier": tier, "kind": rule.kind,
-            "due_at": utc_text(since + rule.within), "status": "open", "required_by": required_by,
-            "met_at": None, "met_by": None, "policy_version": policy_version,
+            "case_id": case_id,
+            "seq": state["seq"],
+            "tier": tier,
+            "kind": rule.kind,
+            "due_at": utc_text(since + rule.within),
+            "status": "open",
+            "required_by": required_by,
+            "met_at": None,
+            "met_by": None,
+            "policy_version": policy_version,
         }
         requirements[(case_id, state["seq"])] = dict(state["open"])
 

@@ -77,7 +77,7 @@ class PortfolioView(View):
         add_counts(tx, "portfolio_rolls", ("from_bucket", "to_bucket"), rolls, ("count",))
 
 
-def account(  # noqa: C901 - one branch per event kind
+def account(
     cases: dict[str, dict[str, Any]],
     key: str,
     event: Any,
@@ -93,8 +93,13 @@ def account(  # noqa: C901 - one branch per event kind
 
     if isinstance(event, CaseOpened):
         bucket = dpd_bucket((event.occurred_at.date() - event.overdue_since).days)
-        cases[key] = {"tier": "unrated", "open": True, "out": event.outstanding.fen,
-                      "since": event.overdue_since.isoformat(), "bucket": bucket}
+        cases[key] = {
+            "tier": "unrated",
+            "open": True,
+            "out": event.outstanding.fen,
+            "since": event.overdue_since.isoformat(),
+            "bucket": bucket,
+        }
         counters.update(cases_opened=1, opened_fen=event.outstanding.fen, **{f"entered:{bucket}": 1})
         move("unrated", event.outstanding.fen)
         return

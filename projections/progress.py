@@ -89,9 +89,10 @@ class CaseProgressView(View):
             event = envelope.typed()
             if isinstance(event, CaseOpened):
                 rows[key] = _opened(event)
-            row = rows.get(key)
-            if row is None:
+            found = rows.get(key)
+            if found is None:
                 continue  # an unknown kind of aggregate
+            row = found
             if event is not None:
                 evolve(row, event)
             row["version"] = envelope.version
@@ -131,7 +132,7 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
     }
 
 
-def evolve(row: dict[str, Any], event: Any) -> None:  # noqa: C901 - one branch per event kind
+def evolve(row: dict[str, Any], event: Any) -> None:
     """Apply one case event to a progress row."""
     pending: dict[str, list[Any]] = row["pending"]
     if isinstance(event, CollectorAssigned):

@@ -38,8 +38,14 @@ class QueuesView(View):
             if isinstance(event, TaskAssigned):
                 key = (case_id, event.task_id)
                 upserts[key] = [
-                    *key, str(event.department), event.title, utc_text(event.due_at), event.assignee, "open",
-                    utc_text(event.occurred_at), envelope.version,
+                    *key,
+                    str(event.department),
+                    event.title,
+                    utc_text(event.due_at),
+                    event.assignee,
+                    "open",
+                    utc_text(event.occurred_at),
+                    envelope.version,
                 ]
             elif isinstance(event, TaskCompleted):
                 key = (case_id, event.task_id)

@@ -224,8 +224,12 @@ class ReadModel:
             "promise_kept_rate": rate(c("promises_kept", 0), c("promises_kept", 0) + c("promises_broken", 0)),
             "right_party_contact_rate": rate(c("right_party_contacts", 0), c("contacts", 0)),
             "roll_rates": [
-                {"from": r["from_bucket"], "to": r["to_bucket"], "count": int(r["count"]),
-                 "rate": rate(int(r["count"]), c(f"entered:{r['from_bucket']}", 0))}
+                {
+                    "from": r["from_bucket"],
+                    "to": r["to_bucket"],
+                    "count": int(r["count"]),
+                    "rate": rate(int(r["count"]), c(f"entered:{r['from_bucket']}", 0)),
+                }
                 for r in rolls
             ],
             "buckets": ["current", *(label for _, label in BUCKETS), ">360"],
@@ -233,23 +237,38 @@ class ReadModel:
         }
 
     def channel_report(self) -> dict[str, Any]:
-        """Per segment (industry, region, tier) × channel: counts and rates, and the recommended channel order."""
+        """Per segment (industry, region, tier) x channel: counts and rates, and the recommended channel order."""
         rows = self._query("SELECT * FROM channel_stats ORDER BY industry, region, tier, channel")
         segments: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for row in rows:
             attempts = int(row["attempts"])
-            item = {k: row[k] if k in ("channel",) else int(row[k]) for k in
-                    ("channel", "attempts", "rpc", "promises", "kept", "paid_7d")}
+            item = {
+                k: row[k] if k in ("channel",) else int(row[k])
+                for k in ("channel", "attempts", "rpc", "promises", "kept", "paid_7d")
+            }
             item["rpc_rate"] = f"{int(row['rpc']) / attempts:.4f}" if attempts else None
             item["paid_7d_rate"] = f"{int(row['paid_7d']) / attempts:.4f}" if attempts else None
             segments.setdefault((row["industry"], row["region"], row["tier"]), []).append(item)
         items = []
         for (industry, region, tier), channels in segments.items():
-            order = sorted(channels, key=lambda i: (-(i["paid_7d"] + i["kept"]) / max(i["attempts"], 1),
-                                                    -i["rpc"] / max(i["attempts"], 1), i["channel"]))
-            items.append({"industry": industry, "region": region, "tier": tier, "channels": channels,
-                          "recommended_order": [i["channel"] for i in order],
-                          "sample_size": sum(i["attempts"] for i in channels)})
+            order = sorted(
+                channels,
+                key=lambda i: (
+                    -(i["paid_7d"] + i["kept"]) / max(i["attempts"], 1),
+                    -i["rpc"] / max(i["attempts"], 1),
+                    i["channel"],
+                ),
+            )
+            items.append(
+                {
+                    "industry": industry,
+                    "region": region,
+                    "tier": tier,
+                    "channels": channels,
+                    "recommended_order": [i["channel"] for i in order],
+                    "sample_size": sum(i["attempts"] for i in channels),
+                }
+            )
         return {"items": items}
 
     def compliance_report(self, as_of: datetime | None = None) -> dict[str, Any]:
@@ -260,24 +279,40 @@ class ReadModel:
         gaps = []
         for row in rows:
             status = row["status"]
-            if status == "open" and row["due_at"] < now:
-                status = "missing"
-            elif status == "missed":
+            if (status == "open" and row["due_at"] < now) or status == "missed":
                 status = "missing"
             counts[status] = counts.get(status, 0) + 1
             if status in ("late", "missing"):
                 evidence = [{"case_id": row["case_id"], "version": int(row["required_by"]), "role": "required_by"}]
                 if row["met_by"] is not None:
                     evidence.append({"case_id": row["case_id"], "version": int(row["met_by"]), "role": "met_by"})
-                gaps.append({"case_id": row["case_id"], "tier": row["tier"], "kind": row["kind"], "status": status,
-                             "due_at": row["due_at"], "met_at": row["met_at"], "evidence": evidence})
+                gaps.append(
+                    {
+                        "case_id": row["case_id"],
+                        "tier": row["tier"],
+                        "kind": row["kind"],
+                        "status": status,
+                        "due_at": row["due_at"],
+                        "met_at": row["met_at"],
+                        "evidence": evidence,
+                    }
+                )
         overrides = [
-            {**r, "version": int(r["version"]), "rules": [x for x in r["rules"].split(",") if x],
-             "evidence": [{"case_id": r["case_id"], "version": int(r["version"])}]}
+            {
+                **r,
+                "version": int(r["version"]),
+                "rules": [x for x in r["rules"].split(",") if x],
+                "evidence": [{"case_id": r["case_id"], "version": int(r["version"])}],
+            }
             for r in self._query("SELECT * FROM compliance_overrides ORDER BY case_id, version")
         ]
-        return {"as_of": now, "requirements": len(rows), "by_status": counts, "violations": gaps,
-                "overrides": overrides}
+        return {
+            "as_of": now,
+            "requirements": len(rows),
+            "by_status": counts,
+            "violations": gaps,
+            "overrides": overrides,
+        }
 
     # --- health --------------------------------------------------------------------------------
 

@@ -107,8 +107,14 @@ class ProjectionRuntime:
             position = self.position(name)
             failure = failed.get(name)
             found.append(
-                ProjectionStatus(name, position, head, max(0, head - position),
-                                 failure[0] if failure else None, failure[1] if failure else None)
+                ProjectionStatus(
+                    name,
+                    position,
+                    head,
+                    max(0, head - position),
+                    failure[0] if failure else None,
+                    failure[1] if failure else None,
+                )
             )
         return found
 
@@ -144,7 +150,7 @@ class ProjectionRuntime:
                 batch = envelopes(self.app.mapper, notifications)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
                 applied = writers.map(
-                    lambda name: self._apply(name, [e for e in batch if e.position > positions[name]], last), behind
+                    functools.partial(self._apply_after, batch=batch, last=last, positions=positions), behind
                 )
                 for name, ok in zip(behind, list(applied), strict=True):
                     positions[name] = last
@@ -158,6 +164,10 @@ class ProjectionRuntime:
                 if not full:
                     break
         return read
+
+    def _apply_after(self, name: str, batch: list[Envelope], last: int, positions: dict[str, int]) -> bool:
+        """Apply the part of the batch the view has not seen yet."""
+        return self._apply(name, [e for e in batch if e.position > positions[name]], last)
 
     def _apply(self, name: str, batch: list[Envelope], last: int) -> bool:
         """Apply a batch to one view with its tracking position; on failure find and record the failing event."""
@@ -187,8 +197,14 @@ class ProjectionRuntime:
                 "projection_failures",
                 ("name",),
                 ("name", "position", "error", "failed_at"),
-                [(failure.projection, failure.position, f"{type(failure.error).__name__}: {failure.error}",
-                  datetime.now(UTC).isoformat())],
+                [
+                    (
+                        failure.projection,
+                        failure.position,
+                        f"{type(failure.error).__name__}: {failure.error}",
+                        datetime.now(UTC).isoformat(),
+                    )
+                ],
             )
 
     # --- rebuilding ----------------------------------------------------------------------------
@@ -250,7 +266,11 @@ class ProjectionRuntime:
         recorder = self.app.recorder
         channel = getattr(recorder, "channel_name", None)
         if channel is None:
-            return lambda: self._stopping.wait(self.poll_seconds)
+
+            def poll() -> None:
+                self._stopping.wait(self.poll_seconds)
+
+            return poll
         import psycopg
 
         pool = recorder.datastore.pool

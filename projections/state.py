@@ -30,8 +30,13 @@ def save_states(tx: ViewTx, table: str, states: dict[str, dict[str, Any]], keys:
     tx.upsert(table, ("key",), ("key", "data"), rows)
 
 
-def add_counts(tx: ViewTx, table: str, keys: tuple[str, ...], counters: dict[tuple[Any, ...], Counter[str]],
-               columns: tuple[str, ...]) -> None:
+def add_counts(
+    tx: ViewTx,
+    table: str,
+    keys: tuple[str, ...],
+    counters: dict[tuple[Any, ...], Counter[str]],
+    columns: tuple[str, ...],
+) -> None:
     """Add a batch's counts to the counter table."""
     rows = [(*key, *(counts.get(c, 0) for c in columns)) for key, counts in sorted(counters.items())]
     tx.increment(table, keys, (*keys, *columns), rows)

@@ -34,17 +34,37 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
     at = START + timedelta(days=rng.randrange(0, 300), hours=rng.randrange(0, 8))
     collector = Actor(user_id=f"collector.{n % 40}", role=Role.COLLECTOR)
     case = CollectionCase.open(
-        loan_id=f"LN-{n:07d}", enterprise_id=enterprise_id, principal=Money.of(2_000_000_00),
-        outstanding=Money.of(rng.randrange(500_000_00, 2_000_000_00)), overdue_amount=Money.of(300_000_00),
-        overdue_since=(at - timedelta(days=rng.randrange(1, 200))).date(), actor=SUPERVISOR, occurred_at=at, now=at,
+        loan_id=f"LN-{n:07d}",
+        enterprise_id=enterprise_id,
+        principal=Money.of(2_000_000_00),
+        outstanding=Money.of(rng.randrange(500_000_00, 2_000_000_00)),
+        overdue_amount=Money.of(300_000_00),
+        overdue_since=(at - timedelta(days=rng.randrange(1, 200))).date(),
+        actor=SUPERVISOR,
+        occurred_at=at,
+        now=at,
     )
     case.assign_collector(collector.user_id, SUPERVISOR, at, at)
     tier = rng.choice(list(Tier))
-    case.record_assessment(model_version="scorecard-1", score=rng.randrange(0, 100), tier=tier,
-                           reasons=[Reason(code="LEV", message="leverage")], features={"dta": "0.7"},
-                           actor=SUPERVISOR, occurred_at=at, now=at)
-    case.assign_strategy(policy_version=1, tier=tier, treatment="default", channels=[Channel.PHONE],
-                         actor=SUPERVISOR, occurred_at=at, now=at)
+    case.record_assessment(
+        model_version="scorecard-1",
+        score=rng.randrange(0, 100),
+        tier=tier,
+        reasons=[Reason(code="LEV", message="leverage")],
+        features={"dta": "0.7"},
+        actor=SUPERVISOR,
+        occurred_at=at,
+        now=at,
+    )
+    case.assign_strategy(
+        policy_version=1,
+        tier=tier,
+        treatment="default",
+        channels=[Channel.PHONE],
+        actor=SUPERVISOR,
+        occurred_at=at,
+        now=at,
+    )
     serial = 0
     while case.version < events:
         at += timedelta(hours=rng.randrange(2, 96))
@@ -61,12 +81,27 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
             if channel is Channel.LETTER:
                 extra = {"letter_kind": rng.choice(list(LetterKind)), "document_sha256": SHA}
             override = "urgent, approved" if rng.random() < 0.02 else None
-            case.log_contact(channel=channel, party="Li Na", outcome=rng.choice(OUTCOMES[channel]), actor=collector,
-                             occurred_at=at, now=at, summary="reminder", override_reason=override,
-                             overridden_rules=["quiet_hours"] if override else None, **extra)
+            case.log_contact(
+                channel=channel,
+                party="Li Na",
+                outcome=rng.choice(OUTCOMES[channel]),
+                actor=collector,
+                occurred_at=at,
+                now=at,
+                summary="reminder",
+                override_reason=override,
+                overridden_rules=["quiet_hours"] if override else None,
+                **extra,
+            )
         elif roll < 0.53 and case.outstanding.fen > 10_000_00:
-            case.make_promise(promise_id=f"p{serial}", amount=Money.of(10_000_00), due_on=at.date() + timedelta(days=5),
-                              actor=collector, occurred_at=at, now=at)
+            case.make_promise(
+                promise_id=f"p{serial}",
+                amount=Money.of(10_000_00),
+                due_on=at.date() + timedelta(days=5),
+                actor=collector,
+                occurred_at=at,
+                now=at,
+            )
         elif roll < 0.60 and open_promises:
             promise = rng.choice(open_promises)
             if promise.due_on < at.date() and rng.random() < 0.5:
@@ -74,25 +109,54 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
             else:
                 case.keep_promise(promise.promise_id, collector, at, at)
         elif roll < 0.68 and case.outstanding.fen > 5_000_00:
-            case.receive_payment(amount=Money.of(rng.randrange(1_000_00, 5_000_00)), received_on=at.date(),
-                                 reference=f"B{n}-{serial}", actor=collector, occurred_at=at, now=at)
+            case.receive_payment(
+                amount=Money.of(rng.randrange(1_000_00, 5_000_00)),
+                received_on=at.date(),
+                reference=f"B{n}-{serial}",
+                actor=collector,
+                occurred_at=at,
+                now=at,
+            )
         elif roll < 0.74:
-            case.set_deadline(deadline_id=f"d{serial}", kind="contact", due_at=at + timedelta(days=rng.randrange(1, 9)),
-                              action="notify", actor=SUPERVISOR, occurred_at=at, now=at)
+            case.set_deadline(
+                deadline_id=f"d{serial}",
+                kind="contact",
+                due_at=at + timedelta(days=rng.randrange(1, 9)),
+                action="notify",
+                actor=SUPERVISOR,
+                occurred_at=at,
+                now=at,
+            )
         elif roll < 0.79 and open_deadlines:
             deadline = rng.choice(open_deadlines)
-            (case.meet_deadline if rng.random() < 0.6 else case.expire_deadline)(deadline.deadline_id, collector, at, at)
+            (case.meet_deadline if rng.random() < 0.6 else case.expire_deadline)(
+                deadline.deadline_id, collector, at, at
+            )
         elif roll < 0.84:
-            case.assign_task(task_id=f"t{serial}", department=rng.choice(list(Department)), title="follow up",
-                             due_at=at + timedelta(days=rng.randrange(1, 15)), assignee=collector.user_id,
-                             actor=SUPERVISOR, occurred_at=at, now=at)
+            case.assign_task(
+                task_id=f"t{serial}",
+                department=rng.choice(list(Department)),
+                title="follow up",
+                due_at=at + timedelta(days=rng.randrange(1, 15)),
+                assignee=collector.user_id,
+                actor=SUPERVISOR,
+                occurred_at=at,
+                now=at,
+            )
         elif roll < 0.88 and open_tasks:
             case.complete_task(rng.choice(open_tasks).task_id, "done", collector, at, at)
         elif roll < 0.91 and case.tier is not Tier.HIGH:
             to = Tier.HIGH if case.tier is Tier.MEDIUM else Tier.MEDIUM
             case.escalate(to, "no progress", SUPERVISOR, at, at)
-            case.assign_strategy(policy_version=1, tier=to, treatment="firmer", channels=[Channel.VISIT],
-                                 actor=SUPERVISOR, occurred_at=at, now=at)
+            case.assign_strategy(
+                policy_version=1,
+                tier=to,
+                treatment="firmer",
+                channels=[Channel.VISIT],
+                actor=SUPERVISOR,
+                occurred_at=at,
+                now=at,
+            )
         else:
             case.add_note(f"note {serial}", collector, at, at)
     if rng.random() < 0.2:
@@ -107,8 +171,9 @@ def enterprise(n: int) -> Enterprise:
     return Enterprise.register(reg, contacts(), SUPERVISOR, START - timedelta(days=30), START)
 
 
-def generate(app: CollectionsApp, cases: int, events_per_case: int, seed: int = 7, first: int = 0,
-             per_save: int = 200) -> Iterator[int]:
+def generate(
+    app: CollectionsApp, cases: int, events_per_case: int, seed: int = 7, first: int = 0, per_save: int = 200
+) -> Iterator[int]:
     """Write ``cases`` cases (one enterprise per 2 cases) of about ``events_per_case`` events; yields events saved."""
     rng = random.Random(seed * 1_000_003 + first)
     pending: list[Any] = []

@@ -51,18 +51,26 @@ class Oracle:
     def progress(self, key: str) -> dict[str, Any]:
         case = self.cases[key]
         return {
-            "version": case.version, "status": str(case.status), "tier": case.tier and str(case.tier),
-            "collector": case.collector, "outstanding": str(case.outstanding), "paid": str(case.paid),
-            "last_contact_at": utc_text(case.last_contact_at), "next_action_due": utc_text(case.next_action_due()),
+            "version": case.version,
+            "status": str(case.status),
+            "tier": case.tier and str(case.tier),
+            "collector": case.collector,
+            "outstanding": str(case.outstanding),
+            "paid": str(case.paid),
+            "last_contact_at": utc_text(case.last_contact_at),
+            "next_action_due": utc_text(case.next_action_due()),
             "contacts": dict(case.contact_counts),
         }
 
     def timeline(self, key: str) -> list[tuple[int, str, str]]:
         items = self.by_originator[key]
         rows = [
-            (utc_text(getattr(e, "occurred_at", None) or e.timestamp) if e else "", n.originator_version,
-             type(e).__name__ if isinstance(e, DomainEvent) else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
-             describe(e) if e is not None else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1])
+            (
+                utc_text(getattr(e, "occurred_at", None) or e.timestamp) if e else "",
+                n.originator_version,
+                type(e).__name__ if isinstance(e, DomainEvent) else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
+                describe(e) if e is not None else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
+            )
             for n, e in items
         ]
         return [(v, t, s) for _, v, t, s in sorted(rows, key=lambda r: (r[0] or "", r[1]))]
@@ -78,13 +86,17 @@ class Oracle:
     def open_deadlines(self) -> list[tuple[str, str, str]]:
         return sorted(
             (key, d.deadline_id, utc_text(d.due_at) or "")
-            for key, case in self.cases.items() for d in case.deadlines.values() if d.status == "open"
+            for key, case in self.cases.items()
+            for d in case.deadlines.values()
+            if d.status == "open"
         )
 
     def queue(self, department: str) -> list[tuple[str, str]]:
         return sorted(
-            (key, t.task_id) for key, case in self.cases.items()
-            for t in case.tasks.values() if t.status == "open" and str(t.department) == department
+            (key, t.task_id)
+            for key, case in self.cases.items()
+            for t in case.tasks.values()
+            if t.status == "open" and str(t.department) == department
         )
 
     def portfolio(self) -> tuple[Counter[str], dict[str, int], Counter[str]]:

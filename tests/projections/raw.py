@@ -38,18 +38,25 @@ class RawEvents:
         return originator_id if self.postgres else originator_id.hex
 
     def state(self, originator_id: UUID, version: int) -> bytes:
-        rows = self._run("SELECT state FROM {table} WHERE originator_id = ? AND originator_version = ?",
-                         (self._id(originator_id), version))
+        rows = self._run(
+            "SELECT state FROM {table} WHERE originator_id = ? AND originator_version = ?",
+            (self._id(originator_id), version),
+        )
         return bytes(rows[0][0])
 
     def update_state(self, originator_id: UUID, version: int, state: bytes) -> None:
-        self._run("UPDATE {table} SET state = ? WHERE originator_id = ? AND originator_version = ?",
-                  (state, self._id(originator_id), version))
+        self._run(
+            "UPDATE {table} SET state = ? WHERE originator_id = ? AND originator_version = ?",
+            (state, self._id(originator_id), version),
+        )
 
     def delete(self, originator_id: UUID, version: int) -> None:
-        self._run("DELETE FROM {table} WHERE originator_id = ? AND originator_version = ?",
-                  (self._id(originator_id), version))
+        self._run(
+            "DELETE FROM {table} WHERE originator_id = ? AND originator_version = ?", (self._id(originator_id), version)
+        )
 
     def insert(self, originator_id: UUID, version: int, topic: str, state: bytes) -> None:
-        self._run("INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
-                  (self._id(originator_id), version, topic, state))
+        self._run(
+            "INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+            (self._id(originator_id), version, topic, state),
+        )

@@ -79,9 +79,9 @@ def test_reforging_the_chain_without_the_key_breaks_the_seal(keyed: Container, s
     assert ("seal_invalid", str(a), 4) in found
 
 
-def test_cli_verify_exits_non_zero_and_names_the_event(keyed: Container, settings: Settings,
-                                                       monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_verify_exits_non_zero_and_names_the_event(
+    keyed: Container, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     a, _, _ = three_cases(keyed)
     monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)

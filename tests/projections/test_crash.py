@@ -27,8 +27,9 @@ def start_worker(container: Container, log: Path) -> subprocess.Popen[bytes]:
         "ARREARS_PROJECTION_POLL_SECONDS": "0.05",
     }
     root = Path(__file__).resolve().parents[2]
-    return subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=env, cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=log.open("ab"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "worker"], env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=log.open("ab")
+    )
 
 
 positions_seen: list[dict[str, int]] = []
@@ -57,7 +58,7 @@ def test_sigkill_mid_catch_up_then_restart_equals_the_oracle(container: Containe
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
     stopped_at = positions(container)
-    assert 0 < min(stopped_at.values()) and max(stopped_at.values()) < head, stopped_at  # killed mid catch-up
+    assert min(stopped_at.values()) > 0 and max(stopped_at.values()) < head, stopped_at  # killed mid catch-up
 
     worker = start_worker(container, log)  # restart: it resumes from each view's committed position
     try:

@@ -48,10 +48,19 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
 
 def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
-    RawEvents(settings).insert(case_id, 2, "domain.policy:PolicyPublished", orjson.dumps(
-        {"version": 2, "occurred_at": "2026-11-02T03:00:00+00:00", "timestamp": "2026-11-02T03:00:01+00:00",
-         "actor": {"user_id": "risk.officer", "role": "risk"}}
-    ))
+    RawEvents(settings).insert(
+        case_id,
+        2,
+        "domain.policy:PolicyPublished",
+        orjson.dumps(
+            {
+                "version": 2,
+                "occurred_at": "2026-11-02T03:00:00+00:00",
+                "timestamp": "2026-11-02T03:00:01+00:00",
+                "actor": {"user_id": "risk.officer", "role": "risk"},
+            }
+        ),
+    )
     fast.projections.catch_up()
     assert {s["failed_position"] for s in fast.read_model.status()} == {None}
     timeline = fast.read_model.timeline(case_id)["items"]
