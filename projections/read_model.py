@@ -323,3 +323,25 @@ class ReadModel:
     def lag(self) -> dict[str, int]:
         """Events each projection is behind the log."""
         return {s.name: s.lag for s in self.runtime.status()}
+
+    def metrics(self) -> str:
+        """Prometheus text lines for /metrics: position, lag and failure of every projection."""
+        lines = [
+            "# HELP arrears_projection_lag Events recorded but not yet projected.",
+            "# TYPE arrears_projection_lag gauge",
+        ]
+        statuses = self.runtime.status()
+        lines += [f'arrears_projection_lag{{projection="{s.name}"}} {s.lag}' for s in statuses]
+        lines += [
+            "# HELP arrears_projection_position Last event position projected.",
+            "# TYPE arrears_projection_position gauge",
+        ]
+        lines += [f'arrears_projection_position{{projection="{s.name}"}} {s.position}' for s in statuses]
+        lines += [
+            "# HELP arrears_projection_failed_position Position of the event that stopped the projection (0: none).",
+            "# TYPE arrears_projection_failed_position gauge",
+        ]
+        lines += [
+            f'arrears_projection_failed_position{{projection="{s.name}"}} {s.failed_position or 0}' for s in statuses
+        ]
+        return "\n".join(lines) + "\n"

@@ -40,6 +40,7 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
     assert later not in [i["case_id"] for i in fast.read_model.list_cases()["items"]]
     assert status["audit"]["failed_position"] is None  # the audit trail needs only the bytes: it chains it
     assert status["audit"]["lag"] == 0
+    assert f'arrears_projection_failed_position{{projection="progress"}} {position}' in fast.read_model.metrics()
     fast.projections.catch_up()  # a failed view stays stopped: never silently skipped
     assert {s["name"]: s for s in fast.read_model.status()}["progress"]["position"] == position - 1
     fast.projections.rebuild(["audit"], show_progress=False)  # other views rebuild independently
