@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from domain.case_events import (
@@ -97,7 +96,7 @@ def account(
             "tier": "unrated",
             "open": True,
             "out": event.outstanding.fen,
-            "since": event.overdue_since.isoformat(),
+            "since": event.overdue_since.toordinal(),
             "bucket": bucket,
         }
         counters.update(cases_opened=1, opened_fen=event.outstanding.fen, **{f"entered:{bucket}": 1})
@@ -107,7 +106,7 @@ def account(
     if case is None:
         return
     if case["open"]:
-        bucket = dpd_bucket((event.occurred_at.date() - date.fromisoformat(case["since"])).days)
+        bucket = dpd_bucket(event.occurred_at.toordinal() - case["since"])
         if bucket != case["bucket"]:
             rolls.setdefault((case["bucket"], bucket), Counter())["count"] += 1
             counters[f"entered:{bucket}"] += 1

@@ -135,6 +135,18 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
 def evolve(row: dict[str, Any], event: Any) -> None:
     """Apply one case event to a progress row."""
     pending: dict[str, list[Any]] = row["pending"]
+    if isinstance(event, ContactEvent):
+        channel = str(event.channel)
+        row["contacts"][channel] = row["contacts"].get(channel, 0) + 1
+        at = utc_text(event.occurred_at)
+        if row["last_contact_at"] is None or (at is not None and at > row["last_contact_at"]):
+            row["last_contact_at"] = at
+        return
+    if isinstance(event, PaymentReceived):
+        row["outstanding_fen"] -= event.amount.fen
+        row["overdue_fen"] = min(row["overdue_fen"], row["outstanding_fen"])
+        row["paid_fen"] += event.amount.fen
+        return
     if isinstance(event, CollectorAssigned):
         row["collector"] = event.collector
     elif isinstance(event, CaseResolved):
@@ -152,22 +164,21 @@ def evolve(row: dict[str, Any], event: Any) -> None:
         row["tier"] = str(event.to_tier)
     elif isinstance(event, DeadlineSet):
         pending[f"d:{event.deadline_id}"] = [utc_text(event.due_at), None]
+        _pending_changed(row)
     elif isinstance(event, DeadlineMet | DeadlineCancelled | DeadlineExpired):
         pending.pop(f"d:{event.deadline_id}", None)
+        _pending_changed(row)
     elif isinstance(event, TaskAssigned):
         pending[f"t:{event.task_id}"] = [utc_text(event.due_at), str(event.department)]
+        _pending_changed(row)
     elif isinstance(event, TaskCompleted):
         pending.pop(f"t:{event.task_id}", None)
-    elif isinstance(event, ContactEvent):
-        channel = str(event.channel)
-        row["contacts"][channel] = row["contacts"].get(channel, 0) + 1
-        at = utc_text(event.occurred_at)
-        if row["last_contact_at"] is None or (at is not None and at > row["last_contact_at"]):
-            row["last_contact_at"] = at
-    elif isinstance(event, PaymentReceived):
-        row["outstanding_fen"] -= event.amount.fen
-        row["overdue_fen"] = min(row["overdue_fen"], row["outstanding_fen"])
-        row["paid_fen"] += event.amount.fen
+        _pending_changed(row)
+
+
+def _pending_changed(row: dict[str, Any]) -> None:
+    """What is due next, and which departments have open work."""
+    pending: dict[str, list[Any]] = row["pending"]
     dues = [due for due, _ in pending.values() if due is not None]
     row["next_action_due"] = min(dues, default=None)
     row["departments"] = "".join(sorted({f",{dept}," for _, dept in pending.values() if dept}))
