@@ -26,6 +26,17 @@ def cmd_rebuild(args: argparse.Namespace, build: Build) -> int:
         container.close()
 
 
+def cmd_retry(args: argparse.Namespace, build: Build) -> int:
+    """Let a stopped projection resume at the event that stopped it (after the cause is fixed)."""
+    container = build(args)
+    try:
+        container.projections.retry(args.name)
+        container.projections.catch_up([args.name])
+        return _print_status(container)
+    finally:
+        container.close()
+
+
 def cmd_status(args: argparse.Namespace, build: Build) -> int:
     """Position, lag and failure of every projection; non-zero when one has failed."""
     container = build(args)
@@ -85,6 +96,9 @@ def register(commands: Any, build: Build) -> None:
     rebuild = sub.add_parser("rebuild", help="drop and rebuild projections from the log (all, or NAME...)")
     rebuild.add_argument("names", nargs="*", metavar="NAME")
     rebuild.set_defaults(handler=lambda a: cmd_rebuild(a, build))
+    retry = sub.add_parser("retry", help="resume a projection stopped by a failing event, at that event")
+    retry.add_argument("name", metavar="NAME")
+    retry.set_defaults(handler=lambda a: cmd_retry(a, build))
     status = sub.add_parser("status", help="position, lag and failures of every projection")
     status.set_defaults(handler=lambda a: cmd_status(a, build))
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError, OperationalError
+
 from infrastructure.progress import progress_bar
 from infrastructure.view_store import ViewStore
 from projections.base import Envelope, ProjectionError, View
@@ -22,6 +24,8 @@ from projections.decoding import envelopes
 
 log = logging.getLogger("arrears.projections")
 
+#: errors of the database rather than of an event: retried, never recorded as a failing event
+TRANSIENT = (OperationalError, InterfaceError)
 #: views applied side by side, so one view's database round trips overlap another's Python work
 VIEW_WRITERS = 4
 FAILURES_DDL = (
@@ -177,12 +181,16 @@ class ProjectionRuntime:
                 view.apply(tx, batch)
                 tx.track(self.key(name), last)
             return True
+        except TRANSIENT:
+            raise  # the database, not the event: the caller retries the batch
         except Exception:  # find the event: commit those before it one by one, then stop there
             for envelope in batch:
                 try:
                     with self.store.transaction() as tx:
                         view.apply(tx, [envelope])
                         tx.track(self.key(name), envelope.position)
+                except TRANSIENT:
+                    raise
                 except Exception as error:
                     self._fail(ProjectionError(name, envelope.position, error))
                     return False
@@ -229,6 +237,13 @@ class ProjectionRuntime:
                 return self._catch_up(chosen, bar.update, max(self.batch_size, self.rebuild_batch_size))
             finally:
                 bar.close()
+
+    def retry(self, name: str) -> None:
+        """Clear a view's failure so it resumes at the event that stopped it (after a fix is deployed)."""
+        if name not in self.views:
+            raise ValueError(f"unknown projection {name!r}; known: {', '.join(self.views)}")
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
 
     # --- following the log ---------------------------------------------------------------------
 
