@@ -267,17 +267,20 @@ class ProjectionRuntime:
         self._follow()
 
     def _follow(self) -> None:
-        wait = self._listener()
-        while not self._stopping.is_set():
-            try:
-                self.catch_up()
-            except Exception:
-                log.exception("projection catch-up failed; retrying")
-                self._stopping.wait(self.poll_seconds)
-            wait()
+        wait, close = self._listener()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    self.catch_up()
+                except Exception:
+                    log.exception("projection catch-up failed; retrying")
+                    self._stopping.wait(self.poll_seconds)
+                wait()
+        finally:
+            close()
 
-    def _listener(self) -> Callable[[], None]:
-        """A function that blocks until new events may have been recorded."""
+    def _listener(self) -> tuple[Callable[[], None], Callable[[], None]]:
+        """A function that blocks until new events may have been recorded, and one that releases it."""
         recorder = self.app.recorder
         channel = getattr(recorder, "channel_name", None)
         if channel is None:
@@ -285,7 +288,7 @@ class ProjectionRuntime:
             def poll() -> None:
                 self._stopping.wait(self.poll_seconds)
 
-            return poll
+            return poll, lambda: None
         import psycopg
 
         pool = recorder.datastore.pool
@@ -298,4 +301,4 @@ class ProjectionRuntime:
                 for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
                     break
 
-        return wait
+        return wait, conn.close
