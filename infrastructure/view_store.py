@@ -49,6 +49,15 @@ class ViewTx(Protocol):
     def track(self, name: str, position: int) -> None:
         """Record that projection ``name`` has processed the log up to ``position``."""
 
+    def claim(self, name: str, expected: int) -> None:
+        """Lock projection ``name``'s position for this transaction; PositionMoved unless it is ``expected``."""
+
+    def register(self, name: str) -> None:
+        """Give projection ``name`` a tracking position of 0 unless it has one."""
+
+    def forget(self, name: str) -> None:
+        """Remove projection ``name``'s tracking position."""
+
 
 def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False) -> str:
     """``INSERT ... ON CONFLICT DO UPDATE``: the same text works on SQLite ≥ 3.24 and PostgreSQL."""
@@ -61,8 +70,15 @@ def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: boo
     )
 
 
+class PositionMoved(RuntimeError):
+    """Another runtime (or a rebuild) moved a projection's position since it was read: re-read and go on."""
+
+
 class _Tx:
     """Shared behaviour of both dialects' transactions."""
+
+    tracking_table = "tracking"
+    lock_clause = ""
 
     def __init__(self, cursor: Any, recorder: Any) -> None:
         self.cursor = cursor
@@ -105,6 +121,24 @@ class _Tx:
     def track(self, name: str, position: int) -> None:
         self.recorder._insert_tracking(self.cursor, Tracking(application_name=name, notification_id=position))
 
+    def claim(self, name: str, expected: int) -> None:
+        rows = self.query(
+            f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = ?{self.lock_clause}", [name]
+        )
+        current = int(rows[0]["notification_id"] or 0) if rows else None
+        if current != expected:
+            raise PositionMoved(f"{name} is at {current}, not {expected}")
+
+    def register(self, name: str) -> None:
+        self.execute(
+            f"INSERT INTO {self.tracking_table} (application_name, notification_id) VALUES (?, 0) "
+            "ON CONFLICT (application_name) DO NOTHING",
+            [name],
+        )
+
+    def forget(self, name: str) -> None:
+        self.execute(f"DELETE FROM {self.tracking_table} WHERE application_name = ?", [name])
+
 
 class _SqliteTx(_Tx):
     pass
@@ -114,6 +148,12 @@ _QMARK = re.compile(r"\?")
 
 
 class _PostgresTx(_Tx):
+    lock_clause = " FOR UPDATE"
+
+    def __init__(self, cursor: Any, recorder: Any) -> None:
+        super().__init__(cursor, recorder)
+        self.tracking_table = recorder.tracking_table_name
+
     def sql(self, text: str) -> str:
         return _QMARK.sub("%s", text.replace("%", "%%"))
 
@@ -148,12 +188,6 @@ class ViewStore(Protocol):
         """How far projection ``name`` has processed the log (0: nothing yet)."""
         ...
 
-    def forget(self, name: str) -> None:
-        """Drop projection ``name``'s tracking position (before a rebuild)."""
-
-    def drop_table(self, table: str) -> None:
-        """Drop a view's table if it exists."""
-
 
 class SqliteViewStore(SQLiteTrackingRecorder):
     """Views in the application's SQLite file, on its connection pool."""
@@ -175,16 +209,6 @@ class SqliteViewStore(SQLiteTrackingRecorder):
     def position(self, name: str) -> int:
         """How far projection ``name`` has processed the log (0: nothing yet)."""
         return self.max_tracking_id(name) or 0
-
-    def forget(self, name: str) -> None:
-        """Drop projection ``name``'s tracking position."""
-        with self.transaction() as tx:
-            tx.execute("DELETE FROM tracking WHERE application_name = ?", [name])
-
-    def drop_table(self, table: str) -> None:
-        """Drop a view's table if it exists."""
-        with self.transaction() as tx:
-            tx.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class PostgresViewStore(PostgresTrackingRecorder):
@@ -209,16 +233,6 @@ class PostgresViewStore(PostgresTrackingRecorder):
     def position(self, name: str) -> int:
         """How far projection ``name`` has processed the log (0: nothing yet)."""
         return self.max_tracking_id(name) or 0
-
-    def forget(self, name: str) -> None:
-        """Drop projection ``name``'s tracking position."""
-        with self.transaction() as tx:
-            tx.execute(f"DELETE FROM {self.tracking_table_name} WHERE application_name = ?", [name])
-
-    def drop_table(self, table: str) -> None:
-        """Drop a view's table if it exists."""
-        with self.transaction() as tx:
-            tx.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def view_store(app: Application[Any]) -> ViewStore:

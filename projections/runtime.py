@@ -13,12 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 
 from infrastructure.progress import progress_bar
-from infrastructure.view_store import ViewStore
+from infrastructure.view_store import PositionMoved, ViewStore
 from projections.base import Envelope, ProjectionError, View
 from projections.decoding import envelopes
 
@@ -32,6 +33,14 @@ FAILURES_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_failures ("
     "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL)"
 )
+
+
+class Outcome(Enum):
+    """What applying a batch to a view came to."""
+
+    APPLIED = "applied"
+    FAILED = "failed"
+    MOVED = "moved"
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class ProjectionRuntime:
             for view in self.views.values():
                 for statement in view.schema():
                     tx.execute(statement)
+                tx.register(self.key(view.name))
 
     def key(self, name: str) -> str:
         """The view's tracking key: the upstream application and the view."""
@@ -153,50 +163,70 @@ class ProjectionRuntime:
                     upcoming = prefetch.submit(fetch, start=last)
                 batch = envelopes(self.app.mapper, notifications)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
-                applied = writers.map(
-                    functools.partial(self._apply_after, batch=batch, last=last, positions=positions), behind
-                )
-                for name, ok in zip(behind, list(applied), strict=True):
-                    positions[name] = last
-                    if not ok:
+                apply = functools.partial(self._apply_after, batch=batch, last=last, positions=dict(positions))
+                for name, outcome in zip(behind, list(writers.map(apply, behind)), strict=True):
+                    if outcome is Outcome.FAILED:
                         live.remove(name)
+                    elif outcome is Outcome.MOVED:
+                        positions[name] = self.position(name)
+                    else:
+                        positions[name] = last
                 read += len(notifications)
                 if on_batch is not None:
                     on_batch(len(notifications))
                 if self.throttle_seconds:
                     time.sleep(self.throttle_seconds)
-                if not full:
+                lowest = min((positions[n] for n in live), default=last)
+                if lowest != last:  # another runtime or a rebuild moved a view: read on from where it stands
+                    if full:
+                        upcoming.result()
+                    upcoming = prefetch.submit(fetch, start=lowest)
+                elif not full:
                     break
         return read
 
-    def _apply_after(self, name: str, batch: list[Envelope], last: int, positions: dict[str, int]) -> bool:
+    def _apply_after(self, name: str, batch: list[Envelope], last: int, positions: dict[str, int]) -> Outcome:
         """Apply the part of the batch the view has not seen yet."""
-        return self._apply(name, [e for e in batch if e.position > positions[name]], last)
+        start = positions[name]
+        return self._apply(name, [e for e in batch if e.position > start], start, last)
 
-    def _apply(self, name: str, batch: list[Envelope], last: int) -> bool:
-        """Apply a batch to one view with its tracking position; on failure find and record the failing event."""
-        view = self.views[name]
+    def _apply(self, name: str, batch: list[Envelope], start: int, last: int) -> Outcome:
+        """Apply a batch to one view and move its position from ``start`` to ``last``, in one transaction.
+
+        The position is claimed (locked and checked) first, so two runtimes never apply the same events; when an
+        event fails, the events before it are committed one by one and the failing one is recorded.
+        """
+        view, key = self.views[name], self.key(name)
         try:
             with self.store.transaction() as tx:
+                tx.claim(key, start)
                 view.apply(tx, batch)
-                tx.track(self.key(name), last)
-            return True
+                tx.track(key, last)
+            return Outcome.APPLIED
+        except PositionMoved:
+            return Outcome.MOVED
         except TRANSIENT:
             raise  # the database, not the event: the caller retries the batch
         except Exception:  # find the event: commit those before it one by one, then stop there
+            previous = start
             for envelope in batch:
                 try:
                     with self.store.transaction() as tx:
+                        tx.claim(key, previous)
                         view.apply(tx, [envelope])
-                        tx.track(self.key(name), envelope.position)
+                        tx.track(key, envelope.position)
+                except PositionMoved:
+                    return Outcome.MOVED
                 except TRANSIENT:
                     raise
                 except Exception as error:
                     self._fail(ProjectionError(name, envelope.position, error))
-                    return False
+                    return Outcome.FAILED
+                previous = envelope.position
             with self.store.transaction() as tx:  # the batch failed only as a whole (should not happen)
-                tx.track(self.key(name), last)
-            return True
+                tx.claim(key, previous)
+                tx.track(key, last)
+            return Outcome.APPLIED
 
     def _fail(self, failure: ProjectionError) -> None:
         log.error("%s", failure, exc_info=failure.error)
@@ -224,13 +254,15 @@ class ProjectionRuntime:
         if unknown:
             raise ValueError(f"unknown projection(s): {', '.join(sorted(unknown))}; known: {', '.join(self.views)}")
         with self._lock:
-            for name in chosen:
-                for table in self.views[name].tables:
-                    self.store.drop_table(table)
-                self.store.forget(self.key(name))
-                with self.store.transaction() as tx:
+            with self.store.transaction() as tx:  # one transaction: a worker sees the old view or the empty new one
+                for name in chosen:
+                    for table in self.views[name].tables:
+                        tx.execute(f"DROP TABLE IF EXISTS {table}")
+                    tx.forget(self.key(name))
                     tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
-            self.setup()
+                    for statement in self.views[name].schema():
+                        tx.execute(statement)
+                    tx.register(self.key(name))
             bar = progress_bar(f"rebuilding {', '.join(chosen)}", total=self.head())
             bar.disable = bar.disable or not show_progress
             try:
