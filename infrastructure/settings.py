@@ -23,3 +23,12 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(default=10_000, ge=0, description="aggregates kept in memory (0 = off)")
     pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process")
     lock_timeout_seconds: int = Field(default=5, ge=0, description="how long a writer waits for the table lock")
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key sealing the audit trail's chain heads (any string; keep it off the database)",
+    )
+    projection_batch_size: int = Field(default=2000, ge=1, description="events per projection transaction")
+    projection_poll_seconds: float = Field(default=0.5, gt=0, description="how often SQLite is polled for new events")
+    projection_throttle_seconds: float = Field(
+        default=0.0, ge=0, description="pause after each projection batch (tests of crashes mid catch-up)"
+    )
