@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -12,7 +13,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
-from application.assessment import AssessmentCommands
+from application.assessment import AssessmentCommands, CurrentPolicy
 from application.contacts import check_contact, contact_context
 from application.importing import ImportCommands
 from application.plans import PlanCommands
@@ -43,8 +44,12 @@ from infrastructure.clock import Clock, SystemClock
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 
 A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
 #: attempts at a command that lost a race and was not pinned to a version
 RETRIES_ON_CONFLICT = 3
+#: contact checks use the policy and the enterprise's facts as read at most this long ago: a change made
+#: in this process shows at once, one made by another process within this time
+POLICY_MAX_AGE_SECONDS = 2.0
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
 
@@ -74,6 +79,9 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
+        self._enterprise_of_case: dict[UUID, UUID] = {}
+        self._policy_seen: tuple[float, CurrentPolicy] | None = None
+        self._recent_reads: dict[UUID, dict[str, tuple[float, Any]]] = {}
         self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
             CollectionCase: snapshot_interval,
             Enterprise: snapshot_interval,
@@ -99,6 +107,43 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
         return _expect(cls, aggregate, aggregate_id)
 
+    def _read(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        extract: Callable[[A], T],
+        max_age_seconds: float = 0.0,
+        purpose: str = "",
+    ) -> T:
+        """Facts read from an aggregate fast-forwarded from the store, without copying it.
+
+        ``extract`` runs under the aggregate's lock and must return values it will not share mutably
+        (frozen value objects, tuples, numbers). Call it before taking another aggregate's lock. With
+        ``max_age_seconds``, facts read for the same ``purpose`` that recently are reused; a command on
+        the aggregate in this process forgets them at once.
+        """
+        seen = self._recent_reads.get(aggregate_id, {}).get(purpose)
+        if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
+            recalled: T = seen[1]
+            return recalled
+        try:
+            with self._lock_for(aggregate_id):
+                aggregate: Aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=False)
+                facts = extract(_expect(cls, aggregate, aggregate_id))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        if max_age_seconds:
+            self._recent_reads.setdefault(aggregate_id, {})[purpose] = (time.monotonic(), facts)
+        return facts
+
+    def enterprise_of_case(self, case_id: UUID) -> UUID:
+        """The enterprise a case belongs to (a fact that never changes, so it is remembered)."""
+        enterprise_id = self._enterprise_of_case.get(case_id)
+        if enterprise_id is None:
+            enterprise_id = self._read(CollectionCase, case_id, lambda case: case.enterprise_id)
+            self._enterprise_of_case[case_id] = enterprise_id
+        return enterprise_id
+
     def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
         """The cached instance itself (optimistically, without asking the store), or a fresh one.
 
@@ -119,7 +164,8 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._locks[aggregate_id.int % len(self._locks)]
 
     def _forget(self, aggregate_id: UUID) -> None:
-        """Drop a cached aggregate whose unsaved changes must not survive."""
+        """Drop a cached aggregate whose unsaved changes must not survive, and facts read from it."""
+        self._recent_reads.pop(aggregate_id, None)
         if self.repository.cache is not None:
             with contextlib.suppress(KeyError):
                 self.repository.cache.get(aggregate_id, evict=True)
@@ -171,6 +217,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 except BaseException:
                     self._forget(aggregate_id)
                     raise
+                self._recent_reads.pop(aggregate_id, None)
                 return aggregate.version
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -310,23 +357,38 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         actor: Actor,
         occurred_at: datetime | None = None,
     ) -> UUID:
-        """Open a case for an overdue loan of a registered enterprise."""
-        enterprise = self.get_enterprise(enterprise_id)
-        now = self.clock.now()
-        case = CollectionCase.open(
-            loan_id=loan_id,
-            enterprise_id=enterprise_id,
-            principal=principal,
-            outstanding=outstanding,
-            overdue_amount=overdue_amount,
-            overdue_since=overdue_since,
-            actor=actor,
-            occurred_at=occurred_at or now,
-            now=now,
-            timezone=enterprise.registration.timezone,
-        )
-        self._save_new(case)
-        return case.id
+        """Open a case for an overdue loan; the enterprise records the referral in the same transaction."""
+        occurred_at = occurred_at or self.clock.now()
+        with self._lock_for(enterprise_id):
+            for attempt in range(RETRIES_ON_CONFLICT):
+                enterprise = self._load_for_update(Enterprise, enterprise_id, fresh=attempt > 0)
+                now = self.clock.now()
+                try:
+                    case = CollectionCase.open(
+                        loan_id=loan_id,
+                        enterprise_id=enterprise_id,
+                        principal=principal,
+                        outstanding=outstanding,
+                        overdue_amount=overdue_amount,
+                        overdue_since=overdue_since,
+                        actor=actor,
+                        occurred_at=occurred_at,
+                        now=now,
+                        timezone=enterprise.registration.timezone,
+                    )
+                    enterprise.refer_loan(case.id, case.loan_id, actor, occurred_at, now)
+                    self.save(case, enterprise)
+                except IntegrityError:
+                    self._forget(enterprise_id)
+                    if self.recorder.select_events(case.id, limit=1):
+                        raise DuplicateError(f"loan {loan_id!r} already has case {case.id}") from None
+                    continue
+                except BaseException:
+                    self._forget(enterprise_id)
+                    raise
+                self._enterprise_of_case[case.id] = enterprise_id
+                return case.id
+        raise ConflictError(f"Enterprise {enterprise_id} kept changing; try again")
 
     def assign_collector(
         self,
@@ -574,7 +636,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         A contact that breaks a rule raises ContactPolicyError(rule_id) unless a supervisor gives an
         ``override_reason``; the overridden rule ids are recorded on the event.
         """
-        rules = self.current_policy().terms.contact
+        rules = self.current_policy(max_age_seconds=POLICY_MAX_AGE_SECONDS).terms.contact
         context = contact_context(self, case_id)
 
         def decide(case: CollectionCase, now: datetime) -> None:
@@ -627,7 +689,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
     ) -> str:
         """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
-        rules = self.current_policy().terms.contact
+        rules = self.current_policy(max_age_seconds=POLICY_MAX_AGE_SECONDS).terms.contact
         context = contact_context(self, case_id)
 
         def decide(case: CollectionCase, now: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,14 +45,24 @@ class AssessmentResult:
 class AssessmentCommands(AppPart):
     """Mixed into CollectionsApp: policy publishing, assessment, legal clock and classification."""
 
-    def current_policy(self) -> CurrentPolicy:
-        """The governing policy (the default v1 until the first assessment or publication stores it)."""
+    def current_policy(self, max_age_seconds: float = 0.0) -> CurrentPolicy:
+        """The governing policy (the default v1 until the first assessment or publication stores it).
+
+        With ``max_age_seconds``, a policy read from the store that recently is used as it is (the
+        contact checks on every call use this; a publication in this process shows at once).
+        """
         app = self._app
+        seen = app._policy_seen
+        if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
+            return seen[1]
         try:
-            policy = app._load(StrategyPolicy, POLICY_ID)
+            policy = app._read(
+                StrategyPolicy, POLICY_ID, lambda p: CurrentPolicy(version=p.current_version, terms=p.current)
+            )
         except NotFoundError:
-            return CurrentPolicy(version=1, terms=default_terms())
-        return CurrentPolicy(version=policy.current_version, terms=policy.current)
+            policy = CurrentPolicy(version=1, terms=default_terms())
+        app._policy_seen = (time.monotonic(), policy)
+        return policy
 
     def policy_version(self, version: int) -> PolicyTerms:
         """The terms of a published version."""
@@ -93,6 +104,7 @@ class AssessmentCommands(AppPart):
             lambda p, now: published.append(p.publish(terms, note, actor, occurred_at or now, now)),
             expected_version,
         )
+        app._policy_seen = None
         return published[-1]
 
     def assess_case(

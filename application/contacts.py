@@ -12,39 +12,43 @@ from domain.case import CollectionCase
 from domain.case_values import Channel, ContactOutcome, Direction
 from domain.contact_policy import Attempt, CallMark, ContactRules, violations
 from domain.enterprise import Enterprise
-from domain.errors import ContactPolicyError, NotFoundError
-from domain.ids import case_id as derive_case_id
+from domain.errors import ContactPolicyError
 
 if TYPE_CHECKING:
     from application.app import CollectionsApp
 
+#: the enterprise's contact facts may be this old: a change in this process shows at once, one made by
+#: another process (a do-not-contact flag, a new contact person) within this time
+FACTS_MAX_AGE_SECONDS = 2.0
 #: roles whose override (with a reason) lets a contact through despite a broken rule
 OVERRIDERS = frozenset({Role.SUPERVISOR})
 
 
 @dataclass(frozen=True)
 class ContactContext:
-    """What the rules need beyond the case itself: the enterprise, and calls on its other cases."""
+    """What the rules need beyond the case itself: the enterprise's facts, and calls on its other cases."""
 
-    enterprise: Enterprise
+    known_parties: frozenset[str]
+    do_not_contact: bool
     other_calls: list[CallMark]
 
 
 def contact_context(app: CollectionsApp, case_id: UUID) -> ContactContext:
-    """Read the enterprise and its other known loans' calls (before the command takes the case's lock)."""
-    case = app.get_case(case_id)
-    enterprise = app.get_enterprise(case.enterprise_id)
+    """Read the enterprise and its other cases' recent calls (before the command takes the case's lock)."""
+    enterprise_id = app.enterprise_of_case(case_id)
+    known_parties, do_not_contact, case_ids = app._read(
+        Enterprise,
+        enterprise_id,
+        lambda e: (e.known_parties(), e.do_not_contact, tuple(e.case_ids)),
+        max_age_seconds=FACTS_MAX_AGE_SECONDS,
+        purpose="contact policy",
+    )
     calls: list[CallMark] = []
-    for loan_id in enterprise.loans:
-        other_id = derive_case_id(loan_id)
-        if other_id == case_id:
-            continue
-        try:
-            other = app.get_case(other_id)
-        except NotFoundError:
-            continue
-        calls.extend(CallMark(at=at, connected=connected) for at, connected in other.calls)
-    return ContactContext(enterprise=enterprise, other_calls=calls)
+    for other_id in case_ids:
+        if other_id != case_id:
+            marks = app._read(CollectionCase, other_id, lambda case: tuple(case.calls))
+            calls.extend(CallMark(at=at, connected=connected) for at, connected in marks)
+    return ContactContext(known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls)
 
 
 def check_contact(
@@ -62,8 +66,6 @@ def check_contact(
     override_reason: str | None,
 ) -> list[str]:
     """The rule ids a supervisor's override lets through; raises ContactPolicyError for a broken rule otherwise."""
-    enterprise = context.enterprise
-    known = {p.name for p in enterprise.contacts} | {enterprise.registration.legal_representative}
     found = violations(
         rules,
         Attempt(
@@ -75,8 +77,8 @@ def check_contact(
             staff=tuple(staff or ()),
         ),
         timezone=case.timezone,
-        known_parties={name for name in known if name},
-        do_not_contact=enterprise.do_not_contact,
+        known_parties=set(context.known_parties),
+        do_not_contact=context.do_not_contact,
         disputed=case.disputed,
         recent_calls=[CallMark(at=at, connected=connected) for at, connected in case.calls] + context.other_calls,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -94,6 +94,10 @@ from domain.rules import (
 )
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+#: how long outbound calls are remembered for the contact policy's daily and weekly limits
+CALL_MEMORY = timedelta(days=31)
 
 
 class CaseState(BaseModel):
@@ -1083,6 +1087,8 @@ class CollectionCase(Aggregate):
             self.visits[event.visit_id] = "completed"
         if event.channel is Channel.PHONE and event.direction is Direction.OUTBOUND:
             self.calls.append((event.occurred_at, event.outcome is ContactOutcome.CONNECTED))
+            horizon = max(at for at, _ in self.calls) - CALL_MEMORY
+            self.calls = [call for call in self.calls if call[0] >= horizon]
 
     @applies
     def _(self, event: LimitationPeriodSet) -> None:

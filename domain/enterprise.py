@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -159,6 +160,15 @@ class DoNotContactLifted(Aggregate.Event):
     occurred_at: datetime
 
 
+class LoanReferredToCollections(Aggregate.Event):
+    """One of the enterprise's loans became a collection case."""
+
+    case_id: UUID
+    loan_id: str
+    actor: Actor
+    occurred_at: datetime
+
+
 class EnterpriseState(BaseModel):
     """The enterprise's state, as snapshots keep it."""
 
@@ -168,6 +178,7 @@ class EnterpriseState(BaseModel):
     loans: dict[str, LoanRecord]
     do_not_contact: bool
     do_not_contact_reason: str
+    case_ids: list[UUID] = []
 
 
 class Enterprise(Aggregate):
@@ -257,6 +268,20 @@ class Enterprise(Aggregate):
             raise InvariantError("the enterprise is not marked do-not-contact")
         self.trigger_event(DoNotContactLifted, reason=reason, actor=actor, occurred_at=occurred_at)
 
+    def refer_loan(self, case_id: UUID, loan_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+        """Record that a loan of the enterprise became a collection case (one case per loan)."""
+        check_not_future(occurred_at, now)
+        if case_id in self.case_ids:
+            raise DuplicateError(f"loan {loan_id!r} already has a collection case")
+        self.trigger_event(
+            LoanReferredToCollections, case_id=case_id, loan_id=loan_id, actor=actor, occurred_at=occurred_at
+        )
+
+    def known_parties(self) -> frozenset[str]:
+        """Whom the bank may contact: the contact persons and the legal representative."""
+        names = {p.name for p in self.contacts} | {self.registration.legal_representative}
+        return frozenset(name for name in names if name)
+
     def find_contact(self, name: str) -> ContactPerson | None:
         """The contact person of that name, if known."""
         return next((p for p in self.contacts if p.name == name), None)
@@ -273,6 +298,11 @@ class Enterprise(Aggregate):
         self.loans: dict[str, LoanRecord] = {}
         self.do_not_contact: bool = False
         self.do_not_contact_reason: str = ""
+        self.case_ids: list[UUID] = []
+
+    @applies
+    def _(self, event: LoanReferredToCollections) -> None:
+        self.case_ids.append(event.case_id)
 
     @applies
     def _(self, event: ProfileUpdated) -> None:

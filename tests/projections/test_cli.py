@@ -18,11 +18,11 @@ def test_rebuild_and_status(
     monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
     assert main(["projections", "status"]) == 0
-    assert "lag       3" in capsys.readouterr().out
+    assert "lag       4" in capsys.readouterr().out  # registered, referred, opened, noted
     assert main(["projections", "rebuild", "timeline"]) == 0
     out = capsys.readouterr().out
-    assert "rebuilt timeline from 3 events" in out
-    assert "timeline    position         3  lag       0  ok" in out
+    assert "rebuilt timeline from 4 events" in out
+    assert "timeline    position         4  lag       0  ok" in out
     assert main(["projections", "rebuild"]) == 0
     assert container.read_model.case_progress(case_id)["version"] == 2
     assert main(["projections", "rebuild", "nonsense"]) == 2
