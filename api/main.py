@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.errors import PROBLEM_JSON, install_error_handlers
@@ -30,6 +30,10 @@ from infrastructure.clock import Clock
 from infrastructure.settings import Settings
 
 log = logging.getLogger("arrears.api")
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    for module in (enterprises, imports, cases, contacts, commitments, collaboration, history, queues, reports, health)
+)
 DESCRIPTION = """Collections case tracking for corporate overdue loans.
 
 Send `Authorization: Bearer <token>` (get one with `arrears token issue --user U --role R`).
@@ -61,9 +65,8 @@ def create_app(
     )
     install_error_handlers(api)
     api.add_middleware(ApiMiddleware)
-    for module in (enterprises, imports, cases, contacts, commitments, collaboration, history, queues, reports):
-        api.include_router(module.router)
-    api.include_router(health.router)
+    for router in ROUTERS:
+        api.include_router(router)
     api.openapi = lambda: problem_openapi(api)  # type: ignore[method-assign]
     return api
 
