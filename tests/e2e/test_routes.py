@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -281,10 +282,8 @@ def _has_importer() -> bool:
 
 @pytest.mark.skipif(not _has_importer(), reason="needs issue 3's importer")
 def test_import_of_a_jsonl_file(client, as_role):
-    line = (
-        '{"kind": "enterprise", "credit_code": "%s", "name": "Imported Co.", "registered_capital": "1000000.00"}'
-        % credit_code(77)
-    )
+    row = {"kind": "enterprise", "credit_code": credit_code(77), "name": "Imported Co.", "registered_capital": "1.00"}
+    line = json.dumps(row)
     response = client.post(
         "/v1/imports", content=line.encode(), headers=as_role("credit", **{"Content-Type": "application/x-ndjson"})
     )
