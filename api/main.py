@@ -24,7 +24,7 @@ from api.routes import (
     queues,
     reports,
 )
-from api.services import Bootstrap, build_services
+from api.services import Bootstrap, Services, build_services
 from application.bootstrap import bootstrap
 from infrastructure.clock import Clock
 from infrastructure.settings import Settings
@@ -43,18 +43,28 @@ ISO 8601 with an offset, ids UUIDs."""
 
 
 def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, bootstrap_fn: Bootstrap = bootstrap
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    bootstrap_fn: Bootstrap = bootstrap,
+    services: Services | None = None,
 ) -> FastAPI:
-    """The API; the composition root runs once, in the lifespan (tests pass settings, a clock or a bootstrap)."""
+    """The API; the composition root runs once, in the lifespan.
+
+    Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
+    """
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
-        services = build_services(settings, clock, bootstrap_fn)
-        api.state.services = services
+        if services is not None:
+            api.state.services = services
+            yield
+            return
+        built = build_services(settings, clock, bootstrap_fn)
+        api.state.services = built
         try:
             yield
         finally:
-            services.close()
+            built.close()
 
     api = FastAPI(
         title="arrears",
