@@ -1,9 +1,13 @@
-"""Dependencies of the routes, as ``Annotated`` aliases (the FastAPI full-stack template's habit)."""
+"""Dependencies of the routes, as ``Annotated`` aliases (the FastAPI full-stack template's habit).
+
+They do no I/O, so they are ``async def``: FastAPI then runs them on the event loop instead of sending
+each one to the thread pool (the routes themselves stay plain ``def`` over the synchronous store).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -21,7 +25,7 @@ _bearer = HTTPBearer(auto_error=False, description="a token from `arrears token 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"(?P<version>\d{1,12})"\s*$')
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     """The process's services, built in the lifespan."""
     services: Services = request.app.state.services
     return services
@@ -30,17 +34,17 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_app(services: ServicesDep) -> CollectionsApp:
+async def get_app(services: ServicesDep) -> CollectionsApp:
     """The application."""
     return services.app
 
 
-def get_reads(services: ServicesDep) -> CaseReads:
+async def get_reads(services: ServicesDep) -> CaseReads:
     """The read model."""
     return services.reads
 
 
-def get_clock(services: ServicesDep) -> Clock:
+async def get_clock(services: ServicesDep) -> Clock:
     """The clock."""
     return services.container.clock
 
@@ -50,7 +54,7 @@ ReadsDep = Annotated[CaseReads, Depends(get_reads)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -70,10 +74,10 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only roles holding ``permission`` (403 otherwise)."""
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if not allowed(permission, principal.role):
             raise ApiError(
                 403, f"role {principal.role.value} may not {permission.value.replace('_', ' ')}", code="forbidden"
@@ -84,7 +88,7 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
     return check
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[
         str | None,
         Header(
@@ -102,7 +106,7 @@ def expected_version(
     return int(match["version"])
 
 
-def idempotency_key(
+async def idempotency_key(
     idempotency_key: Annotated[
         str | None,
         Header(

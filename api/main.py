@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -61,6 +62,7 @@ def create_app(
             return
         built = build_services(settings, clock, bootstrap_fn)
         api.state.services = built
+        limit_threads(built.settings.api_threads)
         try:
             yield
         finally:
@@ -79,6 +81,12 @@ def create_app(
         api.include_router(router)
     api.openapi = lambda: problem_openapi(api)  # type: ignore[method-assign]
     return api
+
+
+def limit_threads(threads: int) -> None:
+    """Routes run in the thread pool; a few threads per process keep writers from queueing on the GIL
+    while holding the event table's lock."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
 def problem_openapi(api: FastAPI) -> dict[str, Any]:

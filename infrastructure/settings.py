@@ -28,6 +28,7 @@ class Settings(BaseSettings):
         description="signs API bearer tokens (HS256); unset on SQLite: a dev key is generated next to the db file",
     )
     token_ttl_seconds: int = Field(default=8 * 3600, ge=1, description="default lifetime of an issued token")
+    api_threads: int = Field(default=8, ge=1, description="threads per API process that run requests")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1, description="larger request bodies are refused (413)")
     idempotency_ttl_seconds: int = Field(
         default=60, ge=1, description="an unfinished Idempotency-Key reservation older than this may be taken over"
