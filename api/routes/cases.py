@@ -12,7 +12,7 @@ from api.auth import Principal
 from api.deps import AppDep, ExpectedVersion, IdempotencyKey, ReadsDep, require
 from api.errors import ApiError
 from api.permissions import Permission
-from api.routes.common import READ, READ_ONE, WRITE, set_etag
+from api.routes.common import PENDING, READ, READ_ONE, WRITE, set_etag
 from api.schemas.cases import (
     AssessmentOut,
     AssignmentIn,
@@ -133,7 +133,10 @@ def run_assessment(app: CollectionsApp, case_id: UUID, who: Principal, version: 
 
 
 @router.post(
-    "/{case_id}/assessments", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Assess the case's risk"
+    "/{case_id}/assessments",
+    status_code=status.HTTP_201_CREATED,
+    responses={**WRITE, **PENDING},
+    summary="Assess the case's risk",
 )
 def assess_case(
     case_id: UUID,

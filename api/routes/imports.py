@@ -13,7 +13,8 @@ from api.auth import Principal
 from api.deps import AppDep, IdempotencyKey, require
 from api.errors import ApiError
 from api.permissions import Permission
-from api.routes.common import WRITE
+from api.routes.common import PENDING, WRITE
+from api.schemas.problem import Problem
 from api.schemas.reads import Report
 from api.views import to_api
 from application.app import CollectionsApp
@@ -45,7 +46,7 @@ def find_importer(app: CollectionsApp) -> Callable[..., Any] | None:
 @router.post(
     "/imports",
     status_code=status.HTTP_201_CREATED,
-    responses={**WRITE, 415: {"description": "the body is neither CSV nor JSON Lines"}},
+    responses={**WRITE, **PENDING, 415: {"model": Problem, "description": "the body is neither CSV nor JSON Lines"}},
     summary="Import a file of enterprises, statements and loans",
     openapi_extra={
         "requestBody": {

@@ -98,3 +98,12 @@ def test_every_event_records_the_acting_user_and_role(client, as_role):
         {"user_id": "chen", "role": "credit"},
         {"user_id": "sun", "role": "crm"},
     ]
+
+
+def test_the_readme_matrix_is_the_one_the_routes_enforce():
+    from pathlib import Path
+
+    from api.matrix import markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown() in readme, "regenerate the README's matrix with: python -m api.matrix"
