@@ -6,6 +6,7 @@ No response may be a 5xx, and every response must match the schema (status code,
 from __future__ import annotations
 
 import importlib.util
+import os
 import warnings
 from collections.abc import Iterator
 from datetime import timedelta
@@ -46,6 +47,8 @@ PENDING = [
     ]
     if not ready
 ]
+#: examples per operation (raise it for a deeper local run: ARREARS_SCHEMATHESIS_EXAMPLES=200)
+EXAMPLES = int(os.environ.get("ARREARS_SCHEMATHESIS_EXAMPLES", "25"))
 schema = schemathesis.openapi.from_dict(create_app().openapi())  # the document only; calls go to `running`
 if PENDING:
     schema = schema.exclude(path=PENDING)
@@ -70,7 +73,7 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case, running):
     params = case.path_parameters or {}
     if isinstance(params.get("case_id"), str) and not params["case_id"].startswith("0"):
