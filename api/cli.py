@@ -10,14 +10,18 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from uuid import UUID
 
 from pydantic import ValidationError
 
+from application.assessment import AssessmentResult
 from application.bootstrap import Container, bootstrap
-from application.demo import DEFAULT_PORTFOLIO, seed_demo
+from application.demo import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
+from application.importing import ImportFormat, ImportKind
 from application.narration import describe
-from domain.base import Role
+from domain.base import Actor, Role
+from domain.case_events import RiskAssessed
 from domain.errors import DomainError
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError
@@ -46,6 +50,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         result = seed_demo(container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total))
         print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
+        tiers = assess_portfolio(
+            container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
+        )
+        print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+        for key in ("manufacturer", "service", "logistics"):
+            events = container.app.case_events(result.case_ids[key])
+            assessed = [e for e in events if isinstance(e, RiskAssessed)][-1]
+            print(f"\n{key}: {describe(assessed).split(':')[0]}")
+            for reason in assessed.reasons:
+                print(f"  [{reason.code}] {reason.message}")
         case_id = result.case_ids["manufacturer"]
         case = container.app.get_case(case_id)
         print(f"\ncase {case_id} (loan {case.loan_id}), outstanding {case.outstanding} {case.currency}:")
@@ -103,6 +117,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total)
             )
             print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
+            tiers = assess_portfolio(
+                container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
+            )
+            print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
         finally:
             container.close()
     base = f"http://{args.host}:{args.port}"
@@ -149,12 +167,83 @@ def duration(text: str) -> timedelta:
     return timedelta(seconds=int(match[1]) * unit)
 
 
+def print_assessment(result: AssessmentResult) -> None:
+    """An assessment as a collector reads it."""
+    print(
+        f"case {result.case_id}: {result.tier} risk, score {result.score} (model {result.model_version}, "
+        f"policy v{result.policy_version})"
+    )
+    for reason in result.reasons:
+        print(f"  [{reason.code}] {reason.message}")
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """Assess a case (by id or loan id) and print its score, tier and reasons."""
+    container = build_container(args)
+    try:
+        app = container.app
+        case_id = args.case if isinstance(args.case, UUID) else app.case_id_for(args.case)
+        print_assessment(app.assess_case(case_id, Actor(user_id=args.user, role=Role.RISK)))
+    finally:
+        container.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV or JSON Lines file; a file with any bad row changes nothing."""
+    container = build_container(args)
+    try:
+        result = container.app.import_file(
+            args.file,
+            args.format,
+            kind=args.kind,
+            actor=Actor(user_id=args.user, role=Role.ADMIN),
+            progress=lambda items, total: progress(items, f"importing {args.file.name}", total),
+        )
+    finally:
+        container.close()
+    if not result.ok:
+        print(f"{args.file}: {len(result.errors)} bad row(s); nothing was imported", file=sys.stderr)
+        for error in result.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.file}: {result.rows} rows: {result.enterprises_registered} enterprises registered, "
+        f"{result.enterprises_updated} updated, {result.contacts_added} contacts added, "
+        f"{result.statements_filed} statements filed, {result.loans_added} loans added, {result.unchanged} unchanged"
+    )
+    return 0
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    """Print the governing strategy policy (or a published version) as JSON."""
+    container = build_container(args)
+    try:
+        app = container.app
+        current = app.current_policy()
+        version = args.version or current.version
+        terms = app.policy_version(version) if args.version else current.terms
+        print(f"strategy policy v{version}" + (" (governing)" if version == current.version else ""))
+        print(terms.model_dump_json(indent=2))
+    finally:
+        container.close()
+    return 0
+
+
 def aware_datetime(text: str) -> datetime:
     """argparse type: an ISO 8601 time with an offset."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs a time zone offset, e.g. 2026-11-01T09:00:00+08:00")
     return moment
+
+
+def case_or_loan(text: str) -> UUID | str:
+    """argparse type: a case id, or the loan id the case is derived from."""
+    try:
+        return UUID(text)
+    except ValueError:
+        return text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -190,6 +279,23 @@ def parser() -> argparse.ArgumentParser:
     issue.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM])
     issue.add_argument("--ttl", type=duration, help="lifetime, e.g. 30m, 8h, 7d (default ARREARS_TOKEN_TTL_SECONDS)")
     issue.set_defaults(handler=cmd_token_issue)
+    assess = commands.add_parser("assess", help="run the risk model on a case and print score, tier and reasons")
+    assess.add_argument("case", type=case_or_loan, help="case id or loan id")
+    assess.add_argument("--user", default="cli.risk", help="who is assessing (recorded on the event)")
+    assess.set_defaults(handler=cmd_assess)
+
+    importing = commands.add_parser("import", help="import enterprises, statements or loans (CSV or JSON Lines)")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", choices=[f.value for f in ImportFormat], help="default: from the suffix")
+    importing.add_argument("--kind", choices=[k.value for k in ImportKind], help="default: per row, from its fields")
+    importing.add_argument("--user", default="cli.import", help="who is importing (recorded on the events)")
+    importing.set_defaults(handler=cmd_import)
+
+    policy = commands.add_parser("policy", help="the strategy policy")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    show = policy_commands.add_parser("show", help="print the governing policy (or --version N)")
+    show.add_argument("--version", type=int)
+    show.set_defaults(handler=cmd_policy_show)
     return root
 
 

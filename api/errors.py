@@ -22,6 +22,7 @@ from domain.errors import (
     IllegalTransitionError,
     InvariantError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from domain.money import MoneyError
 
@@ -32,6 +33,7 @@ PROBLEM_BASE = "urn:arrears:problem:"
 #: domain error → HTTP status; the most specific class wins (checked in this order)
 DOMAIN_STATUS: list[tuple[type[DomainError], int]] = [
     (NotFoundError, 404),
+    (PermissionDeniedError, 403),
     (DuplicateError, 409),
     (IllegalTransitionError, 409),
     (ConflictError, 409),  # 412 instead when the request carried If-Match (see below)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -10,6 +12,10 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
+from application.assessment import AssessmentCommands
+from application.contacts import check_contact, contact_context
+from application.importing import ImportCommands
+from application.plans import PlanCommands
 from domain.base import Actor, Aggregate, AggregateSnapshot
 from domain.case import CollectionCase
 from domain.case_events import CaseEvent, CaseOpened
@@ -32,12 +38,22 @@ from domain.errors import ConflictError, DuplicateError, NotFoundError
 from domain.ids import case_id as derive_case_id
 from domain.ids import enterprise_id as derive_enterprise_id
 from domain.money import Money
+from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 
 A = TypeVar("A", bound=Aggregate)
 #: attempts at a command that lost a race and was not pinned to a version
 RETRIES_ON_CONFLICT = 3
+#: commands on aggregates that share a stripe take turns within a process
+LOCK_STRIPES = 1024
+
+
+def _expect(cls: type[A], aggregate: object, aggregate_id: UUID) -> A:
+    """The aggregate, if it is of the expected kind; an enterprise id is not a case id."""
+    if not isinstance(aggregate, cls):
+        raise NotFoundError(f"no {cls.__name__} {aggregate_id}")
+    return aggregate
 
 
 def new_id() -> str:
@@ -45,7 +61,7 @@ def new_id() -> str:
     return uuid4().hex
 
 
-class CollectionsApp(Application[UUID]):
+class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Application[UUID]):
     """Commands (verbs, one per event kind) and queries over enterprises and collection cases."""
 
     name = "Arrears"
@@ -57,9 +73,11 @@ class CollectionsApp(Application[UUID]):
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         super().__init__(env)
+        self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
             CollectionCase: snapshot_interval,
             Enterprise: snapshot_interval,
+            StrategyPolicy: snapshot_interval,
         }
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -73,13 +91,38 @@ class CollectionsApp(Application[UUID]):
     # --- plumbing ------------------------------------------------------------------------------
 
     def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        """A private copy of an aggregate, fast-forwarded from the store (for queries)."""
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+            with self._lock_for(aggregate_id):  # never copy an aggregate while a writer changes it
+                aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
-        if not isinstance(aggregate, cls):
-            raise NotFoundError(f"no {cls.__name__} {aggregate_id}")
-        return aggregate
+        return _expect(cls, aggregate, aggregate_id)
+
+    def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
+        """The cached instance itself (optimistically, without asking the store), or a fresh one.
+
+        A stale cached aggregate cannot lose an update: its next event's version is already taken in
+        the store, so saving it fails and the command is retried on fresh state.
+        """
+        cache = self.repository.cache
+        if not fresh and cache is not None:
+            with contextlib.suppress(KeyError):
+                return _expect(cls, cache.get(aggregate_id), aggregate_id)
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        return _expect(cls, aggregate, aggregate_id)
+
+    def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
+        return self._locks[aggregate_id.int % len(self._locks)]
+
+    def _forget(self, aggregate_id: UUID) -> None:
+        """Drop a cached aggregate whose unsaved changes must not survive."""
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(aggregate_id, evict=True)
 
     def _save_new(self, aggregate: Aggregate) -> int:
         try:
@@ -95,26 +138,40 @@ class CollectionsApp(Application[UUID]):
         decide: Callable[[A, datetime], Any],
         expected_version: int | None,
     ) -> int:
-        """Load, check the expected version, decide, save; a lost race is a ConflictError."""
-        attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
-        for attempt in range(attempts):
-            aggregate = self._load(cls, aggregate_id)
-            if expected_version is not None and aggregate.version != expected_version:
-                raise ConflictError(
-                    f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
-                )
-            decide(aggregate, self.clock.now())
-            if not aggregate.pending_events:
-                return aggregate.version
-            try:
-                self.save(aggregate)
-            except IntegrityError:
-                if attempt + 1 == attempts:
+        """Load, check the expected version, decide, save; a lost race is a ConflictError.
+
+        Commands on one aggregate take turns within a process, so the cached aggregate is changed in
+        place without a copy; if deciding or saving fails, the cached instance is dropped.
+        """
+        fresh = False
+        attempts = 0
+        with self._lock_for(aggregate_id):
+            while True:
+                aggregate = self._load_for_update(cls, aggregate_id, fresh)
+                if expected_version is not None and aggregate.version != expected_version:
+                    if not fresh:  # the cache may be behind the store: look again before refusing
+                        fresh = True
+                        continue
                     raise ConflictError(
-                        f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
-                    ) from None
-                continue
-            return aggregate.version
+                        f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
+                    )
+                attempts += 1
+                try:
+                    decide(aggregate, self.clock.now())
+                    if aggregate.pending_events:
+                        self.save(aggregate)
+                except IntegrityError:
+                    self._forget(aggregate_id)
+                    if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
+                        raise ConflictError(
+                            f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
+                        ) from None
+                    fresh = True
+                    continue
+                except BaseException:
+                    self._forget(aggregate_id)
+                    raise
+                return aggregate.version
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _when(self, occurred_at: datetime | None) -> datetime:
@@ -508,32 +565,51 @@ class CollectionsApp(Application[UUID]):
         feedback: str = "",
         next_step: str = "",
         override_reason: str | None = None,
-        overridden_rules: list[str] | None = None,
         expected_version: int | None = None,
         occurred_at: datetime | None = None,
         **channel_fields: Any,
     ) -> int:
-        """Log a call, SMS, email, website message, visit or letter."""
-        return self._change(
-            CollectionCase,
-            case_id,
-            lambda c, now: c.log_contact(
+        """Log a call, SMS, email, website message, visit or letter, within the contact policy.
+
+        A contact that breaks a rule raises ContactPolicyError(rule_id) unless a supervisor gives an
+        ``override_reason``; the overridden rule ids are recorded on the event.
+        """
+        rules = self.current_policy().terms.contact
+        context = contact_context(self, case_id)
+
+        def decide(case: CollectionCase, now: datetime) -> None:
+            when = occurred_at or now
+            case.check_open()
+            overridden = check_contact(
+                case,
+                context,
+                rules,
+                channel=channel,
+                direction=direction,
+                party=party,
+                outcome=outcome,
+                occurred_at=when,
+                staff=channel_fields.get("staff"),
+                actor=actor,
+                override_reason=override_reason,
+            )
+            case.log_contact(
                 channel=channel,
                 party=party,
                 outcome=outcome,
                 actor=actor,
-                occurred_at=occurred_at or now,
+                occurred_at=when,
                 now=now,
                 direction=direction,
                 summary=summary,
                 feedback=feedback,
                 next_step=next_step,
-                override_reason=override_reason,
-                overridden_rules=overridden_rules,
+                override_reason=override_reason if overridden else None,
+                overridden_rules=overridden,
                 **channel_fields,
-            ),
-            expected_version,
-        )
+            )
+
+        return self._change(CollectionCase, case_id, decide, expected_version)
 
     def schedule_visit(
         self,
@@ -545,15 +621,31 @@ class CollectionsApp(Application[UUID]):
         actor: Actor,
         purpose: str = "",
         visit_id: str | None = None,
+        override_reason: str | None = None,
         expected_version: int | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
-        """Plan an on-site visit; returns its id."""
+        """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
-        self._change(
-            CollectionCase,
-            case_id,
-            lambda c, now: c.schedule_visit(
+        rules = self.current_policy().terms.contact
+        context = contact_context(self, case_id)
+
+        def decide(case: CollectionCase, now: datetime) -> None:
+            case.check_open()
+            overridden = check_contact(
+                case,
+                context,
+                rules,
+                channel=Channel.VISIT,
+                direction=Direction.OUTBOUND,
+                party=party,
+                outcome=ContactOutcome.MET,
+                occurred_at=planned_at,
+                staff=staff,
+                actor=actor,
+                override_reason=override_reason,
+            )
+            case.schedule_visit(
                 visit_id=visit_id,
                 planned_at=planned_at,
                 party=party,
@@ -562,9 +654,11 @@ class CollectionsApp(Application[UUID]):
                 actor=actor,
                 occurred_at=occurred_at or now,
                 now=now,
-            ),
-            expected_version,
-        )
+                override_reason=override_reason if overridden else None,
+                overridden_rules=overridden,
+            )
+
+        self._change(CollectionCase, case_id, decide, expected_version)
         return visit_id
 
     # --- cases: commitments and money ---------------------------------------------------------------

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from application.app import CollectionsApp
 from application.demo_data import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
@@ -14,9 +17,11 @@ from domain.case_values import Channel, ContactOutcome
 from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.errors import NotFoundError
 from domain.money import Money
+from domain.rules import local_date
 
 DEMO_ACTOR = Actor(user_id="demo.loader", role=Role.ADMIN)
 DEMO_COLLECTOR = Actor(user_id="wang.collector", role=Role.COLLECTOR)
+DEMO_RISK = Actor(user_id="sun.risk", role=Role.RISK)
 #: the case study's portfolio size
 DEFAULT_PORTFOLIO = 500
 
@@ -84,7 +89,10 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
             ),
             DEMO_ACTOR,
         )
+    timezone = app.get_enterprise(enterprise_id).registration.timezone
+    first_day = local_date(app.clock.now(), timezone) - timedelta(days=len(spec.contacts_log) + 2)
     app.open_case(
+        occurred_at=office_hours(first_day, 9, timezone),
         loan_id=spec.loan_id,
         enterprise_id=enterprise_id,
         principal=Money.parse(spec.principal),
@@ -93,9 +101,9 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
         overdue_since=spec.overdue_since,
         actor=DEMO_ACTOR,
     )
-    app.assign_collector(case_id, DEMO_COLLECTOR.user_id, DEMO_ACTOR)
+    app.assign_collector(case_id, DEMO_COLLECTOR.user_id, DEMO_ACTOR, occurred_at=office_hours(first_day, 9, timezone))
     party = spec.contacts[0][0]
-    for channel, outcome, summary, feedback in spec.contacts_log:
+    for day, (channel, outcome, summary, feedback) in enumerate(spec.contacts_log, start=1):
         extra: dict[str, Any] = {"staff": [DEMO_COLLECTOR.user_id, "chen.credit"]} if channel == "visit" else {}
         app.log_contact(
             case_id,
@@ -103,11 +111,34 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
             party=party,
             outcome=ContactOutcome(outcome),
             actor=DEMO_COLLECTOR,
+            occurred_at=office_hours(first_day + timedelta(days=day), 10, timezone),
             summary=summary,
             feedback=feedback,
             **extra,
         )
     return case_id, True
+
+
+def office_hours(day: date, hour: int, timezone: str) -> datetime:
+    """``hour`` o'clock local time on ``day`` (demo contacts happen in office hours, as the contact policy asks)."""
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(timezone))
+
+
+def assess_portfolio(
+    app: CollectionsApp,
+    case_ids: Iterable[UUID],
+    progress: Callable[[Iterable[UUID], int], Iterable[UUID]] = lambda items, _: items,
+) -> Counter[str]:
+    """Assess every case not yet assessed (strategy, deadlines and tasks follow); the tiers of all of them."""
+    ids = list(case_ids)
+    tiers: Counter[str] = Counter()
+    for case_id in progress(ids, len(ids)):
+        case = app.get_case(case_id)
+        if case.model_version is None:
+            tiers[str(app.assess_case(case_id, DEMO_RISK).tier)] += 1
+        else:
+            tiers[str(case.tier)] += 1
+    return tiers
 
 
 def seed_demo(

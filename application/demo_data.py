@@ -281,7 +281,7 @@ SEED_EXAMPLES: list[DemoEnterprise] = [
         contacts=[("Liang Wen", "legal representative", "+86 131 7000 0001", "liang.wen@haina.example.cn")],
         statements=[
             _statement("2024", 3000, 50, 8000, 210, 260, 135, 700, 500, 60),
-            _statement("2025", 3200, 53, 8300, 190, 80, 120, 800, 260, 66),
+            _statement("2025", 3200, 53, 8300, 190, -150, 120, 800, 260, 66),
         ],
         history=[PastLoan("HN-2022-04", "3000000.00", date(2022, 4, 1), date(2024, 4, 1), 0, 0, "repaid")],
         loan_id="HN-2025-05",
@@ -337,8 +337,10 @@ def generated_portfolio(count: int, seed: int = 500) -> list[DemoEnterprise]:
                 rng.randrange(35, 90),
             )
         else:
-            lev0, lev1 = rng.randrange(30, 45), rng.randrange(30, 45)
-            net0, net1 = revenue * rng.randrange(5, 9) // 100, revenue * rng.randrange(5, 10) // 100
+            lev0 = rng.randrange(30, 45)
+            lev1 = lev0 + rng.randrange(-4, 4)
+            net0 = revenue * rng.randrange(5, 9) // 100
+            net1 = net0 * rng.randrange(85, 125) // 100
             cr1, episodes, max_dpd, overdue_days = rng.randrange(140, 200), 0, 0, rng.randrange(3, 25)
         cash_flow1 = net1 + assets // 100 if tier != "high" else net1 - assets // 100
         interest = assets * lev1 // 100 * rng.randrange(3, 6) // 100

@@ -19,12 +19,14 @@ from domain.case_events import (
     DeadlineExpired,
     DeadlineMet,
     DeadlineSet,
+    DelinquencyClassified,
     DisputeRaised,
     DisputeResolved,
     Escalated,
     InstallmentMissed,
     LegalActionStarted,
     LetterSent,
+    LimitationPeriodSet,
     NoteAdded,
     PaymentReceived,
     PromiseBroken,
@@ -47,6 +49,7 @@ from domain.enterprise import (
     LoanRecordAdded,
     ProfileUpdated,
 )
+from domain.strategy import PolicyPublished
 
 
 @singledispatch
@@ -97,6 +100,17 @@ def _(e: Escalated) -> str:
 
 
 @describe.register
+def _(e: LimitationPeriodSet) -> str:
+    return f"limitation period runs {e.starts_on} → {e.ends_on} ({e.basis})"
+
+
+@describe.register
+def _(e: DelinquencyClassified) -> str:
+    moved = f" (was {e.previous_bucket}, {e.previous_category})" if e.previous_bucket else ""
+    return f"{e.days_past_due} days past due: bucket {e.bucket}, {e.category}{moved}"
+
+
+@describe.register
 def _(e: DeadlineSet) -> str:
     return f"deadline {e.kind} due {e.due_at.isoformat()} (then {e.action})"
 
@@ -131,7 +145,10 @@ def _(e: ContactEvent) -> str:
 
 @describe.register
 def _(e: VisitScheduled) -> str:
-    return f"visit to {e.party} planned for {e.planned_at.isoformat()} by {', '.join(e.staff)}"
+    text = f"visit to {e.party} planned for {e.planned_at.isoformat()} by {', '.join(e.staff)}"
+    if e.override_reason:
+        text += f" [override of {', '.join(e.overridden_rules)}: {e.override_reason}]"
+    return text
 
 
 @describe.register
@@ -213,6 +230,14 @@ def _(e: DisputeRaised) -> str:
 @describe.register
 def _(e: DisputeResolved) -> str:
     return f"dispute resolved: {e.outcome}"
+
+
+@describe.register
+def _(e: PolicyPublished) -> str:
+    risk = e.terms.risk
+    return f"strategy policy v{e.version} published (medium from {risk.medium_from}, high from {risk.high_from})" + (
+        f": {e.note}" if e.note else ""
+    )
 
 
 @describe.register

@@ -45,7 +45,9 @@ from infrastructure.settings import Settings  # noqa: E402
 
 DATABASE_URL = os.environ.get("ARREARS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ADMIN = Actor(user_id="bench.loader", role=Role.ADMIN)
-CALL = {"channel": "phone", "party": "Li Na", "outcome": "connected", "summary": "reminded of the overdue amount"}
+#: an email: outside the phone limits (3 connected calls a day, 7 attempts a week) and the quiet hours,
+#: so 30 s of load is all recorded rather than refused by the contact policy
+CALL = {"channel": "email", "party": "Li Na", "outcome": "delivered", "summary": "reminder of the overdue amount"}
 
 
 def free_port() -> int:

@@ -26,12 +26,14 @@ from domain.case_events import (
     DeadlineExpired,
     DeadlineMet,
     DeadlineSet,
+    DelinquencyClassified,
     DisputeRaised,
     DisputeResolved,
     Escalated,
     InstallmentMissed,
     LegalActionStarted,
     LetterSent,
+    LimitationPeriodSet,
     NoteAdded,
     PaymentReceived,
     PromiseBroken,
@@ -67,8 +69,17 @@ from domain.case_values import (
     Task,
     Tier,
 )
+from domain.classification import bucket, category, days_past_due
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
 from domain.ids import case_id
+from domain.legal_clock import (
+    DEFAULT_LIMITATION_YEARS,
+    DEFAULT_WARN_DAYS,
+    at_workday_start,
+    limitation_ends,
+    restarts_limitation,
+    warning_day,
+)
 from domain.money import Money
 from domain.rules import (
     DEFAULT_TIMEZONE,
@@ -119,6 +130,14 @@ class CaseState(BaseModel):
     disputed: bool
     notes: int
     signals: int
+    limitation_starts_on: date | None = None
+    limitation_ends_on: date | None = None
+    limitation_years: int = DEFAULT_LIMITATION_YEARS
+    limitation_warn_days: int = DEFAULT_WARN_DAYS
+    days_past_due: int = 0
+    delinquency_bucket: str | None = None
+    loan_category: str | None = None
+    calls: list[tuple[datetime, bool]] = []
 
 
 def check_sha256(value: str, name: str = "document_sha256") -> None:
@@ -240,8 +259,9 @@ class CollectionCase(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         now: datetime,
+        policy_version: int | None = None,
     ) -> None:
-        """Record a risk assessment exactly as the model produced it."""
+        """Record a risk assessment exactly as the model produced it (and which policy's thresholds tiered it)."""
         self.check_open()
         check_not_future(occurred_at, now)
         check_not_blank(model_version, "model_version")
@@ -252,6 +272,7 @@ class CollectionCase(Aggregate):
             tier=tier,
             reasons=reasons,
             features=features,
+            policy_version=policy_version,
             actor=actor,
             occurred_at=occurred_at,
         )
@@ -425,6 +446,18 @@ class CollectionCase(Aggregate):
             occurred_at=occurred_at,
             **channel_fields,
         )
+        if event_class is LetterSent and restarts_limitation(
+            channel_fields["letter_kind"], channel_fields.get("delivery_evidence", "")
+        ):
+            self.set_limitation_period(
+                starts_on=local_date(occurred_at, self.timezone),
+                years=self.limitation_years,
+                warn_days=self.limitation_warn_days,
+                basis=f"{channel_fields['letter_kind']} delivered: {channel_fields['delivery_evidence']}",
+                actor=actor,
+                occurred_at=occurred_at,
+                now=now,
+            )
 
     def schedule_visit(
         self,
@@ -437,8 +470,10 @@ class CollectionCase(Aggregate):
         actor: Actor,
         occurred_at: datetime,
         now: datetime,
+        override_reason: str | None = None,
+        overridden_rules: list[str] | None = None,
     ) -> None:
-        """Plan an on-site visit."""
+        """Plan an on-site visit (a supervisor's override of the contact policy is recorded on it)."""
         self.check_open()
         check_not_blank(visit_id, "visit_id")
         check_not_blank(party, "party")
@@ -448,6 +483,8 @@ class CollectionCase(Aggregate):
             raise InvariantError("a visit names the staff who will go")
         if visit_id in self.visits:
             raise DuplicateError(f"visit {visit_id!r} already scheduled")
+        if overridden_rules and not (override_reason and override_reason.strip()):
+            raise InvariantError("an override needs a reason")
         self.trigger_event(
             VisitScheduled,
             visit_id=visit_id,
@@ -455,6 +492,8 @@ class CollectionCase(Aggregate):
             party=party,
             staff=staff,
             purpose=purpose,
+            override_reason=override_reason,
+            overridden_rules=overridden_rules or [],
             actor=actor,
             occurred_at=occurred_at,
         )
@@ -668,6 +707,7 @@ class CollectionCase(Aggregate):
             occurred_at=occurred_at,
         )
         self.settle_after_payment(amount, received_on, actor, occurred_at)
+        self.classify(local_date(now, self.timezone), actor, occurred_at, now)
 
     def allocate(self, amount: Money) -> list[Allocation]:
         """Allocate a payment to the active agreement's unpaid instalments, oldest first."""
@@ -825,6 +865,107 @@ class CollectionCase(Aggregate):
         check_not_future(occurred_at, now)
         self.trigger_event(DisputeResolved, outcome=outcome, actor=actor, occurred_at=occurred_at)
 
+    # --- legal clock and classification ---------------------------------------------------------
+
+    def set_limitation_period(
+        self,
+        *,
+        starts_on: date,
+        years: int,
+        warn_days: int,
+        basis: str,
+        actor: Actor,
+        occurred_at: datetime,
+        now: datetime,
+    ) -> None:
+        """(Re)start the limitation period and move its warning deadline."""
+        self.check_open()
+        check_not_blank(basis, "basis")
+        check_not_future(occurred_at, now)
+        if years < 1 or warn_days < 1:
+            raise InvariantError("the limitation period and its warning are at least one year and one day")
+        if self.limitation_starts_on is not None and starts_on < self.limitation_starts_on:
+            raise IllegalTransitionError(f"the period already restarted on {self.limitation_starts_on}")
+        ends_on = limitation_ends(starts_on, years)
+        self.trigger_event(
+            LimitationPeriodSet,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            years=years,
+            warn_days_before=warn_days,
+            basis=basis,
+            actor=actor,
+            occurred_at=occurred_at,
+        )
+        for deadline in list(self.deadlines.values()):
+            if deadline.kind == "limitation_warning" and deadline.status == "open":
+                self.trigger_event(
+                    DeadlineCancelled,
+                    deadline_id=deadline.deadline_id,
+                    reason=f"limitation period restarted; it now ends on {ends_on}",
+                    actor=actor,
+                    occurred_at=occurred_at,
+                )
+        warn_at = at_workday_start(warning_day(ends_on, warn_days), self.timezone)
+        deadline_id = f"limitation-warning-{ends_on.isoformat()}"
+        if warn_at > occurred_at and deadline_id not in self.deadlines:
+            self.trigger_event(
+                DeadlineSet,
+                deadline_id=deadline_id,
+                kind="limitation_warning",
+                due_at=warn_at,
+                action="legal_task",
+                actor=actor,
+                occurred_at=occurred_at,
+            )
+
+    def review_legal_clock(self, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
+        """When the period nears its end, give legal a task (once per end date); True if one was given."""
+        self.check_open()
+        check_not_future(occurred_at, now)
+        ends_on = self.limitation_ends_on
+        if ends_on is None or local_date(now, self.timezone) < warning_day(ends_on, self.limitation_warn_days):
+            return False
+        task_id = f"limitation-{ends_on.isoformat()}"
+        if task_id in self.tasks:
+            return False
+        deadline = self.deadlines.get(f"limitation-warning-{ends_on.isoformat()}")
+        if deadline is not None and deadline.status == "open":
+            self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(
+            TaskAssigned,
+            task_id=task_id,
+            department=Department.LEGAL,
+            title=f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit",
+            due_at=at_workday_start(ends_on, self.timezone),
+            assignee="",
+            actor=actor,
+            occurred_at=occurred_at,
+        )
+        return True
+
+    def classify(self, as_of: date, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
+        """Recompute days past due; record a new bucket or category only when either changes."""
+        if self.status is CaseStatus.CLOSED:
+            raise IllegalTransitionError("the case is closed")
+        check_not_future(occurred_at, now)
+        days = days_past_due(self.overdue_since, self.overdue_amount.fen, as_of)
+        new_bucket, new_category = bucket(days), str(category(days))
+        if (new_bucket, new_category) == (self.delinquency_bucket, self.loan_category):
+            return False
+        self.trigger_event(
+            DelinquencyClassified,
+            as_of=as_of,
+            days_past_due=days,
+            bucket=new_bucket,
+            category=new_category,
+            previous_bucket=self.delinquency_bucket,
+            previous_category=self.loan_category,
+            actor=actor,
+            occurred_at=occurred_at,
+        )
+        return True
+
     # --- guards --------------------------------------------------------------------------------
 
     def check_open(self) -> None:
@@ -867,6 +1008,14 @@ class CollectionCase(Aggregate):
         self.disputed: bool = False
         self.notes: int = 0
         self.signals: int = 0
+        self.limitation_starts_on: date | None = None
+        self.limitation_ends_on: date | None = None
+        self.limitation_years: int = DEFAULT_LIMITATION_YEARS
+        self.limitation_warn_days: int = DEFAULT_WARN_DAYS
+        self.days_past_due: int = 0
+        self.delinquency_bucket: str | None = None
+        self.loan_category: str | None = None
+        self.calls: list[tuple[datetime, bool]] = []
 
     @applies
     def _(self, event: CollectorAssigned) -> None:
@@ -932,6 +1081,21 @@ class CollectionCase(Aggregate):
             self.last_contact_at = event.occurred_at
         if isinstance(event, VisitCompleted) and event.visit_id is not None:
             self.visits[event.visit_id] = "completed"
+        if event.channel is Channel.PHONE and event.direction is Direction.OUTBOUND:
+            self.calls.append((event.occurred_at, event.outcome is ContactOutcome.CONNECTED))
+
+    @applies
+    def _(self, event: LimitationPeriodSet) -> None:
+        self.limitation_starts_on = event.starts_on
+        self.limitation_ends_on = event.ends_on
+        self.limitation_years = event.years
+        self.limitation_warn_days = event.warn_days_before
+
+    @applies
+    def _(self, event: DelinquencyClassified) -> None:
+        self.days_past_due = event.days_past_due
+        self.delinquency_bucket = event.bucket
+        self.loan_category = event.category
 
     @applies
     def _(self, event: VisitScheduled) -> None:
@@ -986,6 +1150,8 @@ class CollectionCase(Aggregate):
     @applies
     def _(self, event: PaymentReceived) -> None:
         self.outstanding = self.outstanding - event.amount
+        # a payment settles the overdue part first
+        self.overdue_amount = Money.of(max(0, self.overdue_amount.fen - event.amount.fen), self.currency)
         self.overdue_amount = self.overdue_amount.min(self.outstanding)
         self.paid = self.paid + event.amount
         self.payment_references.append(event.reference)

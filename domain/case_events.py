@@ -95,6 +95,8 @@ class RiskAssessed(CaseEvent):
     tier: Tier
     reasons: list[Reason]
     features: dict[str, Any]
+    #: the policy version whose risk thresholds turned the score into the tier
+    policy_version: int | None = None
 
 
 class StrategyAssigned(CaseEvent):
@@ -113,6 +115,27 @@ class Escalated(CaseEvent):
     to_tier: Tier
     reason: str
     deadline_id: str | None = None
+
+
+class LimitationPeriodSet(CaseEvent):
+    """The limitation period (re)started: it ends on ``ends_on`` unless interrupted again."""
+
+    starts_on: date
+    ends_on: date
+    years: int
+    warn_days_before: int
+    basis: str
+
+
+class DelinquencyClassified(CaseEvent):
+    """Days past due moved the case into another bucket or loan category."""
+
+    as_of: date
+    days_past_due: int
+    bucket: str
+    category: str
+    previous_bucket: str | None = None
+    previous_category: str | None = None
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -187,6 +210,8 @@ class VisitScheduled(CaseEvent):
     party: str
     staff: list[str]
     purpose: str = ""
+    override_reason: str | None = None
+    overridden_rules: list[str] = []
 
 
 class VisitCompleted(ContactEvent):

@@ -146,6 +146,8 @@ class Installment(ValueObject):
 
     due_on: date
     amount: Money
+    #: how the amount splits (e.g. by store for a revenue-share plan); empty when it does not
+    breakdown: dict[str, Money] = {}
 
 
 class Allocation(ValueObject):

@@ -39,6 +39,12 @@ class ConflictError(DomainError):
     code = "version-conflict"
 
 
+class PermissionDeniedError(DomainError):
+    """The actor's role may not do this (e.g. only a supervisor overrides the contact policy)."""
+
+    code = "forbidden"
+
+
 class FutureEventError(InvariantError):
     """occurred_at lies in the future."""
 

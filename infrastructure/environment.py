@@ -27,14 +27,13 @@ def check_cipher_key(key: str) -> None:
 def eventsourcing_env(settings: Settings) -> dict[str, str]:
     """The environment variables eventsourcing's factories read, for these settings."""
     url = DatabaseUrl.parse(settings.database_url)
-    env: dict[str, str] = {
-        "CREATE_TABLE": "y",
-        "AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size),
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
-    }
+    env: dict[str, str] = {"CREATE_TABLE": "y"}
+    if settings.aggregate_cache_size > 0:  # eventsourcing reads 0 as "unbounded", so leave it unset for "off"
+        env.update(AGGREGATE_CACHE_MAXSIZE=str(settings.aggregate_cache_size), AGGREGATE_CACHE_FASTFORWARD="y")
     if url.is_postgres:
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
+            APPLICATION_RECORDER_TOPIC="infrastructure.postgres_recorder:LockedInsertPostgresRecorder",
             POSTGRES_DBNAME=url.dbname,
             POSTGRES_HOST=url.host,
             POSTGRES_PORT=str(url.port),
@@ -43,7 +42,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             POSTGRES_POOL_SIZE=str(settings.pool_size),
             POSTGRES_MAX_OVERFLOW=str(settings.pool_size),
             POSTGRES_LOCK_TIMEOUT=str(settings.lock_timeout_seconds),
-            POSTGRES_PRE_PING="y",
+            POSTGRES_PRE_PING="n",  # a broken connection is retried by the recorder; a ping costs a round trip
         )
         if settings.database_schema:
             env["POSTGRES_SCHEMA"] = settings.database_schema

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth import Principal
 from api.deps import AppDep, ExpectedVersion, IdempotencyKey, ReadsDep, require
-from api.errors import ApiError
 from api.permissions import Permission
-from api.routes.common import PENDING, READ, READ_ONE, WRITE, set_etag
+from api.routes.common import READ, READ_ONE, WRITE, set_etag
 from api.schemas.cases import (
     AssessmentOut,
     AssignmentIn,
@@ -21,10 +19,10 @@ from api.schemas.cases import (
     CaseOpenIn,
     CaseProgress,
     EscalationIn,
+    ReasonOut,
     ResolutionIn,
 )
 from api.schemas.common import CaseWritten
-from application.app import CollectionsApp
 from domain.case_values import CaseStatus, Department, Tier
 from domain.money import Money
 
@@ -112,30 +110,10 @@ def assign_collector(
     return CaseWritten(case_id=str(case_id), version=new_version)
 
 
-def _field(result: Any, name: str) -> Any:
-    return result[name] if isinstance(result, Mapping) else getattr(result, name)
-
-
-def run_assessment(app: CollectionsApp, case_id: UUID, who: Principal, version: int | None) -> dict[str, Any]:
-    """Adapter over issue 3's ``CollectionsApp.assess_case`` (tier, score, reasons, model_version)."""
-    assess = getattr(app, "assess_case", None)
-    if assess is None:
-        raise ApiError(501, "the risk model is not part of this build yet", code="not-implemented")
-    result = assess(case_id, actor=who.actor, expected_version=version)
-    reasons = [{"code": _field(r, "code"), "message": _field(r, "message")} for r in _field(result, "reasons")]
-    tier = _field(result, "tier")
-    return {
-        "tier": getattr(tier, "value", tier),
-        "score": int(_field(result, "score")),
-        "reasons": reasons,
-        "model_version": str(_field(result, "model_version")),
-    }
-
-
 @router.post(
     "/{case_id}/assessments",
     status_code=status.HTTP_201_CREATED,
-    responses={**WRITE, **PENDING},
+    responses=WRITE,
     summary="Assess the case's risk",
 )
 def assess_case(
@@ -146,11 +124,20 @@ def assess_case(
     version: ExpectedVersion,
     _key: IdempotencyKey,
 ) -> AssessmentOut:
-    """Run the risk model on the enterprise's data and record the result on the case."""
-    verdict = run_assessment(app, case_id, who, version)
-    new_version = app.get_case(case_id).version
-    set_etag(response, new_version)
-    return AssessmentOut(case_id=str(case_id), version=new_version, **verdict)
+    """Run the risk model on the enterprise's statements and history; the policy's strategy,
+    deadlines and tasks for the tier follow."""
+    result = app.assess_case(case_id, who.actor, expected_version=version)
+    set_etag(response, result.version)
+    return AssessmentOut(
+        case_id=str(case_id),
+        version=result.version,
+        tier=result.tier.value,
+        score=result.score,
+        reasons=[ReasonOut(code=r.code, message=r.message) for r in result.reasons],
+        model_version=result.model_version,
+        policy_version=result.policy_version,
+        strategy_assigned=result.strategy_assigned,
+    )
 
 
 @router.post(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated
 from uuid import UUID
 
@@ -54,25 +53,6 @@ def make_promise(
     return PromiseCreated(case_id=str(case_id), version=new_version, promise_id=promise_id)
 
 
-def build_schedule(body: PlanIn, amount: Money) -> list[Installment]:
-    """The explicit schedule, or one built from the kind's parameters where the plan builders exist."""
-    if body.schedule is not None:
-        return [Installment(due_on=i.due_on, amount=Money.parse(i.amount, amount.currency)) for i in body.schedule]
-    try:
-        repayment = importlib.import_module("domain.repayment")
-    except ImportError:
-        repayment = None
-    builder = getattr(repayment, "build_schedule", None)
-    if builder is None or body.start_on is None:
-        raise ApiError(
-            422,
-            "give the schedule explicitly" + ("" if builder is None else ", or start_on with the kind's parameters"),
-            code="invalid-input",
-        )
-    schedule: list[Installment] = builder(body.kind, amount, body.start_on, body.parameters)
-    return schedule
-
-
 @router.post(
     "/{case_id}/plans", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Propose a repayment plan"
 )
@@ -85,20 +65,37 @@ def propose_plan(
     version: ExpectedVersion,
     _key: IdempotencyKey,
 ) -> PlanCreated:
-    """Propose a plan whose dated schedule sums exactly to its amount."""
+    """Propose a plan: an explicit schedule, or one built from ``kind``, ``start_on`` and the kind's parameters
+    (e.g. equal: ``{"count": 6}``; extension: ``{"count": 6, "balloon_share_bp": 6000}``; see domain/repayment.py
+    for milestone, seasonal, revenue_share and collateral). The schedule sums exactly to the amount."""
     amount = case_money(app, case_id, body.amount)
-    schedule = build_schedule(body, amount)
-    plan_id = app.propose_plan(
-        case_id,
-        kind=body.kind,
-        amount=amount,
-        schedule=schedule,
-        parameters=body.parameters,
-        actor=who.actor,
-        expected_version=version,
-        occurred_at=body.occurred_at,
-    )
-    new_version = app.get_case(case_id).version
+    if body.schedule is not None:
+        schedule = [Installment(due_on=i.due_on, amount=Money.parse(i.amount, amount.currency)) for i in body.schedule]
+        plan_id = app.propose_plan(
+            case_id,
+            kind=body.kind,
+            amount=amount,
+            schedule=schedule,
+            parameters=body.parameters,
+            actor=who.actor,
+            expected_version=version,
+            occurred_at=body.occurred_at,
+        )
+        new_version = app.get_case(case_id).version
+    elif body.start_on is not None:
+        proposal = app.propose_plan_of_kind(
+            case_id,
+            kind=body.kind,
+            amount=amount,
+            start_on=body.start_on,
+            parameters=body.parameters,
+            actor=who.actor,
+            expected_version=version,
+            occurred_at=body.occurred_at,
+        )
+        plan_id, schedule, new_version = proposal.plan_id, proposal.schedule, proposal.version
+    else:
+        raise ApiError(422, "give the schedule, or start_on with the kind's parameters", code="invalid-input")
     set_etag(response, new_version)
     return PlanCreated(
         case_id=str(case_id),

@@ -31,11 +31,6 @@ WRITE: dict[int | str, dict[str, Any]] = {
     422: _doc("invalid input, a broken rule, a contact-policy violation (rule_id), or a reused Idempotency-Key"),
 }
 
-#: routes whose implementation comes with the risk and import work (issue 3)
-PENDING: dict[int | str, dict[str, Any]] = {
-    501: _doc("not part of this build yet (the risk model and importer arrive with issue 3)")
-}
-
 
 def set_etag(response: Response, version: int) -> None:
     """``ETag: "<version>"``."""

@@ -42,8 +42,11 @@ def log_contact(
     version: ExpectedVersion,
     _key: IdempotencyKey,
 ) -> CaseWritten:
-    """Log a contact of any channel; a contact-policy violation is refused with its rule id (422)."""
-    if (body.override_reason or body.overridden_rules) and not allowed(Permission.OVERRIDE_CONTACT_POLICY, who.role):
+    """Log a contact of any channel; a contact-policy violation is refused with its rule id (422).
+
+    A supervisor may send ``override_reason`` to break a rule; the overridden rule ids are recorded.
+    """
+    if body.override_reason and not allowed(Permission.OVERRIDE_CONTACT_POLICY, who.role):
         raise ApiError(403, "only a supervisor may override the contact policy", code="forbidden")
     if body.channel is Channel.LETTER and (body.letter_kind is None or body.document_sha256 is None):
         raise ApiError(422, "a letter needs letter_kind and document_sha256", code="invalid-input")
@@ -58,7 +61,6 @@ def log_contact(
         feedback=body.feedback,
         next_step=body.next_step,
         override_reason=body.override_reason,
-        overridden_rules=body.overridden_rules or None,
         expected_version=version,
         occurred_at=body.occurred_at,
         **channel_fields(body),

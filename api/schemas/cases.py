@@ -64,6 +64,10 @@ class AssessmentOut(CaseWritten):
     score: int = Field(description="the scorecard's score")
     reasons: list[ReasonOut] = Field(description="why, in words")
     model_version: str = Field(description="the scorecard's version")
+    policy_version: int | None = Field(default=None, description="the strategy policy version that governs the case")
+    strategy_assigned: bool | None = Field(
+        default=None, description="whether the tier's treatment (channels, deadlines, tasks) was (re)assigned"
+    )
 
 
 class ContactIn(Attributed):
@@ -77,10 +81,8 @@ class ContactIn(Attributed):
     feedback: Text = Field(default="", description="the enterprise's feedback")
     next_step: Text = Field(default="", description="the next step agreed")
     override_reason: Text | None = Field(
-        default=None, description="supervisor only: why a contact-policy rule is overridden"
-    )
-    overridden_rules: list[ShortText] = Field(
-        default_factory=list, max_length=20, description="ids of the rules overridden"
+        default=None,
+        description="supervisor only: why the contact policy may be broken; the rules it overrides are recorded",
     )
     staff: list[ShortText] = Field(
         default_factory=list, max_length=20, description="visit only: the staff who went (at least two)"

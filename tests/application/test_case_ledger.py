@@ -29,7 +29,7 @@ from domain.case_values import (
     Tier,
 )
 from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
-from domain.errors import ConflictError, DuplicateError, NotFoundError
+from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
@@ -369,3 +369,21 @@ def test_snapshots_are_taken_and_used(settings: Settings, clock: ManualClock) ->
             fresh.close()
     finally:
         container.close()
+
+
+def test_a_stale_cache_in_another_process_cannot_misjudge_or_lose_an_update(
+    app: CollectionsApp, settings: Settings, clock: ManualClock
+) -> None:
+    case_id = open_case(app)
+    other = bootstrap(settings, clock)  # a second process, whose cache knows the case at version 1
+    try:
+        assert other.app.get_case(case_id).version == 1
+        app.resolve_case(case_id, Resolution.SETTLED, SUPERVISOR)  # this process moves it on
+        with pytest.raises(IllegalTransitionError):  # the other process must see it is resolved
+            other.app.log_contact(
+                case_id, channel=Channel.PHONE, party="Li Na", outcome=ContactOutcome.CONNECTED, actor=COLLECTOR
+            )
+        assert other.app.add_note(case_id, "noted after resolution", COLLECTOR, expected_version=2) == 3
+        assert [e.originator_version for e in app.case_events(case_id)] == [1, 2, 3]
+    finally:
+        other.close()

@@ -81,13 +81,16 @@ def test_auditors_and_compliance_only_read(client, as_role, role):
     assert client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=headers).status_code == 403
 
 
-def test_only_a_supervisor_overrides_the_contact_policy(client, as_role):
+def test_only_a_supervisor_overrides_the_contact_policy(client, as_role, clock):
     case_id = open_case(client, as_role("admin"))
-    body = {**CALL, "override_reason": "the CFO asked us to call late", "overridden_rules": ["quiet-hours"]}
-    refused = client.post(f"/v1/cases/{case_id}/contacts", json=body, headers=as_role("collector"))
-    assert refused.status_code == 403
-    allowed = client.post(f"/v1/cases/{case_id}/contacts", json=body, headers=as_role("supervisor", "zhao"))
-    assert allowed.status_code == 201
+    clock.set(datetime(2026, 11, 2, 15, 0, tzinfo=UTC))  # 23:00 in Shanghai: quiet hours
+    late = {**CALL, "override_reason": "the CFO asked us to call after the board meeting"}
+    assert client.post(f"/v1/cases/{case_id}/contacts", json=late, headers=as_role("collector")).status_code == 403
+    allowed = client.post(f"/v1/cases/{case_id}/contacts", json=late, headers=as_role("supervisor", "zhao"))
+    assert allowed.status_code == 201, allowed.text
+    call = client.get(f"/v1/cases/{case_id}/timeline", headers=as_role("auditor")).json()["items"][-1]
+    assert call["data"]["overridden_rules"] == ["CP-QUIET-HOURS"]
+    assert call["actor"] == {"user_id": "zhao", "role": "supervisor"}
 
 
 def test_every_event_records_the_acting_user_and_role(client, as_role):

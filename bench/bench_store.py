@@ -1,0 +1,232 @@
+"""Write-path and load benchmarks of the case ledger, on PostgreSQL and SQLite.
+
+Prints, per store: commands per second (load a case, log a call, save) over 200 cases; the raw
+single-row insert-transaction rate of the same database into a comparable table; their ratio; and
+the time to load a case of 10 events vs one of 10,000 events (cold: snapshot + tail from the store;
+warm: from the aggregate cache). Run: ``python bench/bench_store.py [--commands N] [--stores postgres,sqlite]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from application.bootstrap import Container, bootstrap
+from domain.case_values import Channel, ContactOutcome
+from infrastructure.settings import Settings
+from tests.factories import COLLECTOR, open_case
+
+PG_URL = os.environ.get("ARREARS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+CASES = 200
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def command_runner(container: Container) -> Callable[[int], float]:
+    """Opens CASES cases; returns a timer of ``n`` commands (load a case, log a call, save), round robin."""
+    app = container.app
+    case_ids = [open_case(app, n) for n in range(1, CASES + 1)]
+    for case_id in case_ids:  # warm the cache as a running server's would be
+        app.get_case(case_id)
+    done = 0
+
+    def run(commands: int) -> float:
+        nonlocal done
+        started = time.perf_counter()
+        for n in range(done, done + commands):
+            app.log_contact(
+                case_ids[n % CASES],
+                channel=Channel.PHONE,
+                party="Li Na",
+                outcome=ContactOutcome.CONNECTED,
+                actor=COLLECTOR,
+                summary=f"call {n}",
+                feedback="raising funds",
+            )
+        done += commands
+        return time.perf_counter() - started
+
+    return run
+
+
+def interleaved(commands: Callable[[int], float], inserts: Callable[[int], float], total: int) -> tuple[float, float]:
+    """Rates of both, measured in alternating rounds so that disk and CPU noise hits both alike."""
+    rounds = 10
+    per_round = max(1, total // rounds)
+    command_seconds = insert_seconds = 0.0
+    for _ in range(rounds):
+        command_seconds += commands(per_round)
+        insert_seconds += inserts(per_round)
+    return rate(per_round * rounds, command_seconds), rate(per_round * rounds, insert_seconds)
+
+
+STATE = b'{"summary":"call","feedback":"raising funds"}' * 4
+
+
+def postgres_raw_inserter(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> Callable[[int], float]:
+    """A timer of ``n`` single-row INSERT transactions into a table shaped like the events table."""
+    conn.execute(
+        f"CREATE TABLE {schema}.raw_insert (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
+        " topic text, state bytea, notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
+    )
+    durability = conn.execute("SELECT current_setting('synchronous_commit'), current_setting('fsync')").fetchone()
+    print(f"  postgres synchronous_commit={durability[0]} fsync={durability[1]}")  # type: ignore[index]
+
+    def run(rows: int) -> float:
+        started = time.perf_counter()
+        for n in range(rows):
+            with conn.transaction():
+                conn.execute(
+                    f"INSERT INTO {schema}.raw_insert (originator_id, originator_version, topic, state)"
+                    " VALUES (%s, %s, %s, %s)",
+                    (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE),
+                )
+        return time.perf_counter() - started
+
+    return run
+
+
+def sqlite_raw_inserter(conn: sqlite3.Connection) -> Callable[[int], float]:
+    """A timer of ``n`` single-row INSERT transactions into a SQLite file in WAL mode."""
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(
+        "CREATE TABLE raw_insert (originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB,"
+        " PRIMARY KEY (originator_id, originator_version))"
+    )
+
+    def run(rows: int) -> float:
+        started = time.perf_counter()
+        for n in range(rows):
+            conn.execute("BEGIN")
+            conn.execute("INSERT INTO raw_insert VALUES (?, ?, ?, ?)", (str(uuid.uuid4()), n, "CallLogged", STATE))
+            conn.execute("COMMIT")
+        return time.perf_counter() - started
+
+    return run
+
+
+def median_seconds(action: Callable[[], object], repeat: int = 15) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def case_with_events(container: Container, n: int, events: int) -> uuid.UUID:
+    """A case with exactly ``events`` events, written 500 per save."""
+    case_id = open_case(container.app, n)
+    case = container.app.get_case(case_id)
+    for count in range(events - 1):
+        case.add_note(f"note {count}", COLLECTOR, container.clock.now(), container.clock.now())
+        if len(case.pending_events) == 500:
+            container.app.save(case)
+    container.app.save(case)
+    assert container.app.get_case(case_id).version == events
+    return case_id
+
+
+def load_times(settings: Settings) -> dict[str, tuple[float, float]]:
+    """Median (cold, warm) load times of cases of 10, 10,000 and 10,099 events.
+
+    Cold: a process without the aggregate cache (latest snapshot + the events after it). Warm: from the
+    cache, fast-forwarded from the store. 10,099 is the worst case at the default snapshot interval of 100.
+    """
+    sizes = {"10": 10, "10,000": 10_000, "10,099": 10_099}
+    writer = bootstrap(settings)
+    try:
+        ids = {label: case_with_events(writer, 9000 + i, size) for i, (label, size) in enumerate(sizes.items())}
+    finally:
+        writer.close()
+    cold = bootstrap(settings.model_copy(update={"aggregate_cache_size": 0}))
+    warm = bootstrap(settings)
+    try:
+        times = {}
+        for label, case_id in ids.items():
+            warm.app.get_case(case_id)
+            times[label] = (
+                median_seconds(lambda case_id=case_id: cold.app.get_case(case_id)),
+                median_seconds(lambda case_id=case_id: warm.app.get_case(case_id)),
+            )
+        return times
+    finally:
+        cold.close()
+        warm.close()
+
+
+def report(store: str, commands_per_s: float, raw_per_s: float, loads: dict[str, tuple[float, float]]) -> None:
+    print(f"  commands/s (load, log a call, save; {CASES} cases): {commands_per_s:8.0f}")
+    print(f"  raw single-row insert transactions/s:              {raw_per_s:8.0f}")
+    print(f"  ratio commands / raw inserts:                      {commands_per_s / raw_per_s:8.2f}")
+    for label, (cold, warm) in loads.items():
+        print(f"  load a {label:>6}-event case: cold {cold * 1000:7.2f} ms   warm (cache) {warm * 1000:7.3f} ms")
+    base = loads["10"][0]
+    for label in ("10,000", "10,099"):
+        print(f"  cold load, {label} vs 10 events: {loads[label][0] / base:5.2f} x")
+
+
+def bench_postgres(commands: int) -> None:
+    schema = f"bench_store_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        print(f"PostgreSQL ({PG_URL}, schema {schema})")
+        settings = Settings(database_url=PG_URL, database_schema=schema)
+        container = bootstrap(settings)
+        try:
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                commands_per_s, raw_per_s = interleaved(
+                    command_runner(container), postgres_raw_inserter(conn, schema), commands
+                )
+        finally:
+            container.close()
+        report("postgres", commands_per_s, raw_per_s, load_times(settings))
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def bench_sqlite(commands: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        print(f"SQLite ({path})")
+        settings = Settings(database_url=f"sqlite:///{path}")
+        container = bootstrap(settings)
+        raw = sqlite3.connect(Path(folder) / "raw.db", isolation_level=None)
+        try:
+            commands_per_s, raw_per_s = interleaved(command_runner(container), sqlite_raw_inserter(raw), commands)
+        finally:
+            container.close()
+            raw.close()
+        report("sqlite", commands_per_s, raw_per_s, load_times(settings))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--commands", type=int, default=2000, help="commands (and raw inserts) to time")
+    parser.add_argument("--stores", default="postgres,sqlite")
+    args = parser.parse_args()
+    stores = args.stores.split(",")
+    if "postgres" in stores:
+        bench_postgres(args.commands)
+    if "sqlite" in stores:
+        bench_sqlite(args.commands)
+
+
+if __name__ == "__main__":
+    main()

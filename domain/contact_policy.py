@@ -1,0 +1,138 @@
+"""What compliance checks before a contact is recorded (DESIGN.md §3, Chinese industry guidance).
+
+``violations()`` is pure: given the rules, the attempted contact and what is known of the enterprise
+and its recent calls, it names every rule the contact would break, by rule id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from domain.base import ValueObject
+from domain.case_values import Channel, Direction
+
+QUIET_HOURS = "CP-QUIET-HOURS"
+DAILY_CONNECTED_CALLS = "CP-DAILY-CONNECTED-CALLS"
+WEEKLY_CALL_ATTEMPTS = "CP-WEEKLY-CALL-ATTEMPTS"
+UNKNOWN_CONTACT = "CP-UNKNOWN-CONTACT"
+DO_NOT_CONTACT = "CP-DO-NOT-CONTACT"
+DISPUTED = "CP-DISPUTED"
+VISIT_STAFF = "CP-VISIT-STAFF"
+
+#: channels that reach a person directly and so respect quiet hours
+INTRUSIVE_CHANNELS = frozenset({Channel.PHONE, Channel.SMS, Channel.VISIT})
+#: channels addressed to a named person (letters go to the enterprise itself)
+PERSONAL_CHANNELS = frozenset({Channel.PHONE, Channel.SMS, Channel.EMAIL, Channel.WEBSITE, Channel.VISIT})
+
+
+class ContactRules(ValueObject):
+    """The contact policy's configurable limits."""
+
+    quiet_from_hour: int = Field(default=22, ge=0, le=23)
+    quiet_until_hour: int = Field(default=8, ge=0, le=23)
+    max_connected_calls_per_day: int = Field(default=3, ge=1)
+    max_call_attempts_per_7_days: int = Field(default=7, ge=1)
+    known_contacts_only: bool = True
+    min_visit_staff: int = Field(default=2, ge=1)
+
+
+@dataclass(frozen=True)
+class CallMark:
+    """A past outbound call to the enterprise: when, and whether someone answered."""
+
+    at: datetime
+    connected: bool
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The contact about to be recorded."""
+
+    channel: Channel
+    direction: Direction
+    party: str
+    at: datetime
+    connected: bool
+    staff: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule, by id, with a readable explanation."""
+
+    rule_id: str
+    message: str
+
+
+def in_quiet_hours(moment: datetime, rules: ContactRules, timezone: str) -> bool:
+    """True when the local hour falls in the quiet window (which may wrap past midnight)."""
+    hour = moment.astimezone(ZoneInfo(timezone)).hour
+    start, end = rules.quiet_from_hour, rules.quiet_until_hour
+    return (start <= hour or hour < end) if start > end else start <= hour < end
+
+
+def violations(
+    rules: ContactRules,
+    attempt: Attempt,
+    *,
+    timezone: str,
+    known_parties: set[str],
+    do_not_contact: bool,
+    disputed: bool,
+    recent_calls: list[CallMark],
+) -> list[Violation]:
+    """Every rule the attempted contact breaks (empty when it is allowed); inbound contacts break none."""
+    if attempt.direction is Direction.INBOUND:
+        return []
+    found: list[Violation] = []
+    if do_not_contact:
+        found.append(Violation(DO_NOT_CONTACT, "the enterprise is marked do-not-contact"))
+    if disputed:
+        found.append(Violation(DISPUTED, "the debt is disputed; collection contact waits for the dispute"))
+    if attempt.channel in INTRUSIVE_CHANNELS and in_quiet_hours(attempt.at, rules, timezone):
+        local = attempt.at.astimezone(ZoneInfo(timezone))
+        found.append(
+            Violation(
+                QUIET_HOURS,
+                f"{attempt.channel} at {local:%H:%M} {timezone} is inside the quiet hours "
+                f"{rules.quiet_from_hour:02d}:00-{rules.quiet_until_hour:02d}:00",
+            )
+        )
+    if rules.known_contacts_only and attempt.channel in PERSONAL_CHANNELS and attempt.party not in known_parties:
+        found.append(Violation(UNKNOWN_CONTACT, f"{attempt.party!r} is not a known contact person"))
+    if attempt.channel is Channel.VISIT and len(set(attempt.staff)) < rules.min_visit_staff:
+        found.append(Violation(VISIT_STAFF, f"an on-site visit needs at least {rules.min_visit_staff} staff"))
+    if attempt.channel is Channel.PHONE:
+        found.extend(_call_limits(rules, attempt, timezone, recent_calls))
+    return found
+
+
+def _call_limits(rules: ContactRules, attempt: Attempt, timezone: str, calls: list[CallMark]) -> list[Violation]:
+    zone = ZoneInfo(timezone)
+    day = attempt.at.astimezone(zone).date()
+    found = []
+    if attempt.connected:
+        connected_today = sum(1 for c in calls if c.connected and c.at.astimezone(zone).date() == day)
+        if connected_today + 1 > rules.max_connected_calls_per_day:
+            found.append(
+                Violation(
+                    DAILY_CONNECTED_CALLS,
+                    f"{connected_today} connected calls already on {day}; "
+                    f"the limit is {rules.max_connected_calls_per_day} a day",
+                )
+            )
+    window_start = attempt.at - timedelta(days=7)
+    attempts = sum(1 for c in calls if window_start < c.at <= attempt.at)
+    if attempts + 1 > rules.max_call_attempts_per_7_days:
+        found.append(
+            Violation(
+                WEEKLY_CALL_ATTEMPTS,
+                f"{attempts} call attempts already in the 7 days before; "
+                f"the limit is {rules.max_call_attempts_per_7_days}",
+            )
+        )
+    return found

@@ -1,0 +1,256 @@
+"""The tiered strategy policy (DESIGN.md §3): versioned, published as events, default v1 from the seed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import ClassVar
+from uuid import NAMESPACE_URL, uuid5
+
+from pydantic import BaseModel, Field, model_validator
+
+from domain.base import Actor, Aggregate, Role, ValueObject, applies
+from domain.case import CollectionCase
+from domain.case_values import Channel, Department, Tier
+from domain.contact_policy import ContactRules
+from domain.errors import InvariantError, PermissionDeniedError
+from domain.risk import RiskThresholds
+from domain.rules import check_not_blank, check_not_future
+
+#: roles that may publish a new policy version
+PUBLISHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
+#: the one policy store's id
+POLICY_ID = uuid5(NAMESPACE_URL, "arrears:strategy-policy")
+
+
+class DeadlineRule(ValueObject):
+    """A deadline a treatment sets: kind, how many days after assignment, and the action on expiry."""
+
+    kind: str
+    due_in_days: int = Field(ge=1)
+    action: str
+
+
+class TaskRule(ValueObject):
+    """A department task a treatment assigns, due some days after assignment."""
+
+    department: Department
+    title: str
+    due_in_days: int = Field(ge=1)
+
+
+class Treatment(ValueObject):
+    """What a tier gets: the treatment's name, channels, reminder cadence, deadlines and tasks."""
+
+    tier: Tier
+    treatment: str
+    channels: list[Channel] = Field(min_length=1)
+    reminder_every_days: int | None = Field(default=None, ge=1)
+    deadlines: list[DeadlineRule] = []
+    tasks: list[TaskRule] = []
+
+
+class LegalClockTerms(ValueObject):
+    """The limitation period (Civil Code art. 188) and how early legal is warned."""
+
+    limitation_years: int = Field(default=3, ge=1)
+    warn_days_before: int = Field(default=90, ge=1)
+
+
+class PolicyTerms(ValueObject):
+    """Everything a policy version decides: risk thresholds, treatments, legal clock, contact rules."""
+
+    risk: RiskThresholds = RiskThresholds()
+    treatments: list[Treatment]
+    legal_clock: LegalClockTerms = LegalClockTerms()
+    contact: ContactRules = ContactRules()
+    broken_promise_recontact_days: int = Field(default=1, ge=1)
+    installment_grace_days: int = Field(default=5, ge=0)
+
+    @model_validator(mode="after")
+    def _every_tier_once(self) -> PolicyTerms:
+        tiers = [t.tier for t in self.treatments]
+        if sorted(tiers) != sorted(Tier):
+            raise ValueError("a policy has exactly one treatment for each tier (low, medium, high)")
+        if self.risk.medium_from >= self.risk.high_from:
+            raise ValueError("risk.medium_from must be below risk.high_from")
+        return self
+
+    def treatment_for(self, tier: Tier) -> Treatment:
+        """The treatment of a tier."""
+        return next(t for t in self.treatments if t.tier is tier)
+
+
+def default_terms() -> PolicyTerms:
+    """Policy v1: DESIGN.md's tier table, from the seed."""
+    return PolicyTerms(
+        treatments=[
+            Treatment(
+                tier=Tier.LOW,
+                treatment="gentle reminders; ask whether the firm needs help; keep the relationship",
+                channels=[Channel.PHONE, Channel.SMS, Channel.EMAIL],
+                reminder_every_days=3,
+                deadlines=[
+                    DeadlineRule(kind="reminder", due_in_days=3, action="remind"),
+                    DeadlineRule(kind="payment_or_promise", due_in_days=10, action="escalate:medium"),
+                ],
+                tasks=[TaskRule(department=Department.CRM, title="Check in on the firm's difficulties", due_in_days=3)],
+            ),
+            Treatment(
+                tier=Tier.MEDIUM,
+                treatment="phone and on-site visits; negotiate an extension or instalments; sign an agreement",
+                channels=[Channel.PHONE, Channel.VISIT],
+                deadlines=[
+                    DeadlineRule(kind="visit", due_in_days=7, action="escalate:high"),
+                    DeadlineRule(kind="agreement", due_in_days=30, action="escalate:high"),
+                ],
+                tasks=[
+                    TaskRule(department=Department.CREDIT, title="Supply the loan file and history", due_in_days=3),
+                    TaskRule(
+                        department=Department.COLLECTIONS,
+                        title="Schedule an on-site visit (two staff)",
+                        due_in_days=7,
+                    ),
+                ],
+            ),
+            Treatment(
+                tier=Tier.HIGH,
+                treatment="visits, lawyer's letter and legal preparation",
+                channels=[Channel.VISIT, Channel.LETTER, Channel.PHONE],
+                deadlines=[
+                    DeadlineRule(kind="lawyers_letter", due_in_days=3, action="notify:supervisor"),
+                    DeadlineRule(kind="agreement_or_payment", due_in_days=18, action="legal_action"),
+                ],
+                tasks=[
+                    TaskRule(department=Department.LEGAL, title="Draft the lawyer's letter", due_in_days=3),
+                    TaskRule(
+                        department=Department.LEGAL,
+                        title="Prepare litigation or asset preservation",
+                        due_in_days=18,
+                    ),
+                ],
+            ),
+        ]
+    )
+
+
+class PolicyPublished(Aggregate.Event):
+    """A new version of the strategy policy now governs new assessments."""
+
+    version: int
+    terms: PolicyTerms
+    note: str = ""
+    actor: Actor
+    occurred_at: datetime
+
+
+class PolicyStoreOpened(Aggregate.Created):
+    """The policy store came into being (its first version follows as ``PolicyPublished``)."""
+
+    actor: Actor
+    occurred_at: datetime
+
+
+class PolicyState(BaseModel):
+    """The policy store's state, as snapshots keep it."""
+
+    versions: dict[int, PolicyTerms]
+    current_version: int
+
+
+class StrategyPolicy(Aggregate):
+    """Every published version of the strategy policy; the newest governs."""
+
+    state_model: ClassVar[type[BaseModel]] = PolicyState
+
+    @classmethod
+    def create(
+        cls, terms: PolicyTerms, actor: Actor, occurred_at: datetime, now: datetime, note: str = "default policy v1"
+    ) -> StrategyPolicy:
+        """Open the policy store and publish version 1."""
+        check_not_future(occurred_at, now)
+        policy = cls._create(PolicyStoreOpened, id=POLICY_ID, actor=actor, occurred_at=occurred_at)
+        policy.trigger_event(PolicyPublished, version=1, terms=terms, note=note, actor=actor, occurred_at=occurred_at)
+        return policy
+
+    def publish(self, terms: PolicyTerms, note: str, actor: Actor, occurred_at: datetime, now: datetime) -> int:
+        """Publish a new version (supervisors and admins only); returns its number."""
+        if actor.role not in PUBLISHERS:
+            raise PermissionDeniedError(f"a {actor.role} cannot publish strategy policy")
+        check_not_blank(note, "note")
+        check_not_future(occurred_at, now)
+        if self.current_version and terms == self.current:
+            raise InvariantError(f"the terms are those of version {self.current_version} already")
+        version = self.current_version + 1
+        self.trigger_event(
+            PolicyPublished, version=version, terms=terms, note=note, actor=actor, occurred_at=occurred_at
+        )
+        return version
+
+    @property
+    def current(self) -> PolicyTerms:
+        """The terms of the governing version."""
+        return self.versions[self.current_version]
+
+    @applies
+    def _(self, event: PolicyStoreOpened) -> None:
+        self.versions: dict[int, PolicyTerms] = {}
+        self.current_version: int = 0
+
+    @applies
+    def _(self, event: PolicyPublished) -> None:
+        self.versions[event.version] = event.terms
+        self.current_version = event.version
+
+
+def due(assigned_at: datetime, days: int) -> datetime:
+    """The moment ``days`` after assignment."""
+    return assigned_at + timedelta(days=days)
+
+
+def apply_treatment(
+    case: CollectionCase,
+    policy_version: int,
+    treatment: Treatment,
+    actor: Actor,
+    occurred_at: datetime,
+    now: datetime,
+) -> bool:
+    """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already so."""
+    if case.tier is treatment.tier and case.policy_version == policy_version:
+        return False
+    case.assign_strategy(
+        policy_version=policy_version,
+        tier=treatment.tier,
+        treatment=treatment.treatment,
+        channels=treatment.channels,
+        actor=actor,
+        occurred_at=occurred_at,
+        now=now,
+    )
+    for deadline in list(case.deadlines.values()):
+        if deadline.deadline_id.startswith("strategy-") and deadline.status == "open":
+            reason = f"superseded by the {treatment.tier} strategy of policy v{policy_version}"
+            case.cancel_deadline(deadline.deadline_id, reason, actor, occurred_at, now)
+    stamp = case.version
+    for rule in treatment.deadlines:
+        case.set_deadline(
+            deadline_id=f"strategy-{stamp}-{rule.kind}",
+            kind=rule.kind,
+            due_at=due(occurred_at, rule.due_in_days),
+            action=rule.action,
+            actor=actor,
+            occurred_at=occurred_at,
+            now=now,
+        )
+    for number, task in enumerate(treatment.tasks, start=1):
+        case.assign_task(
+            task_id=f"strategy-{stamp}-task-{number}",
+            department=task.department,
+            title=task.title,
+            due_at=due(occurred_at, task.due_in_days),
+            assignee="",
+            actor=actor,
+            occurred_at=occurred_at,
+            now=now,
+        )
+    return True

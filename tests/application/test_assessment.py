@@ -1,0 +1,314 @@
+"""Assessment, strategy policy, plans, contact policy and the legal clock through CollectionsApp (both stores)."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from datetime import date, timedelta
+from uuid import UUID
+
+import pytest
+
+from application.app import LOCK_STRIPES, CollectionsApp
+from application.demo import seed_enterprise
+from application.demo_data import SEED_EXAMPLES
+from domain.base import Actor, Role
+from domain.case_events import (
+    CallLogged,
+    DeadlineCancelled,
+    DelinquencyClassified,
+    LimitationPeriodSet,
+    RepaymentPlanProposed,
+    RiskAssessed,
+    StrategyAssigned,
+    TaskAssigned,
+    VisitScheduled,
+)
+from domain.case_values import Channel, ContactOutcome, Department, PlanKind, Tier
+from domain.contact_policy import (
+    DAILY_CONNECTED_CALLS,
+    DO_NOT_CONTACT,
+    QUIET_HOURS,
+    UNKNOWN_CONTACT,
+    VISIT_STAFF,
+    WEEKLY_CALL_ATTEMPTS,
+)
+from domain.enterprise import LoanRecord, LoanStatus
+from domain.errors import ContactPolicyError, InvariantError, PermissionDeniedError
+from domain.ids import case_id as derive_case_id
+from domain.money import Money
+from domain.risk import RiskThresholds
+from infrastructure.clock import ManualClock
+from tests.factories import COLLECTOR, SUPERVISOR, open_case
+
+RISK = Actor(user_id="sun.risk", role=Role.RISK)
+SEED = {spec.key: spec for spec in SEED_EXAMPLES}
+
+
+def seeded(app: CollectionsApp, key: str) -> UUID:
+    case_id, _ = seed_enterprise(app, SEED[key])
+    return case_id
+
+
+def of_type(app: CollectionsApp, case_id: UUID, cls: type) -> list:
+    return [e for e in app.case_events(case_id) if isinstance(e, cls)]
+
+
+@pytest.mark.parametrize(
+    ("key", "tier", "departments"),
+    [
+        ("manufacturer", Tier.HIGH, [Department.LEGAL, Department.LEGAL]),
+        ("service", Tier.MEDIUM, [Department.CREDIT, Department.COLLECTIONS]),
+        ("logistics", Tier.LOW, [Department.CRM]),
+    ],
+)
+def test_the_seeds_examples_get_their_tier_strategy_deadlines_and_tasks(
+    app: CollectionsApp, key: str, tier: Tier, departments: list[Department]
+) -> None:
+    case_id = seeded(app, key)
+    result = app.assess_case(case_id, RISK)
+    assert (result.tier, result.policy_version, result.strategy_assigned) == (tier, 1, True)
+    assert result.reasons and all(r.code and r.message for r in result.reasons)
+
+    case = app.get_case(case_id)
+    assert (case.tier, case.score, case.policy_version, case.version) == (tier, result.score, 1, result.version)
+    assessed = of_type(app, case_id, RiskAssessed)[-1]
+    assert (assessed.score, assessed.tier, assessed.policy_version) == (result.score, tier, 1)
+    assert app.reproduce_assessment(assessed).score == assessed.score
+    strategy = of_type(app, case_id, StrategyAssigned)[-1]
+    assert strategy.policy_version == 1 and strategy.tier is tier
+    assert [t.department for t in of_type(app, case_id, TaskAssigned)] == departments
+    kinds = {d.kind for d in case.deadlines.values()}
+    expected_kinds = {
+        Tier.HIGH: {"lawyers_letter", "agreement_or_payment"},
+        Tier.MEDIUM: {"visit", "agreement"},
+        Tier.LOW: {"reminder", "payment_or_promise"},
+    }[tier]
+    assert expected_kinds <= kinds
+    assert case.limitation_ends_on is not None and case.delinquency_bucket is not None
+
+
+def test_reassessing_under_the_same_policy_records_only_the_assessment(app: CollectionsApp) -> None:
+    case_id = seeded(app, "logistics")
+    first = app.assess_case(case_id, RISK)
+    second = app.assess_case(case_id, RISK)
+    assert second.strategy_assigned is False
+    assert second.version == first.version + 1
+    assert len(of_type(app, case_id, StrategyAssigned)) == 1
+
+
+def test_a_supervisor_publishes_a_new_policy_and_cases_show_which_version_governed_them(
+    app: CollectionsApp, clock: ManualClock
+) -> None:
+    case_id = seeded(app, "service")
+    assert app.assess_case(case_id, RISK).tier is Tier.MEDIUM
+    current = app.current_policy()
+    stricter = current.terms.model_copy(update={"risk": RiskThresholds(medium_from=5, high_from=15)})
+    with pytest.raises(PermissionDeniedError):
+        app.publish_policy(stricter, "tighter thresholds", COLLECTOR)
+    assert app.publish_policy(stricter, "tighter thresholds", SUPERVISOR) == 2
+    assert app.current_policy().version == 2
+    assert app.policy_version(1).risk == RiskThresholds()
+
+    clock.advance(timedelta(hours=1))
+    result = app.assess_case(case_id, RISK)
+    assert (result.tier, result.policy_version) == (Tier.HIGH, 2)
+    assert [s.policy_version for s in of_type(app, case_id, StrategyAssigned)] == [1, 2]
+    cancelled = of_type(app, case_id, DeadlineCancelled)
+    assert {c.deadline_id.split("-")[-1] for c in cancelled} == {"visit", "agreement"}
+    first, second = of_type(app, case_id, RiskAssessed)
+    assert app.reproduce_assessment(first).tier is Tier.MEDIUM  # with v1's thresholds
+    assert app.reproduce_assessment(second).tier is Tier.HIGH  # with v2's
+    with pytest.raises(InvariantError):
+        app.publish_policy(stricter, "same again", SUPERVISOR)
+
+
+def test_a_plan_of_a_kind_is_built_and_proposed(app: CollectionsApp) -> None:
+    case_id = open_case(app)
+    proposal = app.propose_plan_of_kind(
+        case_id,
+        kind=PlanKind.SEASONAL,
+        amount=Money.parse("1200000.00"),
+        start_on=date(2026, 12, 1),
+        parameters={"count": 12, "peak_months": [9, 10, 11, 12]},
+        actor=COLLECTOR,
+    )
+    assert sum(i.amount.fen for i in proposal.schedule) == Money.parse("1200000.00").fen
+    case = app.get_case(case_id)
+    assert case.plans[proposal.plan_id].schedule == proposal.schedule
+    event = of_type(app, case_id, RepaymentPlanProposed)[-1]
+    assert event.parameters["peak_months"] == [9, 10, 11, 12] and event.parameters["start_on"] == "2026-12-01"
+    with pytest.raises(InvariantError):
+        app.propose_plan_of_kind(
+            case_id,
+            kind=PlanKind.MILESTONE,
+            amount=Money.parse("100.00"),
+            start_on=date(2026, 12, 1),
+            parameters={"milestones": ["2027-01-01"], "weights": [0]},
+            actor=COLLECTOR,
+        )
+
+
+def call(app: CollectionsApp, case_id: UUID, **changes: object) -> int:
+    fields: dict[str, object] = {
+        "channel": Channel.PHONE,
+        "party": "Li Na",
+        "outcome": ContactOutcome.CONNECTED,
+        "actor": COLLECTOR,
+    }
+    fields.update(changes)
+    return app.log_contact(case_id, **fields)  # type: ignore[arg-type]
+
+
+def test_a_call_in_the_quiet_hours_is_rejected_unless_a_supervisor_overrides(
+    app: CollectionsApp, clock: ManualClock
+) -> None:
+    case_id = open_case(app)
+    clock.advance(timedelta(hours=13))  # 23:00 in Shanghai
+    with pytest.raises(ContactPolicyError) as rejected:
+        call(app, case_id)
+    assert rejected.value.rule_id == QUIET_HOURS
+    with pytest.raises(ContactPolicyError):
+        call(app, case_id, override_reason="the CFO asked us to call late")  # a collector cannot override
+    assert app.get_case(case_id).version == 1
+
+    call(app, case_id, actor=SUPERVISOR, override_reason="the CFO asked us to call late")
+    logged = of_type(app, case_id, CallLogged)
+    assert [(e.overridden_rules, e.override_reason) for e in logged] == [
+        ([QUIET_HOURS], "the CFO asked us to call late")
+    ]
+
+
+def test_call_limits_unknown_parties_and_do_not_contact(app: CollectionsApp, clock: ManualClock) -> None:
+    case_id = open_case(app)
+    for _ in range(3):
+        call(app, case_id)
+        clock.advance(timedelta(minutes=30))
+    with pytest.raises(ContactPolicyError) as too_many:
+        call(app, case_id)
+    assert too_many.value.rule_id == DAILY_CONNECTED_CALLS
+    for _ in range(4):
+        call(app, case_id, outcome=ContactOutcome.NO_ANSWER)
+        clock.advance(timedelta(minutes=30))
+    with pytest.raises(ContactPolicyError) as attempts:
+        call(app, case_id, outcome=ContactOutcome.NO_ANSWER)
+    assert attempts.value.rule_id == WEEKLY_CALL_ATTEMPTS
+    clock.advance(timedelta(days=7))
+    with pytest.raises(ContactPolicyError) as stranger:
+        call(app, case_id, party="the neighbour")
+    assert stranger.value.rule_id == UNKNOWN_CONTACT
+    call(app, case_id, party="Chen Wei")  # the legal representative is known
+    enterprise_id = app.get_case(case_id).enterprise_id
+    app.set_do_not_contact(enterprise_id, "under court protection", SUPERVISOR)
+    with pytest.raises(ContactPolicyError) as barred:
+        call(app, case_id, channel=Channel.EMAIL)
+    assert barred.value.rule_id == DO_NOT_CONTACT
+
+
+def test_a_visit_is_planned_in_office_hours_with_two_staff(app: CollectionsApp, clock: ManualClock) -> None:
+    case_id = open_case(app)
+    evening = clock.now() + timedelta(days=1, hours=12)  # 22:00 in Shanghai
+    with pytest.raises(ContactPolicyError) as late:
+        app.schedule_visit(case_id, planned_at=evening, party="Li Na", staff=["wang", "liu"], actor=COLLECTOR)
+    assert late.value.rule_id == QUIET_HOURS
+    with pytest.raises(ContactPolicyError) as alone:
+        app.schedule_visit(
+            case_id, planned_at=evening - timedelta(hours=8), party="Li Na", staff=["wang"], actor=COLLECTOR
+        )
+    assert alone.value.rule_id == VISIT_STAFF
+    app.schedule_visit(
+        case_id,
+        planned_at=evening,
+        party="Li Na",
+        staff=["wang", "liu"],
+        actor=SUPERVISOR,
+        override_reason="the owner is only on site at night",
+    )
+    scheduled = of_type(app, case_id, VisitScheduled)
+    assert [(v.overridden_rules, v.override_reason) for v in scheduled] == [
+        ([QUIET_HOURS], "the owner is only on site at night")
+    ]
+
+
+def test_calls_on_the_enterprises_other_loans_count_too(app: CollectionsApp, clock: ManualClock) -> None:
+    first = open_case(app, loan_id="LN-A")
+    second = open_case(app, loan_id="LN-B")
+    enterprise_id = app.get_case(first).enterprise_id
+    for loan_id in ("LN-A", "LN-B"):
+        app.add_loan_record(
+            enterprise_id,
+            LoanRecord(
+                loan_id=loan_id,
+                amount=Money.parse("10000000.00"),
+                start_on=date(2024, 1, 1),
+                maturity_on=date(2026, 9, 15),
+                overdue_episodes=0,
+                max_days_past_due=0,
+                status=LoanStatus.OVERDUE,
+            ),
+            COLLECTOR,
+        )
+    for case_id in (first, first, second):
+        call(app, case_id)
+        clock.advance(timedelta(minutes=10))
+    with pytest.raises(ContactPolicyError) as too_many:
+        call(app, second)
+    assert too_many.value.rule_id == DAILY_CONNECTED_CALLS
+
+
+def test_a_case_near_the_end_of_its_limitation_period_gives_legal_a_task(app: CollectionsApp) -> None:
+    case_id = app.open_case(
+        loan_id="OLD-1",
+        enterprise_id=app.get_case(open_case(app)).enterprise_id,
+        principal=Money.parse("500000.00"),
+        outstanding=Money.parse("400000.00"),
+        overdue_amount=Money.parse("400000.00"),
+        overdue_since=date(2023, 12, 20),
+        actor=COLLECTOR,
+    )
+    app.assess_case(case_id, RISK)
+    case = app.get_case(case_id)
+    assert case.limitation_ends_on == date(2026, 12, 20)
+    assert case.tasks["limitation-2026-12-20"].department is Department.LEGAL
+    assert case.loan_category == "loss"
+    before = case.version
+    app.review_legal_clock(case_id, RISK)
+    assert app.get_case(case_id).version == before  # once per end date
+    assert of_type(app, case_id, LimitationPeriodSet)[0].ends_on == date(2026, 12, 20)
+
+
+def test_a_payment_that_clears_the_overdue_part_reclassifies_the_case(app: CollectionsApp) -> None:
+    case_id = open_case(app)
+    app.classify_case(case_id, COLLECTOR)
+    assert app.get_case(case_id).delinquency_bucket == "31-60"
+    app.receive_payment(
+        case_id, amount=Money.parse("1200000.00"), received_on=date(2026, 11, 2), reference="R-1", actor=COLLECTOR
+    )
+    case = app.get_case(case_id)
+    assert (case.delinquency_bucket, case.loan_category, case.days_past_due) == ("current", "normal", 0)
+    history = [(e.bucket, e.category) for e in of_type(app, case_id, DelinquencyClassified)]
+    assert history == [("31-60", "special_mention"), ("current", "normal")]
+
+
+def test_commands_that_read_the_enterprise_do_not_wait_on_their_own_lock(app: CollectionsApp) -> None:
+    """A case whose id shares a lock stripe with its enterprise's id can still be assessed and contacted."""
+    enterprise_id = app.get_case(open_case(app)).enterprise_id
+    stripe = enterprise_id.int % LOCK_STRIPES
+    loan_id = next(
+        f"STRIPE-{n}" for n in itertools.count() if derive_case_id(f"STRIPE-{n}").int % LOCK_STRIPES == stripe
+    )
+    case_id = open_case(app, loan_id=loan_id)
+    done: list[str] = []
+
+    def work() -> None:
+        app.assess_case(case_id, RISK)
+        call(app, case_id)
+        app.schedule_visit(
+            case_id, planned_at=app.clock.now() + timedelta(days=1), party="Li Na", staff=["a", "b"], actor=COLLECTOR
+        )
+        done.append("all three")
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout=120)  # a deadlock guard, not a speed check: the work takes well under a second
+    assert done == ["all three"]
