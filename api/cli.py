@@ -15,6 +15,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from api import cli_projections
 from application.assessment import AssessmentResult
 from application.bootstrap import Container, bootstrap
 from application.demo import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
@@ -296,6 +297,8 @@ def parser() -> argparse.ArgumentParser:
     show = policy_commands.add_parser("show", help="print the governing policy (or --version N)")
     show.add_argument("--version", type=int)
     show.set_defaults(handler=cmd_policy_show)
+
+    cli_projections.register(commands, build_container)
     return root
 
 

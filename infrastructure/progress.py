@@ -20,3 +20,8 @@ def progress_enabled() -> bool:
 def progress(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
     """Iterate, drawing a bar on stderr when a person is watching."""
     yield from tqdm(items, desc=description, total=total, disable=not progress_enabled(), unit="item")
+
+
+def progress_bar(description: str, total: int | None = None, unit: str = "event") -> tqdm:
+    """A bar advanced by hand (``bar.update(n)``), drawn only when a person is watching."""
+    return tqdm(desc=description, total=total, disable=not progress_enabled(), unit=unit, unit_scale=True)

@@ -33,3 +33,12 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(
         default=60, ge=1, description="an unfinished Idempotency-Key reservation older than this may be taken over"
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key sealing the audit trail's chain heads (any string; keep it off the database)",
+    )
+    projection_batch_size: int = Field(default=2000, ge=1, description="events per projection transaction")
+    projection_poll_seconds: float = Field(default=0.5, gt=0, description="how often SQLite is polled for new events")
+    projection_throttle_seconds: float = Field(
+        default=0.0, ge=0, description="pause after each projection batch (tests of crashes mid catch-up)"
+    )

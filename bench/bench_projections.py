@@ -1,0 +1,153 @@
+"""Rebuild throughput of every view vs eventsourcing's stock ProjectionRunner, and read latency, on PostgreSQL.
+
+    .venv/bin/python bench/bench_projections.py [--cases 20000] [--events-per-case 50] [--schema bench_projections]
+
+The log (1,000,000 events over 20,000 cases by default) is built once in its own schema and kept between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection, ProjectionRunner
+
+from application.app import CollectionsApp
+from application.bootstrap import bootstrap
+from infrastructure.clock import ManualClock
+from infrastructure.environment import eventsourcing_env
+from infrastructure.progress import progress_bar
+from infrastructure.settings import Settings
+from tests.projections.history import generate
+
+URL = os.environ.get("ARREARS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+class CountingView(PostgresTrackingRecorder):
+    """One simple view for the stock runner: events per aggregate."""
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.datastore.schema}.stock_counts "
+                "(originator_id TEXT PRIMARY KEY, events BIGINT NOT NULL)"
+            )
+
+    def count(self, originator_id: Any, tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                f"INSERT INTO {self.datastore.schema}.stock_counts VALUES (%s, 1) ON CONFLICT (originator_id) "
+                "DO UPDATE SET events = stock_counts.events + 1",
+                (str(originator_id),),
+            )
+            self._insert_tracking(curs, tracking)
+
+
+class CountingProjection(Projection[CountingView]):
+    name = "stockcount"
+
+    def process_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:  # type: ignore[override]
+        self.view.count(domain_event.originator_id, tracking)
+
+
+def build(settings: Settings, cases: int, per_case: int) -> None:
+    container = bootstrap(settings, ManualClock(datetime(2028, 1, 1, tzinfo=UTC)))
+    have = container.app.recorder.max_notification_id() or 0
+    if have >= cases * per_case * 0.95:
+        print(f"log: {have} events already built in schema {settings.database_schema}")
+        container.close()
+        return
+    started = time.perf_counter()
+    bar = progress_bar("building log", total=cases * per_case)
+    for saved in generate(container.app, cases, per_case, per_save=400):
+        bar.update(saved)
+    bar.close()
+    print(f"log: built {container.app.recorder.max_notification_id()} events in {time.perf_counter() - started:.0f} s")
+    container.close()
+
+
+def rebuild_all(settings: Settings) -> tuple[int, float]:
+    container = bootstrap(settings)
+    started = time.perf_counter()
+    events = container.projections.rebuild()
+    elapsed = time.perf_counter() - started
+    container.close()
+    return events, elapsed
+
+
+def stock_runner(settings: Settings, limit_seconds: float) -> tuple[int, float]:
+    env = eventsourcing_env(settings)
+    with psycopg.connect(URL, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {settings.database_schema}.stock_counts")
+        conn.execute(f"DROP TABLE IF EXISTS {settings.database_schema}.stockcount_tracking")
+    runner = ProjectionRunner(
+        application_class=CollectionsApp, projection_class=CountingProjection, view_class=CountingView, env=env
+    )
+    started = time.perf_counter()
+    with runner:
+        time.sleep(limit_seconds)
+        done = runner.view.max_tracking_id(runner.app.name) or 0
+        elapsed = time.perf_counter() - started
+    return done, elapsed
+
+
+def latency(settings: Settings, samples: int = 400) -> tuple[list[float], list[float]]:
+    container = bootstrap(settings)
+    with container.projections.store.reading() as tx:
+        ids = [r["case_id"] for r in tx.query("SELECT case_id FROM case_progress ORDER BY case_id LIMIT 5000")]
+    step = max(1, len(ids) // samples)
+    timeline, listing = [], []
+    for case_id in ids[::step][:samples]:
+        t = time.perf_counter()
+        container.read_model.timeline(case_id, limit=50)
+        timeline.append((time.perf_counter() - t) * 1000)
+    for tier in ("low", "medium", "high") * (samples // 3):
+        t = time.perf_counter()
+        container.read_model.list_cases(tier=tier, status="open", limit=50)
+        listing.append((time.perf_counter() - t) * 1000)
+    container.close()
+    return timeline, listing
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--events-per-case", type=int, default=50)
+    parser.add_argument("--schema", default="bench_projections")
+    parser.add_argument("--stock-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    with psycopg.connect(URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {args.schema}")
+    settings = Settings(database_url=URL, database_schema=args.schema, aggregate_cache_size=0)
+    build(settings, args.cases, args.events_per_case)
+    events, elapsed = rebuild_all(settings)
+    ours = events / elapsed
+    print(f"rebuild, all 8 views, batched: {events} events in {elapsed:.1f} s = {ours:,.0f} events/s")
+    done, stock_elapsed = stock_runner(settings, args.stock_seconds)
+    stock = done / stock_elapsed
+    print(f"stock ProjectionRunner, one counting view: {done} events in {stock_elapsed:.1f} s = {stock:,.0f} events/s")
+    print(f"ratio: {ours / stock:.1f} x")
+    timeline, listing = latency(settings)
+    print(f"timeline (50 items): p50 {pct(timeline, 50):.2f} ms, p99 {pct(timeline, 99):.2f} ms over {len(timeline)}")
+    print(f"case list (tier+status, 50 items): p50 {pct(listing, 50):.2f} ms, p99 {pct(listing, 99):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

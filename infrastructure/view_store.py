@@ -1,0 +1,250 @@
+"""Where projections keep their views: the app's own database, through an eventsourcing TrackingRecorder.
+
+Views write portable SQL with ``?`` placeholders; the dialect differences (placeholders, ``IN`` lists,
+bulk inserts, dropping tables) live here. A view's rows and its tracking position commit in one
+transaction (``ViewStore.transaction``), so a crash never double-counts or skips an event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, cast
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+Row = dict[str, Any]
+#: SQLite allows at most 999 bound parameters in old builds; keep IN lists well below
+IN_CHUNK = 500
+
+
+class ViewTx(Protocol):
+    """One open transaction on the view database."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement written with ``?`` placeholders."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of a query written with ``?`` placeholders, as dicts."""
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run a statement once per parameter row."""
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append many rows fast (COPY on PostgreSQL)."""
+
+    def upsert(self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert or replace rows by their key columns."""
+
+    def select_in(self, table: str, key: str, values: Sequence[Any], where: str = "") -> list[Row]:
+        """Rows whose ``key`` is one of ``values``."""
+
+    def increment(self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Add the rows' counters (the non-key columns) to the stored ones, inserting missing rows."""
+
+    def track(self, name: str, position: int) -> None:
+        """Record that projection ``name`` has processed the log up to ``position``."""
+
+    def claim(self, name: str, expected: int) -> None:
+        """Lock projection ``name``'s position for this transaction; PositionMoved unless it is ``expected``."""
+
+    def register(self, name: str) -> None:
+        """Give projection ``name`` a tracking position of 0 unless it has one."""
+
+    def forget(self, name: str) -> None:
+        """Remove projection ``name``'s tracking position."""
+
+
+def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False) -> str:
+    """``INSERT ... ON CONFLICT DO UPDATE``: the same text works on SQLite ≥ 3.24 and PostgreSQL."""
+    value = "{t}.{c} + excluded.{c}" if add else "excluded.{c}"
+    updates = ", ".join(f"{c} = " + value.format(t=table, c=c) for c in columns if c not in keys)
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    placeholders = ", ".join("?" for _ in columns)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT ({', '.join(keys)}) {action}"
+    )
+
+
+class PositionMoved(RuntimeError):
+    """Another runtime (or a rebuild) moved a projection's position since it was read: re-read and go on."""
+
+
+class _Tx:
+    """Shared behaviour of both dialects' transactions."""
+
+    tracking_table = "tracking"
+    lock_clause = ""
+
+    def __init__(self, cursor: Any, recorder: Any) -> None:
+        self.cursor = cursor
+        self.recorder = recorder
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self.sql(sql), tuple(params))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.cursor.execute(self.sql(sql), tuple(params))
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self.sql(sql), rows)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        placeholders = ", ".join("?" for _ in columns)
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+    def upsert(self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self.executemany(upsert_sql(table, keys, columns), rows)
+
+    def increment(self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self.executemany(upsert_sql(table, keys, columns, add=True), rows)
+
+    def select_in(self, table: str, key: str, values: Sequence[Any], where: str = "") -> list[Row]:
+        found: list[Row] = []
+        values = list(values)
+        extra = f" AND {where}" if where else ""
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start : start + IN_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            found += self.query(f"SELECT * FROM {table} WHERE {key} IN ({marks}){extra}", chunk)
+        return found
+
+    def track(self, name: str, position: int) -> None:
+        self.recorder._insert_tracking(self.cursor, Tracking(application_name=name, notification_id=position))
+
+    def claim(self, name: str, expected: int) -> None:
+        rows = self.query(
+            f"SELECT notification_id FROM {self.tracking_table} WHERE application_name = ?{self.lock_clause}", [name]
+        )
+        current = int(rows[0]["notification_id"] or 0) if rows else None
+        if current != expected:
+            raise PositionMoved(f"{name} is at {current}, not {expected}")
+
+    def register(self, name: str) -> None:
+        self.execute(
+            f"INSERT INTO {self.tracking_table} (application_name, notification_id) VALUES (?, 0) "
+            "ON CONFLICT (application_name) DO NOTHING",
+            [name],
+        )
+
+    def forget(self, name: str) -> None:
+        self.execute(f"DELETE FROM {self.tracking_table} WHERE application_name = ?", [name])
+
+
+class _SqliteTx(_Tx):
+    pass
+
+
+_QMARK = re.compile(r"\?")
+
+
+class _PostgresTx(_Tx):
+    lock_clause = " FOR UPDATE"
+
+    def __init__(self, cursor: Any, recorder: Any) -> None:
+        super().__init__(cursor, recorder)
+        self.tracking_table = recorder.tracking_table_name
+
+    def sql(self, text: str) -> str:
+        return _QMARK.sub("%s", text.replace("%", "%%"))
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def select_in(self, table: str, key: str, values: Sequence[Any], where: str = "") -> list[Row]:
+        extra = f" AND {where}" if where else ""
+        return self.query(f"SELECT * FROM {table} WHERE {key} = ANY(?){extra}", [list(values)])
+
+
+class ViewStore(Protocol):
+    """The view database of one process."""
+
+    dialect: str
+
+    @contextmanager
+    def transaction(self) -> Iterator[ViewTx]:
+        """A write transaction, committed on success."""
+        yield  # type: ignore[misc]
+
+    @contextmanager
+    def reading(self) -> Iterator[ViewTx]:
+        """A read-only transaction."""
+        yield  # type: ignore[misc]
+
+    def position(self, name: str) -> int:
+        """How far projection ``name`` has processed the log (0: nothing yet)."""
+        ...
+
+
+class SqliteViewStore(SQLiteTrackingRecorder):
+    """Views in the application's SQLite file, on its connection pool."""
+
+    dialect = "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[ViewTx]:
+        """A write transaction, committed on success."""
+        with self.datastore.transaction(commit=True) as cursor:
+            yield _SqliteTx(cursor, self)
+
+    @contextmanager
+    def reading(self) -> Iterator[ViewTx]:
+        """A read-only transaction."""
+        with self.datastore.transaction(commit=False) as cursor:
+            yield _SqliteTx(cursor, self)
+
+    def position(self, name: str) -> int:
+        """How far projection ``name`` has processed the log (0: nothing yet)."""
+        return self.max_tracking_id(name) or 0
+
+
+class PostgresViewStore(PostgresTrackingRecorder):
+    """Views in the application's PostgreSQL schema, on its connection pool."""
+
+    dialect = "postgres"
+
+    @contextmanager
+    def transaction(self) -> Iterator[ViewTx]:
+        """A write transaction, committed on success."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"SET LOCAL search_path TO {self.datastore.schema}")
+            yield _PostgresTx(cursor, self)
+
+    @contextmanager
+    def reading(self) -> Iterator[ViewTx]:
+        """A read-only transaction."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SET LOCAL search_path TO {self.datastore.schema}")
+            yield _PostgresTx(cursor, self)
+
+    def position(self, name: str) -> int:
+        """How far projection ``name`` has processed the log (0: nothing yet)."""
+        return self.max_tracking_id(name) or 0
+
+
+def view_store(app: Application[Any]) -> ViewStore:
+    """The view store on the application's own database and connection pool."""
+    recorder_class: type[Any] = PostgresViewStore if "postgres" in type(app.factory).__module__ else SqliteViewStore
+    store: Any = app.factory.tracking_recorder(recorder_class)
+    return cast(ViewStore, store)
+
+
+def events_table(app: Application[Any]) -> str:
+    """The qualified name of the application's events table."""
+    recorder: Any = app.recorder
+    if "postgres" in type(recorder).__module__:
+        return f"{recorder.datastore.schema}.{recorder.events_table_name}"
+    return str(recorder.events_table_name)

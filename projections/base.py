@@ -1,0 +1,87 @@
+"""What every projection is: a named view with its own tables, fed batches of events in log order."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from infrastructure.view_store import ViewTx
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One stored event as projections see it: its position, identity, stored bytes and typed form."""
+
+    position: int
+    originator_id: UUID
+    #: the originator id as text, the key every view stores
+    key: str
+    version: int
+    topic: str
+    state: bytes
+    #: the typed event, or None when its class is unknown to this process (a newer event kind)
+    event: Any
+    #: why the stored bytes could not be decoded (raised by the views that need the typed event)
+    decode_error: BaseException | None = None
+    #: the decoded JSON state of an event of unknown kind (for its times and actor)
+    raw: dict[str, Any] | None = None
+
+    def typed(self) -> Any:
+        """The typed event (None for an unknown kind); raises if its bytes could not be decoded."""
+        if self.decode_error is not None:
+            raise self.decode_error
+        return self.event
+
+    @property
+    def type(self) -> str:
+        """The event's class name (from the topic when the class is unknown)."""
+        return self.topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+
+
+class ProjectionError(RuntimeError):
+    """A projection could not process an event; it stops there, loudly."""
+
+    def __init__(self, projection: str, position: int, error: BaseException) -> None:
+        super().__init__(f"projection {projection} failed at event {position}: {type(error).__name__}: {error}")
+        self.projection = projection
+        self.position = position
+        self.error = error
+
+
+class View(ABC):
+    """A projection: its tables and how a batch of events changes them (one transaction per batch)."""
+
+    #: the projection's name (used by `arrears projections rebuild NAME` and as its tracking key)
+    name: str = ""
+    #: its tables, dropped and recreated by a rebuild
+    tables: tuple[str, ...] = ()
+
+    @abstractmethod
+    def schema(self) -> list[str]:
+        """CREATE TABLE / CREATE INDEX statements (portable SQL, IF NOT EXISTS)."""
+
+    @abstractmethod
+    def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
+        """Change the view for every event of the batch, in order; raise to reject the batch."""
+
+
+@lru_cache(maxsize=65536)
+def utc_text(moment: datetime | None) -> str | None:
+    """A sortable text form of a time: UTC ISO 8601 with microseconds."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def fen_text(fen: int | None) -> str | None:
+    """Integer fen as a decimal string ("12500.00")."""
+    if fen is None:
+        return None
+    sign = "-" if fen < 0 else ""
+    units, cents = divmod(abs(fen), 100)
+    return f"{sign}{units}.{cents:02d}"

@@ -1,0 +1,130 @@
+"""Compliance: the contacts each case's strategy required vs the contacts made (on time, late, missing),
+and every supervisor override, each with the events (case id, version) that prove it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from domain.case_events import CaseClosed, CaseEvent, CaseOpened, CaseResolved, ContactEvent, StrategyAssigned
+from infrastructure.view_store import ViewTx
+from projections.base import Envelope, View, utc_text
+from projections.cadence import required_contact
+from projections.state import load_states, save_states, state_table_ddl
+
+REQUIREMENT_COLUMNS = (
+    "case_id",
+    "seq",
+    "tier",
+    "kind",
+    "due_at",
+    "status",
+    "required_by",
+    "met_at",
+    "met_by",
+    "policy_version",
+)
+OVERRIDE_COLUMNS = ("case_id", "version", "type", "rules", "reason", "actor", "occurred_at")
+
+
+class ComplianceView(View):
+    """Requirements (one row per required contact) and overrides (one row per overridden contact)."""
+
+    name = "compliance"
+    tables = ("compliance_state", "compliance_requirements", "compliance_overrides")
+
+    def schema(self) -> list[str]:
+        """Working state per case, the requirements and the overrides."""
+        return [
+            state_table_ddl("compliance_state"),
+            "CREATE TABLE IF NOT EXISTS compliance_requirements (case_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+            "tier TEXT NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL, status TEXT NOT NULL, "
+            "required_by BIGINT NOT NULL, met_at TEXT, met_by BIGINT, policy_version INTEGER, "
+            "PRIMARY KEY (case_id, seq))",
+            "CREATE INDEX IF NOT EXISTS compliance_requirements_status ON compliance_requirements (status, due_at)",
+            "CREATE TABLE IF NOT EXISTS compliance_overrides (case_id TEXT NOT NULL, version BIGINT NOT NULL, "
+            "type TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL, occurred_at TEXT, "
+            "PRIMARY KEY (case_id, version))",
+        ]
+
+    def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
+        """Open, satisfy and close requirements; record overrides."""
+        relevant = [e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened)]
+        keys = {e.key for e in relevant}
+        states = load_states(tx, "compliance_state", keys)
+        requirements: dict[tuple[str, int], dict[str, Any]] = {}
+        overrides: list[tuple[Any, ...]] = []
+        for envelope in relevant:
+            judge(states, envelope.key, envelope.version, envelope.event, requirements, overrides)
+        save_states(tx, "compliance_state", states, keys & set(states))
+        rows = [tuple(r[c] for c in REQUIREMENT_COLUMNS) for _, r in sorted(requirements.items())]
+        tx.upsert("compliance_requirements", ("case_id", "seq"), REQUIREMENT_COLUMNS, rows)
+        tx.upsert("compliance_overrides", ("case_id", "version"), OVERRIDE_COLUMNS, overrides)
+
+
+def judge(
+    states: dict[str, dict[str, Any]],
+    case_id: str,
+    version: int,
+    event: Any,
+    requirements: dict[tuple[str, int], dict[str, Any]],
+    overrides: list[tuple[Any, ...]],
+) -> None:
+    """What one case event does to the case's required contacts (shared with the oracle in the tests)."""
+    if isinstance(event, CaseOpened):
+        states[case_id] = {"seq": 0, "open": None}
+        return
+    state = states.get(case_id)
+    if state is None:
+        return
+    if isinstance(event, ContactEvent) and event.override_reason:
+        overrides.append(
+            (
+                case_id,
+                version,
+                type(event).__name__,
+                ",".join(event.overridden_rules),
+                event.override_reason,
+                str(event.actor),
+                utc_text(event.occurred_at),
+            )
+        )
+    current = state["open"]
+    at = utc_text(event.occurred_at) or ""
+
+    def close(status: str, **extra: Any) -> None:
+        current.update(status=status, **extra)
+        requirements[(case_id, current["seq"])] = dict(current)
+        state["open"] = None
+
+    def require(tier: str, policy_version: int | None, since: datetime, required_by: int) -> None:
+        rule = required_contact(tier, policy_version)
+        state["seq"] += 1
+        state["open"] = {
+            "case_id": case_id,
+            "seq": state["seq"],
+            "tier": tier,
+            "kind": rule.kind,
+            "due_at": utc_text(since + rule.within),
+            "status": "open",
+            "required_by": required_by,
+            "met_at": None,
+            "met_by": None,
+            "policy_version": policy_version,
+        }
+        requirements[(case_id, state["seq"])] = dict(state["open"])
+
+    if isinstance(event, StrategyAssigned):
+        if current is not None:
+            close("missed" if current["due_at"] < at else "superseded")
+        require(str(event.tier), event.policy_version, event.occurred_at, version)
+    elif isinstance(event, ContactEvent) and current is not None:
+        rule = required_contact(current["tier"], current["policy_version"])
+        if rule.satisfied_by(event):
+            tier, policy_version = current["tier"], current["policy_version"]
+            close("met" if at <= current["due_at"] else "late", met_at=at, met_by=version)
+            if rule.recurring:
+                require(tier, policy_version, event.occurred_at, version)
+    elif isinstance(event, CaseResolved | CaseClosed) and current is not None:
+        close("missed" if current["due_at"] < at else "cancelled")

@@ -1,0 +1,150 @@
+"""Portfolio KPIs: overdue balance over time by tier, recovery, cure, roll rates between DPD buckets,
+promise-kept and right-party-contact rates."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from domain.case_events import (
+    CaseClosed,
+    CaseEvent,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    ContactEvent,
+    Escalated,
+    PaymentReceived,
+    PromiseBroken,
+    PromiseKept,
+    PromiseToPayMade,
+    RiskAssessed,
+    StrategyAssigned,
+)
+from infrastructure.view_store import ViewTx
+from projections.base import Envelope, View
+from projections.state import add_counts, load_states, save_states, state_table_ddl
+
+#: delinquency buckets by days past due (DESIGN.md §3)
+BUCKETS = ((30, "1-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (360, "181-360"))
+CURED = {"paid_in_full", "restructured"}
+
+
+def dpd_bucket(days_past_due: int) -> str:
+    """The delinquency bucket of a number of days past due."""
+    if days_past_due <= 0:
+        return "current"
+    for limit, label in BUCKETS:
+        if days_past_due <= limit:
+            return label
+    return ">360"
+
+
+class PortfolioView(View):
+    """Counters, daily balance changes by tier, and bucket roll counts."""
+
+    name = "portfolio"
+    tables = ("portfolio_cases", "portfolio_counters", "portfolio_balance", "portfolio_rolls")
+
+    def schema(self) -> list[str]:
+        """State per case plus three counter tables."""
+        return [
+            state_table_ddl("portfolio_cases"),
+            "CREATE TABLE IF NOT EXISTS portfolio_counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS portfolio_balance ("
+            "day TEXT NOT NULL, tier TEXT NOT NULL, delta_fen BIGINT NOT NULL, PRIMARY KEY (day, tier))",
+            "CREATE TABLE IF NOT EXISTS portfolio_rolls ("
+            "from_bucket TEXT NOT NULL, to_bucket TEXT NOT NULL, count BIGINT NOT NULL, "
+            "PRIMARY KEY (from_bucket, to_bucket))",
+        ]
+
+    def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
+        """Evolve the touched cases and add up the batch's counts."""
+        keys = {e.key for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened)}
+        cases = load_states(tx, "portfolio_cases", keys)
+        counters: Counter[str] = Counter()
+        balance: dict[tuple[str, str], Counter[str]] = {}
+        rolls: dict[tuple[str, str], Counter[str]] = {}
+        for envelope in batch:
+            event = envelope.typed()
+            if isinstance(event, CaseOpened | CaseEvent):
+                account(cases, envelope.key, event, counters, balance, rolls)
+        save_states(tx, "portfolio_cases", cases, keys)
+        tx.increment("portfolio_counters", ("name",), ("name", "value"), sorted(counters.items()))
+        add_counts(tx, "portfolio_balance", ("day", "tier"), balance, ("delta_fen",))
+        add_counts(tx, "portfolio_rolls", ("from_bucket", "to_bucket"), rolls, ("count",))
+
+
+def account(
+    cases: dict[str, dict[str, Any]],
+    key: str,
+    event: Any,
+    counters: Counter[str],
+    balance: dict[tuple[str, str], Counter[str]],
+    rolls: dict[tuple[str, str], Counter[str]],
+) -> None:
+    """What one case event changes in the KPIs (shared with the oracle in the tests)."""
+    day = event.occurred_at.date().isoformat()
+
+    def move(tier: str, fen: int) -> None:
+        balance.setdefault((day, tier), Counter())["delta_fen"] += fen
+
+    if isinstance(event, CaseOpened):
+        bucket = dpd_bucket((event.occurred_at.date() - event.overdue_since).days)
+        cases[key] = {
+            "tier": "unrated",
+            "open": True,
+            "out": event.outstanding.fen,
+            "since": event.overdue_since.toordinal(),
+            "bucket": bucket,
+        }
+        counters.update(cases_opened=1, opened_fen=event.outstanding.fen, **{f"entered:{bucket}": 1})
+        move("unrated", event.outstanding.fen)
+        return
+    case = cases.get(key)
+    if case is None:
+        return
+    if case["open"]:
+        bucket = dpd_bucket(event.occurred_at.toordinal() - case["since"])
+        if bucket != case["bucket"]:
+            rolls.setdefault((case["bucket"], bucket), Counter())["count"] += 1
+            counters[f"entered:{bucket}"] += 1
+            case["bucket"] = bucket
+    new_tier: str | None = None
+    if isinstance(event, StrategyAssigned):
+        new_tier = str(event.tier)
+    elif isinstance(event, Escalated):
+        new_tier = str(event.to_tier)
+    elif isinstance(event, RiskAssessed) and case["tier"] == "unrated":
+        new_tier = str(event.tier)
+    if new_tier is not None and new_tier != case["tier"]:
+        if case["open"]:
+            move(case["tier"], -case["out"])
+            move(new_tier, case["out"])
+        case["tier"] = new_tier
+    if isinstance(event, PaymentReceived):
+        counters["recovered_fen"] += event.amount.fen
+        case["out"] -= event.amount.fen
+        if case["open"]:
+            move(case["tier"], -event.amount.fen)
+    elif isinstance(event, CaseResolved | CaseClosed):
+        if case["open"]:
+            move(case["tier"], -case["out"])
+            case["open"] = False
+        if isinstance(event, CaseResolved):
+            counters["cases_resolved"] += 1
+            counters["cases_cured"] += 1 if str(event.resolution) in CURED else 0
+    elif isinstance(event, CaseReopened):
+        case["open"] = True
+        move(case["tier"], case["out"])
+        counters["cases_reopened"] += 1
+    elif isinstance(event, PromiseToPayMade):
+        counters["promises_made"] += 1
+    elif isinstance(event, PromiseKept):
+        counters["promises_kept"] += 1
+    elif isinstance(event, PromiseBroken):
+        counters["promises_broken"] += 1
+    elif isinstance(event, ContactEvent):
+        counters["contacts"] += 1
+        counters["right_party_contacts"] += 1 if event.outcome.reached_party else 0

@@ -1,0 +1,198 @@
+"""Case progress: one row per case (status, tier, money, last contact, next action due, contacts by channel)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from domain.case_events import (
+    CaseClosed,
+    CaseEvent,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    CollectorAssigned,
+    ContactEvent,
+    DeadlineCancelled,
+    DeadlineExpired,
+    DeadlineMet,
+    DeadlineSet,
+    Escalated,
+    PaymentReceived,
+    RiskAssessed,
+    StrategyAssigned,
+    TaskAssigned,
+    TaskCompleted,
+)
+from infrastructure.view_store import Row, ViewTx
+from projections.base import Envelope, View, utc_text
+
+COLUMNS = (
+    "case_id",
+    "enterprise_id",
+    "loan_id",
+    "version",
+    "status",
+    "resolution",
+    "tier",
+    "score",
+    "collector",
+    "currency",
+    "principal_fen",
+    "outstanding_fen",
+    "overdue_fen",
+    "paid_fen",
+    "opened_at",
+    "last_contact_at",
+    "next_action_due",
+    "departments",
+    "contacts",
+    "pending",
+    "updated_at",
+)
+
+
+class CaseProgressView(View):
+    """Where each case stands now; also serves case lists and collector worklists."""
+
+    name = "progress"
+    tables = ("case_progress",)
+
+    def schema(self) -> list[str]:
+        """One row per case, indexed for the list filters."""
+        return [
+            "CREATE TABLE IF NOT EXISTS case_progress ("
+            "case_id TEXT PRIMARY KEY, enterprise_id TEXT NOT NULL, loan_id TEXT NOT NULL, version BIGINT NOT NULL, "
+            "status TEXT NOT NULL, resolution TEXT, tier TEXT, score INTEGER, collector TEXT, currency TEXT NOT NULL, "
+            "principal_fen BIGINT NOT NULL, outstanding_fen BIGINT NOT NULL, overdue_fen BIGINT NOT NULL, "
+            "paid_fen BIGINT NOT NULL, opened_at TEXT NOT NULL, last_contact_at TEXT, next_action_due TEXT, "
+            "departments TEXT NOT NULL, contacts TEXT NOT NULL, pending TEXT NOT NULL, updated_at TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS case_progress_collector ON case_progress (collector, next_action_due)",
+            "CREATE INDEX IF NOT EXISTS case_progress_status ON case_progress (status, tier, case_id)",
+        ]
+
+    def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
+        """Load the touched cases, evolve them, write them back."""
+        ids = {e.key for e in batch if not _is_other(e)}
+        if not ids:
+            return
+        rows: dict[str, dict[str, Any]] = {}
+        for row in tx.select_in("case_progress", "case_id", sorted(ids)):
+            rows[row["case_id"]] = _loaded(row)
+        changed: set[str] = set()
+        for envelope in batch:
+            if _is_other(envelope):
+                continue
+            key = envelope.key
+            event = envelope.typed()
+            if isinstance(event, CaseOpened):
+                rows[key] = _opened(event)
+            found = rows.get(key)
+            if found is None:
+                continue  # an unknown kind of aggregate
+            row = found
+            if event is not None:
+                evolve(row, event)
+            row["version"] = envelope.version
+            row["updated_at"] = utc_text(event.timestamp) if event is not None else row["updated_at"]
+            changed.add(key)
+        tx.upsert("case_progress", ("case_id",), COLUMNS, [_stored(rows[k]) for k in sorted(changed)])
+
+
+def _is_other(envelope: Envelope) -> bool:
+    """Events of other aggregates (enterprises...) that progress ignores."""
+    return envelope.event is not None and not isinstance(envelope.event, CaseOpened | CaseEvent)
+
+
+def _opened(event: CaseOpened) -> dict[str, Any]:
+    return {
+        "case_id": str(event.originator_id),
+        "enterprise_id": str(event.enterprise_id),
+        "loan_id": event.loan_id,
+        "version": event.originator_version,
+        "status": "open",
+        "resolution": None,
+        "tier": None,
+        "score": None,
+        "collector": None,
+        "currency": event.currency,
+        "principal_fen": event.principal.fen,
+        "outstanding_fen": event.outstanding.fen,
+        "overdue_fen": event.overdue_amount.fen,
+        "paid_fen": 0,
+        "opened_at": utc_text(event.occurred_at),
+        "last_contact_at": None,
+        "next_action_due": None,
+        "departments": "",
+        "contacts": {},
+        "pending": {},
+        "updated_at": utc_text(event.timestamp),
+    }
+
+
+def evolve(row: dict[str, Any], event: Any) -> None:
+    """Apply one case event to a progress row."""
+    pending: dict[str, list[Any]] = row["pending"]
+    if isinstance(event, ContactEvent):
+        channel = str(event.channel)
+        row["contacts"][channel] = row["contacts"].get(channel, 0) + 1
+        at = utc_text(event.occurred_at)
+        if row["last_contact_at"] is None or (at is not None and at > row["last_contact_at"]):
+            row["last_contact_at"] = at
+        return
+    if isinstance(event, PaymentReceived):
+        row["outstanding_fen"] -= event.amount.fen
+        row["overdue_fen"] = min(row["overdue_fen"], row["outstanding_fen"])
+        row["paid_fen"] += event.amount.fen
+        return
+    if isinstance(event, CollectorAssigned):
+        row["collector"] = event.collector
+    elif isinstance(event, CaseResolved):
+        row["status"], row["resolution"] = "resolved", str(event.resolution)
+    elif isinstance(event, CaseReopened):
+        row["status"], row["resolution"] = "open", None
+    elif isinstance(event, CaseClosed):
+        row["status"] = "closed"
+    elif isinstance(event, RiskAssessed):
+        row["score"] = event.score
+        row["tier"] = row["tier"] or str(event.tier)
+    elif isinstance(event, StrategyAssigned):
+        row["tier"] = str(event.tier)
+    elif isinstance(event, Escalated):
+        row["tier"] = str(event.to_tier)
+    elif isinstance(event, DeadlineSet):
+        pending[f"d:{event.deadline_id}"] = [utc_text(event.due_at), None]
+        _pending_changed(row)
+    elif isinstance(event, DeadlineMet | DeadlineCancelled | DeadlineExpired):
+        pending.pop(f"d:{event.deadline_id}", None)
+        _pending_changed(row)
+    elif isinstance(event, TaskAssigned):
+        pending[f"t:{event.task_id}"] = [utc_text(event.due_at), str(event.department)]
+        _pending_changed(row)
+    elif isinstance(event, TaskCompleted):
+        pending.pop(f"t:{event.task_id}", None)
+        _pending_changed(row)
+
+
+def _pending_changed(row: dict[str, Any]) -> None:
+    """What is due next, and which departments have open work."""
+    pending: dict[str, list[Any]] = row["pending"]
+    dues = [due for due, _ in pending.values() if due is not None]
+    row["next_action_due"] = min(dues, default=None)
+    row["departments"] = "".join(sorted({f",{dept}," for _, dept in pending.values() if dept}))
+
+
+def _loaded(row: Row) -> dict[str, Any]:
+    loaded = dict(row)
+    loaded["contacts"] = orjson.loads(row["contacts"])
+    loaded["pending"] = orjson.loads(row["pending"])
+    return loaded
+
+
+def _stored(row: dict[str, Any]) -> tuple[Any, ...]:
+    values = dict(row)
+    values["contacts"] = orjson.dumps(row["contacts"], option=orjson.OPT_SORT_KEYS).decode()
+    values["pending"] = orjson.dumps(row["pending"], option=orjson.OPT_SORT_KEYS).decode()
+    return tuple(values[c] for c in COLUMNS)

@@ -1,0 +1,336 @@
+"""The projection runtime: catches every view up with the log in batches (one transaction per batch and view,
+rows and tracking position together), follows the log (LISTEN/NOTIFY on PostgreSQL, polling on SQLite), stops a
+failing view loudly, rebuilds views from scratch, and reports lag."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from infrastructure.progress import progress_bar
+from infrastructure.view_store import PositionMoved, ViewStore
+from projections.base import Envelope, ProjectionError, View
+from projections.decoding import envelopes
+
+log = logging.getLogger("arrears.projections")
+
+#: errors of the database rather than of an event: retried, never recorded as a failing event
+TRANSIENT = (OperationalError, InterfaceError)
+#: views applied side by side, so one view's database round trips overlap another's Python work
+VIEW_WRITERS = 4
+FAILURES_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_failures ("
+    "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL)"
+)
+
+
+class Outcome(Enum):
+    """What applying a batch to a view came to."""
+
+    APPLIED = "applied"
+    FAILED = "failed"
+    MOVED = "moved"
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """Where one projection stands."""
+
+    name: str
+    position: int
+    head: int
+    lag: int
+    failed_position: int | None
+    error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for /readyz and /metrics."""
+        return dict(self.__dict__)
+
+
+class ProjectionRuntime:
+    """Runs a set of views over an application's log."""
+
+    def __init__(
+        self,
+        app: Any,
+        store: ViewStore,
+        views: Sequence[View],
+        batch_size: int = 2000,
+        poll_seconds: float = 0.5,
+        throttle_seconds: float = 0.0,
+        rebuild_batch_size: int = 10_000,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.views = {view.name: view for view in views}
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.throttle_seconds = throttle_seconds
+        self.rebuild_batch_size = rebuild_batch_size
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.setup()
+
+    # --- tables and positions ------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create every view's tables (idempotent)."""
+        with self.store.transaction() as tx:
+            tx.execute(FAILURES_DDL)
+            for view in self.views.values():
+                for statement in view.schema():
+                    tx.execute(statement)
+                tx.register(self.key(view.name))
+
+    def key(self, name: str) -> str:
+        """The view's tracking key: the upstream application and the view."""
+        return f"{self.app.name}:{name}"
+
+    def position(self, name: str) -> int:
+        """How far the view has processed the log."""
+        return self.store.position(self.key(name))
+
+    def head(self) -> int:
+        """The log's last position."""
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def failures(self) -> dict[str, tuple[int, str]]:
+        """Views stopped by a failing event: name → (position, error)."""
+        with self.store.reading() as tx:
+            rows = tx.query("SELECT name, position, error FROM projection_failures")
+        return {row["name"]: (int(row["position"]), str(row["error"])) for row in rows}
+
+    def status(self) -> list[ProjectionStatus]:
+        """Position, lag and failure of every view."""
+        head, failed = self.head(), self.failures()
+        found = []
+        for name in self.views:
+            position = self.position(name)
+            failure = failed.get(name)
+            found.append(
+                ProjectionStatus(
+                    name,
+                    position,
+                    head,
+                    max(0, head - position),
+                    failure[0] if failure else None,
+                    failure[1] if failure else None,
+                )
+            )
+        return found
+
+    # --- catching up ---------------------------------------------------------------------------
+
+    def catch_up(self, names: Sequence[str] | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+        """Process everything recorded so far, in batches; returns the number of events read."""
+        with self._lock:
+            return self._catch_up(list(names or self.views), on_batch)
+
+    def _catch_up(self, names: list[str], on_batch: Callable[[int], None] | None, batch_size: int = 0) -> int:
+        size = batch_size or self.batch_size
+        failed = self.failures()
+        live = [n for n in names if n not in failed]
+        positions = {name: self.position(name) for name in live}
+        if not live:
+            return 0
+        read = 0
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="arrears-prefetch") as prefetch,
+            ThreadPoolExecutor(max_workers=VIEW_WRITERS, thread_name_prefix="arrears-views") as writers,
+        ):
+            fetch = functools.partial(self.app.recorder.select_notifications, limit=size, inclusive_of_start=False)
+            upcoming = prefetch.submit(fetch, start=min(positions.values()))
+            while live and not self._stopping.is_set():
+                notifications = upcoming.result()
+                if not notifications:
+                    break
+                last = notifications[-1].id
+                full = len(notifications) == size
+                if full:  # read the next page while this one is projected
+                    upcoming = prefetch.submit(fetch, start=last)
+                batch = envelopes(self.app.mapper, notifications)
+                behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
+                apply = functools.partial(self._apply_after, batch=batch, last=last, positions=dict(positions))
+                for name, outcome in zip(behind, list(writers.map(apply, behind)), strict=True):
+                    if outcome is Outcome.FAILED:
+                        live.remove(name)
+                    elif outcome is Outcome.MOVED:
+                        positions[name] = self.position(name)
+                    else:
+                        positions[name] = last
+                read += len(notifications)
+                if on_batch is not None:
+                    on_batch(len(notifications))
+                if self.throttle_seconds:
+                    time.sleep(self.throttle_seconds)
+                lowest = min((positions[n] for n in live), default=last)
+                if lowest != last:  # another runtime or a rebuild moved a view: read on from where it stands
+                    if full:
+                        upcoming.result()
+                    upcoming = prefetch.submit(fetch, start=lowest)
+                elif not full:
+                    break
+        return read
+
+    def _apply_after(self, name: str, batch: list[Envelope], last: int, positions: dict[str, int]) -> Outcome:
+        """Apply the part of the batch the view has not seen yet."""
+        start = positions[name]
+        return self._apply(name, [e for e in batch if e.position > start], start, last)
+
+    def _apply(self, name: str, batch: list[Envelope], start: int, last: int) -> Outcome:
+        """Apply a batch to one view and move its position from ``start`` to ``last``, in one transaction.
+
+        The position is claimed (locked and checked) first, so two runtimes never apply the same events; when an
+        event fails, the events before it are committed one by one and the failing one is recorded.
+        """
+        view, key = self.views[name], self.key(name)
+        try:
+            with self.store.transaction() as tx:
+                tx.claim(key, start)
+                view.apply(tx, batch)
+                tx.track(key, last)
+            return Outcome.APPLIED
+        except PositionMoved:
+            return Outcome.MOVED
+        except TRANSIENT:
+            raise  # the database, not the event: the caller retries the batch
+        except Exception:  # find the event: commit those before it one by one, then stop there
+            previous = start
+            for envelope in batch:
+                try:
+                    with self.store.transaction() as tx:
+                        tx.claim(key, previous)
+                        view.apply(tx, [envelope])
+                        tx.track(key, envelope.position)
+                except PositionMoved:
+                    return Outcome.MOVED
+                except TRANSIENT:
+                    raise
+                except Exception as error:
+                    self._fail(ProjectionError(name, envelope.position, error))
+                    return Outcome.FAILED
+                previous = envelope.position
+            with self.store.transaction() as tx:  # the batch failed only as a whole (should not happen)
+                tx.claim(key, previous)
+                tx.track(key, last)
+            return Outcome.APPLIED
+
+    def _fail(self, failure: ProjectionError) -> None:
+        log.error("%s", failure, exc_info=failure.error)
+        with self.store.transaction() as tx:
+            tx.upsert(
+                "projection_failures",
+                ("name",),
+                ("name", "position", "error", "failed_at"),
+                [
+                    (
+                        failure.projection,
+                        failure.position,
+                        f"{type(failure.error).__name__}: {failure.error}",
+                        datetime.now(UTC).isoformat(),
+                    )
+                ],
+            )
+
+    # --- rebuilding ----------------------------------------------------------------------------
+
+    def rebuild(self, names: Sequence[str] | None = None, show_progress: bool = True) -> int:
+        """Drop the views' tables and tracking, recreate them and replay the whole log; returns events read."""
+        chosen = list(names or self.views)
+        unknown = set(chosen) - set(self.views)
+        if unknown:
+            raise ValueError(f"unknown projection(s): {', '.join(sorted(unknown))}; known: {', '.join(self.views)}")
+        with self._lock:
+            with self.store.transaction() as tx:  # one transaction: a worker sees the old view or the empty new one
+                for name in chosen:
+                    for table in self.views[name].tables:
+                        tx.execute(f"DROP TABLE IF EXISTS {table}")
+                    tx.forget(self.key(name))
+                    tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
+                    for statement in self.views[name].schema():
+                        tx.execute(statement)
+                    tx.register(self.key(name))
+            bar = progress_bar(f"rebuilding {', '.join(chosen)}", total=self.head())
+            bar.disable = bar.disable or not show_progress
+            try:
+                return self._catch_up(chosen, bar.update, max(self.batch_size, self.rebuild_batch_size))
+            finally:
+                bar.close()
+
+    def retry(self, name: str) -> None:
+        """Clear a view's failure so it resumes at the event that stopped it (after a fix is deployed)."""
+        if name not in self.views:
+            raise ValueError(f"unknown projection {name!r}; known: {', '.join(self.views)}")
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
+
+    # --- following the log ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Follow the log in a background thread (LISTEN/NOTIFY on PostgreSQL, polling on SQLite)."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._follow, name="arrears-projections", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop following the log."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def run_forever(self) -> None:
+        """Follow the log in this thread until stopped (``arrears worker``)."""
+        self._follow()
+
+    def _follow(self) -> None:
+        wait, close = self._listener()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    self.catch_up()
+                except Exception:
+                    log.exception("projection catch-up failed; retrying")
+                    self._stopping.wait(self.poll_seconds)
+                wait()
+        finally:
+            close()
+
+    def _listener(self) -> tuple[Callable[[], None], Callable[[], None]]:
+        """A function that blocks until new events may have been recorded, and one that releases it."""
+        recorder = self.app.recorder
+        channel = getattr(recorder, "channel_name", None)
+        if channel is None:
+
+            def poll() -> None:
+                self._stopping.wait(self.poll_seconds)
+
+            return poll, lambda: None
+        import psycopg
+
+        pool = recorder.datastore.pool
+        options = {**(pool.kwargs or {}), "autocommit": True}
+        conn = psycopg.connect(pool.conninfo, **options)
+        conn.execute(f'LISTEN "{channel}"')
+
+        def wait() -> None:
+            with suppress(Exception):
+                for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
+                    break
+
+        return wait, conn.close

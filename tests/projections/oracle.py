@@ -1,0 +1,139 @@
+"""Oracles: each view recomputed by replaying the whole log in memory, for comparison with the stored views."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from application.bootstrap import Container
+from application.narration import describe
+from domain.base import DomainEvent
+from domain.case import CollectionCase
+from domain.case_events import CaseEvent, CaseOpened, ContactEvent, PaymentReceived, PromiseKept, PromiseToPayMade
+from projections.audit_chain import GENESIS, chain_hash
+from projections.base import utc_text
+from projections.channels import count
+from projections.compliance import judge
+from projections.portfolio import account
+
+
+def whole_log(container: Container) -> list[tuple[Any, Any]]:
+    """Every (notification, typed event or None) in log order."""
+    found: list[tuple[Any, Any]] = []
+    start = 0
+    while True:
+        page = container.app.recorder.select_notifications(start=start, limit=1000, inclusive_of_start=False)
+        for n in page:
+            try:
+                event = container.app.mapper.to_domain_event(n)
+            except Exception:
+                event = None
+            found.append((n, event))
+        if len(page) < 1000:
+            return found
+        start = page[-1].id
+
+
+class Oracle:
+    """The views, recomputed from scratch."""
+
+    def __init__(self, container: Container) -> None:
+        self.log = whole_log(container)
+        self.by_originator: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+        for n, e in self.log:
+            self.by_originator[str(n.originator_id)].append((n, e))
+        self.cases: dict[str, CollectionCase] = {}
+        for key, items in self.by_originator.items():
+            events = [e for _, e in items if isinstance(e, CaseOpened | CaseEvent)]
+            if events and isinstance(events[0], CaseOpened):
+                self.cases[key] = container.app.replay(events)
+
+    def progress(self, key: str) -> dict[str, Any]:
+        case = self.cases[key]
+        return {
+            "version": case.version,
+            "status": str(case.status),
+            "tier": case.tier and str(case.tier),
+            "collector": case.collector,
+            "outstanding": str(case.outstanding),
+            "paid": str(case.paid),
+            "last_contact_at": utc_text(case.last_contact_at),
+            "next_action_due": utc_text(case.next_action_due()),
+            "contacts": dict(case.contact_counts),
+        }
+
+    def timeline(self, key: str) -> list[tuple[int, str, str]]:
+        items = self.by_originator[key]
+        rows = [
+            (
+                utc_text(getattr(e, "occurred_at", None) or e.timestamp) if e else "",
+                n.originator_version,
+                type(e).__name__ if isinstance(e, DomainEvent) else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
+                describe(e) if e is not None else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
+            )
+            for n, e in items
+        ]
+        return [(v, t, s) for _, v, t, s in sorted(rows, key=lambda r: (r[0] or "", r[1]))]
+
+    def audit(self, key: str) -> list[tuple[int, str, str]]:
+        chain, prev = [], GENESIS
+        for n, _ in self.by_originator[key]:
+            link = chain_hash(prev, n.originator_id, n.originator_version, n.topic, n.state)
+            chain.append((n.originator_version, link, prev))
+            prev = link
+        return chain
+
+    def open_deadlines(self) -> list[tuple[str, str, str]]:
+        return sorted(
+            (key, d.deadline_id, utc_text(d.due_at) or "")
+            for key, case in self.cases.items()
+            for d in case.deadlines.values()
+            if d.status == "open"
+        )
+
+    def queue(self, department: str) -> list[tuple[str, str]]:
+        return sorted(
+            (key, t.task_id)
+            for key, case in self.cases.items()
+            for t in case.tasks.values()
+            if t.status == "open" and str(t.department) == department
+        )
+
+    def portfolio(self) -> tuple[Counter[str], dict[str, int], Counter[str]]:
+        """Counters and balance by tier via the view's rules in one pass, plus independent simple counts."""
+        states: dict[str, dict[str, Any]] = {}
+        counters: Counter[str] = Counter()
+        balance: dict[tuple[str, str], Counter[str]] = {}
+        rolls: dict[tuple[str, str], Counter[str]] = {}
+        simple: Counter[str] = Counter()
+        for n, e in self.log:
+            if isinstance(e, CaseOpened | CaseEvent):
+                account(states, str(n.originator_id), e, counters, balance, rolls)
+            simple["promises_made"] += isinstance(e, PromiseToPayMade)
+            simple["promises_kept"] += isinstance(e, PromiseKept)
+            simple["contacts"] += isinstance(e, ContactEvent)
+            simple["right_party_contacts"] += isinstance(e, ContactEvent) and e.outcome.reached_party
+            simple["recovered_fen"] += e.amount.fen if isinstance(e, PaymentReceived) else 0
+        by_tier: dict[str, int] = Counter()
+        for (_, tier), c in balance.items():
+            by_tier[tier] += c["delta_fen"]
+        return counters, dict(by_tier), simple
+
+    def open_balance_fen(self) -> int:
+        return sum(c.outstanding.fen for c in self.cases.values() if str(c.status) == "open")
+
+    def channels(self) -> dict[tuple[Any, ...], dict[str, int]]:
+        states: dict[str, dict[str, Any]] = {}
+        counts: dict[tuple[Any, ...], Counter[str]] = {}
+        for n, e in self.log:
+            count(states, n.originator_id, e, counts)
+        return {k: dict(v) for k, v in counts.items()}
+
+    def compliance(self) -> tuple[dict[tuple[str, int], dict[str, Any]], list[tuple[Any, ...]]]:
+        states: dict[str, dict[str, Any]] = {}
+        requirements: dict[tuple[str, int], dict[str, Any]] = {}
+        overrides: list[tuple[Any, ...]] = []
+        for n, e in self.log:
+            if isinstance(e, CaseOpened | CaseEvent):
+                judge(states, str(n.originator_id), n.originator_version, e, requirements, overrides)
+        return requirements, overrides

@@ -1,0 +1,92 @@
+"""Tampering with the events table directly is found by `audit verify`, which names the event (both stores)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+from pydantic import SecretStr
+
+from api.cli import main
+from application.bootstrap import Container, bootstrap
+from infrastructure.clock import ManualClock
+from infrastructure.settings import Settings
+from tests.factories import COLLECTOR, open_case
+from tests.projections.raw import RawEvents
+
+NOTE_TOPIC = "domain.case_events:NoteAdded"
+
+
+@pytest.fixture
+def keyed(settings: Settings, clock: ManualClock) -> Iterator[Container]:
+    """A process whose audit chain heads are sealed with an HMAC key."""
+    built = bootstrap(settings.model_copy(update={"audit_key": SecretStr("audit-secret")}), clock)
+    yield built
+    built.close()
+
+
+def three_cases(container: Container) -> list[UUID]:
+    cases = [open_case(container.app, n) for n in (1, 2, 3)]
+    for case_id in cases:
+        for text in ("called", "visited", "wrote"):
+            container.app.add_note(case_id, text, COLLECTOR)
+    container.projections.catch_up()
+    assert container.read_model.verify()["ok"]
+    return cases
+
+
+def named(container: Container, case_id: UUID | None = None) -> list[tuple[str, str, int | None]]:
+    return [(m["kind"], m["case_id"], m["version"]) for m in container.read_model.verify(case_id)["mismatches"]]
+
+
+def test_an_updated_event_is_named(keyed: Container, settings: Settings) -> None:
+    a, b, _ = three_cases(keyed)
+    raw = RawEvents(settings)
+    raw.update_state(b, 3, raw.state(b, 3).replace(b"visited", b"paid!!!"))
+    assert named(keyed) == [("altered", str(b), 3)]
+    assert named(keyed, a) == []
+
+
+def test_a_deleted_event_is_named(keyed: Container, settings: Settings) -> None:
+    _, b, c = three_cases(keyed)
+    RawEvents(settings).delete(c, 2)
+    RawEvents(settings).delete(b, 4)  # the last one of its chain
+    assert named(keyed) == sorted([("deleted", str(b), 4), ("deleted", str(c), 2)], key=lambda m: (m[1], m[2]))
+
+
+def test_an_inserted_event_is_named(keyed: Container, settings: Settings) -> None:
+    a, _, _ = three_cases(keyed)
+    raw = RawEvents(settings)
+    forged = raw.state(a, 4).replace(b"wrote", b"waived")
+    raw.insert(a, 5, NOTE_TOPIC, forged)
+    assert named(keyed) == [("inserted", str(a), 5)]
+
+
+def test_reforging_the_chain_without_the_key_breaks_the_seal(keyed: Container, settings: Settings) -> None:
+    a, _, _ = three_cases(keyed)
+    raw = RawEvents(settings)
+    raw.update_state(a, 2, raw.state(a, 2).replace(b"called", b"paid!!"))
+    # someone with database access recomputes the audit view from the altered store...
+    settings_without_key = settings.model_copy(update={"audit_key": None})
+    forger = bootstrap(settings_without_key)
+    try:
+        forger.projections.rebuild(["audit"], show_progress=False)
+        assert named(forger) == []  # ...which hides the change from a verifier without the key,
+    finally:
+        forger.close()
+    found = named(keyed)  # but not from one holding the key: every re-forged head fails its seal
+    assert ("seal_invalid", str(a), 4) in found
+
+
+def test_cli_verify_exits_non_zero_and_names_the_event(
+    keyed: Container, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, _, _ = three_cases(keyed)
+    monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
+    monkeypatch.setenv("ARREARS_AUDIT_KEY", "audit-secret")
+    assert main(["audit", "verify"]) == 0
+    RawEvents(settings).delete(a, 3)
+    assert main(["audit", "verify", "--case", str(a)]) == 1
+    assert f"DELETED       case {a} v3" in capsys.readouterr().out

@@ -1,0 +1,28 @@
+"""`arrears projections rebuild|status` on both stores."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.cli import main
+from application.bootstrap import Container
+from infrastructure.settings import Settings
+from tests.factories import COLLECTOR, open_case
+
+
+def test_rebuild_and_status(
+    container: Container, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case_id = open_case(container.app)
+    container.app.add_note(case_id, "hello", COLLECTOR)
+    monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
+    assert main(["projections", "status"]) == 0
+    assert "lag       3" in capsys.readouterr().out
+    assert main(["projections", "rebuild", "timeline"]) == 0
+    out = capsys.readouterr().out
+    assert "rebuilt timeline from 3 events" in out
+    assert "timeline    position         3  lag       0  ok" in out
+    assert main(["projections", "rebuild"]) == 0
+    assert container.read_model.case_progress(case_id)["version"] == 2
+    assert main(["projections", "rebuild", "nonsense"]) == 2

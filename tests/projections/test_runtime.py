@@ -1,0 +1,109 @@
+"""The runtime: a failing event stops its view loudly; unknown event kinds; following the log in the background."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import orjson
+import pytest
+from eventsourcing.cipher import AESCipher
+from pydantic import SecretStr
+
+from application.bootstrap import Container, bootstrap
+from infrastructure.clock import ManualClock
+from infrastructure.settings import Settings
+from tests.factories import COLLECTOR, open_case
+from tests.projections.checks import assert_views_equal_oracle
+from tests.projections.history import generate
+from tests.projections.raw import RawEvents
+
+
+@pytest.fixture
+def fast(settings: Settings, clock: ManualClock) -> Iterator[Container]:
+    """Small batches and quick polling."""
+    built = bootstrap(settings.model_copy(update={"projection_batch_size": 3, "projection_poll_seconds": 0.05}), clock)
+    yield built
+    built.close()
+
+
+def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Container, settings: Settings) -> None:
+    case_id = open_case(fast.app)
+    fast.app.add_note(case_id, "before", COLLECTOR)
+    RawEvents(settings).insert(case_id, 3, "domain.case_events:NoteAdded", b'{"text": "no actor"}')
+    position = fast.app.recorder.max_notification_id()
+    later = open_case(fast.app, 2)  # recorded after the bad one
+    fast.projections.catch_up()
+
+    status = {s["name"]: s for s in fast.read_model.status()}
+    assert status["progress"]["failed_position"] == position
+    assert "ValidationError" in status["progress"]["error"]
+    assert status["progress"]["position"] == position - 1  # everything before it was committed
+    assert fast.read_model.case_progress(case_id)["version"] == 2
+    assert str(later) not in [i["case_id"] for i in fast.read_model.list_cases()["items"]]
+    assert status["audit"]["failed_position"] is None  # the audit trail needs only the bytes: it chains it
+    assert status["audit"]["lag"] == 0
+    assert f'arrears_projection_failed_position{{projection="progress"}} {position}' in fast.read_model.metrics()
+    fast.projections.catch_up()  # a failed view stays stopped: never silently skipped
+    assert {s["name"]: s for s in fast.read_model.status()}["progress"]["position"] == position - 1
+    fast.projections.rebuild(["audit"], show_progress=False)  # other views rebuild independently
+    assert fast.read_model.verify()["ok"]
+
+    raw = RawEvents(settings)  # the cause is fixed; the view resumes at the event that stopped it
+    raw.update_state(case_id, 3, raw.state(case_id, 2))
+    fast.projections.retry("progress")
+    fast.projections.catch_up()
+    assert fast.read_model.case_progress(case_id)["version"] == 3
+    assert str(later) in [i["case_id"] for i in fast.read_model.list_cases()["items"]]
+    assert [m["kind"] for m in fast.read_model.verify()["mismatches"]] == ["altered"]  # and the audit trail noticed
+
+
+def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast: Container, settings: Settings) -> None:
+    case_id = open_case(fast.app)
+    RawEvents(settings).insert(
+        case_id,
+        2,
+        "domain.policy:PolicyPublished",
+        orjson.dumps(
+            {
+                "version": 2,
+                "occurred_at": "2026-11-02T03:00:00+00:00",
+                "timestamp": "2026-11-02T03:00:01+00:00",
+                "actor": {"user_id": "risk.officer", "role": "risk"},
+            }
+        ),
+    )
+    fast.projections.catch_up()
+    assert {s["failed_position"] for s in fast.read_model.status()} == {None}
+    timeline = fast.read_model.timeline(case_id)["items"]
+    assert [(i["version"], i["type"]) for i in timeline][-1] == (2, "PolicyPublished")
+    assert [i["version"] for i in fast.read_model.audit(case_id)["items"]] == [1, 2]
+    assert fast.read_model.case_progress(case_id)["version"] == 2
+    assert fast.read_model.verify()["ok"]
+
+
+def test_the_background_thread_follows_the_log(fast: Container) -> None:
+    fast.projections.start()
+    try:
+        case_id = open_case(fast.app)
+        for n in range(7):
+            fast.app.add_note(case_id, f"note {n}", COLLECTOR)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and max(fast.read_model.lag().values()) > 0:
+            time.sleep(0.05)
+        assert fast.read_model.case_progress(case_id)["version"] == 8
+    finally:
+        fast.projections.stop()
+    assert_views_equal_oracle(fast)
+
+
+def test_views_and_the_audit_chain_work_over_encrypted_events(settings: Settings, clock: ManualClock) -> None:
+    encrypted = settings.model_copy(update={"cipher_key": SecretStr(AESCipher.create_key(16))})
+    built = bootstrap(encrypted, clock)
+    try:
+        sum(generate(built.app, cases=6, events_per_case=25))
+        built.projections.catch_up()
+        assert_views_equal_oracle(built)
+        assert built.read_model.verify()["ok"]  # chained over the encrypted bytes, as stored
+    finally:
+        built.close()
