@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import re
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -23,6 +27,7 @@ from domain.errors import DomainError
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError
 from infrastructure.progress import progress
+from infrastructure.secret_key import SecretKeyError, resolve_secret_key
 from infrastructure.settings import Settings
 
 Handler = Callable[[argparse.Namespace], int]
@@ -30,8 +35,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def build_container(args: argparse.Namespace) -> Container:
     """The process, from env vars, with --database-url taking precedence."""
-    overrides = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
-    return bootstrap(Settings(**overrides))
+    return bootstrap(settings_from(args))
 
 
 def print_timeline(container: Container, case_id: UUID) -> None:
@@ -84,6 +88,84 @@ def cmd_replay(args: argparse.Namespace) -> int:
     finally:
         container.close()
     return 0
+
+
+def cmd_token_issue(args: argparse.Namespace) -> int:
+    """Print a signed bearer token for a user acting in a role."""
+    from api.auth import TokenCodec  # the API's modules load only for the commands that need them
+
+    settings = settings_from(args)
+    ttl = args.ttl if args.ttl is not None else timedelta(seconds=settings.token_ttl_seconds)
+    print(TokenCodec(resolve_secret_key(settings)).issue(args.user, args.role, ttl))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Seed the demo (first start), then run the HTTP API under uvicorn."""
+    import uvicorn
+
+    from api.main import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    settings = settings_from(args)
+    if args.database_url:  # worker processes read the settings from the environment
+        os.environ["ARREARS_DATABASE_URL"] = args.database_url
+    resolve_secret_key(settings)  # generates the dev key (and says so) before any worker starts
+    if not args.no_demo:
+        container = bootstrap(settings)
+        try:
+            result = seed_demo(
+                container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total)
+            )
+            print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
+            tiers = assess_portfolio(
+                container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
+            )
+            print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+        finally:
+            container.close()
+    base = f"http://{args.host}:{args.port}"
+    db = f" --database-url {args.database_url}" if args.database_url else ""
+    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs)")
+    print(f"get a token:  arrears{db} token issue --user wang.collector --role collector")
+    print(f"then:         curl -H 'Authorization: Bearer <token>' {base}/v1/cases")
+    sys.stdout.flush()
+    if args.workers > 1:
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
+    return 0
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with --database-url taking precedence."""
+    overrides = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
+    return Settings(**overrides)
+
+
+def duration(text: str) -> timedelta:
+    """argparse type: 3600, 90s, 30m, 8h or 7d."""
+    match = re.fullmatch(r"(\d+)([smhd]?)", text.strip())
+    if match is None or int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 30m, 8h or 7d")
+    unit = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+    return timedelta(seconds=int(match[1]) * unit)
 
 
 def print_assessment(result: AssessmentResult) -> None:
@@ -181,6 +263,23 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--version", type=int)
     replay.set_defaults(handler=cmd_replay)
 
+    serve = commands.add_parser("serve", help="run the HTTP API (seeds the demo portfolio on first start)")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    serve.add_argument("--no-demo", action="store_true", help="do not seed the demo portfolio")
+    serve.add_argument("--enterprises", type=int, default=DEFAULT_PORTFOLIO, help="demo portfolio size")
+    serve.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false", help="no per-request log lines")
+    serve.set_defaults(handler=cmd_serve)
+
+    token = commands.add_parser("token", help="API bearer tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    issue = token_commands.add_parser("issue", help="print a signed token for a user in a role")
+    issue.add_argument("--user", required=True, help="the user id the token names")
+    issue.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM])
+    issue.add_argument("--ttl", type=duration, help="lifetime, e.g. 30m, 8h, 7d (default ARREARS_TOKEN_TTL_SECONDS)")
+    issue.set_defaults(handler=cmd_token_issue)
     assess = commands.add_parser("assess", help="run the risk model on a case and print score, tier and reasons")
     assess.add_argument("case", type=case_or_loan, help="case id or loan id")
     assess.add_argument("--user", default="cli.risk", help="who is assessing (recorded on the event)")
@@ -209,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (DomainError, DatabaseUrlError, CipherKeyError, ValidationError, ValueError) as error:
+    except (DomainError, DatabaseUrlError, CipherKeyError, SecretKeyError, ValidationError, ValueError) as error:
         print(f"arrears: error: {error}", file=sys.stderr)
         return 2
 

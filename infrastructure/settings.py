@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(default=10_000, ge=0, description="aggregates kept in memory (0 = off)")
     pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process")
     lock_timeout_seconds: int = Field(default=5, ge=0, description="how long a writer waits for the table lock")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="signs API bearer tokens (HS256); unset on SQLite: a dev key is generated next to the db file",
+    )
+    token_ttl_seconds: int = Field(default=8 * 3600, ge=1, description="default lifetime of an issued token")
+    api_threads: int = Field(default=8, ge=1, description="threads per API process that run requests")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1, description="larger request bodies are refused (413)")
+    idempotency_ttl_seconds: int = Field(
+        default=60, ge=1, description="an unfinished Idempotency-Key reservation older than this may be taken over"
+    )
     audit_key: SecretStr | None = Field(
         default=None,
         description="HMAC key sealing the audit trail's chain heads (any string; keep it off the database)",

@@ -1,0 +1,72 @@
+"""Bearer tokens: HS256 JWTs signed with ARREARS_SECRET_KEY (PyJWT does the crypto)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from domain.base import Actor, Role
+
+ALGORITHM = "HS256"
+ISSUER = "arrears"
+#: the nine roles a person can hold (``system`` is for the scheduler, never in a token)
+USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+
+
+class TokenError(Exception):
+    """A token that is missing, malformed, tampered with or expired."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: str
+    role: Role
+
+    @property
+    def actor(self) -> Actor:
+        """The actor every event they cause records."""
+        return Actor(user_id=self.user_id, role=self.role)
+
+
+class TokenCodec:
+    """Issues and checks tokens."""
+
+    def __init__(self, secret_key: str) -> None:
+        self.key = secret_key
+
+    def issue(self, user_id: str, role: Role | str, ttl: timedelta, now: datetime | None = None) -> str:
+        """A signed token for a user acting in a role, valid for ``ttl`` from ``now`` (wall-clock time)."""
+        now = now or datetime.now(UTC)
+        role = Role(role)
+        if role is Role.SYSTEM:
+            raise ValueError("the system role is not issued to people")
+        if not user_id.strip() or user_id.startswith("system:"):
+            raise ValueError("user must be a non-blank name not starting with 'system:'")
+        claims = {"sub": user_id, "role": role.value, "iss": ISSUER, "iat": now, "exp": now + ttl}
+        return jwt.encode(claims, self.key, algorithm=ALGORITHM)
+
+    def verify(self, token: str) -> Principal:
+        """The principal a valid token names; TokenError otherwise."""
+        try:
+            claims = jwt.decode(
+                token,
+                self.key,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
+                options={"require": ["sub", "role", "exp", "iat", "iss"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise TokenError("the token has expired") from None
+        except jwt.PyJWTError as error:
+            raise TokenError(f"the token is not valid: {error}") from None
+        try:
+            role = Role(claims["role"])
+        except ValueError:
+            raise TokenError("the token names an unknown role") from None
+        if role is Role.SYSTEM or not isinstance(claims["sub"], str) or not claims["sub"].strip():
+            raise TokenError("the token names no user")
+        return Principal(user_id=claims["sub"], role=role)

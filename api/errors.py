@@ -1,0 +1,150 @@
+"""Every error becomes `application/problem+json` (RFC 9457); domain errors are mapped here, once."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.reads import CursorError
+from domain.errors import (
+    ConflictError,
+    ContactPolicyError,
+    DomainError,
+    DuplicateError,
+    FutureEventError,
+    IllegalTransitionError,
+    InvariantError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from domain.money import MoneyError
+
+log = logging.getLogger("arrears.api")
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "urn:arrears:problem:"
+
+#: domain error → HTTP status; the most specific class wins (checked in this order)
+DOMAIN_STATUS: list[tuple[type[DomainError], int]] = [
+    (NotFoundError, 404),
+    (PermissionDeniedError, 403),
+    (DuplicateError, 409),
+    (IllegalTransitionError, 409),
+    (ConflictError, 409),  # 412 instead when the request carried If-Match (see below)
+    (ContactPolicyError, 422),
+    (FutureEventError, 422),
+    (InvariantError, 422),
+    (DomainError, 422),
+]
+
+
+class ApiError(Exception):
+    """An HTTP error raised by the API's own code (auth, headers, sizes)."""
+
+    def __init__(self, status: int, detail: str, code: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code
+        self.headers = headers or {}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": f"{PROBLEM_BASE}{code}" if code else "about:blank",
+        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
+        "status": status,
+        "detail": detail,
+    }
+    if instance is not None:
+        body["instance"] = instance
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_for(error: DomainError, request: Request) -> int:
+    """The HTTP status of a domain error."""
+    if isinstance(error, ConflictError) and request.headers.get("if-match"):
+        return 412
+    return next(status for cls, status in DOMAIN_STATUS if isinstance(error, cls))
+
+
+def field_errors(errors: list[Any]) -> list[dict[str, str]]:
+    """FastAPI/pydantic error list → [{field, reason}]."""
+    result = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        result.append({"field": location or "body", "reason": str(error.get("msg", "invalid"))})
+    return result
+
+
+async def on_domain_error(request: Request, error: Exception) -> Response:
+    """Domain errors: 404, 409, 412 or 422."""
+    assert isinstance(error, DomainError)
+    rule_id = error.rule_id if isinstance(error, ContactPolicyError) else None
+    return problem(status_for(error, request), str(error), code=error.code, instance=request.url.path, rule_id=rule_id)
+
+
+async def on_request_validation(request: Request, error: Exception) -> Response:
+    """Invalid input: 422 with field paths and reasons."""
+    assert isinstance(error, RequestValidationError)
+    errors = field_errors(list(error.errors()))
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5]) or "invalid input"
+    return problem(422, detail, code="invalid-input", instance=request.url.path, errors=errors)
+
+
+async def on_validation(request: Request, error: Exception) -> Response:
+    """Domain values that refused the input while being built (pydantic, Money, cursors): 422."""
+    if isinstance(error, ValidationError):
+        errors = [{"field": f"body.{e['field']}", "reason": e["reason"]} for e in field_errors(list(error.errors()))]
+    else:
+        errors = []
+    return problem(
+        422, str(error).splitlines()[0][:500], code="invalid-input", instance=request.url.path, errors=errors
+    )
+
+
+async def on_api_error(request: Request, error: Exception) -> Response:
+    """The API's own errors (401, 403, 400, 413, 415...)."""
+    assert isinstance(error, ApiError)
+    return problem(error.status, error.detail, code=error.code, instance=request.url.path, headers=error.headers)
+
+
+async def on_http_exception(request: Request, error: Exception) -> Response:
+    """Starlette's errors (unknown path, wrong method)."""
+    assert isinstance(error, StarletteHTTPException)
+    headers = dict(error.headers) if error.headers else None
+    return problem(error.status_code, str(error.detail), instance=request.url.path, headers=headers)
+
+
+async def on_unexpected(request: Request, error: Exception) -> Response:
+    """A bug: log it and answer 500 without details."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(500, "internal error; it has been logged", code="internal", instance=request.url.path)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register every handler on the app."""
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_request_validation)
+    app.add_exception_handler(ValidationError, on_validation)
+    app.add_exception_handler(MoneyError, on_validation)
+    app.add_exception_handler(CursorError, on_validation)
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,113 @@
+"""The FastAPI application: ``create_app()`` wires routers, errors and middleware; the lifespan bootstraps once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api.errors import PROBLEM_JSON, install_error_handlers
+from api.middleware import ApiMiddleware
+from api.routes import (
+    cases,
+    collaboration,
+    commitments,
+    contacts,
+    enterprises,
+    health,
+    history,
+    imports,
+    queues,
+    reports,
+)
+from api.services import Bootstrap, Services, build_services
+from application.bootstrap import bootstrap
+from infrastructure.clock import Clock
+from infrastructure.settings import Settings
+
+log = logging.getLogger("arrears.api")
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    for module in (enterprises, imports, cases, contacts, commitments, collaboration, history, queues, reports, health)
+)
+DESCRIPTION = """Collections case tracking for corporate overdue loans.
+
+Send `Authorization: Bearer <token>` (get one with `arrears token issue --user U --role R`).
+Errors are `application/problem+json` (RFC 9457). Case responses carry `ETag: "<version>"`;
+writes accept `If-Match`. POSTs accept `Idempotency-Key`. Amounts are decimal strings, times
+ISO 8601 with an offset, ids UUIDs."""
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    bootstrap_fn: Bootstrap = bootstrap,
+    services: Services | None = None,
+) -> FastAPI:
+    """The API; the composition root runs once, in the lifespan.
+
+    Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
+    """
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        if services is not None:
+            api.state.services = services
+            yield
+            return
+        built = build_services(settings, clock, bootstrap_fn)
+        api.state.services = built
+        limit_threads(built.settings.api_threads)
+        try:
+            yield
+        finally:
+            built.close()
+
+    api = FastAPI(
+        title="arrears",
+        version="1",
+        summary="Event-sourced corporate overdue-loan collections",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(api)
+    api.add_middleware(ApiMiddleware)
+    for router in ROUTERS:
+        api.include_router(router)
+    api.openapi = lambda: problem_openapi(api)  # type: ignore[method-assign]
+    return api
+
+
+def limit_threads(threads: int) -> None:
+    """Routes run in the thread pool; a few threads per process keep writers from queueing on the GIL
+    while holding the event table's lock."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+
+
+def problem_openapi(api: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with every error response as application/problem+json and bearer auth declared."""
+    if api.openapi_schema:
+        return api.openapi_schema
+    schema = get_openapi(
+        title=api.title,
+        version=api.version,
+        summary=api.summary,
+        description=api.description,
+        routes=api.routes,
+    )
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for code, response in operation.get("responses", {}).items():
+                if code.isdigit() and int(code) >= 400 and int(code) != 503:
+                    response["content"] = {PROBLEM_JSON: {"schema": problem_ref}}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    api.openapi_schema = schema
+    return schema

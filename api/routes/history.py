@@ -1,0 +1,69 @@
+"""A case's past: the timeline, the hash-chained audit trail, and the case replayed as it stood."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api.auth import Principal
+from api.deps import AppDep, ReadsDep, require
+from api.errors import ApiError
+from api.permissions import Permission
+from api.routes.common import READ_ONE, set_etag
+from api.schemas.cases import CaseProgress
+from api.schemas.common import Time
+from api.schemas.reads import AuditTrail, CaseHistory, Timeline, TimelineItem
+from api.views import case_progress, timeline_item
+
+router = APIRouter(prefix="/v1/cases", tags=["history"])
+Reader = Annotated[Principal, Depends(require(Permission.READ))]
+
+
+@router.get("/{case_id}/timeline", responses=READ_ONE, summary="Read a case's timeline")
+def timeline(
+    case_id: UUID,
+    reads: ReadsDep,
+    _who: Reader,
+    cursor: Annotated[str | None, Query(max_length=500, description="from a previous page's next_cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 100,
+) -> Timeline:
+    """Every event of the case, readable, in occurred_at order, paged."""
+    return Timeline.model_validate(reads.timeline(case_id, cursor, limit))
+
+
+@router.get("/{case_id}/audit", responses=READ_ONE, summary="Read a case's audit trail")
+def audit(
+    case_id: UUID, reads: ReadsDep, _who: Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
+) -> AuditTrail:
+    """Every stored event with its sha256 hash chain (version, type, hash, prev_hash)."""
+    return AuditTrail.model_validate(reads.audit(case_id))
+
+
+@router.get("/{case_id}/history", responses=READ_ONE, summary="Replay a case as it stood")
+def history(
+    case_id: UUID,
+    app: AppDep,
+    _who: Reader,
+    response: Response,
+    as_of: Annotated[Time | None, Query(description="ISO 8601 with offset: what the bank knew then")] = None,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="the case after its N-th event")] = None,
+) -> CaseHistory:
+    """The case replayed from its events as of a past moment (recording time) or version."""
+    if as_of is not None and version is not None:
+        raise ApiError(422, "give as_of or version, not both", code="invalid-input")
+    if version is not None:
+        case = app.case_at_version(case_id, version)
+    elif as_of is not None:
+        case = app.case_as_of(case_id, as_of)
+    else:
+        case = app.get_case(case_id)
+    events = app.case_events(case_id)[: case.version]
+    set_etag(response, case.version)
+    return CaseHistory(
+        as_of=as_of.isoformat() if as_of else None,
+        version=case.version,
+        case=CaseProgress.model_validate(case_progress(case)),
+        events=[TimelineItem.model_validate(timeline_item(e)) for e in events],
+    )

@@ -1,0 +1,41 @@
+"""Reports: portfolio KPIs, channel effectiveness, compliance, and the audit tamper check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from api.auth import Principal
+from api.deps import ReadsDep, require
+from api.permissions import Permission
+from api.routes.common import AUTH
+from api.schemas.reads import AuditVerification, Report
+
+router = APIRouter(prefix="/v1", tags=["reports"])
+Reporter = Annotated[Principal, Depends(require(Permission.READ_REPORTS))]
+Auditor = Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
+
+
+@router.get("/reports/portfolio", responses=AUTH, summary="Portfolio KPIs")
+def portfolio(reads: ReadsDep, _who: Reporter) -> Report:
+    """Cases by status and tier, balances, recovery and promise-kept rates."""
+    return Report.model_validate(reads.portfolio_report())
+
+
+@router.get("/reports/channels", responses=AUTH, summary="Channel effectiveness")
+def channels(reads: ReadsDep, _who: Reporter) -> Report:
+    """Attempts and right-party contacts per channel."""
+    return Report.model_validate(reads.channel_report())
+
+
+@router.get("/reports/compliance", responses=AUTH, summary="Compliance report")
+def compliance(reads: ReadsDep, _who: Reporter) -> Report:
+    """Contacts made under an override, violations and gaps, with evidence."""
+    return Report.model_validate(reads.compliance_report())
+
+
+@router.get("/audit/verify", responses=AUTH, summary="Verify the audit trail")
+def verify(reads: ReadsDep, _who: Auditor) -> AuditVerification:
+    """Recompute every case's audit trail from the store and name what was altered, removed or inserted."""
+    return AuditVerification.model_validate(reads.verify_audit())

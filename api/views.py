@@ -1,0 +1,98 @@
+"""Domain objects → JSON-ready dicts with the API's conventions (decimal-string amounts, ISO times)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from application.narration import describe
+from domain.base import Actor
+from domain.case import CollectionCase
+from domain.enterprise import Enterprise
+from domain.money import Money
+
+#: fields every event has; the timeline shows them at the top level, not under ``data``
+ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
+
+
+def to_api(value: Any) -> Any:
+    """Money → decimal string, times → ISO 8601, models → dicts, recursively."""
+    if isinstance(value, Money):
+        return str(value)
+    if isinstance(value, Actor):
+        return {"user_id": value.user_id, "role": str(value.role)}
+    if isinstance(value, BaseModel):
+        return {name: to_api(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_api(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_api(v) for v in value]
+    return value
+
+
+def case_progress(case: CollectionCase) -> dict[str, Any]:
+    """The progress view of a case as it stands (now or at a past version)."""
+    next_due = case.next_action_due()
+    return {
+        "case_id": str(case.id),
+        "version": case.version,
+        "loan_id": case.loan_id,
+        "enterprise_id": str(case.enterprise_id),
+        "status": case.status.value,
+        "resolution": case.resolution.value if case.resolution else None,
+        "tier": case.tier.value if case.tier else None,
+        "score": case.score,
+        "collector": case.collector,
+        "currency": case.currency,
+        "principal": str(case.principal),
+        "outstanding": str(case.outstanding),
+        "overdue_amount": str(case.overdue_amount),
+        "overdue_since": case.overdue_since.isoformat(),
+        "paid": str(case.paid),
+        "opened_at": case.opened_at.isoformat(),
+        "last_contact_at": case.last_contact_at.isoformat() if case.last_contact_at else None,
+        "next_action_due": next_due.isoformat() if next_due else None,
+        "contact_counts": dict(case.contact_counts),
+        "open_tasks": sum(1 for t in case.tasks.values() if t.status == "open"),
+        "open_deadlines": sum(1 for d in case.deadlines.values() if d.status == "open"),
+        "disputed": case.disputed,
+    }
+
+
+def timeline_item(event: Any) -> dict[str, Any]:
+    """One readable timeline entry: who, when, what, and the event's own fields under ``data``."""
+    actor = getattr(event, "actor", None)
+    return {
+        "version": event.originator_version,
+        "type": type(event).__name__,
+        "occurred_at": event.occurred_at.isoformat(),
+        "recorded_at": event.timestamp.isoformat(),
+        "actor": to_api(actor) if actor is not None else None,
+        "summary": describe(event),
+        "data": {name: to_api(getattr(event, name)) for name in type(event).model_fields if name not in ENVELOPE},
+    }
+
+
+def enterprise_view(enterprise: Enterprise) -> dict[str, Any]:
+    """An enterprise with its registration, contacts, statements and loan history."""
+    registration = enterprise.registration
+    return {
+        "enterprise_id": str(enterprise.id),
+        "version": enterprise.version,
+        **{k: v for k, v in to_api(registration).items()},
+        "contacts": to_api(enterprise.contacts),
+        "financial_statements": [to_api(s) for s in enterprise.statements_in_order()],
+        "loan_records": [to_api(r) for r in enterprise.loans.values()],
+        "do_not_contact": enterprise.do_not_contact,
+        "do_not_contact_reason": enterprise.do_not_contact_reason,
+    }

@@ -1,0 +1,233 @@
+"""Durable Idempotency-Key records, in the event store's own database (SQLite or PostgreSQL).
+
+A key is reserved (insert-first) before the request runs, so two concurrent duplicates cannot both
+run; the first response is stored when the request finishes and replayed to every repeat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+import orjson
+import psycopg
+from psycopg.conninfo import make_conninfo
+from psycopg_pool import ConnectionPool
+
+from infrastructure.database_url import DatabaseUrl
+from infrastructure.settings import Settings
+
+TABLE = "idempotency_keys"
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """The first response to a request made with an Idempotency-Key."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Outcome(Enum):
+    """What a reservation found."""
+
+    RESERVED = "reserved"  # first time: run the request
+    REPLAY = "replay"  # done before: answer with the stored response
+    MISMATCH = "mismatch"  # same key, different request
+    IN_FLIGHT = "in_flight"  # the first request with this key is still running
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """The outcome of reserving a key, with the stored response for a replay."""
+
+    outcome: Outcome
+    response: StoredResponse | None = None
+
+
+class IdempotencyStore(Protocol):
+    """Reserve a key, then complete it with the response (or release it when the request failed)."""
+
+    def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
+        """Insert-first reservation of (user, key)."""
+        ...
+
+    def complete(self, user_id: str, key: str, response: StoredResponse) -> None:
+        """Store the first response."""
+        ...
+
+    def release(self, user_id: str, key: str) -> None:
+        """Forget an unfinished reservation (the request failed on the server)."""
+        ...
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def _decide(row: tuple[str, float, int | None, str | None, bytes | None], request_hash: str) -> Reservation:
+    stored_hash, _created_at, status, headers, body = row
+    if stored_hash != request_hash:
+        return Reservation(Outcome.MISMATCH)
+    if status is None:
+        return Reservation(Outcome.IN_FLIGHT)
+    pairs = [(str(k), str(v)) for k, v in orjson.loads(headers or "[]")]
+    return Reservation(Outcome.REPLAY, StoredResponse(status=status, headers=pairs, body=bytes(body or b"")))
+
+
+class SqliteIdempotencyStore:
+    """Keys in a table of the SQLite database file the events live in."""
+
+    def __init__(self, path: str, ttl_seconds: int, lock_timeout: float) -> None:
+        if path != ":memory:":
+            Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        self.ttl = ttl_seconds
+        self.lock = threading.Lock()
+        self.conn = sqlite3.connect(path, timeout=max(lock_timeout, 1), isolation_level=None, check_same_thread=False)
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (user_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
+            "request_hash TEXT NOT NULL, created_at REAL NOT NULL, status INTEGER, headers TEXT, body BLOB, "
+            "PRIMARY KEY (user_id, idem_key))"
+        )
+
+    def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
+        """Insert-first reservation of (user, key)."""
+        now = time.time()
+        with self.lock:
+            cursor = self.conn.execute(
+                f"INSERT INTO {TABLE} (user_id, idem_key, request_hash, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (user_id, key, request_hash, now),
+            )
+            if cursor.rowcount == 1:
+                return Reservation(Outcome.RESERVED)
+            cursor = self.conn.execute(
+                f"UPDATE {TABLE} SET created_at = ? WHERE user_id = ? AND idem_key = ? AND request_hash = ? "
+                "AND status IS NULL AND created_at < ?",
+                (now, user_id, key, request_hash, now - self.ttl),
+            )
+            if cursor.rowcount == 1:  # an abandoned reservation (the process died mid-request)
+                return Reservation(Outcome.RESERVED)
+            row = self.conn.execute(
+                f"SELECT request_hash, created_at, status, headers, body FROM {TABLE} "
+                "WHERE user_id = ? AND idem_key = ?",
+                (user_id, key),
+            ).fetchone()
+        if row is None:  # released between our insert and select: try again
+            return self.reserve(user_id, key, request_hash)
+        return _decide(row, request_hash)
+
+    def complete(self, user_id: str, key: str, response: StoredResponse) -> None:
+        """Store the first response."""
+        with self.lock:
+            self.conn.execute(
+                f"UPDATE {TABLE} SET status = ?, headers = ?, body = ? WHERE user_id = ? AND idem_key = ?",
+                (response.status, orjson.dumps(response.headers).decode(), response.body, user_id, key),
+            )
+
+    def release(self, user_id: str, key: str) -> None:
+        """Forget an unfinished reservation."""
+        with self.lock:
+            self.conn.execute(
+                f"DELETE FROM {TABLE} WHERE user_id = ? AND idem_key = ? AND status IS NULL", (user_id, key)
+            )
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.lock:
+            self.conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.conn.close()
+
+
+class PostgresIdempotencyStore:
+    """Keys in a table of the PostgreSQL database (and schema) the events live in."""
+
+    def __init__(self, url: DatabaseUrl, schema: str, ttl_seconds: int, pool_size: int) -> None:
+        conninfo = make_conninfo(
+            host=url.host, port=url.port, user=url.user, password=url.password or None, dbname=url.dbname
+        )
+        self.table = f'"{schema}".{TABLE}' if schema else TABLE
+        self.ttl = ttl_seconds
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=pool_size, kwargs={"autocommit": True}, open=True)
+        # another process may create it at the same moment
+        with self.pool.connection() as conn, contextlib.suppress(psycopg.errors.UniqueViolation):
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table} (user_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
+                "request_hash TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, status INTEGER, "
+                "headers TEXT, body BYTEA, PRIMARY KEY (user_id, idem_key))"
+            )
+
+    def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
+        """Insert-first reservation of (user, key)."""
+        now = time.time()
+        with self.pool.connection() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO {self.table} (user_id, idem_key, request_hash, created_at) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                (user_id, key, request_hash, now),
+            )
+            if cursor.rowcount == 1:
+                return Reservation(Outcome.RESERVED)
+            cursor = conn.execute(
+                f"UPDATE {self.table} SET created_at = %s WHERE user_id = %s AND idem_key = %s "
+                "AND request_hash = %s AND status IS NULL AND created_at < %s",
+                (now, user_id, key, request_hash, now - self.ttl),
+            )
+            if cursor.rowcount == 1:
+                return Reservation(Outcome.RESERVED)
+            row = conn.execute(
+                f"SELECT request_hash, created_at, status, headers, body FROM {self.table} "
+                "WHERE user_id = %s AND idem_key = %s",
+                (user_id, key),
+            ).fetchone()
+        if row is None:
+            return self.reserve(user_id, key, request_hash)
+        return _decide(row, request_hash)
+
+    def complete(self, user_id: str, key: str, response: StoredResponse) -> None:
+        """Store the first response."""
+        with self.pool.connection() as conn:
+            conn.execute(
+                f"UPDATE {self.table} SET status = %s, headers = %s, body = %s WHERE user_id = %s AND idem_key = %s",
+                (response.status, orjson.dumps(response.headers).decode(), response.body, user_id, key),
+            )
+
+    def release(self, user_id: str, key: str) -> None:
+        """Forget an unfinished reservation."""
+        with self.pool.connection() as conn:
+            conn.execute(
+                f"DELETE FROM {self.table} WHERE user_id = %s AND idem_key = %s AND status IS NULL", (user_id, key)
+            )
+
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.pool.connection() as conn:
+            conn.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchall()
+
+    def close(self) -> None:
+        """Release connections."""
+        self.pool.close()
+
+
+def idempotency_store(settings: Settings) -> IdempotencyStore:
+    """The store for the configured database."""
+    url = DatabaseUrl.parse(settings.database_url)
+    if url.is_postgres:
+        return PostgresIdempotencyStore(
+            url, settings.database_schema, settings.idempotency_ttl_seconds, max(2, settings.pool_size // 2)
+        )
+    return SqliteIdempotencyStore(url.path, settings.idempotency_ttl_seconds, settings.lock_timeout_seconds)

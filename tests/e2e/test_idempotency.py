@@ -1,0 +1,78 @@
+"""Idempotency-Key: a repeat returns the first response and records nothing, across restarts and processes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from tests.e2e.conftest import CALL, open_case
+
+
+def timeline_length(client, case_id, headers) -> int:
+    return len(client.get(f"/v1/cases/{case_id}/timeline", headers=headers).json()["items"])
+
+
+def test_a_repeat_returns_the_first_response_and_records_nothing(client, as_role):
+    headers = as_role("collector", "wang", **{"Idempotency-Key": "call-0001"})
+    case_id = open_case(client, as_role("admin"))
+    first = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=headers)
+    second = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json() and second.headers["etag"] == first.headers["etag"]
+    assert second.headers["idempotent-replayed"] == "true"
+    assert timeline_length(client, case_id, headers) == 2
+
+
+def test_the_same_key_with_a_different_body_is_refused(client, as_role):
+    headers = as_role("collector", "wang", **{"Idempotency-Key": "call-0002"})
+    case_id = open_case(client, as_role("admin"))
+    assert client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=headers).status_code == 201
+    other = client.post(f"/v1/cases/{case_id}/contacts", json={**CALL, "summary": "different"}, headers=headers)
+    assert other.status_code == 422
+    assert other.headers["content-type"] == "application/problem+json"
+    assert timeline_length(client, case_id, headers) == 2
+
+
+def test_keys_belong_to_their_user_and_errors_are_replayed_too(client, as_role):
+    case_id = open_case(client, as_role("admin"))
+    wang = as_role("collector", "wang", **{"Idempotency-Key": "same"})
+    liu = as_role("collector", "liu", **{"Idempotency-Key": "same"})
+    assert client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=wang).json()["version"] == 2
+    assert client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=liu).json()["version"] == 3
+    stale = as_role("collector", "wang", **{"Idempotency-Key": "stale", "If-Match": '"1"'})
+    first = client.post(f"/v1/cases/{case_id}/notes", json={"text": "x"}, headers=stale)
+    again = client.post(f"/v1/cases/{case_id}/notes", json={"text": "x"}, headers=stale)
+    assert first.status_code == again.status_code == 412 and first.json() == again.json()
+    bad_key = client.post(
+        f"/v1/cases/{case_id}/notes", json={"text": "x"}, headers=as_role("collector", **{"Idempotency-Key": "a b"})
+    )
+    assert bad_key.status_code == 400
+
+
+def test_keys_survive_a_restart(settings, clock, as_role, client):
+    headers = as_role("admin", "boss", **{"Idempotency-Key": "open-LN-1"})
+    case_id = open_case(client, as_role("admin"))
+    first = client.post(f"/v1/cases/{case_id}/notes", json={"text": "before restart"}, headers=headers)
+    with TestClient(create_app(settings, clock)) as restarted:  # a second process on the same database
+        again = restarted.post(f"/v1/cases/{case_id}/notes", json={"text": "before restart"}, headers=headers)
+        assert again.status_code == 201 and again.json() == first.json()
+        assert again.headers["idempotent-replayed"] == "true"
+        assert timeline_length(restarted, case_id, headers) == 2
+
+
+def test_concurrent_duplicates_record_once(client, as_role):
+    case_id = open_case(client, as_role("admin"))
+    headers = as_role("collector", "wang", **{"Idempotency-Key": "race-1"})
+
+    def post(_):
+        return client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=headers)
+
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(post, range(8)))
+    statuses = sorted(r.status_code for r in responses)
+    assert set(statuses) <= {201, 409}, statuses
+    assert statuses.count(201) >= 1
+    assert {r.json()["version"] for r in responses if r.status_code == 201} == {2}
+    assert timeline_length(client, case_id, headers) == 2
