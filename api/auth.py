@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,8 @@ import jwt
 from domain.base import Actor, Role
 
 ALGORITHM = "HS256"
+#: how many verified tokens a process remembers
+VERIFIED_TOKENS_KEPT = 10_000
 ISSUER = "arrears"
 #: the nine roles a person can hold (``system`` is for the scheduler, never in a token)
 USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
@@ -37,6 +40,8 @@ class TokenCodec:
 
     def __init__(self, secret_key: str) -> None:
         self.key = secret_key
+        #: tokens already verified, with their expiry: a client sends the same token on every request
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def issue(self, user_id: str, role: Role | str, ttl: timedelta, now: datetime | None = None) -> str:
         """A signed token for a user acting in a role, valid for ``ttl`` from ``now`` (wall-clock time)."""
@@ -50,7 +55,21 @@ class TokenCodec:
         return jwt.encode(claims, self.key, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> Principal:
-        """The principal a valid token names; TokenError otherwise."""
+        """The principal a valid token names; TokenError otherwise.
+
+        A token verified before is recognised by its exact text until it expires (a tampered token is
+        different text, so it is checked in full).
+        """
+        known = self._verified.get(token)
+        if known is not None and time.time() < known[1]:
+            return known[0]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -69,4 +88,4 @@ class TokenCodec:
             raise TokenError("the token names an unknown role") from None
         if role is Role.SYSTEM or not isinstance(claims["sub"], str) or not claims["sub"].strip():
             raise TokenError("the token names no user")
-        return Principal(user_id=claims["sub"], role=role)
+        return Principal(user_id=claims["sub"], role=role), float(claims["exp"])

@@ -637,7 +637,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         ``override_reason``; the overridden rule ids are recorded on the event.
         """
         rules = self.current_policy(max_age_seconds=POLICY_MAX_AGE_SECONDS).terms.contact
-        context = contact_context(self, case_id)
+        context = contact_context(self, case_id, channel)
 
         def decide(case: CollectionCase, now: datetime) -> None:
             when = occurred_at or now
@@ -690,7 +690,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
         rules = self.current_policy(max_age_seconds=POLICY_MAX_AGE_SECONDS).terms.contact
-        context = contact_context(self, case_id)
+        context = contact_context(self, case_id, Channel.VISIT)
 
         def decide(case: CollectionCase, now: datetime) -> None:
             case.check_open()

@@ -33,8 +33,11 @@ class ContactContext:
     other_calls: list[CallMark]
 
 
-def contact_context(app: CollectionsApp, case_id: UUID) -> ContactContext:
-    """Read the enterprise and its other cases' recent calls (before the command takes the case's lock)."""
+def contact_context(app: CollectionsApp, case_id: UUID, channel: Channel) -> ContactContext:
+    """Read the enterprise, and for a call its other cases' recent calls (before the command takes the lock).
+
+    Only calls are limited per enterprise, so only a call needs the other cases.
+    """
     enterprise_id = app.enterprise_of_case(case_id)
     known_parties, do_not_contact, case_ids = app._read(
         Enterprise,
@@ -44,9 +47,15 @@ def contact_context(app: CollectionsApp, case_id: UUID) -> ContactContext:
         purpose="contact policy",
     )
     calls: list[CallMark] = []
-    for other_id in case_ids:
+    for other_id in case_ids if channel is Channel.PHONE else ():
         if other_id != case_id:
-            marks = app._read(CollectionCase, other_id, lambda case: tuple(case.calls))
+            marks = app._read(
+                CollectionCase,
+                other_id,
+                lambda case: tuple(case.calls),
+                max_age_seconds=FACTS_MAX_AGE_SECONDS,
+                purpose="calls",
+            )
             calls.extend(CallMark(at=at, connected=connected) for at, connected in marks)
     return ContactContext(known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls)
 
