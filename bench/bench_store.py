@@ -78,22 +78,28 @@ def command_runner(container: Container) -> Callable[[int], float]:
     return run
 
 
-def interleaved(commands: Callable[[int], float], inserts: Callable[[int], float], total: int) -> tuple[float, float]:
-    """Rates of both, measured in alternating rounds so that disk and CPU noise hits both alike."""
+def interleaved(timers: dict[str, Callable[[int], float]], total: int) -> dict[str, float]:
+    """Rates of each timer, measured in alternating rounds so that disk and CPU noise hits all alike."""
     rounds = 10
     per_round = max(1, total // rounds)
-    command_seconds = insert_seconds = 0.0
+    seconds = dict.fromkeys(timers, 0.0)
     for _ in range(rounds):
-        command_seconds += commands(per_round)
-        insert_seconds += inserts(per_round)
-    return rate(per_round * rounds, command_seconds), rate(per_round * rounds, insert_seconds)
+        for name, timer in timers.items():
+            seconds[name] += timer(per_round)
+    return {name: rate(per_round * rounds, spent) for name, spent in seconds.items()}
 
 
 STATE = b'{"summary":"call","feedback":"raising funds"}' * 4
 
 
-def postgres_raw_inserter(conn: psycopg.Connection[tuple[object, ...]], schema: str) -> Callable[[int], float]:
-    """A timer of ``n`` single-row INSERT transactions into a table shaped like the events table."""
+def postgres_raw_inserters(
+    conn: psycopg.Connection[tuple[object, ...]], schema: str
+) -> dict[str, Callable[[int], float]]:
+    """Timers of ``n`` single-row INSERT transactions into a table shaped like the events table.
+
+    Two forms: an explicit transaction (BEGIN; INSERT; COMMIT) and a lone INSERT in autocommit mode
+    (its own transaction, one round trip), the stricter baseline.
+    """
     conn.execute(
         f"CREATE TABLE {schema}.raw_insert (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
         " topic text, state bytea, notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
@@ -101,21 +107,27 @@ def postgres_raw_inserter(conn: psycopg.Connection[tuple[object, ...]], schema: 
     durability = conn.execute("SELECT current_setting('synchronous_commit'), current_setting('fsync')").fetchone()
     print(f"  postgres synchronous_commit={durability[0]} fsync={durability[1]}")  # type: ignore[index]
 
-    def run(rows: int) -> float:
+    insert = (
+        f"INSERT INTO {schema}.raw_insert (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)"
+    )
+
+    def in_transaction(rows: int) -> float:
         started = time.perf_counter()
         for n in range(rows):
             with conn.transaction():
-                conn.execute(
-                    f"INSERT INTO {schema}.raw_insert (originator_id, originator_version, topic, state)"
-                    " VALUES (%s, %s, %s, %s)",
-                    (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE),
-                )
+                conn.execute(insert, (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE))
         return time.perf_counter() - started
 
-    return run
+    def autocommit(rows: int) -> float:
+        started = time.perf_counter()
+        for n in range(rows):
+            conn.execute(insert, (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE))
+        return time.perf_counter() - started
+
+    return {"BEGIN; INSERT; COMMIT": in_transaction, "autocommit INSERT": autocommit}
 
 
-def sqlite_raw_inserter(conn: sqlite3.Connection) -> Callable[[int], float]:
+def sqlite_raw_inserter(conn: sqlite3.Connection) -> dict[str, Callable[[int], float]]:
     """A timer of ``n`` single-row INSERT transactions into a SQLite file in WAL mode."""
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(
@@ -131,7 +143,7 @@ def sqlite_raw_inserter(conn: sqlite3.Connection) -> Callable[[int], float]:
             conn.execute("COMMIT")
         return time.perf_counter() - started
 
-    return run
+    return {"BEGIN; INSERT; COMMIT": run}
 
 
 def median_seconds(action: Callable[[], object], repeat: int = 15) -> float:
@@ -184,10 +196,14 @@ def load_times(settings: Settings) -> dict[str, tuple[float, float]]:
         warm.close()
 
 
-def report(store: str, commands_per_s: float, raw_per_s: float, loads: dict[str, tuple[float, float]]) -> None:
+def report(rates: dict[str, float], loads: dict[str, tuple[float, float]]) -> None:
+    commands_per_s = rates.pop("commands")
     print(f"  commands/s (load, log a call, save; {CASES} cases): {commands_per_s:8.0f}")
-    print(f"  raw single-row insert transactions/s:              {raw_per_s:8.0f}")
-    print(f"  ratio commands / raw inserts:                      {commands_per_s / raw_per_s:8.2f}")
+    for name, raw_per_s in rates.items():
+        print(
+            f"  raw single-row insert transactions/s, {name + ':':23s} {raw_per_s:6.0f}"
+            f"   commands / raw = {commands_per_s / raw_per_s:4.2f}"
+        )
     for label, (cold, warm) in loads.items():
         print(f"  load a {label:>6}-event case: cold {cold * 1000:7.2f} ms   warm (cache) {warm * 1000:7.3f} ms")
     base = loads["10"][0]
@@ -205,12 +221,12 @@ def bench_postgres(commands: int) -> None:
         container = bootstrap(settings, office_hours_clock())
         try:
             with psycopg.connect(PG_URL, autocommit=True) as conn:
-                commands_per_s, raw_per_s = interleaved(
-                    command_runner(container), postgres_raw_inserter(conn, schema), commands
+                rates = interleaved(
+                    {"commands": command_runner(container), **postgres_raw_inserters(conn, schema)}, commands
                 )
         finally:
             container.close()
-        report("postgres", commands_per_s, raw_per_s, load_times(settings))
+        report(rates, load_times(settings))
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -224,11 +240,11 @@ def bench_sqlite(commands: int) -> None:
         container = bootstrap(settings, office_hours_clock())
         raw = sqlite3.connect(Path(folder) / "raw.db", isolation_level=None)
         try:
-            commands_per_s, raw_per_s = interleaved(command_runner(container), sqlite_raw_inserter(raw), commands)
+            rates = interleaved({"commands": command_runner(container), **sqlite_raw_inserter(raw)}, commands)
         finally:
             container.close()
             raw.close()
-        report("sqlite", commands_per_s, raw_per_s, load_times(settings))
+        report(rates, load_times(settings))
 
 
 def main() -> None:
