@@ -96,6 +96,11 @@ from domain.rules import (
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+def overdue_after_payment(overdue_fen: int, paid_fen: int, outstanding_fen: int) -> int:
+    """A payment settles the overdue part first; what stays overdue never exceeds what is outstanding."""
+    return min(max(0, overdue_fen - paid_fen), outstanding_fen)
+
+
 #: how long outbound calls are remembered for the contact policy's daily and weekly limits
 CALL_MEMORY = timedelta(days=31)
 
@@ -1156,9 +1161,9 @@ class CollectionCase(Aggregate):
     @applies
     def _(self, event: PaymentReceived) -> None:
         self.outstanding = self.outstanding - event.amount
-        # a payment settles the overdue part first
-        self.overdue_amount = Money.of(max(0, self.overdue_amount.fen - event.amount.fen), self.currency)
-        self.overdue_amount = self.overdue_amount.min(self.outstanding)
+        self.overdue_amount = Money.of(
+            overdue_after_payment(self.overdue_amount.fen, event.amount.fen, self.outstanding.fen), self.currency
+        )
         self.paid = self.paid + event.amount
         self.payment_references.append(event.reference)
         for allocation in event.allocations:

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from domain.case import overdue_after_payment
 from domain.case_events import (
     CaseClosed,
     CaseEvent,
@@ -144,7 +145,7 @@ def evolve(row: dict[str, Any], event: Any) -> None:
         return
     if isinstance(event, PaymentReceived):
         row["outstanding_fen"] -= event.amount.fen
-        row["overdue_fen"] = min(row["overdue_fen"], row["outstanding_fen"])
+        row["overdue_fen"] = overdue_after_payment(row["overdue_fen"], event.amount.fen, row["outstanding_fen"])
         row["paid_fen"] += event.amount.fen
         return
     if isinstance(event, CollectorAssigned):

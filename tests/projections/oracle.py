@@ -56,6 +56,7 @@ class Oracle:
             "tier": case.tier and str(case.tier),
             "collector": case.collector,
             "outstanding": str(case.outstanding),
+            "overdue_amount": str(case.overdue_amount),
             "paid": str(case.paid),
             "last_contact_at": utc_text(case.last_contact_at),
             "next_action_due": utc_text(case.next_action_due()),
