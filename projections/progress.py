@@ -7,7 +7,6 @@ from typing import Any
 
 import orjson
 
-from domain.case import overdue_after_payment
 from domain.case_events import (
     CaseClosed,
     CaseEvent,
@@ -27,6 +26,7 @@ from domain.case_events import (
     TaskAssigned,
     TaskCompleted,
 )
+from domain.case_state import overdue_after_payment
 from infrastructure.view_store import Row, ViewTx
 from projections.base import Envelope, View, utc_text
 

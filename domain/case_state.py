@@ -1,0 +1,352 @@
+"""A collection case's state, and how each event of the catalogue changes it (commands are in case.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from domain.base import Aggregate, applies
+from domain.case_events import (
+    AgreementCompleted,
+    AgreementDefaulted,
+    AgreementSigned,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    CollectorAssigned,
+    ContactEvent,
+    DeadlineCancelled,
+    DeadlineExpired,
+    DeadlineMet,
+    DeadlineSet,
+    DelinquencyClassified,
+    DisputeRaised,
+    DisputeResolved,
+    Escalated,
+    InstallmentMissed,
+    LegalActionStarted,
+    LimitationPeriodSet,
+    NoteAdded,
+    PaymentReceived,
+    PromiseBroken,
+    PromiseKept,
+    PromiseToPayMade,
+    RepaymentPlanProposed,
+    RiskAssessed,
+    SignalRecorded,
+    StrategyAssigned,
+    TaskAssigned,
+    TaskCompleted,
+    VisitCompleted,
+    VisitScheduled,
+)
+from domain.case_values import (
+    Agreement,
+    CaseStatus,
+    Channel,
+    ContactOutcome,
+    Deadline,
+    Direction,
+    LegalActionKind,
+    Plan,
+    Promise,
+    Resolution,
+    Task,
+    Tier,
+)
+from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
+from domain.money import Money
+
+
+def overdue_after_payment(overdue_fen: int, paid_fen: int, outstanding_fen: int) -> int:
+    """A payment settles the overdue part first; what stays overdue never exceeds what is outstanding."""
+    return min(max(0, overdue_fen - paid_fen), outstanding_fen)
+
+
+#: how long outbound calls are remembered for the contact policy's daily and weekly limits
+CALL_MEMORY = timedelta(days=31)
+
+
+class CaseState(BaseModel):
+    """The case's state, as snapshots keep it."""
+
+    loan_id: str
+    enterprise_id: UUID
+    principal: Money
+    outstanding: Money
+    overdue_amount: Money
+    overdue_since: date
+    currency: str
+    timezone: str
+    opened_at: datetime
+    status: CaseStatus
+    resolution: Resolution | None
+    collector: str | None
+    tier: Tier | None
+    score: int | None
+    model_version: str | None
+    policy_version: int | None
+    treatment: str | None
+    paid: Money
+    payment_references: list[str]
+    last_contact_at: datetime | None
+    contact_counts: dict[str, int]
+    deadlines: dict[str, Deadline]
+    promises: dict[str, Promise]
+    plans: dict[str, Plan]
+    agreements: dict[str, Agreement]
+    tasks: dict[str, Task]
+    visits: dict[str, str]
+    legal_actions: dict[str, LegalActionKind]
+    disputed: bool
+    notes: int
+    signals: int
+    limitation_starts_on: date | None = None
+    limitation_ends_on: date | None = None
+    limitation_years: int = DEFAULT_LIMITATION_YEARS
+    limitation_warn_days: int = DEFAULT_WARN_DAYS
+    days_past_due: int = 0
+    delinquency_bucket: str | None = None
+    loan_category: str | None = None
+    calls: list[tuple[datetime, bool]] = []
+
+
+class CaseEvolution(Aggregate):
+    """A collection case's state and its evolution from events; CollectionCase adds the commands."""
+
+    state_model: ClassVar[type[BaseModel]] = CaseState
+
+    # --- state evolution -----------------------------------------------------------------------
+
+    @applies
+    def _(self, event: CaseOpened) -> None:
+        self.loan_id: str = event.loan_id
+        self.enterprise_id: UUID = event.enterprise_id
+        self.principal: Money = event.principal
+        self.outstanding: Money = event.outstanding
+        self.overdue_amount: Money = event.overdue_amount
+        self.overdue_since: date = event.overdue_since
+        self.currency: str = event.currency
+        self.timezone: str = event.timezone
+        self.opened_at: datetime = event.occurred_at
+        self.status: CaseStatus = CaseStatus.OPEN
+        self.resolution: Resolution | None = None
+        self.collector: str | None = None
+        self.tier: Tier | None = None
+        self.score: int | None = None
+        self.model_version: str | None = None
+        self.policy_version: int | None = None
+        self.treatment: str | None = None
+        self.paid: Money = Money.zero(event.currency)
+        self.payment_references: list[str] = []
+        self.last_contact_at: datetime | None = None
+        self.contact_counts: dict[str, int] = {}
+        self.deadlines: dict[str, Deadline] = {}
+        self.promises: dict[str, Promise] = {}
+        self.plans: dict[str, Plan] = {}
+        self.agreements: dict[str, Agreement] = {}
+        self.tasks: dict[str, Task] = {}
+        self.visits: dict[str, str] = {}
+        self.legal_actions: dict[str, LegalActionKind] = {}
+        self.disputed: bool = False
+        self.notes: int = 0
+        self.signals: int = 0
+        self.limitation_starts_on: date | None = None
+        self.limitation_ends_on: date | None = None
+        self.limitation_years: int = DEFAULT_LIMITATION_YEARS
+        self.limitation_warn_days: int = DEFAULT_WARN_DAYS
+        self.days_past_due: int = 0
+        self.delinquency_bucket: str | None = None
+        self.loan_category: str | None = None
+        self.calls: list[tuple[datetime, bool]] = []
+
+    @applies
+    def _(self, event: CollectorAssigned) -> None:
+        self.collector = event.collector
+
+    @applies
+    def _(self, event: CaseResolved) -> None:
+        self.status = CaseStatus.RESOLVED
+        self.resolution = event.resolution
+
+    @applies
+    def _(self, event: CaseReopened) -> None:
+        self.status = CaseStatus.OPEN
+        self.resolution = None
+
+    @applies
+    def _(self, event: CaseClosed) -> None:
+        self.status = CaseStatus.CLOSED
+
+    @applies
+    def _(self, event: RiskAssessed) -> None:
+        self.score = event.score
+        self.model_version = event.model_version
+        if self.tier is None:
+            self.tier = event.tier
+
+    @applies
+    def _(self, event: StrategyAssigned) -> None:
+        self.tier = event.tier
+        self.policy_version = event.policy_version
+        self.treatment = event.treatment
+
+    @applies
+    def _(self, event: Escalated) -> None:
+        self.tier = event.to_tier
+
+    @applies
+    def _(self, event: DeadlineSet) -> None:
+        self.deadlines[event.deadline_id] = Deadline(
+            deadline_id=event.deadline_id, kind=event.kind, due_at=event.due_at, action=event.action
+        )
+
+    def _close_deadline(self, deadline_id: str, status: str) -> None:
+        self.deadlines[deadline_id] = self.deadlines[deadline_id].model_copy(update={"status": status})
+
+    @applies
+    def _(self, event: DeadlineMet) -> None:
+        self._close_deadline(event.deadline_id, "met")
+
+    @applies
+    def _(self, event: DeadlineCancelled) -> None:
+        self._close_deadline(event.deadline_id, "cancelled")
+
+    @applies
+    def _(self, event: DeadlineExpired) -> None:
+        self._close_deadline(event.deadline_id, "expired")
+
+    @applies
+    def _(self, event: ContactEvent) -> None:
+        channel = str(event.channel)
+        self.contact_counts[channel] = self.contact_counts.get(channel, 0) + 1
+        if self.last_contact_at is None or event.occurred_at > self.last_contact_at:
+            self.last_contact_at = event.occurred_at
+        if isinstance(event, VisitCompleted) and event.visit_id is not None:
+            self.visits[event.visit_id] = "completed"
+        if event.channel is Channel.PHONE and event.direction is Direction.OUTBOUND:
+            self.calls.append((event.occurred_at, event.outcome is ContactOutcome.CONNECTED))
+            horizon = max(at for at, _ in self.calls) - CALL_MEMORY
+            self.calls = [call for call in self.calls if call[0] >= horizon]
+
+    @applies
+    def _(self, event: LimitationPeriodSet) -> None:
+        self.limitation_starts_on = event.starts_on
+        self.limitation_ends_on = event.ends_on
+        self.limitation_years = event.years
+        self.limitation_warn_days = event.warn_days_before
+
+    @applies
+    def _(self, event: DelinquencyClassified) -> None:
+        self.days_past_due = event.days_past_due
+        self.delinquency_bucket = event.bucket
+        self.loan_category = event.category
+
+    @applies
+    def _(self, event: VisitScheduled) -> None:
+        self.visits[event.visit_id] = "scheduled"
+
+    @applies
+    def _(self, event: PromiseToPayMade) -> None:
+        self.promises[event.promise_id] = Promise(promise_id=event.promise_id, amount=event.amount, due_on=event.due_on)
+
+    def _settle_promise(self, promise_id: str, status: str) -> None:
+        self.promises[promise_id] = self.promises[promise_id].model_copy(update={"status": status})
+
+    @applies
+    def _(self, event: PromiseKept) -> None:
+        self._settle_promise(event.promise_id, "kept")
+
+    @applies
+    def _(self, event: PromiseBroken) -> None:
+        self._settle_promise(event.promise_id, "broken")
+
+    @applies
+    def _(self, event: RepaymentPlanProposed) -> None:
+        self.plans[event.plan_id] = Plan(
+            plan_id=event.plan_id, kind=event.kind, amount=event.amount, schedule=event.schedule
+        )
+
+    @applies
+    def _(self, event: AgreementSigned) -> None:
+        self.agreements[event.agreement_id] = Agreement(
+            agreement_id=event.agreement_id,
+            plan_id=event.plan_id,
+            schedule=event.schedule,
+            paid=[Money.zero(self.currency) for _ in event.schedule],
+        )
+
+    def _update_agreement(self, agreement_id: str, **changes: Any) -> None:
+        self.agreements[agreement_id] = self.agreements[agreement_id].model_copy(update=changes)
+
+    @applies
+    def _(self, event: InstallmentMissed) -> None:
+        missed = self.agreements[event.agreement_id].missed
+        self._update_agreement(event.agreement_id, missed=[*missed, event.installment_no])
+
+    @applies
+    def _(self, event: AgreementDefaulted) -> None:
+        self._update_agreement(event.agreement_id, status="defaulted")
+
+    @applies
+    def _(self, event: AgreementCompleted) -> None:
+        self._update_agreement(event.agreement_id, status="completed")
+
+    @applies
+    def _(self, event: PaymentReceived) -> None:
+        self.outstanding = self.outstanding - event.amount
+        self.overdue_amount = Money.of(
+            overdue_after_payment(self.overdue_amount.fen, event.amount.fen, self.outstanding.fen), self.currency
+        )
+        self.paid = self.paid + event.amount
+        self.payment_references.append(event.reference)
+        for allocation in event.allocations:
+            paid = list(self.agreements[allocation.agreement_id].paid)
+            paid[allocation.installment_no - 1] = paid[allocation.installment_no - 1] + allocation.amount
+            self._update_agreement(allocation.agreement_id, paid=paid)
+
+    @applies
+    def _(self, event: TaskAssigned) -> None:
+        self.tasks[event.task_id] = Task(
+            task_id=event.task_id,
+            department=event.department,
+            title=event.title,
+            due_at=event.due_at,
+            assignee=event.assignee,
+        )
+
+    @applies
+    def _(self, event: TaskCompleted) -> None:
+        self.tasks[event.task_id] = self.tasks[event.task_id].model_copy(update={"status": "done"})
+
+    @applies
+    def _(self, event: LegalActionStarted) -> None:
+        self.legal_actions[event.action_id] = event.kind
+
+    @applies
+    def _(self, event: SignalRecorded) -> None:
+        self.signals += 1
+
+    @applies
+    def _(self, event: NoteAdded) -> None:
+        self.notes += 1
+
+    @applies
+    def _(self, event: DisputeRaised) -> None:
+        self.disputed = True
+
+    @applies
+    def _(self, event: DisputeResolved) -> None:
+        self.disputed = False
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def next_action_due(self) -> datetime | None:
+        """The earliest open deadline or open task due time."""
+        times = [d.due_at for d in self.deadlines.values() if d.status == "open"]
+        times += [t.due_at for t in self.tasks.values() if t.status == "open" and t.due_at is not None]
+        return min(times, default=None)
