@@ -116,8 +116,11 @@ class Connection:
             self.writer.close()
 
 
-async def drive(port: int, token: str, case_ids: list[str], clients: int, seconds: float, keys: bool) -> dict:
-    """Closed-loop clients logging calls on random cases, each on its own keep-alive connection."""
+async def drive(
+    port: int, token: str, case_ids: list[str], clients: int, seconds: float, keys: bool, healthz: bool = False
+) -> dict:
+    """Closed-loop clients logging calls on random cases (or, with ``healthz``, asking GET /healthz),
+    each on its own keep-alive connection."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     deadline = time.perf_counter() + seconds
@@ -132,7 +135,12 @@ async def drive(port: int, token: str, case_ids: list[str], clients: int, second
                 case_id = rng.choice(case_ids)
                 extra = {"Idempotency-Key": uuid.uuid4().hex} if keys else {}
                 started = time.perf_counter()
-                status = await connection.request("POST", f"/v1/cases/{case_id}/contacts", {**headers, **extra}, body)
+                if healthz:
+                    status = await connection.request("GET", "/healthz", {})
+                else:
+                    status = await connection.request(
+                        "POST", f"/v1/cases/{case_id}/contacts", {**headers, **extra}, body
+                    )
                 latencies.append(time.perf_counter() - started)
                 statuses[status] += 1
         finally:
@@ -178,6 +186,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--raw-seconds", type=float, default=10)
     parser.add_argument("--idempotency-keys", action="store_true", help="send a fresh Idempotency-Key on every POST")
+    parser.add_argument(
+        "--healthz", action="store_true", help="drive GET /healthz instead: the HTTP stack's own ceiling"
+    )
     args = parser.parse_args()
 
     schema = f"bench_api_{secrets.token_hex(4)}"
@@ -217,8 +228,9 @@ def main() -> int:
             raise SystemExit("the server did not become ready")
         token = TokenCodec(secret).issue("bench.collector", "collector", timedelta(hours=1))
         print(f"server: {args.workers} uvicorn workers on {base}; {args.clients} clients")
-        asyncio.run(drive(port, token, case_ids, args.clients, args.warmup, args.idempotency_keys))
-        result = asyncio.run(drive(port, token, case_ids, args.clients, args.seconds, args.idempotency_keys))
+        load = (port, token, case_ids, args.clients)
+        asyncio.run(drive(*load, args.warmup, args.idempotency_keys, args.healthz))
+        result = asyncio.run(drive(*load, args.seconds, args.idempotency_keys, args.healthz))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -231,8 +243,9 @@ def main() -> int:
 
     latencies = sorted(result["latencies"])
     rps = len(latencies) / result["elapsed"]
-    ok = result["statuses"].get(201, 0)
-    print(f"\nPOST /v1/cases/{{id}}/contacts, {args.clients} concurrent clients, {args.seconds:.0f}s")
+    ok = result["statuses"].get(200 if args.healthz else 201, 0)
+    target = "GET /healthz" if args.healthz else "POST /v1/cases/{id}/contacts"
+    print(f"\n{target}, {args.clients} concurrent clients, {args.seconds:.0f}s")
     print(f"  requests:   {len(latencies)} ({dict(result['statuses'])}), {ok / len(latencies):.1%} recorded")
     print(f"  throughput: {rps:.0f} requests/s")
     print(
