@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent, project_aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Recording, Transcoder
 
-from application.assessment import AssessmentCommands, CurrentPolicy
+from application.assessment import AssessmentCommands
 from application.contacts import check_contact, contact_context
 from application.importing import ImportCommands
 from application.plans import PlanCommands
@@ -47,9 +47,6 @@ A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 #: attempts at a command that lost a race and was not pinned to a version
 RETRIES_ON_CONFLICT = 3
-#: contact checks use the policy and the enterprise's facts as read at most this long ago: a change made
-#: in this process shows at once, one made by another process within this time
-POLICY_MAX_AGE_SECONDS = 2.0
 #: after a stale cached aggregate lost an insert race, commands ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
 #: commands on aggregates that share a stripe take turns within a process
@@ -90,7 +87,6 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         super().__init__(env)
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         self._enterprise_of_case: dict[UUID, UUID] = {}
-        self._policy_seen: tuple[float, CurrentPolicy] | None = None
         self._recent_reads: dict[UUID, dict[str, tuple[float, Any]]] = {}
         #: until then, commands bring cached aggregates up to date before deciding (see _load_for_update)
         self._ask_store_until = 0.0
@@ -144,13 +140,15 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         extract: Callable[[A], T],
         max_age_seconds: float = 0.0,
         purpose: str = "",
+        if_missing: Callable[[], T] | None = None,
     ) -> T:
         """Facts read from an aggregate fast-forwarded from the store, without copying it.
 
         ``extract`` runs under the aggregate's lock and must return values it will not share mutably
         (frozen value objects, tuples, numbers). Call it before taking another aggregate's lock. With
         ``max_age_seconds``, facts read for the same ``purpose`` that recently are reused; a command on
-        the aggregate in this process forgets them at once.
+        the aggregate in this process forgets them at once. ``if_missing`` gives the facts of an
+        aggregate not stored yet (remembered the same way); without it, a missing one is NotFoundError.
         """
         seen = self._recent_reads.get(aggregate_id, {}).get(purpose)
         if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
@@ -163,7 +161,9 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 )
                 facts = extract(_expect(cls, aggregate, aggregate_id))
         except AggregateNotFoundError:
-            raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+            if if_missing is None:
+                raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+            facts = if_missing()
         if max_age_seconds:
             self._recent_reads.setdefault(aggregate_id, {})[purpose] = (time.monotonic(), facts)
         return facts
@@ -210,6 +210,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
             self.save(aggregate)
         except IntegrityError:
             raise DuplicateError(f"{type(aggregate).__name__} {aggregate.id} already exists") from None
+        self._recent_reads.pop(aggregate.id, None)  # facts remembered while it was missing
         return aggregate.version
 
     def _change(
@@ -258,9 +259,6 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 self._recent_reads.pop(aggregate_id, None)
                 return aggregate.version
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _when(self, occurred_at: datetime | None) -> datetime:
-        return occurred_at if occurred_at is not None else self.clock.now()
 
     # --- enterprises ----------------------------------------------------------------------------
 
@@ -674,7 +672,6 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         A contact that breaks a rule raises ContactPolicyError(rule_id) unless a supervisor gives an
         ``override_reason``; the overridden rule ids are recorded on the event.
         """
-        rules = self.current_policy(max_age_seconds=POLICY_MAX_AGE_SECONDS).terms.contact
         context = contact_context(self, case_id, channel)
 
         def decide(case: CollectionCase, now: datetime) -> None:
@@ -683,7 +680,6 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
             overridden = check_contact(
                 case,
                 context,
-                rules,
                 channel=channel,
                 direction=direction,
                 party=party,
@@ -727,7 +723,6 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
     ) -> str:
         """Plan an on-site visit within the contact policy (hours, staff, known party); returns its id."""
         visit_id = visit_id or new_id()
-        rules = self.current_policy(max_age_seconds=POLICY_MAX_AGE_SECONDS).terms.contact
         context = contact_context(self, case_id, Channel.VISIT)
 
         def decide(case: CollectionCase, now: datetime) -> None:
@@ -735,7 +730,6 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
             overridden = check_contact(
                 case,
                 context,
-                rules,
                 channel=Channel.VISIT,
                 direction=Direction.OUTBOUND,
                 party=party,

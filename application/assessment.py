@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,18 +50,14 @@ class AssessmentCommands(AppPart):
         With ``max_age_seconds``, a policy read from the store that recently is used as it is (the
         contact checks on every call use this; a publication in this process shows at once).
         """
-        app = self._app
-        seen = app._policy_seen
-        if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
-            return seen[1]
-        try:
-            policy = app._read(
-                StrategyPolicy, POLICY_ID, lambda p: CurrentPolicy(version=p.current_version, terms=p.current)
-            )
-        except NotFoundError:
-            policy = CurrentPolicy(version=1, terms=default_terms())
-        app._policy_seen = (time.monotonic(), policy)
-        return policy
+        return self._app._read(
+            StrategyPolicy,
+            POLICY_ID,
+            lambda p: CurrentPolicy(version=p.current_version, terms=p.current),
+            max_age_seconds=max_age_seconds,
+            purpose="policy",
+            if_missing=lambda: CurrentPolicy(version=1, terms=default_terms()),
+        )
 
     def policy_version(self, version: int) -> PolicyTerms:
         """The terms of a published version."""
@@ -104,7 +99,6 @@ class AssessmentCommands(AppPart):
             lambda p, now: published.append(p.publish(terms, note, actor, occurred_at or now, now)),
             expected_version,
         )
-        app._policy_seen = None
         return published[-1]
 
     def assess_case(

@@ -17,8 +17,8 @@ from domain.errors import ContactPolicyError
 if TYPE_CHECKING:
     from application.app import CollectionsApp
 
-#: the enterprise's contact facts may be this old: a change in this process shows at once, one made by
-#: another process (a do-not-contact flag, a new contact person) within this time
+#: the contact rules and the enterprise's contact facts may be this old: a change in this process shows at
+#: once, one made by another process (a new policy, a do-not-contact flag, a contact person) within this time
 FACTS_MAX_AGE_SECONDS = 2.0
 #: roles whose override (with a reason) lets a contact through despite a broken rule
 OVERRIDERS = frozenset({Role.SUPERVISOR})
@@ -26,18 +26,22 @@ OVERRIDERS = frozenset({Role.SUPERVISOR})
 
 @dataclass(frozen=True)
 class ContactContext:
-    """What the rules need beyond the case itself: the enterprise's facts, and calls on its other cases."""
+    """The governing contact rules, and what they need beyond the case: the enterprise's facts and calls
+    on its other cases."""
 
+    rules: ContactRules
     known_parties: frozenset[str]
     do_not_contact: bool
     other_calls: list[CallMark]
 
 
 def contact_context(app: CollectionsApp, case_id: UUID, channel: Channel) -> ContactContext:
-    """Read the enterprise, and for a call its other cases' recent calls (before the command takes the lock).
+    """Read the rules, the enterprise, and for a call its other cases' recent calls (before the command
+    takes the case's lock).
 
     Only calls are limited per enterprise, so only a call needs the other cases.
     """
+    rules = app.current_policy(max_age_seconds=FACTS_MAX_AGE_SECONDS).terms.contact
     enterprise_id = app.enterprise_of_case(case_id)
     known_parties, do_not_contact, case_ids = app._read(
         Enterprise,
@@ -57,13 +61,12 @@ def contact_context(app: CollectionsApp, case_id: UUID, channel: Channel) -> Con
                 purpose="calls",
             )
             calls.extend(CallMark(at=at, connected=connected) for at, connected in marks)
-    return ContactContext(known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls)
+    return ContactContext(rules=rules, known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls)
 
 
 def check_contact(
     case: CollectionCase,
     context: ContactContext,
-    rules: ContactRules,
     *,
     channel: Channel,
     direction: Direction,
@@ -76,7 +79,7 @@ def check_contact(
 ) -> list[str]:
     """The rule ids a supervisor's override lets through; raises ContactPolicyError for a broken rule otherwise."""
     found = violations(
-        rules,
+        context.rules,
         Attempt(
             channel=channel,
             direction=direction,
