@@ -129,10 +129,11 @@ async def drive(
 
     async def one_client(seed_: int) -> None:
         rng = random.Random(seed_)
+        own = case_ids[seed_ * len(case_ids) // clients : (seed_ + 1) * len(case_ids) // clients] if os.environ.get("OWN") else case_ids
         connection = Connection("127.0.0.1", port)
         try:
             while time.perf_counter() < deadline:
-                case_id = rng.choice(case_ids)
+                case_id = rng.choice(own)
                 extra = {"Idempotency-Key": uuid.uuid4().hex} if keys else {}
                 started = time.perf_counter()
                 if healthz:
@@ -171,6 +172,24 @@ def raw_insert_rate(schema: str, seconds: float) -> float:
             )
             count += 1
         return count / (time.perf_counter() - started)
+
+
+def cpu_seconds(which: str, group: int) -> float:
+    """CPU seconds (user + system) used so far by the server's processes (``which="server"``: the process
+    group ``group``) or by PostgreSQL's (``which="postgres"``), read from /proc (Linux)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if (which == "server" and int(fields[2]) == group) or (which == "postgres" and name == "postgres"):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -230,7 +249,9 @@ def main() -> int:
         print(f"server: {args.workers} uvicorn workers on {base}; {args.clients} clients")
         load = (port, token, case_ids, args.clients)
         asyncio.run(drive(*load, args.warmup, args.idempotency_keys, args.healthz))
+        cpu_before = {which: cpu_seconds(which, server.pid) for which in ("server", "postgres")}
         result = asyncio.run(drive(*load, args.seconds, args.idempotency_keys, args.healthz))
+        cpu = {which: cpu_seconds(which, server.pid) - cpu_before[which] for which in cpu_before}
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -251,6 +272,11 @@ def main() -> int:
     print(
         f"  latency:    p50 {percentile(latencies, 50) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms, "
         f"p99 {percentile(latencies, 99) * 1000:.1f} ms"
+    )
+    print(
+        f"  CPU per request: server {cpu['server'] / len(latencies) * 1000:.2f} ms, "
+        f"PostgreSQL {cpu['postgres'] / len(latencies) * 1000:.2f} ms "
+        f"(of {os.cpu_count()} cores x {result['elapsed']:.0f} s)"
     )
     print(f"raw psycopg single-row INSERT transactions (1 connection): {raw:.0f} /s")
     print(f"API throughput / raw insert rate: {rps / raw:.2f} (target >= 0.40)")

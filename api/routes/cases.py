@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth import Principal
-from api.deps import AppDep, ExpectedVersion, IdempotencyKey, ReadsDep, require
+from api.deps import ReadsDep, Write, creates, require, writes
 from api.permissions import Permission
 from api.routes.common import READ, READ_ONE, WRITE, set_etag
 from api.schemas.cases import (
@@ -30,31 +30,28 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Open a case")
-def open_case(
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=CaseCreated, responses=WRITE, summary="Open a case"
+)
+async def open_case(
     body: CaseOpenIn,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.OPEN_CASE))],
-    response: Response,
-    _key: IdempotencyKey,
-) -> CaseCreated:
+    write: Annotated[Write, creates(Permission.OPEN_CASE)],
+) -> Response:
     """Open a case for an overdue loan of a registered enterprise (optionally assigning a collector)."""
-    case_id = app.open_case(
+    case_id = write.app.open_case(
         loan_id=body.loan_id,
         enterprise_id=UUID(body.enterprise_id),
         principal=Money.parse(body.principal, body.currency),
         outstanding=Money.parse(body.outstanding, body.currency),
         overdue_amount=Money.parse(body.overdue_amount, body.currency),
         overdue_since=body.overdue_since,
-        actor=who.actor,
+        actor=write.actor,
         occurred_at=body.occurred_at,
     )
     version = 1
     if body.collector:
-        version = app.assign_collector(case_id, body.collector, who.actor, occurred_at=body.occurred_at)
-    response.headers["Location"] = f"/v1/cases/{case_id}"
-    set_etag(response, version)
-    return CaseCreated(case_id=str(case_id), version=version)
+        version = write.app.assign_collector(case_id, body.collector, write.actor, occurred_at=body.occurred_at)
+    return write.created(CaseCreated(case_id=str(case_id), version=version), version, location=f"/v1/cases/{case_id}")
 
 
 @router.get("", responses=READ, summary="List cases")
@@ -91,88 +88,96 @@ def get_case(case_id: UUID, reads: ReadsDep, _who: Reader, response: Response) -
 
 
 @router.post(
-    "/{case_id}/assignment", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Assign a collector"
+    "/{case_id}/assignment",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseWritten,
+    responses=WRITE,
+    summary="Assign a collector",
 )
-def assign_collector(
+async def assign_collector(
     case_id: UUID,
     body: AssignmentIn,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.ASSIGN_COLLECTOR))],
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> CaseWritten:
+    write: Annotated[Write, writes(Permission.ASSIGN_COLLECTOR)],
+) -> Response:
     """Make a collector responsible for the case (supervisors)."""
-    new_version = app.assign_collector(
-        case_id, body.collector, who.actor, expected_version=version, occurred_at=body.occurred_at
+    new_version = write.app.assign_collector(
+        case_id, body.collector, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
     )
-    set_etag(response, new_version)
-    return CaseWritten(case_id=str(case_id), version=new_version)
+    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
 
 
 @router.post(
     "/{case_id}/assessments",
     status_code=status.HTTP_201_CREATED,
+    response_model=AssessmentOut,
     responses=WRITE,
     summary="Assess the case's risk",
 )
-def assess_case(
+async def assess_case(
     case_id: UUID,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.ASSESS))],
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> AssessmentOut:
+    write: Annotated[Write, writes(Permission.ASSESS)],
+) -> Response:
     """Run the risk model on the enterprise's statements and history; the policy's strategy,
     deadlines and tasks for the tier follow."""
-    result = app.assess_case(case_id, who.actor, expected_version=version)
-    set_etag(response, result.version)
-    return AssessmentOut(
-        case_id=str(case_id),
-        version=result.version,
-        tier=result.tier.value,
-        score=result.score,
-        reasons=[ReasonOut(code=r.code, message=r.message) for r in result.reasons],
-        model_version=result.model_version,
-        policy_version=result.policy_version,
-        strategy_assigned=result.strategy_assigned,
+    result = write.app.assess_case(case_id, write.actor, expected_version=write.expected_version)
+    return write.created(
+        AssessmentOut(
+            case_id=str(case_id),
+            version=result.version,
+            tier=result.tier.value,
+            score=result.score,
+            reasons=[ReasonOut(code=r.code, message=r.message) for r in result.reasons],
+            model_version=result.model_version,
+            policy_version=result.policy_version,
+            strategy_assigned=result.strategy_assigned,
+        ),
+        result.version,
     )
 
 
 @router.post(
-    "/{case_id}/escalations", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Escalate the case"
+    "/{case_id}/escalations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseWritten,
+    responses=WRITE,
+    summary="Escalate the case",
 )
-def escalate(
+async def escalate(
     case_id: UUID,
     body: EscalationIn,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.ESCALATE))],
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> CaseWritten:
+    write: Annotated[Write, writes(Permission.ESCALATE)],
+) -> Response:
     """Move the case to a firmer tier (only upwards)."""
-    new_version = app.escalate(
-        case_id, body.to_tier, body.reason, who.actor, expected_version=version, occurred_at=body.occurred_at
+    new_version = write.app.escalate(
+        case_id,
+        body.to_tier,
+        body.reason,
+        write.actor,
+        expected_version=write.expected_version,
+        occurred_at=body.occurred_at,
     )
-    set_etag(response, new_version)
-    return CaseWritten(case_id=str(case_id), version=new_version)
+    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
 
 
-@router.post("/{case_id}/resolution", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Resolve the case")
-def resolve(
+@router.post(
+    "/{case_id}/resolution",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseWritten,
+    responses=WRITE,
+    summary="Resolve the case",
+)
+async def resolve(
     case_id: UUID,
     body: ResolutionIn,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.RESOLVE))],
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> CaseWritten:
+    write: Annotated[Write, writes(Permission.RESOLVE)],
+) -> Response:
     """Record how the case ended: paid_in_full, restructured, settled or written_off."""
-    new_version = app.resolve_case(
-        case_id, body.resolution, who.actor, body.remark, expected_version=version, occurred_at=body.occurred_at
+    new_version = write.app.resolve_case(
+        case_id,
+        body.resolution,
+        write.actor,
+        body.remark,
+        expected_version=write.expected_version,
+        occurred_at=body.occurred_at,
     )
-    set_etag(response, new_version)
-    return CaseWritten(case_id=str(case_id), version=new_version)
+    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)

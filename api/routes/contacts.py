@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
-from api.auth import Principal
-from api.deps import AppDep, ExpectedVersion, IdempotencyKey, require
+from api.deps import Write, writes
 from api.errors import ApiError
 from api.permissions import Permission, allowed
-from api.routes.common import WRITE, set_etag
+from api.routes.common import WRITE
 from api.schemas.cases import ContactIn
 from api.schemas.common import CaseWritten
 from domain.case_values import Channel
@@ -32,38 +31,37 @@ def channel_fields(body: ContactIn) -> dict[str, Any]:
     return {}
 
 
-@router.post("/{case_id}/contacts", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Log a contact")
-def log_contact(
-    case_id: UUID,
-    body: ContactIn,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.LOG_CONTACT))],
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> CaseWritten:
+@router.post(
+    "/{case_id}/contacts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseWritten,
+    responses=WRITE,
+    summary="Log a contact",
+)
+async def log_contact(
+    case_id: UUID, body: ContactIn, write: Annotated[Write, writes(Permission.LOG_CONTACT)]
+) -> Response:
     """Log a contact of any channel; a contact-policy violation is refused with its rule id (422).
 
     A supervisor may send ``override_reason`` to break a rule; the overridden rule ids are recorded.
     """
-    if body.override_reason and not allowed(Permission.OVERRIDE_CONTACT_POLICY, who.role):
+    if body.override_reason and not allowed(Permission.OVERRIDE_CONTACT_POLICY, write.who.role):
         raise ApiError(403, "only a supervisor may override the contact policy", code="forbidden")
     if body.channel is Channel.LETTER and (body.letter_kind is None or body.document_sha256 is None):
         raise ApiError(422, "a letter needs letter_kind and document_sha256", code="invalid-input")
-    new_version = app.log_contact(
+    new_version = write.app.log_contact(
         case_id,
         channel=body.channel,
         party=body.party,
         outcome=body.outcome,
-        actor=who.actor,
+        actor=write.actor,
         direction=body.direction,
         summary=body.summary,
         feedback=body.feedback,
         next_step=body.next_step,
         override_reason=body.override_reason,
-        expected_version=version,
+        expected_version=write.expected_version,
         occurred_at=body.occurred_at,
         **channel_fields(body),
     )
-    set_etag(response, new_version)
-    return CaseWritten(case_id=str(case_id), version=new_version)
+    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response, status
 
 from api.auth import Principal
-from api.deps import AppDep, ExpectedVersion, IdempotencyKey, require
+from api.deps import AppDep, Write, creates, require, writes
 from api.permissions import Permission
 from api.routes.common import READ_ONE, WRITE, set_etag
 from api.schemas.enterprises import (
@@ -23,14 +23,19 @@ from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, Reg
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
-Writer = Annotated[Principal, Depends(require(Permission.WRITE_ENTERPRISE))]
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=WRITE, summary="Register an enterprise")
-def register_enterprise(
-    body: EnterpriseIn, app: AppDep, who: Writer, response: Response, _key: IdempotencyKey
-) -> EnterpriseWritten:
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnterpriseWritten,
+    responses=WRITE,
+    summary="Register an enterprise",
+)
+async def register_enterprise(
+    body: EnterpriseIn, write: Annotated[Write, creates(Permission.WRITE_ENTERPRISE)]
+) -> Response:
     """Register an enterprise; its id is the uuid5 of its credit code."""
     registration = Registration(
         credit_code=body.credit_code,
@@ -44,10 +49,10 @@ def register_enterprise(
         timezone=body.timezone,
     )
     contacts = [ContactPerson(**c.model_dump()) for c in body.contacts]
-    enterprise_id = app.register_enterprise(registration, who.actor, contacts, occurred_at=body.occurred_at)
-    response.headers["Location"] = f"/v1/enterprises/{enterprise_id}"
-    set_etag(response, 1)
-    return EnterpriseWritten(enterprise_id=str(enterprise_id), version=1)
+    enterprise_id = write.app.register_enterprise(registration, write.actor, contacts, occurred_at=body.occurred_at)
+    return write.created(
+        EnterpriseWritten(enterprise_id=str(enterprise_id), version=1), 1, location=f"/v1/enterprises/{enterprise_id}"
+    )
 
 
 @router.get("/{enterprise_id}", responses=READ_ONE, summary="Read an enterprise")
@@ -61,45 +66,38 @@ def get_enterprise(enterprise_id: UUID, app: AppDep, _who: Reader, response: Res
 @router.post(
     "/{enterprise_id}/financial-statements",
     status_code=status.HTTP_201_CREATED,
+    response_model=EnterpriseWritten,
     responses=WRITE,
     summary="File a period's financial statements",
 )
-def file_statement(
+async def file_statement(
     enterprise_id: UUID,
     body: FinancialStatementIn,
-    app: AppDep,
-    who: Writer,
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> EnterpriseWritten:
+    write: Annotated[Write, writes(Permission.WRITE_ENTERPRISE)],
+) -> Response:
     """File (or refile) one period's balance sheet, income and cash-flow statements."""
     amounts = body.model_dump(exclude={"period", "currency", "occurred_at"})
     statement = FinancialStatement(
         period=body.period, **{name: Money.parse(value, body.currency) for name, value in amounts.items()}
     )
-    new_version = app.file_statement(
-        enterprise_id, statement, who.actor, expected_version=version, occurred_at=body.occurred_at
+    new_version = write.app.file_statement(
+        enterprise_id, statement, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
     )
-    set_etag(response, new_version)
-    return EnterpriseWritten(enterprise_id=str(enterprise_id), version=new_version)
+    return write.created(EnterpriseWritten(enterprise_id=str(enterprise_id), version=new_version), new_version)
 
 
 @router.post(
     "/{enterprise_id}/loan-records",
     status_code=status.HTTP_201_CREATED,
+    response_model=EnterpriseWritten,
     responses=WRITE,
     summary="Add a loan to the enterprise's history",
 )
-def add_loan_record(
+async def add_loan_record(
     enterprise_id: UUID,
     body: LoanRecordIn,
-    app: AppDep,
-    who: Writer,
-    response: Response,
-    version: ExpectedVersion,
-    _key: IdempotencyKey,
-) -> EnterpriseWritten:
+    write: Annotated[Write, writes(Permission.WRITE_ENTERPRISE)],
+) -> Response:
     """Add (or update) a loan of the enterprise's history."""
     record = LoanRecord(
         loan_id=body.loan_id,
@@ -110,8 +108,7 @@ def add_loan_record(
         max_days_past_due=body.max_days_past_due,
         status=body.status,
     )
-    new_version = app.add_loan_record(
-        enterprise_id, record, who.actor, expected_version=version, occurred_at=body.occurred_at
+    new_version = write.app.add_loan_record(
+        enterprise_id, record, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
     )
-    set_etag(response, new_version)
-    return EnterpriseWritten(enterprise_id=str(enterprise_id), version=new_version)
+    return write.created(EnterpriseWritten(enterprise_id=str(enterprise_id), version=new_version), new_version)
