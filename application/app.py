@@ -47,8 +47,10 @@ A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 #: attempts at a command that lost a race and was not pinned to a version
 RETRIES_ON_CONFLICT = 3
-#: after a stale cached aggregate lost an insert race, commands ask the store first for this long
+#: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
+#: aggregates remembered as written by other processes, at most (expired ones are dropped beyond this)
+SHARED_WRITES_TRACKED = 100_000
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
 
@@ -88,8 +90,8 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         self._enterprise_of_case: dict[UUID, UUID] = {}
         self._recent_reads: dict[UUID, dict[str, tuple[float, Any]]] = {}
-        #: until then, commands bring cached aggregates up to date before deciding (see _load_for_update)
-        self._ask_store_until = 0.0
+        #: aggregates other processes write too, and until when commands bring them up to date before deciding
+        self._shared_until: dict[UUID, float] = {}
         self.snapshotting_intervals = {  # type: ignore[misc]  # per instance: the interval is a setting
             CollectionCase: snapshot_interval,
             Enterprise: snapshot_interval,
@@ -180,11 +182,11 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         """The cached instance itself, optimistically without asking the store, or one brought up to date.
 
         A stale cached aggregate cannot lose an update: its next event's version is already taken in
-        the store, so saving it fails and the command is retried on fresh state. While other processes
-        are seen writing the same aggregates, the cache is brought up to date first (one query) instead.
+        the store, so saving it fails and the command is retried on fresh state. While another process
+        is seen writing the same aggregate, its cached copy is brought up to date first (one query) instead.
         """
         cache = self.repository.cache
-        if not fresh and cache is not None and time.monotonic() >= self._ask_store_until:
+        if not fresh and cache is not None and not self._shared(aggregate_id):
             with contextlib.suppress(KeyError):
                 return _expect(cls, cache.get(aggregate_id), aggregate_id)
         try:
@@ -194,6 +196,18 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
         return _expect(cls, aggregate, aggregate_id)
+
+    def _shared(self, aggregate_id: UUID) -> bool:
+        """True while another process has recently been seen writing this aggregate."""
+        until = self._shared_until.get(aggregate_id)
+        return until is not None and time.monotonic() < until
+
+    def _mark_shared(self, aggregate_id: UUID) -> None:
+        """Another process writes this aggregate too: ask the store before deciding, for a while."""
+        now = time.monotonic()
+        if len(self._shared_until) >= SHARED_WRITES_TRACKED:
+            self._shared_until = {key: until for key, until in self._shared_until.items() if until > now}
+        self._shared_until[aggregate_id] = now + SHARED_WRITES_SECONDS
 
     def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
         return self._locks[aggregate_id.int % len(self._locks)]
@@ -238,15 +252,15 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                         f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
                     )
                 attempts += 1
-                optimistic = not fresh and time.monotonic() >= self._ask_store_until
+                optimistic = not fresh and not self._shared(aggregate_id)
                 try:
                     decide(aggregate, self.clock.now())
                     if aggregate.pending_events:
                         self.save(aggregate)
                 except IntegrityError:
                     self._forget(aggregate_id)
-                    if optimistic:  # another process writes these aggregates too: ask the store first for a while
-                        self._ask_store_until = time.monotonic() + SHARED_WRITES_SECONDS
+                    if optimistic:  # another process writes this aggregate too
+                        self._mark_shared(aggregate_id)
                     if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
                         raise ConflictError(
                             f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"

@@ -392,3 +392,38 @@ def test_a_stale_cache_in_another_process_cannot_misjudge_or_lose_an_update(
         assert [e.originator_version for e in app.case_events(case_id)] == [1, 2, 3]
     finally:
         other.close()
+
+
+def test_a_process_that_lost_a_race_on_a_case_brings_that_case_up_to_date_first(
+    app: CollectionsApp, settings: Settings, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared, alone = open_case(app), open_case(app, loan_id="LN-ALONE")
+    other = bootstrap(settings, clock)  # a second process, whose cache knows both cases at version 1
+    try:
+        for case_id in (shared, alone):
+            other.app.get_case(case_id)
+        attempts: list[UUID] = []
+        save = other.app.save
+
+        def counting_save(*aggregates: Any) -> Any:
+            attempts.extend(aggregate.id for aggregate in aggregates)
+            return save(*aggregates)
+
+        monkeypatch.setattr(other.app, "save", counting_save)
+
+        app.add_note(shared, "first", COLLECTOR)
+        other.app.add_note(shared, "second", COLLECTOR)  # stale: loses the insert race, then retries
+        assert attempts == [shared, shared]
+
+        attempts.clear()
+        app.add_note(shared, "third", COLLECTOR)
+        other.app.add_note(shared, "fourth", COLLECTOR)  # now asks the store first: one attempt
+        assert attempts == [shared]
+
+        attempts.clear()
+        app.add_note(alone, "fifth", COLLECTOR)
+        other.app.add_note(alone, "sixth", COLLECTOR)  # another case stays optimistic
+        assert attempts == [alone, alone]
+        assert [e.originator_version for e in app.case_events(shared)] == [1, 2, 3, 4, 5]
+    finally:
+        other.close()
