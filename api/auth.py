@@ -35,6 +35,13 @@ class Principal:
         return Actor(user_id=self.user_id, role=self.role)
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (any case of ``Bearer``); None otherwise."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 class TokenCodec:
     """Issues and checks tokens."""
 

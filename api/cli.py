@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -104,6 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Seed the demo (first start), then run the HTTP API under uvicorn."""
     import uvicorn
 
+    from api.http_protocol import CoalescingHttpToolsProtocol
     from api.main import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
@@ -130,26 +132,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"get a token:  arrears{db} token issue --user wang.collector --role collector")
     print(f"then:         curl -H 'Authorization: Bearer <token>' {base}/v1/cases")
     sys.stdout.flush()
+    if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
+    server_options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": args.access_log,
+        "http": CoalescingHttpToolsProtocol,
+    }
     if args.workers > 1:
-        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
-        uvicorn.run(
-            "api.main:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level=args.log_level,
-            access_log=args.access_log,
-        )
+        uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **server_options)
     else:
-        uvicorn.run(
-            create_app(settings),
-            host=args.host,
-            port=args.port,
-            log_level=args.log_level,
-            access_log=args.access_log,
-        )
+        uvicorn.run(create_app(settings), **server_options)
     return 0
 
 

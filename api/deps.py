@@ -1,14 +1,17 @@
 """Dependencies of the routes, as ``Annotated`` aliases (the FastAPI full-stack template's habit).
 
 They do no I/O, so they are ``async def``: FastAPI then runs them on the event loop instead of sending
-each one to the thread pool. A write route needs one dependency, ``writes``/``creates``: solving a chain
-of small dependencies per request cost more than the command itself.
+each one to the thread pool. A route needs one dependency for its caller: ``require`` (reads) or
+``writes``, which read the Authorization, If-Match and Idempotency-Key headers themselves. Solving a
+chain of small dependencies and header parameters per request cost more than a write's command; the
+OpenAPI document still declares the bearer scheme and the headers (``api.openapi``, from the
+``permission`` and ``headers`` these dependencies carry).
 
 Write routes are ``async def`` too and run their command on the event loop: a command is short (its case
 is cached; saving is one round trip holding the event table's lock for a moment), and running it there
 spares the thread hop and the hand-over of the GIL between the loop and a pool thread, a quarter of a
 write's CPU (bench/bench_api.py). A process then writes one command at a time; ``arrears serve --workers``
-adds processes. Reads and imports, which can be long, stay plain ``def`` routes in the thread pool.
+adds processes. Reads and imports, which can be long, run in the thread pool.
 """
 
 from __future__ import annotations
@@ -18,11 +21,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request, Response
 from pydantic import BaseModel
 
-from api.auth import Principal, TokenError
+from api.auth import Principal, TokenError, bearer_token
 from api.errors import ApiError
 from api.permissions import Permission, allowed
 from api.reads import CaseReads
@@ -30,8 +32,25 @@ from api.services import Services
 from application.app import CollectionsApp
 from domain.base import Actor
 
-_bearer = HTTPBearer(auto_error=False, description="a token from `arrears token issue --user U --role R`")
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"(?P<version>\d{1,12})"\s*$')
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="arrears"'}
+
+#: OpenAPI parameters for the headers the write dependencies read themselves
+IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": 'the case version the write is based on, e.g. `"7"`; a stale one is refused with 412',
+    "schema": {"type": "string", "examples": ['"3"']},
+}
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "makes a POST safe to retry: a repeat with the same key returns the first response "
+    "and records nothing; the same key with a different body is refused (422)",
+    "schema": {"type": "string", "maxLength": 255, "examples": ["7f1c0b6e-2d4e-4c59-9d4b-8f0f5b7b9c21"]},
+}
 
 
 async def get_services(request: Request) -> Services:
@@ -57,39 +76,18 @@ AppDep = Annotated[CollectionsApp, Depends(get_app)]
 ReadsDep = Annotated[CaseReads, Depends(get_reads)]
 
 
-async def get_principal(
-    request: Request,
-    services: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The caller, from a valid bearer token; 401 otherwise."""
-    return authenticate(request, services, credentials)
-
-
-def authenticate(request: Request, services: Services, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+def authenticate(request: Request) -> Principal:
     """The caller named by a valid bearer token (kept on the request for the logs); 401 otherwise."""
-    challenge = {"WWW-Authenticate": 'Bearer realm="arrears"'}
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "send Authorization: Bearer <token>", code="unauthenticated", headers=challenge)
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise ApiError(401, "send Authorization: Bearer <token>", code="unauthenticated", headers=_CHALLENGE)
+    services: Services = request.app.state.services
     try:
-        principal = services.tokens.verify(credentials.credentials)
+        principal = services.tokens.verify(token)
     except TokenError as error:
-        raise ApiError(401, str(error), code="invalid-token", headers=challenge) from None
+        raise ApiError(401, str(error), code="invalid-token", headers=_CHALLENGE) from None
     request.state.principal = principal
     return principal
-
-
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-
-
-def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets through only roles holding ``permission`` (403 otherwise)."""
-
-    async def check(principal: PrincipalDep) -> Principal:
-        return authorize(principal, permission)
-
-    check.permission = permission  # type: ignore[attr-defined]  # read by the README's matrix
-    return check
 
 
 def authorize(principal: Principal, permission: Permission) -> Principal:
@@ -101,21 +99,14 @@ def authorize(principal: Principal, permission: Permission) -> Principal:
     return principal
 
 
-IfMatchHeader = Annotated[
-    str | None,
-    Header(
-        description='the case version the write is based on, e.g. `"7"`; a stale one is refused with 412',
-        examples=['"3"'],
-    ),
-]
-IdempotencyKeyHeader = Annotated[
-    str | None,
-    Header(
-        description="makes a POST safe to retry: a repeat with the same key returns the first response "
-        "and records nothing; the same key with a different body is refused (422)",
-        examples=["7f1c0b6e-2d4e-4c59-9d4b-8f0f5b7b9c21"],
-    ),
-]
+def require(permission: Permission) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency that lets through only callers whose role holds ``permission`` (401, 403 otherwise)."""
+
+    async def check(request: Request) -> Principal:
+        return authorize(authenticate(request), permission)
+
+    check.permission = permission  # type: ignore[attr-defined]  # read by the matrix and the OpenAPI document
+    return check
 
 
 def pinned_version(if_match: str | None) -> int | None:
@@ -128,18 +119,10 @@ def pinned_version(if_match: str | None) -> int | None:
     return int(match["version"])
 
 
-async def idempotency_key(idempotency_key: IdempotencyKeyHeader = None) -> str | None:
-    """Documents the Idempotency-Key header; the idempotency middleware acts on it."""
-    return idempotency_key
-
-
-IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
-
-
 @dataclass(frozen=True)
 class Write:
     """What a write route needs, resolved by one dependency: the application, the caller (holding the
-    route's permission) and the case version If-Match pins (None on routes that create)."""
+    route's permission) and the case version If-Match pins (None where there is nothing to pin)."""
 
     app: CollectionsApp
     who: Principal
@@ -160,34 +143,18 @@ class Write:
         return Response(body.model_dump_json(), 201, headers, "application/json")
 
 
-def writes(permission: Permission) -> Any:
-    """The dependency of a write to an existing case or enterprise that needs ``permission``: the caller,
-    the role check, If-Match and the (documented) Idempotency-Key in one step, not a chain solved per request."""
+def writes(permission: Permission, pins_version: bool = True) -> Any:
+    """The dependency of a write route needing ``permission``: the caller, the role check, the version If-Match
+    pins (``pins_version=False`` for routes that create, where there is none) and the documented
+    Idempotency-Key (the idempotency middleware acts on it)."""
 
-    async def write(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-        if_match: IfMatchHeader = None,
-        idempotency_key: IdempotencyKeyHeader = None,  # the idempotency middleware acts on it
-    ) -> Write:
-        services: Services = request.app.state.services
-        who = authorize(authenticate(request, services, credentials), permission)
-        return Write(services.app, who, pinned_version(if_match))
+    async def write(request: Request) -> Write:
+        who = authorize(authenticate(request), permission)
+        version = pinned_version(request.headers.get("if-match")) if pins_version else None
+        return Write(request.app.state.services.app, who, version)
 
-    write.permission = permission  # type: ignore[attr-defined]  # read by the README's matrix
+    write.permission = permission  # type: ignore[attr-defined]  # read by the matrix and the OpenAPI document
+    write.headers = (  # type: ignore[attr-defined]  # documented by api.openapi
+        (IF_MATCH_PARAMETER, IDEMPOTENCY_KEY_PARAMETER) if pins_version else (IDEMPOTENCY_KEY_PARAMETER,)
+    )
     return Depends(write)
-
-
-def creates(permission: Permission) -> Any:
-    """Like ``writes``, for a route that creates a case or an enterprise: there is no version to pin."""
-
-    async def create(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-        idempotency_key: IdempotencyKeyHeader = None,  # the idempotency middleware acts on it
-    ) -> Write:
-        services: Services = request.app.state.services
-        return Write(services.app, authorize(authenticate(request, services, credentials), permission), None)
-
-    create.permission = permission  # type: ignore[attr-defined]  # read by the README's matrix
-    return Depends(create)

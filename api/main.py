@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
-from fastapi.openapi.utils import get_openapi
 
-from api.errors import PROBLEM_JSON, install_error_handlers
+from api.errors import install_error_handlers
 from api.middleware import ApiMiddleware
+from api.openapi import openapi_document
 from api.routes import (
     cases,
     collaboration,
@@ -79,7 +78,7 @@ def create_app(
     api.add_middleware(ApiMiddleware)
     for router in ROUTERS:
         api.include_router(router)
-    api.openapi = lambda: problem_openapi(api)  # type: ignore[method-assign]
+    api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
     return api
 
 
@@ -87,27 +86,3 @@ def limit_threads(threads: int) -> None:
     """Routes run in the thread pool; a few threads per process keep writers from queueing on the GIL
     while holding the event table's lock."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-
-
-def problem_openapi(api: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with every error response as application/problem+json and bearer auth declared."""
-    if api.openapi_schema:
-        return api.openapi_schema
-    schema = get_openapi(
-        title=api.title,
-        version=api.version,
-        summary=api.summary,
-        description=api.description,
-        routes=api.routes,
-    )
-    problem_ref = {"$ref": "#/components/schemas/Problem"}
-    for path_item in schema.get("paths", {}).values():
-        for operation in path_item.values():
-            for code, response in operation.get("responses", {}).items():
-                if code.isdigit() and int(code) >= 400 and int(code) != 503:
-                    response["content"] = {PROBLEM_JSON: {"schema": problem_ref}}
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
-        components.pop(unused, None)
-    api.openapi_schema = schema
-    return schema

@@ -21,26 +21,32 @@ class RouteRule:
     permission: Permission | None
 
 
-def _permissions(dependant: Any) -> Iterator[Permission]:
+def declared(dependant: Any, attribute: str) -> Iterator[Any]:
+    """What the route's dependencies declare under ``attribute`` (``permission``, ``headers``), outermost first."""
     for dependency in dependant.dependencies:
-        permission = getattr(dependency.call, "permission", None)
-        if permission is not None:
-            yield permission
-        yield from _permissions(dependency)
+        value = getattr(dependency.call, attribute, None)
+        if value is not None:
+            yield value
+        yield from declared(dependency, attribute)
+
+
+def api_routes() -> Iterator[APIRoute]:
+    """Every route of the API's routers that the OpenAPI document shows."""
+    from api.main import ROUTERS
+
+    for router in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.include_in_schema:
+                yield route
 
 
 def route_rules() -> list[RouteRule]:
     """Every API route with the permission it requires."""
-    from api.main import ROUTERS
-
     rules = []
-    for router in ROUTERS:
-        for route in router.routes:
-            if not isinstance(route, APIRoute) or not route.include_in_schema:
-                continue
-            found = list(_permissions(route.dependant))
-            for method in sorted(route.methods or ()):
-                rules.append(RouteRule(method, route.path, found[0] if found else None))
+    for route in api_routes():
+        found = list(declared(route.dependant, "permission"))
+        for method in sorted(route.methods or ()):
+            rules.append(RouteRule(method, route.path, found[0] if found else None))
     return rules
 
 

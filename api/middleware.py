@@ -11,7 +11,7 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import TokenError
+from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
 from infrastructure.idempotency import Outcome, StoredResponse
 
@@ -112,12 +112,11 @@ class ApiMiddleware:
 
     @staticmethod
     def user_of(scope: Scope, services: Any) -> str | None:
-        authorization = header(scope, b"authorization") or ""
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(header(scope, b"authorization"))
+        if token is None:
             return None
         try:
-            return str(services.tokens.verify(token.strip()).user_id)
+            return str(services.tokens.verify(token).user_id)
         except TokenError:
             return None
 

@@ -15,6 +15,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg import Connection
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 
@@ -83,7 +84,7 @@ class LockedInsertPostgresRecorder(PostgresApplicationRecorder):
         """Insert the events in one statement (its own transaction); returns their notification ids."""
         if not stored_events:
             return []
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             if len(stored_events) == 1:
                 event = stored_events[0]
                 params: tuple[Any, ...] = (event.originator_id, event.originator_version, event.topic, event.state)
@@ -94,7 +95,7 @@ class LockedInsertPostgresRecorder(PostgresApplicationRecorder):
                     for e in stored_events
                 ]
                 curs.execute(self._text(conn, "many", self.sql_locked_insert), (rows,), prepare=True)
-            return [row[self.locked_insert_function] for row in curs.fetchall()]
+            return [row[0] for row in curs.fetchall()]
 
     def _text(self, conn: Connection[Any], name: str, statement: Composed) -> bytes:
         """A composed statement as bytes, composed once (composing costs more than the insert's own Python)."""

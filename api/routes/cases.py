@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth import Principal
-from api.deps import ReadsDep, Write, creates, require, writes
+from api.deps import ReadsDep, Write, require, writes
 from api.permissions import Permission
 from api.routes.common import READ, READ_ONE, WRITE, set_etag
 from api.schemas.cases import (
@@ -35,7 +35,7 @@ Reader = Annotated[Principal, Depends(require(Permission.READ))]
 )
 async def open_case(
     body: CaseOpenIn,
-    write: Annotated[Write, creates(Permission.OPEN_CASE)],
+    write: Annotated[Write, writes(Permission.OPEN_CASE, pins_version=False)],
 ) -> Response:
     """Open a case for an overdue loan of a registered enterprise (optionally assigning a collector)."""
     case_id = write.app.open_case(

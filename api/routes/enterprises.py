@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response, status
 
 from api.auth import Principal
-from api.deps import AppDep, Write, creates, require, writes
+from api.deps import AppDep, Write, require, writes
 from api.permissions import Permission
 from api.routes.common import READ_ONE, WRITE, set_etag
 from api.schemas.enterprises import (
@@ -34,7 +34,7 @@ Reader = Annotated[Principal, Depends(require(Permission.READ))]
     summary="Register an enterprise",
 )
 async def register_enterprise(
-    body: EnterpriseIn, write: Annotated[Write, creates(Permission.WRITE_ENTERPRISE)]
+    body: EnterpriseIn, write: Annotated[Write, writes(Permission.WRITE_ENTERPRISE, pins_version=False)]
 ) -> Response:
     """Register an enterprise; its id is the uuid5 of its credit code."""
     registration = Registration(

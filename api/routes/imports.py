@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import Principal
-from api.deps import AppDep, IdempotencyKey, require
+from api.deps import Write, writes
 from api.errors import ApiError, problem
 from api.permissions import Permission
 from api.routes.common import WRITE
@@ -67,9 +66,7 @@ def rejected(result: ImportResult, path: str) -> Response:
 )
 async def import_file(
     request: Request,
-    app: AppDep,
-    who: Annotated[Principal, Depends(require(Permission.IMPORT))],
-    _key: IdempotencyKey,
+    write: Annotated[Write, writes(Permission.IMPORT, pins_version=False)],
     kind: Annotated[
         ImportKind | None, Query(description="what every row is (default: per row, from its fields)")
     ] = None,
@@ -83,7 +80,9 @@ async def import_file(
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ApiError(422, "the file is not UTF-8", code="invalid-input") from None
-    result = await run_in_threadpool(app.import_text, text, fmt, kind=kind.value if kind else None, actor=who.actor)
+    result = await run_in_threadpool(
+        write.app.import_text, text, fmt, kind=kind.value if kind else None, actor=write.actor
+    )
     if result.errors:
         return rejected(result, request.url.path)
     return ImportOut(

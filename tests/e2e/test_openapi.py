@@ -55,3 +55,19 @@ def test_the_contract_paths_are_all_there():
         "/metrics",
     ]:
         assert path in paths, path
+
+
+def test_auth_and_the_write_headers_are_declared():
+    document = create_app().openapi()
+    assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            open_route = path in ("/healthz", "/readyz", "/metrics")
+            assert ("security" not in operation) == open_route, (method, path)
+            if method == "post":
+                assert "Idempotency-Key" in headers, path
+                creates = path in ("/v1/enterprises", "/v1/cases", "/v1/imports")
+                assert ("If-Match" in headers) != creates, path
+            else:
+                assert not headers, (method, path)
