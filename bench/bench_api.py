@@ -1,12 +1,21 @@
 """Benchmark the HTTP API on PostgreSQL: 100 concurrent clients logging contacts on 1,000 cases.
 
-Starts `arrears serve` (uvicorn, several workers) on a dedicated PostgreSQL schema, seeds the cases,
-warms up, drives the server for 30 s with closed-loop clients (each sends its next request when the
-last one is answered), and prints requests/s and p50/p95/p99 latency. In the same run it measures
-the raw psycopg single-row insert rate (one row per transaction, one connection) into a comparable
-table, and the ratio of the two.
+Starts `arrears serve` (uvicorn, one worker per core by default) on a dedicated PostgreSQL schema,
+seeds the cases, and for each workload warms up and drives the server for 30 s with closed-loop
+clients (each sends its next request when the last one is answered, on its own keep-alive
+connection), printing requests/s, p50/p95/p99 latency and the server's and PostgreSQL's CPU per
+request. Then it measures the raw psycopg single-row insert rate (one row per transaction, one
+connection) into a comparable table, and the ratio of each workload's throughput to it.
 
-    python bench/bench_api.py [--clients 100] [--cases 1000] [--seconds 30] [--workers 3] [--idempotency-keys]
+The workloads (``--workload``, default both):
+
+- ``own``: each client is a collector (with a token of their own) working their own cases, 10 each,
+  as collections assigns every case to one collector;
+- ``shared``: every client picks any case at random, so every case is written through every server
+  process (each then brings a case up to date with one extra query before deciding).
+
+    python bench/bench_api.py [--workload own|shared|both] [--clients 100] [--cases 1000] [--seconds 30]
+                              [--workers N] [--idempotency-keys] [--healthz]
 """
 
 from __future__ import annotations
@@ -117,23 +126,32 @@ class Connection:
 
 
 async def drive(
-    port: int, token: str, case_ids: list[str], clients: int, seconds: float, keys: bool, healthz: bool = False
+    port: int,
+    tokens: list[str],
+    case_ids: list[str],
+    seconds: float,
+    workload: str,
+    keys: bool,
+    healthz: bool = False,
 ) -> dict:
-    """Closed-loop clients logging calls on random cases (or, with ``healthz``, asking GET /healthz),
-    each on its own keep-alive connection."""
+    """Closed-loop clients, one per token, logging calls (or, with ``healthz``, asking GET /healthz), each
+    on its own keep-alive connection: on its own share of the cases (``own``) or on any case (``shared``)."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     deadline = time.perf_counter() + seconds
     body = json.dumps(CALL).encode()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    clients = len(tokens)
 
-    async def one_client(seed_: int) -> None:
-        rng = random.Random(seed_)
-        own = case_ids[seed_ * len(case_ids) // clients : (seed_ + 1) * len(case_ids) // clients] if os.environ.get("OWN") else case_ids
+    async def one_client(n: int) -> None:
+        rng = random.Random(n)
+        cases = case_ids[n * len(case_ids) // clients : (n + 1) * len(case_ids) // clients]
+        if workload == "shared":
+            cases = case_ids
+        headers = {"Authorization": f"Bearer {tokens[n]}", "Content-Type": "application/json"}
         connection = Connection("127.0.0.1", port)
         try:
             while time.perf_counter() < deadline:
-                case_id = rng.choice(own)
+                case_id = rng.choice(cases)
                 extra = {"Idempotency-Key": uuid.uuid4().hex} if keys else {}
                 started = time.perf_counter()
                 if healthz:
@@ -148,7 +166,7 @@ async def drive(
             connection.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(one_client(i) for i in range(clients)))
+    await asyncio.gather(*(one_client(n) for n in range(clients)))
     return {"latencies": latencies, "statuses": statuses, "elapsed": time.perf_counter() - started}
 
 
@@ -196,19 +214,41 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1] if len(values) > 1 else values[0]
 
 
+def report(title: str, result: dict, cpu: dict[str, float], ok_status: int) -> float:
+    """Print one workload's figures; its throughput."""
+    latencies = sorted(result["latencies"])
+    rps = len(latencies) / result["elapsed"]
+    ok = result["statuses"].get(ok_status, 0)
+    print(f"\n{title}")
+    print(f"  requests:   {len(latencies)} ({dict(result['statuses'])}), {ok / len(latencies):.1%} recorded")
+    print(f"  throughput: {rps:.0f} requests/s")
+    print(
+        f"  latency:    p50 {percentile(latencies, 50) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 99) * 1000:.1f} ms  (target p99 < 50 ms: "
+        f"{'met' if percentile(latencies, 99) < 0.05 else 'NOT met'})"
+    )
+    print(
+        f"  CPU per request: server {cpu['server'] / len(latencies) * 1000:.2f} ms, "
+        f"PostgreSQL {cpu['postgres'] / len(latencies) * 1000:.2f} ms (of {os.cpu_count()} cores)"
+    )
+    return rps
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workload", choices=("own", "shared", "both"), default="both")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warmup", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--raw-seconds", type=float, default=10)
     parser.add_argument("--idempotency-keys", action="store_true", help="send a fresh Idempotency-Key on every POST")
     parser.add_argument(
         "--healthz", action="store_true", help="drive GET /healthz instead: the HTTP stack's own ceiling"
     )
     args = parser.parse_args()
+    workloads = ["own", "shared"] if args.workload == "both" else [args.workload]
 
     schema = f"bench_api_{secrets.token_hex(4)}"
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
@@ -221,6 +261,7 @@ def main() -> int:
         "ARREARS_SECRET_KEY": secret,
     }
     server = None
+    results: list[tuple[str, dict, dict[str, float]]] = []
     try:
         print(f"PostgreSQL {DATABASE_URL}, schema {schema}")
         t0 = time.perf_counter()
@@ -245,13 +286,16 @@ def main() -> int:
             time.sleep(0.1)
         else:
             raise SystemExit("the server did not become ready")
-        token = TokenCodec(secret).issue("bench.collector", "collector", timedelta(hours=1))
+        codec = TokenCodec(secret)
+        tokens = [codec.issue(f"bench.collector.{n:03d}", "collector", timedelta(hours=1)) for n in range(args.clients)]
         print(f"server: {args.workers} uvicorn workers on {base}; {args.clients} clients")
-        load = (port, token, case_ids, args.clients)
-        asyncio.run(drive(*load, args.warmup, args.idempotency_keys, args.healthz))
-        cpu_before = {which: cpu_seconds(which, server.pid) for which in ("server", "postgres")}
-        result = asyncio.run(drive(*load, args.seconds, args.idempotency_keys, args.healthz))
-        cpu = {which: cpu_seconds(which, server.pid) - cpu_before[which] for which in cpu_before}
+        for workload in workloads:
+            load = (port, tokens, case_ids)
+            asyncio.run(drive(*load, args.warmup, workload, args.idempotency_keys, args.healthz))
+            cpu_before = {which: cpu_seconds(which, server.pid) for which in ("server", "postgres")}
+            result = asyncio.run(drive(*load, args.seconds, workload, args.idempotency_keys, args.healthz))
+            cpu = {which: cpu_seconds(which, server.pid) - cpu_before[which] for which in cpu_before}
+            results.append((workload, result, cpu))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -262,25 +306,14 @@ def main() -> int:
         with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
-    latencies = sorted(result["latencies"])
-    rps = len(latencies) / result["elapsed"]
-    ok = result["statuses"].get(200 if args.healthz else 201, 0)
     target = "GET /healthz" if args.healthz else "POST /v1/cases/{id}/contacts"
-    print(f"\n{target}, {args.clients} concurrent clients, {args.seconds:.0f}s")
-    print(f"  requests:   {len(latencies)} ({dict(result['statuses'])}), {ok / len(latencies):.1%} recorded")
-    print(f"  throughput: {rps:.0f} requests/s")
-    print(
-        f"  latency:    p50 {percentile(latencies, 50) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms, "
-        f"p99 {percentile(latencies, 99) * 1000:.1f} ms"
-    )
-    print(
-        f"  CPU per request: server {cpu['server'] / len(latencies) * 1000:.2f} ms, "
-        f"PostgreSQL {cpu['postgres'] / len(latencies) * 1000:.2f} ms "
-        f"(of {os.cpu_count()} cores x {result['elapsed']:.0f} s)"
-    )
-    print(f"raw psycopg single-row INSERT transactions (1 connection): {raw:.0f} /s")
-    print(f"API throughput / raw insert rate: {rps / raw:.2f} (target >= 0.40)")
-    print(f"p99 target < 50 ms: {'met' if percentile(latencies, 99) < 0.05 else 'NOT met'}")
+    throughputs = {}
+    for workload, result, cpu in results:
+        title = f"{target}, {args.clients} concurrent clients, {args.seconds:.0f}s, workload {workload!r}"
+        throughputs[workload] = report(title, result, cpu, 200 if args.healthz else 201)
+    print(f"\nraw psycopg single-row INSERT transactions (1 connection): {raw:.0f} /s")
+    for workload, rps in throughputs.items():
+        print(f"API throughput / raw insert rate, workload {workload!r}: {rps / raw:.2f} (target >= 0.40)")
     return 0
 
 

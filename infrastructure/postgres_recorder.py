@@ -3,13 +3,15 @@
 eventsourcing's recorder sends ``SET LOCAL lock_timeout``, ``LOCK TABLE``, ``NOTIFY`` and the
 ``INSERT`` in a pipelined transaction with several syncs. This recorder does the same work, in the
 same order and under the same EXCLUSIVE table lock (so notification ids commit in order and
-followers never skip a gap), inside one server-side function called in one statement.
+followers never skip a gap), inside one server-side function called in one statement. Its statements,
+and those selecting an aggregate's events, are composed once per shape rather than on every call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -77,7 +79,7 @@ class LockedInsertPostgresRecorder(PostgresApplicationRecorder):
         self.sql_locked_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s)").format(
             schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
         )
-        self._sql_text: dict[str, bytes] = {}
+        self._sql_text: dict[Hashable, bytes] = {}
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
@@ -88,18 +90,52 @@ class LockedInsertPostgresRecorder(PostgresApplicationRecorder):
             if len(stored_events) == 1:
                 event = stored_events[0]
                 params: tuple[Any, ...] = (event.originator_id, event.originator_version, event.topic, event.state)
-                curs.execute(self._text(conn, "one", self.sql_locked_insert_one), params, prepare=True)
+                curs.execute(self._text(conn, "one", lambda: self.sql_locked_insert_one), params, prepare=True)
             else:
                 rows = [
                     self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
                     for e in stored_events
                 ]
-                curs.execute(self._text(conn, "many", self.sql_locked_insert), (rows,), prepare=True)
+                curs.execute(self._text(conn, "many", lambda: self.sql_locked_insert), (rows,), prepare=True)
             return [row[0] for row in curs.fetchall()]
 
-    def _text(self, conn: Connection[Any], name: str, statement: Composed) -> bytes:
-        """A composed statement as bytes, composed once (composing costs more than the insert's own Python)."""
-        text = self._sql_text.get(name)
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """An aggregate's events, as eventsourcing selects them, with each shape of the statement composed once
+        (bringing a cached aggregate up to date is on the write path while other processes write it too)."""
+        params: list[Any] = [originator_id, *(bound for bound in (gt, lte, limit) if bound is not None)]
+        shape = (gt is not None, lte is not None, desc, limit is not None)
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self._text(conn, shape, lambda: self._select_statement(*shape)), params, prepare=True)
+            return [
+                StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3]))
+                for row in curs.fetchall()
+            ]
+
+    def _select_statement(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Composed:
+        statement = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} WHERE originator_id = %s"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        if gt:
+            statement += SQL(" AND originator_version > %s")
+        if lte:
+            statement += SQL(" AND originator_version <= %s")
+        statement += SQL(" ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC")
+        if limit:
+            statement += SQL(" LIMIT %s")
+        return statement
+
+    def _text(self, conn: Connection[Any], shape: Hashable, compose: Callable[[], Composed]) -> bytes:
+        """A statement of this shape as bytes, composed once (composing costs more than the insert's own Python)."""
+        text = self._sql_text.get(shape)
         if text is None:
-            text = self._sql_text[name] = statement.as_bytes(conn)
+            text = self._sql_text[shape] = compose().as_bytes(conn)
         return text
