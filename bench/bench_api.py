@@ -16,7 +16,7 @@ The workloads (``--workload``, default both):
   process (each then brings a case up to date with one extra query before deciding).
 
     python bench/bench_api.py [--workload own|shared|both] [--clients 100] [--cases 1000] [--seconds 30]
-                              [--workers N] [--idempotency-keys] [--healthz]
+                              [--workers N] [--rate R] [--idempotency-keys] [--healthz]
 """
 
 from __future__ import annotations
@@ -134,9 +134,14 @@ async def drive(
     workload: str,
     keys: bool,
     healthz: bool = False,
+    rate: float | None = None,
 ) -> dict:
-    """Closed-loop clients, one per token, logging calls (or, with ``healthz``, asking GET /healthz), each
-    on its own keep-alive connection: on its own share of the cases (``own``) or on any case (``shared``)."""
+    """Clients, one per token, logging calls (or, with ``healthz``, asking GET /healthz), each on its own
+    keep-alive connection: on its own share of the cases (``own``) or on any case (``shared``).
+
+    Closed loop by default: each client sends its next request as soon as the last is answered. With
+    ``rate`` (requests/s in all), each client sends on a fixed schedule instead, and a request's latency
+    counts from when it was due, so a slow answer is not hidden by the requests it delayed."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     deadline = time.perf_counter() + seconds
@@ -150,11 +155,17 @@ async def drive(
             cases = case_ids
         headers = {"Authorization": f"Bearer {tokens[n]}", "Content-Type": "application/json"}
         connection = Connection("127.0.0.1", port)
+        interval = clients / rate if rate else 0.0
+        due = time.perf_counter() + rng.random() * interval  # clients' schedules spread over one interval
         try:
             while time.perf_counter() < deadline:
                 case_id = rng.choice(cases)
                 extra = {"Idempotency-Key": uuid.uuid4().hex} if keys else {}
-                started = time.perf_counter()
+                if rate:
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    started, due = due, due + interval
+                else:
+                    started = time.perf_counter()
                 if healthz:
                     status = await connection.request("GET", "/healthz", {})
                 else:
@@ -244,6 +255,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--raw-seconds", type=float, default=10)
+    parser.add_argument(
+        "--rate", type=float, help="offer this many requests/s in all, on a schedule, instead of a closed loop"
+    )
     parser.add_argument("--idempotency-keys", action="store_true", help="send a fresh Idempotency-Key on every POST")
     parser.add_argument(
         "--healthz", action="store_true", help="drive GET /healthz instead: the HTTP stack's own ceiling"
@@ -293,9 +307,9 @@ def main() -> int:
         print(f"server: {args.workers} uvicorn workers on {base}; {args.clients} clients")
         for workload in workloads:
             load = (port, tokens, case_ids)
-            asyncio.run(drive(*load, args.warmup, workload, args.idempotency_keys, args.healthz))
+            asyncio.run(drive(*load, args.warmup, workload, args.idempotency_keys, args.healthz, args.rate))
             cpu_before = {which: cpu_seconds(which, server.pid) for which in ("server", "postgres")}
-            result = asyncio.run(drive(*load, args.seconds, workload, args.idempotency_keys, args.healthz))
+            result = asyncio.run(drive(*load, args.seconds, workload, args.idempotency_keys, args.healthz, args.rate))
             cpu = {which: cpu_seconds(which, server.pid) - cpu_before[which] for which in cpu_before}
             results.append((workload, result, cpu))
     finally:
@@ -311,7 +325,8 @@ def main() -> int:
     target = "GET /healthz" if args.healthz else "POST /v1/cases/{id}/contacts"
     throughputs = {}
     for workload, result, cpu in results:
-        title = f"{target}, {args.clients} concurrent clients, {args.seconds:.0f}s, workload {workload!r}"
+        loop = f"offered {args.rate:.0f} requests/s" if args.rate else "closed loop"
+        title = f"{target}, {args.clients} concurrent clients ({loop}), {args.seconds:.0f}s, workload {workload!r}"
         throughputs[workload] = report(title, result, cpu, 200 if args.healthz else 201)
     raw = max(raw_before, raw_after)
     print(
