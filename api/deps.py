@@ -20,6 +20,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request, Response
 from pydantic import BaseModel
@@ -28,6 +29,7 @@ from api.auth import Principal, TokenError, bearer_token
 from api.errors import ApiError
 from api.permissions import Permission, allowed
 from api.reads import CaseReads
+from api.schemas.common import CaseWritten
 from api.services import Services
 from application.app import CollectionsApp
 from domain.base import Actor
@@ -141,6 +143,10 @@ class Write:
         if location is not None:
             headers["Location"] = location
         return Response(body.model_dump_json(), 201, headers, "application/json")
+
+    def case_written(self, case_id: UUID, version: int) -> Response:
+        """201 with the case's id and new version (``CaseWritten``) and its ETag."""
+        return self.created(CaseWritten(case_id=str(case_id), version=version), version)
 
 
 def writes(permission: Permission, pins_version: bool = True) -> Any:

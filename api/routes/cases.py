@@ -103,7 +103,7 @@ async def assign_collector(
     new_version = write.app.assign_collector(
         case_id, body.collector, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -156,7 +156,7 @@ async def escalate(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -180,4 +180,4 @@ async def resolve(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)

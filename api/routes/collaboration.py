@@ -65,7 +65,7 @@ async def complete_task(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -90,7 +90,7 @@ async def record_signal(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -109,4 +109,4 @@ async def add_note(
     new_version = write.app.add_note(
         case_id, body.text, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)

@@ -64,4 +64,4 @@ async def log_contact(
         occurred_at=body.occurred_at,
         **channel_fields(body),
     )
-    return write.created(CaseWritten(case_id=str(case_id), version=new_version), new_version)
+    return write.case_written(case_id, new_version)
