@@ -83,6 +83,6 @@ def create_app(
 
 
 def limit_threads(threads: int) -> None:
-    """Routes run in the thread pool; a few threads per process keep writers from queueing on the GIL
-    while holding the event table's lock."""
+    """Reads and imports run in the thread pool (writes run on the event loop, see ``api.deps``); a few
+    threads per process keep them from crowding the loop out of the GIL."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
