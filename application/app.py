@@ -89,6 +89,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         super().__init__(env)
         self._locks = [threading.RLock() for _ in range(LOCK_STRIPES)]
         self._enterprise_of_case: dict[UUID, UUID] = {}
+        self._currency_of_case: dict[UUID, str] = {}
         self._recent_reads: dict[UUID, dict[str, tuple[float, Any]]] = {}
         #: aggregates other processes write too, and until when commands bring them up to date before deciding
         self._shared_until: dict[UUID, float] = {}
@@ -177,6 +178,17 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
             enterprise_id = self._read(CollectionCase, case_id, lambda case: case.enterprise_id)
             self._enterprise_of_case[case_id] = enterprise_id
         return enterprise_id
+
+    def case_currency(self, case_id: UUID) -> str:
+        """The currency of a case's amounts (it never changes, so it is remembered)."""
+        currency = self._currency_of_case.get(case_id)
+        if currency is None:
+            currency = self._currency_of_case[case_id] = self._read(CollectionCase, case_id, lambda case: case.currency)
+        return currency
+
+    def case_version(self, case_id: UUID) -> int:
+        """The case's version now, read from the store without copying the case."""
+        return self._read(CollectionCase, case_id, lambda case: case.version)
 
     def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
         """The cached instance itself, optimistically without asking the store, or one brought up to date.

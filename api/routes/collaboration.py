@@ -39,7 +39,7 @@ async def assign_task(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    new_version = write.app.get_case(case_id).version
+    new_version = write.app.case_version(case_id)
     return write.created(TaskCreated(case_id=str(case_id), version=new_version, task_id=task_id), new_version)
 
 

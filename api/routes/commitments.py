@@ -49,7 +49,7 @@ async def make_promise(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    new_version = write.app.get_case(case_id).version
+    new_version = write.app.case_version(case_id)
     return write.created(PromiseCreated(case_id=str(case_id), version=new_version, promise_id=promise_id), new_version)
 
 
@@ -81,7 +81,7 @@ async def propose_plan(
             expected_version=write.expected_version,
             occurred_at=body.occurred_at,
         )
-        new_version = write.app.get_case(case_id).version
+        new_version = write.app.case_version(case_id)
     elif body.start_on is not None:
         proposal = write.app.propose_plan_of_kind(
             case_id,
@@ -131,7 +131,7 @@ async def sign_agreement(
         expected_version=write.expected_version,
         occurred_at=body.occurred_at,
     )
-    new_version = write.app.get_case(case_id).version
+    new_version = write.app.case_version(case_id)
     return write.created(
         AgreementCreated(case_id=str(case_id), version=new_version, agreement_id=agreement_id), new_version
     )

@@ -39,4 +39,4 @@ def set_etag(response: Response, version: int) -> None:
 
 def case_money(app: CollectionsApp, case_id: UUID, amount: str) -> Money:
     """An amount in the case's currency."""
-    return Money.parse(amount, app.get_case(case_id).currency)
+    return Money.parse(amount, app.case_currency(case_id))
