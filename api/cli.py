@@ -17,11 +17,12 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from api import cli_projections
-from application.assessment import AssessmentResult
 from application.bootstrap import Container, bootstrap
-from application.demo import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
-from application.importing import ImportFormat, ImportKind
+from application.commands import AssessRisk
+from application.handlers.strategy import Assessment
+from application.importing import ImportFormat, ImportKind, ImportResult, import_command
 from application.narration import describe
+from demo.seeding import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from domain.base import Actor, Role
 from domain.case_events import RiskAssessed
 from domain.errors import DomainError
@@ -163,10 +164,10 @@ def duration(text: str) -> timedelta:
     return timedelta(seconds=int(match[1]) * unit)
 
 
-def print_assessment(result: AssessmentResult) -> None:
+def print_assessment(case_id: UUID, result: Assessment) -> None:
     """An assessment as a collector reads it."""
     print(
-        f"case {result.case_id}: {result.tier} risk, score {result.score} (model {result.model_version}, "
+        f"case {case_id}: {result.tier} risk, score {result.score} (model {result.model_version}, "
         f"policy v{result.policy_version})"
     )
     for reason in result.reasons:
@@ -179,7 +180,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
     try:
         app = container.app
         case_id = args.case if isinstance(args.case, UUID) else app.case_id_for(args.case)
-        print_assessment(app.assess_case(case_id, Actor(user_id=args.user, role=Role.RISK)))
+        assessment = app.send(AssessRisk(case_id=case_id, actor=Actor(user_id=args.user, role=Role.RISK)), Assessment)
+        print_assessment(case_id, assessment)
     finally:
         container.close()
     return 0
@@ -189,13 +191,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a CSV or JSON Lines file; a file with any bad row changes nothing."""
     container = build_container(args)
     try:
-        result = container.app.import_file(
+        command = import_command(
             args.file,
             args.format,
             kind=args.kind,
             actor=Actor(user_id=args.user, role=Role.ADMIN),
             progress=lambda items, total: progress(items, f"importing {args.file.name}", total),
         )
+        result = container.app.send(command, ImportResult)
     finally:
         container.close()
     if not result.ok:

@@ -29,9 +29,11 @@ from api.auth import Principal, TokenError, bearer_token
 from api.errors import ApiError
 from api.permissions import Permission, allowed
 from api.reads import CaseReads
-from api.schemas.common import CaseWritten
+from api.schemas.common import Attributed, CaseWritten
+from api.schemas.enterprises import EnterpriseWritten
 from api.services import Services
 from application.app import CollectionsApp
+from application.commands import Command, Outcome
 from domain.base import Actor
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"(?P<version>\d{1,12})"\s*$')
@@ -135,6 +137,23 @@ class Write:
         """Who every event of this write records."""
         return self.who.actor
 
+    def on_case(self, case_id: UUID, body: Attributed | None = None) -> dict[str, Any]:
+        """The fields every command on a case carries: the case, the caller, the pinned version, and when
+        the act happened (the body's ``occurred_at``; default: when it is decided)."""
+        return {"case_id": case_id, **self._common(body)}
+
+    def on_enterprise(self, enterprise_id: UUID, body: Attributed | None = None) -> dict[str, Any]:
+        """The fields every command on an enterprise carries (as ``on_case``)."""
+        return {"enterprise_id": enterprise_id, **self._common(body)}
+
+    def _common(self, body: Attributed | None) -> dict[str, Any]:
+        occurred_at = body.occurred_at if body is not None else None
+        return {"actor": self.who.actor, "expected_version": self.expected_version, "occurred_at": occurred_at}
+
+    def send(self, command: Command) -> Outcome[Any]:
+        """Send a command through the application's one entry point."""
+        return self.app.handle(command)
+
     @staticmethod
     def created(body: BaseModel, version: int, location: str | None = None) -> Response:
         """201 with the result as JSON and ``ETag: "<version>"``, serialised here once (the route names the
@@ -144,9 +163,15 @@ class Write:
             headers["Location"] = location
         return Response(body.model_dump_json(), 201, headers, "application/json")
 
-    def case_written(self, case_id: UUID, version: int) -> Response:
+    def case_written(self, case_id: UUID, outcome: Outcome[Any]) -> Response:
         """201 with the case's id and new version (``CaseWritten``) and its ETag."""
-        return self.created(CaseWritten(case_id=str(case_id), version=version), version)
+        return self.created(CaseWritten(case_id=str(case_id), version=outcome.version), outcome.version)
+
+    def enterprise_written(self, enterprise_id: UUID, outcome: Outcome[Any]) -> Response:
+        """201 with the enterprise's id and new version (``EnterpriseWritten``) and its ETag."""
+        return self.created(
+            EnterpriseWritten(enterprise_id=str(enterprise_id), version=outcome.version), outcome.version
+        )
 
 
 def writes(permission: Permission, pins_version: bool = True) -> Any:

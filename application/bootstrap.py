@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.app import CollectionsApp
+from domain.case import CollectionCase
+from domain.enterprise import Enterprise
+from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
+from infrastructure.event_store import EventStore
 from infrastructure.settings import Settings
+from infrastructure.unit_of_work import UnitOfWork
 from infrastructure.view_store import view_store
 from projections.catalogue import all_views
 from projections.read_model import ReadModel
@@ -20,6 +25,9 @@ class Container:
 
     settings: Settings
     clock: Clock
+    #: the event log
+    store: EventStore
+    #: the one entry point for commands, and queries that replay aggregates
     app: CollectionsApp
     #: the projections' runtime (catch_up(), start()/stop() to follow the log, rebuild(), status())
     projections: ProjectionRuntime
@@ -29,23 +37,28 @@ class Container:
     def close(self) -> None:
         """Stop following the log and release connections."""
         self.projections.stop()
-        self.app.close()
+        self.store.close()
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Container:
     """Build the application from settings (environment variables by default)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
-    app = CollectionsApp(env=eventsourcing_env(settings), clock=clock, snapshot_interval=settings.snapshot_interval)
+    store = EventStore(
+        env=eventsourcing_env(settings),
+        snapshotted=(CollectionCase, Enterprise, StrategyPolicy),
+        snapshot_interval=settings.snapshot_interval,
+    )
+    app = CollectionsApp(UnitOfWork(store, clock))
     audit_key = settings.audit_key.get_secret_value().encode() if settings.audit_key is not None else None
-    store = view_store(app)
+    views = view_store(store)
     runtime = ProjectionRuntime(
-        app,
         store,
+        views,
         all_views(audit_key),
         batch_size=settings.projection_batch_size,
         poll_seconds=settings.projection_poll_seconds,
         throttle_seconds=settings.projection_throttle_seconds,
     )
-    read_model = ReadModel(store, runtime, app, audit_key)
-    return Container(settings=settings, clock=clock, app=app, projections=runtime, read_model=read_model)
+    read_model = ReadModel(views, runtime, store, audit_key, clock)
+    return Container(settings=settings, clock=clock, store=store, app=app, projections=runtime, read_model=read_model)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
+from application.case_facts import enterprise_of
+from application.policies import current_policy
 from domain.base import Actor, Role
 from domain.case import CollectionCase
 from domain.case_values import Channel, ContactOutcome, Direction
 from domain.contact_policy import Attempt, CallMark, ContactRules, violations
 from domain.enterprise import Enterprise
 from domain.errors import ContactPolicyError
-
-if TYPE_CHECKING:
-    from application.app import CollectionsApp
+from infrastructure.unit_of_work import UnitOfWork
 
 #: the contact rules and the enterprise's contact facts may be this old: a change in this process shows at
 #: once, one made by another process (a new policy, a do-not-contact flag, a contact person) within this time
@@ -35,15 +34,15 @@ class ContactContext:
     other_calls: list[CallMark]
 
 
-def contact_context(app: CollectionsApp, case_id: UUID, channel: Channel) -> ContactContext:
+def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> ContactContext:
     """Read the rules, the enterprise, and for a call its other cases' recent calls (before the command
     takes the case's lock).
 
     Only calls are limited per enterprise, so only a call needs the other cases.
     """
-    rules = app.current_policy(max_age_seconds=FACTS_MAX_AGE_SECONDS).terms.contact
-    enterprise_id = app.enterprise_of_case(case_id)
-    known_parties, do_not_contact, case_ids = app._read(
+    rules = current_policy(uow, max_age_seconds=FACTS_MAX_AGE_SECONDS).terms.contact
+    enterprise_id = enterprise_of(uow, case_id)
+    known_parties, do_not_contact, case_ids = uow.read(
         Enterprise,
         enterprise_id,
         lambda e: (e.known_parties(), e.do_not_contact, tuple(e.case_ids)),
@@ -53,7 +52,7 @@ def contact_context(app: CollectionsApp, case_id: UUID, channel: Channel) -> Con
     calls: list[CallMark] = []
     for other_id in case_ids if channel is Channel.PHONE else ():
         if other_id != case_id:
-            marks = app._read(
+            marks = uow.read(
                 CollectionCase,
                 other_id,
                 lambda case: tuple(case.calls),

@@ -7,16 +7,16 @@ Re-importing the same file records nothing (idempotent by credit code, period an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from domain.act import Act
 
-from application.core import AppPart
+from application.commands.base import Outcome
+from application.commands.imports import ImportRecords
+from application.handlers.registry import handles
 from application.import_rows import (
     FIELDS,
     ImportFormat,
@@ -32,15 +32,13 @@ from application.import_rows import (
     to_registration,
     to_statement,
 )
-from domain.base import Actor
 from domain.enterprise import ContactPerson, Enterprise, Registration
-from domain.errors import ConflictError, DomainError, NotFoundError
+from domain.errors import DomainError, NotFoundError
 from domain.ids import enterprise_id as derive_enterprise_id
 from domain.ids import normalise_credit_code
+from infrastructure.unit_of_work import UnitOfWork
 
-Progress = Callable[[Iterable[Any], int], Iterable[Any]]
-
-__all__ = ["ImportCommands", "ImportFormat", "ImportKind", "ImportResult", "RowError"]
+__all__ = ["ImportFormat", "ImportKind", "ImportResult", "RowError", "import_command", "import_records"]
 
 
 @dataclass
@@ -84,144 +82,114 @@ def field_of(message: str, data: dict[str, Any]) -> str:
 # --- the command ------------------------------------------------------------------------------------
 
 
-class ImportCommands(AppPart):
-    """Mixed into CollectionsApp: ``import_file`` and ``import_text``."""
+def import_command(path_or_text: str | Path, format: str | None = None, **fields: Any) -> ImportRecords:
+    """The import of a file (a path) or of the text itself; ``fields`` are the command's other fields."""
+    if isinstance(path_or_text, Path) or is_existing_file(path_or_text):
+        path = Path(path_or_text)
+        return ImportRecords(text=path.read_text(encoding="utf-8-sig"), format=format, name=path.name, **fields)
+    return ImportRecords(text=str(path_or_text), format=format, **fields)
 
-    def import_file(
-        self,
-        path_or_text: str | Path,
-        format: str | None = None,
-        *,
-        kind: str | None = None,
-        actor: Actor | None = None,
-        progress: Progress | None = None,
-    ) -> ImportResult:
-        """Import a CSV or JSON Lines file (a path, or the text itself); all or nothing, idempotent."""
-        app = self._app
-        if isinstance(path_or_text, Path) or is_existing_file(path_or_text):
-            path = Path(path_or_text)
-            text = path.read_text(encoding="utf-8-sig")
-            name = path.name
-        else:
-            text, name = str(path_or_text), ""
-        fmt = ImportFormat(format) if format else detect_format(name, text)
-        return app.import_text(text, fmt, kind=kind, actor=actor, progress=progress)
 
-    def import_text(
-        self,
-        text: str,
-        format: ImportFormat | str,
-        *,
-        kind: str | None = None,
-        actor: Actor | None = None,
-        progress: Progress | None = None,
-    ) -> ImportResult:
-        """Import the text of a CSV or JSON Lines file; all or nothing, idempotent."""
-        app = self._app
-        actor = actor or Actor.system("import")
-        default_kind = ImportKind(kind) if kind else None
-        rows, errors = read_rows(text, ImportFormat(format), default_kind)
-        result = ImportResult(rows=len(rows) + len(errors), errors=errors)
-        staged: dict[UUID, Enterprise] = {}
-        now = app.clock.now()
-        seen_keys: dict[str, tuple[str, int]] = {}
-        ordered = sorted(rows, key=lambda r: (r.kind is not ImportKind.ENTERPRISES, r.line))
-        seen_codes: dict[str, int] = {}
-        track = progress or (lambda items, _total: items)
-        for row in track(ordered, len(ordered)):
-            try:
-                app._apply_row(row, staged, seen_codes, seen_keys, result, actor, now)
-            except RowProblem as problem:
-                result.errors.append(RowError(row.line, problem.field_name, problem.reason))
-            except DomainError as error:
-                result.errors.append(RowError(row.line, field_of(str(error), row.data), str(error)))
-        result.errors.sort(key=lambda e: e.line)
-        if result.errors:
-            return result
-        changed = [a for a in staged.values() if a.pending_events]
+@handles(ImportRecords)
+def import_records(command: ImportRecords, uow: UnitOfWork) -> Outcome[ImportResult]:
+    """Apply every row to copies of the enterprises; save them in one transaction only if no row is bad.
+
+    An import changes many enterprises, so its outcome names no version (0).
+    """
+    fmt = ImportFormat(command.format) if command.format else detect_format(command.name, command.text)
+    rows, errors = read_rows(command.text, fmt, ImportKind(command.kind) if command.kind else None)
+    staging = Staging(uow, Act.of(command.actor, command.occurred_at, uow.clock.now()))
+    staging.result = ImportResult(rows=len(rows) + len(errors), errors=errors)
+    ordered = sorted(rows, key=lambda r: (r.kind is not ImportKind.ENTERPRISES, r.line))
+    track = command.progress or (lambda items, _total: items)
+    for row in track(ordered, len(ordered)):
+        try:
+            staging.apply(row)
+        except RowProblem as problem:
+            staging.result.errors.append(RowError(row.line, problem.field_name, problem.reason))
+        except DomainError as error:
+            staging.result.errors.append(RowError(row.line, field_of(str(error), row.data), str(error)))
+    result = staging.result
+    result.errors.sort(key=lambda e: e.line)
+    if not result.errors:
+        changed = [a for a in staging.staged.values() if a.pending_events]
         if changed:
-            try:
-                app.save(*changed)  # one transaction: every change of the file, or none
-            except IntegrityError:
-                raise ConflictError("an enterprise changed while importing; nothing was written, retry") from None
-        return result
+            uow.save_together(changed)  # one transaction: every change of the file, or none
+    return Outcome(result, 0)
 
-    def _apply_row(
-        self,
-        row: Row,
-        staged: dict[UUID, Enterprise],
-        seen_codes: dict[str, int],
-        seen_keys: dict[str, tuple[str, int]],
-        result: ImportResult,
-        actor: Actor,
-        now: datetime,
-    ) -> None:
-        app = self._app
+
+class Staging:
+    """The enterprises an import changes, as private copies, and what each row did to them."""
+
+    def __init__(self, uow: UnitOfWork, act: Act) -> None:
+        self.uow = uow
+        self.act = act
+        self.result = ImportResult()
+        self.staged: dict[UUID, Enterprise] = {}
+        self.seen_codes: dict[str, int] = {}
+        self.seen_keys: dict[str, tuple[str, int]] = {}
+
+    def apply(self, row: Row) -> None:
+        """Apply one row, or raise RowProblem / DomainError saying what is wrong with it."""
+        act, result = self.act, self.result
         code = normalise_credit_code(str(required_value(row.data, "credit_code")))
         enterprise_id = derive_enterprise_id(code)
         if row.kind is ImportKind.ENTERPRISES:
-            if code in seen_codes:
-                raise RowProblem("credit_code", f"{code} is already on line {seen_codes[code]}")
-            seen_codes[code] = row.line
+            if code in self.seen_codes:
+                raise RowProblem("credit_code", f"{code} is already on line {self.seen_codes[code]}")
+            self.seen_codes[code] = row.line
             registration, contacts = to_registration(row.data)
-            app._stage_enterprise(enterprise_id, registration, contacts, set(row.data), staged, result, actor, now)
+            self.stage_enterprise(enterprise_id, registration, contacts, set(row.data))
             return
         statement = to_statement(row.data) if row.kind is ImportKind.STATEMENTS else None
         record = to_loan(row.data) if row.kind is ImportKind.LOANS else None
-        enterprise = staged.get(enterprise_id) or app._existing(enterprise_id)
+        enterprise = self.staged.get(enterprise_id) or self.existing(enterprise_id)
         if enterprise is None:
             raise RowProblem("credit_code", f"no enterprise {code}: register it first (or in the same file)")
-        staged[enterprise_id] = enterprise
+        self.staged[enterprise_id] = enterprise
         if statement is not None:
             key = f"{code}/{statement.period}"
-            if key in seen_keys:
-                raise RowProblem("period", f"{statement.period} of {code} is already on line {seen_keys[key][1]}")
-            seen_keys[key] = (code, row.line)
-            filed = enterprise.file_statement(statement, actor, now, now)
+            if key in self.seen_keys:
+                raise RowProblem("period", f"{statement.period} of {code} is already on line {self.seen_keys[key][1]}")
+            self.seen_keys[key] = (code, row.line)
+            filed = enterprise.file_statement(statement, act=act)
             result.statements_filed += filed
             result.unchanged += not filed
         if record is not None:
-            owner = seen_keys.get(record.loan_id)
+            owner = self.seen_keys.get(record.loan_id)
             if owner is not None:
                 raise RowProblem("loan_id", f"{record.loan_id} is already on line {owner[1]}")
-            seen_keys[record.loan_id] = (code, row.line)
-            added = enterprise.add_loan_record(record, actor, now, now)
+            self.seen_keys[record.loan_id] = (code, row.line)
+            added = enterprise.add_loan_record(record, act=act)
             result.loans_added += added
             result.unchanged += not added
 
-    def _existing(self, enterprise_id: UUID) -> Enterprise | None:
-        app = self._app
+    def existing(self, enterprise_id: UUID) -> Enterprise | None:
+        """A private copy of a registered enterprise, or None."""
         try:
-            return app.get_enterprise(enterprise_id)
+            return self.uow.load(Enterprise, enterprise_id)
         except NotFoundError:
             return None
 
-    def _stage_enterprise(
-        self,
-        enterprise_id: UUID,
-        registration: Registration,
-        contacts: list[ContactPerson],
-        present_fields: set[str],
-        staged: dict[UUID, Enterprise],
-        result: ImportResult,
-        actor: Actor,
-        now: datetime,
+    def stage_enterprise(
+        self, enterprise_id: UUID, registration: Registration, contacts: list[ContactPerson], present_fields: set[str]
     ) -> None:
-        app = self._app
-        existing = app._existing(enterprise_id)
+        """Register a new enterprise, or update the fields the row gives and add contact persons it lacks."""
+        act, result = self.act, self.result
+        existing = self.existing(enterprise_id)
         if existing is None:
-            staged[enterprise_id] = Enterprise.register(registration, contacts, actor, now, now)
+            self.staged[enterprise_id] = Enterprise.register(registration, contacts, act=act)
             result.enterprises_registered += 1
             return
-        staged[enterprise_id] = existing
+        self.staged[enterprise_id] = existing
         before = len(existing.pending_events)
         present = {name: getattr(registration, name) for name in present_fields if name in Registration.model_fields}
-        existing.update_profile(existing.registration.model_copy(update=present), actor, now, now)
+        existing.update_profile(existing.registration.model_copy(update=present), act=act)
         changed = len(existing.pending_events) > before
         result.enterprises_updated += changed
         for person in contacts:
             if existing.find_contact(person.name) is None:
-                existing.add_contact_person(person, actor, now, now)
+                existing.add_contact_person(person, act=act)
                 result.contacts_added += 1
                 changed = True
         result.unchanged += not changed

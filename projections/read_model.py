@@ -72,11 +72,14 @@ def progress_item(row: Row) -> dict[str, Any]:
 class ReadModel:
     """Synchronous queries over the views (one short read transaction each)."""
 
-    def __init__(self, store: ViewStore, runtime: ProjectionRuntime, app: Any, audit_key: bytes | None) -> None:
+    def __init__(
+        self, store: ViewStore, runtime: ProjectionRuntime, events: Any, audit_key: bytes | None, clock: Any
+    ) -> None:
         self.store = store
         self.runtime = runtime
-        self.app = app
+        self.events = events
         self.audit_key = audit_key
+        self.clock = clock
 
     def _query(self, sql: str, params: list[Any] | None = None) -> list[Row]:
         with self.store.reading() as tx:
@@ -150,7 +153,7 @@ class ReadModel:
 
     def verify(self, case_id: UUID | None = None) -> dict[str, Any]:
         """Recompute the chains from the events table: {ok, checked_events, mismatches: [{kind, case_id, version}]}."""
-        report = verify_chains(self.app, self.store, self.audit_key, case_id)
+        report = verify_chains(self.events, self.store, self.audit_key, case_id)
         report["audit_position"] = self.runtime.position("audit")
         return report
 
@@ -273,7 +276,7 @@ class ReadModel:
 
     def compliance_report(self, as_of: datetime | None = None) -> dict[str, Any]:
         """Required contacts vs made: met, late and missing ones with their evidence, and overrides."""
-        now = utc_text(as_of or self.app.clock.now()) or ""
+        now = utc_text(as_of or self.clock.now()) or ""
         rows = self._query("SELECT * FROM compliance_requirements ORDER BY case_id, seq")
         counts: dict[str, int] = {}
         gaps = []

@@ -23,6 +23,8 @@ from api.schemas.cases import (
     ResolutionIn,
 )
 from api.schemas.common import CaseWritten
+from application.commands import AssessRisk, AssignCollector, Escalate, OpenCase, ResolveCase
+from application.handlers.strategy import Assessment
 from domain.case_values import CaseStatus, Department, Tier
 from domain.money import Money
 
@@ -38,19 +40,21 @@ async def open_case(
     write: Annotated[Write, writes(Permission.OPEN_CASE, pins_version=False)],
 ) -> Response:
     """Open a case for an overdue loan of a registered enterprise (optionally assigning a collector)."""
-    case_id = write.app.open_case(
-        loan_id=body.loan_id,
-        enterprise_id=UUID(body.enterprise_id),
-        principal=Money.parse(body.principal, body.currency),
-        outstanding=Money.parse(body.outstanding, body.currency),
-        overdue_amount=Money.parse(body.overdue_amount, body.currency),
-        overdue_since=body.overdue_since,
-        actor=write.actor,
-        occurred_at=body.occurred_at,
+    opened = write.send(
+        OpenCase(
+            loan_id=body.loan_id,
+            enterprise_id=UUID(body.enterprise_id),
+            principal=Money.parse(body.principal, body.currency),
+            outstanding=Money.parse(body.outstanding, body.currency),
+            overdue_amount=Money.parse(body.overdue_amount, body.currency),
+            overdue_since=body.overdue_since,
+            actor=write.actor,
+            occurred_at=body.occurred_at,
+        )
     )
-    version = 1
+    case_id, version = opened.result, opened.version
     if body.collector:
-        version = write.app.assign_collector(case_id, body.collector, write.actor, occurred_at=body.occurred_at)
+        version = write.send(AssignCollector(collector=body.collector, **write.on_case(case_id, body))).version
     return write.created(CaseCreated(case_id=str(case_id), version=version), version, location=f"/v1/cases/{case_id}")
 
 
@@ -100,10 +104,9 @@ async def assign_collector(
     write: Annotated[Write, writes(Permission.ASSIGN_COLLECTOR)],
 ) -> Response:
     """Make a collector responsible for the case (supervisors)."""
-    new_version = write.app.assign_collector(
-        case_id, body.collector, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
+    return write.case_written(
+        case_id, write.send(AssignCollector(collector=body.collector, **write.on_case(case_id, body)))
     )
-    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -119,11 +122,12 @@ async def assess_case(
 ) -> Response:
     """Run the risk model on the enterprise's statements and history; the policy's strategy,
     deadlines and tasks for the tier follow."""
-    result = write.app.assess_case(case_id, write.actor, expected_version=write.expected_version)
+    outcome = write.send(AssessRisk(**write.on_case(case_id)))
+    result: Assessment = outcome.result
     return write.created(
         AssessmentOut(
             case_id=str(case_id),
-            version=result.version,
+            version=outcome.version,
             tier=result.tier.value,
             score=result.score,
             reasons=[ReasonOut(code=r.code, message=r.message) for r in result.reasons],
@@ -131,7 +135,7 @@ async def assess_case(
             policy_version=result.policy_version,
             strategy_assigned=result.strategy_assigned,
         ),
-        result.version,
+        outcome.version,
     )
 
 
@@ -148,15 +152,9 @@ async def escalate(
     write: Annotated[Write, writes(Permission.ESCALATE)],
 ) -> Response:
     """Move the case to a firmer tier (only upwards)."""
-    new_version = write.app.escalate(
-        case_id,
-        body.to_tier,
-        body.reason,
-        write.actor,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    return write.case_written(
+        case_id, write.send(Escalate(to_tier=body.to_tier, reason=body.reason, **write.on_case(case_id, body)))
     )
-    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -172,12 +170,7 @@ async def resolve(
     write: Annotated[Write, writes(Permission.RESOLVE)],
 ) -> Response:
     """Record how the case ended: paid_in_full, restructured, settled or written_off."""
-    new_version = write.app.resolve_case(
+    return write.case_written(
         case_id,
-        body.resolution,
-        write.actor,
-        body.remark,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+        write.send(ResolveCase(resolution=body.resolution, remark=body.remark, **write.on_case(case_id, body))),
     )
-    return write.case_written(case_id, new_version)

@@ -12,6 +12,7 @@ from api.permissions import Permission
 from api.routes.common import WRITE
 from api.schemas.cases import NoteIn, SignalIn, TaskCompletionIn, TaskCreated, TaskIn
 from api.schemas.common import CaseWritten
+from application.commands import AddNote, AssignTask, CompleteTask, RecordSignal
 
 router = APIRouter(prefix="/v1/cases", tags=["collaboration"])
 
@@ -29,18 +30,16 @@ async def assign_task(
     write: Annotated[Write, writes(Permission.ASSIGN_TASK)],
 ) -> Response:
     """Give a department (credit, risk, legal, CRM, collections) a task with a due date."""
-    task_id = write.app.assign_task(
-        case_id,
-        department=body.department,
-        title=body.title,
-        due_at=body.due_at,
-        assignee=body.assignee,
-        actor=write.actor,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    task = write.send(
+        AssignTask(
+            department=body.department,
+            title=body.title,
+            due_at=body.due_at,
+            assignee=body.assignee,
+            **write.on_case(case_id, body),
+        )
     )
-    new_version = write.app.case_version(case_id)
-    return write.created(TaskCreated(case_id=str(case_id), version=new_version, task_id=task_id), new_version)
+    return write.created(TaskCreated(case_id=str(case_id), version=task.version, task_id=task.result), task.version)
 
 
 @router.post(
@@ -57,15 +56,9 @@ async def complete_task(
     write: Annotated[Write, writes(Permission.COMPLETE_TASK)],
 ) -> Response:
     """Mark a task done, with its outcome."""
-    new_version = write.app.complete_task(
-        case_id,
-        task_id,
-        write.actor,
-        body.outcome,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    return write.case_written(
+        case_id, write.send(CompleteTask(task_id=task_id, outcome=body.outcome, **write.on_case(case_id, body)))
     )
-    return write.case_written(case_id, new_version)
 
 
 @router.post(
@@ -81,16 +74,10 @@ async def record_signal(
     write: Annotated[Write, writes(Permission.RECORD_SIGNAL)],
 ) -> Response:
     """Record news, social media, court, registry or fund-movement signals about the enterprise."""
-    new_version = write.app.record_signal(
-        case_id,
-        source=body.source,
-        summary=body.summary,
-        severity=body.severity,
-        actor=write.actor,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    signal = RecordSignal(
+        source=body.source, summary=body.summary, severity=body.severity, **write.on_case(case_id, body)
     )
-    return write.case_written(case_id, new_version)
+    return write.case_written(case_id, write.send(signal))
 
 
 @router.post(
@@ -106,7 +93,4 @@ async def add_note(
     write: Annotated[Write, writes(Permission.ADD_NOTE)],
 ) -> Response:
     """Add a free-text note (allowed on closed cases too)."""
-    new_version = write.app.add_note(
-        case_id, body.text, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
-    )
-    return write.case_written(case_id, new_version)
+    return write.case_written(case_id, write.send(AddNote(text=body.text, **write.on_case(case_id, body))))

@@ -22,6 +22,8 @@ from api.schemas.cases import (
     PromiseCreated,
     PromiseIn,
 )
+from application.commands import MakePromise, ProposePlan, ReceivePayment, SignAgreement
+from application.handlers.commitments import Balance, ProposedPlan
 from domain.case_values import Installment
 from domain.money import Money
 
@@ -41,16 +43,11 @@ async def make_promise(
     write: Annotated[Write, writes(Permission.PROMISE)],
 ) -> Response:
     """Record the enterprise's promise to pay an amount by a date."""
-    promise_id = write.app.make_promise(
-        case_id,
-        amount=case_money(write.app, case_id, body.amount),
-        due_on=body.due_on,
-        actor=write.actor,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    amount = case_money(write.app, case_id, body.amount)
+    promise = write.send(MakePromise(amount=amount, due_on=body.due_on, **write.on_case(case_id, body)))
+    return write.created(
+        PromiseCreated(case_id=str(case_id), version=promise.version, promise_id=promise.result), promise.version
     )
-    new_version = write.app.case_version(case_id)
-    return write.created(PromiseCreated(case_id=str(case_id), version=new_version, promise_id=promise_id), new_version)
 
 
 @router.post(
@@ -69,41 +66,32 @@ async def propose_plan(
     (e.g. equal: ``{"count": 6}``; extension: ``{"count": 6, "balloon_share_bp": 6000}``; see domain/repayment.py
     for milestone, seasonal, revenue_share and collateral). The schedule sums exactly to the amount."""
     amount = case_money(write.app, case_id, body.amount)
+    if body.schedule is None and body.start_on is None:
+        raise ApiError(422, "give the schedule, or start_on with the kind's parameters", code="invalid-input")
+    schedule = None
     if body.schedule is not None:
-        schedule = [Installment(due_on=i.due_on, amount=Money.parse(i.amount, amount.currency)) for i in body.schedule]
-        plan_id = write.app.propose_plan(
-            case_id,
+        schedule = tuple(
+            Installment(due_on=i.due_on, amount=Money.parse(i.amount, amount.currency)) for i in body.schedule
+        )
+    outcome = write.send(
+        ProposePlan(
             kind=body.kind,
             amount=amount,
             schedule=schedule,
-            parameters=body.parameters,
-            actor=write.actor,
-            expected_version=write.expected_version,
-            occurred_at=body.occurred_at,
-        )
-        new_version = write.app.case_version(case_id)
-    elif body.start_on is not None:
-        proposal = write.app.propose_plan_of_kind(
-            case_id,
-            kind=body.kind,
-            amount=amount,
             start_on=body.start_on,
             parameters=body.parameters,
-            actor=write.actor,
-            expected_version=write.expected_version,
-            occurred_at=body.occurred_at,
+            **write.on_case(case_id, body),
         )
-        plan_id, schedule, new_version = proposal.plan_id, proposal.schedule, proposal.version
-    else:
-        raise ApiError(422, "give the schedule, or start_on with the kind's parameters", code="invalid-input")
+    )
+    plan: ProposedPlan = outcome.result
     return write.created(
         PlanCreated(
             case_id=str(case_id),
-            version=new_version,
-            plan_id=plan_id,
-            schedule=[InstallmentIO(due_on=i.due_on, amount=str(i.amount)) for i in schedule],
+            version=outcome.version,
+            plan_id=plan.plan_id,
+            schedule=[InstallmentIO(due_on=i.due_on, amount=str(i.amount)) for i in plan.schedule],
         ),
-        new_version,
+        outcome.version,
     )
 
 
@@ -120,20 +108,19 @@ async def sign_agreement(
     write: Annotated[Write, writes(Permission.SIGN_AGREEMENT)],
 ) -> Response:
     """Sign a legally binding agreement on a proposed plan."""
-    agreement_id = write.app.sign_agreement(
-        case_id,
-        plan_id=body.plan_id,
-        signed_on=body.signed_on,
-        signatories=body.signatories,
-        document_sha256=body.document_sha256,
-        terms=body.terms,
-        actor=write.actor,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    agreement = write.send(
+        SignAgreement(
+            plan_id=body.plan_id,
+            signed_on=body.signed_on,
+            signatories=tuple(body.signatories),
+            document_sha256=body.document_sha256,
+            terms=body.terms,
+            **write.on_case(case_id, body),
+        )
     )
-    new_version = write.app.case_version(case_id)
     return write.created(
-        AgreementCreated(case_id=str(case_id), version=new_version, agreement_id=agreement_id), new_version
+        AgreementCreated(case_id=str(case_id), version=agreement.version, agreement_id=agreement.result),
+        agreement.version,
     )
 
 
@@ -150,19 +137,16 @@ async def receive_payment(
     write: Annotated[Write, writes(Permission.RECORD_PAYMENT)],
 ) -> Response:
     """Record a payment; it is allocated to instalments and settles promises it covers."""
-    new_version = write.app.receive_payment(
-        case_id,
-        amount=case_money(write.app, case_id, body.amount),
-        received_on=body.received_on,
-        reference=body.reference,
-        actor=write.actor,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
+    amount = case_money(write.app, case_id, body.amount)
+    payment = write.send(
+        ReceivePayment(
+            amount=amount, received_on=body.received_on, reference=body.reference, **write.on_case(case_id, body)
+        )
     )
-    case = write.app.get_case(case_id)
+    balance: Balance = payment.result
     return write.created(
         PaymentRecorded(
-            case_id=str(case_id), version=new_version, outstanding=str(case.outstanding), paid=str(case.paid)
+            case_id=str(case_id), version=payment.version, outstanding=str(balance.outstanding), paid=str(balance.paid)
         ),
-        new_version,
+        payment.version,
     )

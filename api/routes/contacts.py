@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
@@ -13,22 +13,28 @@ from api.permissions import Permission, allowed
 from api.routes.common import WRITE
 from api.schemas.cases import ContactIn
 from api.schemas.common import CaseWritten
+from application.commands import LetterFacts, LogContact, VisitFacts
 from domain.case_values import Channel
 
 router = APIRouter(prefix="/v1/cases", tags=["contacts"])
 
 
-def channel_fields(body: ContactIn) -> dict[str, Any]:
-    """The fields only a visit or a letter carries."""
-    if body.channel is Channel.VISIT:
-        return {"staff": body.staff, "visit_id": body.visit_id}
-    if body.channel is Channel.LETTER:
-        return {
-            "letter_kind": body.letter_kind,
-            "document_sha256": body.document_sha256 or "",
-            "delivery_evidence": body.delivery_evidence,
-        }
-    return {}
+def visit_facts(body: ContactIn) -> VisitFacts | None:
+    """What a visit carries besides the common fields."""
+    if body.channel is not Channel.VISIT:
+        return None
+    return VisitFacts(staff=tuple(body.staff), visit_id=body.visit_id)
+
+
+def letter_facts(body: ContactIn) -> LetterFacts | None:
+    """What a letter carries besides the common fields; 422 when its kind or document is missing."""
+    if body.channel is not Channel.LETTER:
+        return None
+    if body.letter_kind is None or body.document_sha256 is None:
+        raise ApiError(422, "a letter needs letter_kind and document_sha256", code="invalid-input")
+    return LetterFacts(
+        letter_kind=body.letter_kind, document_sha256=body.document_sha256, delivery_evidence=body.delivery_evidence
+    )
 
 
 @router.post(
@@ -47,21 +53,17 @@ async def log_contact(
     """
     if body.override_reason and not allowed(Permission.OVERRIDE_CONTACT_POLICY, write.who.role):
         raise ApiError(403, "only a supervisor may override the contact policy", code="forbidden")
-    if body.channel is Channel.LETTER and (body.letter_kind is None or body.document_sha256 is None):
-        raise ApiError(422, "a letter needs letter_kind and document_sha256", code="invalid-input")
-    new_version = write.app.log_contact(
-        case_id,
+    contact = LogContact(
         channel=body.channel,
         party=body.party,
         outcome=body.outcome,
-        actor=write.actor,
         direction=body.direction,
         summary=body.summary,
         feedback=body.feedback,
         next_step=body.next_step,
         override_reason=body.override_reason,
-        expected_version=write.expected_version,
-        occurred_at=body.occurred_at,
-        **channel_fields(body),
+        visit=visit_facts(body),
+        letter=letter_facts(body),
+        **write.on_case(case_id, body),
     )
-    return write.case_written(case_id, new_version)
+    return write.case_written(case_id, write.send(contact))

@@ -19,6 +19,7 @@ from api.schemas.enterprises import (
     LoanRecordIn,
 )
 from api.views import enterprise_view
+from application.commands import AddLoanRecord, FileStatement, RegisterEnterprise
 from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.money import Money
 
@@ -49,9 +50,16 @@ async def register_enterprise(
         timezone=body.timezone,
     )
     contacts = [ContactPerson(**c.model_dump()) for c in body.contacts]
-    enterprise_id = write.app.register_enterprise(registration, write.actor, contacts, occurred_at=body.occurred_at)
+    registered = write.send(
+        RegisterEnterprise(
+            registration=registration, contacts=tuple(contacts), actor=write.actor, occurred_at=body.occurred_at
+        )
+    )
+    enterprise_id = registered.result
     return write.created(
-        EnterpriseWritten(enterprise_id=str(enterprise_id), version=1), 1, location=f"/v1/enterprises/{enterprise_id}"
+        EnterpriseWritten(enterprise_id=str(enterprise_id), version=registered.version),
+        registered.version,
+        location=f"/v1/enterprises/{enterprise_id}",
     )
 
 
@@ -80,10 +88,8 @@ async def file_statement(
     statement = FinancialStatement(
         period=body.period, **{name: Money.parse(value, body.currency) for name, value in amounts.items()}
     )
-    new_version = write.app.file_statement(
-        enterprise_id, statement, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
-    )
-    return write.created(EnterpriseWritten(enterprise_id=str(enterprise_id), version=new_version), new_version)
+    filed = write.send(FileStatement(statement=statement, **write.on_enterprise(enterprise_id, body)))
+    return write.enterprise_written(enterprise_id, filed)
 
 
 @router.post(
@@ -108,7 +114,5 @@ async def add_loan_record(
         max_days_past_due=body.max_days_past_due,
         status=body.status,
     )
-    new_version = write.app.add_loan_record(
-        enterprise_id, record, write.actor, expected_version=write.expected_version, occurred_at=body.occurred_at
-    )
-    return write.created(EnterpriseWritten(enterprise_id=str(enterprise_id), version=new_version), new_version)
+    added = write.send(AddLoanRecord(record=record, **write.on_enterprise(enterprise_id, body)))
+    return write.enterprise_written(enterprise_id, added)

@@ -13,6 +13,7 @@ from api.errors import ApiError, problem
 from api.permissions import Permission
 from api.routes.common import WRITE
 from api.schemas.problem import Problem
+from application.commands import ImportRecords
 from application.importing import ImportFormat, ImportKind, ImportResult
 
 router = APIRouter(prefix="/v1", tags=["imports"])
@@ -80,9 +81,8 @@ async def import_file(
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ApiError(422, "the file is not UTF-8", code="invalid-input") from None
-    result = await run_in_threadpool(
-        write.app.import_text, text, fmt, kind=kind.value if kind else None, actor=write.actor
-    )
+    command = ImportRecords(text=text, format=fmt, kind=kind.value if kind else None, actor=write.actor)
+    result: ImportResult = (await run_in_threadpool(write.send, command)).result
     if result.errors:
         return rejected(result, request.url.path)
     return ImportOut(

@@ -6,12 +6,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from application.app import CollectionsApp
-from application.demo_data import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
+from application.commands import (
+    AddLoanRecord,
+    AssessRisk,
+    AssignCollector,
+    FileStatement,
+    LogContact,
+    OpenCase,
+    RegisterEnterprise,
+    VisitFacts,
+)
+from application.handlers.strategy import Assessment
+from demo.portfolio import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
 from domain.base import Actor, Role
 from domain.case_values import Channel, ContactOutcome
 from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
@@ -59,62 +69,64 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
     try:
         app.get_enterprise(enterprise_id)
     except NotFoundError:
-        app.register_enterprise(
-            Registration(
-                credit_code=spec.credit_code,
-                name=spec.name,
-                registered_capital=Money.parse(spec.registered_capital),
-                business_scope=spec.business_scope,
-                legal_representative=spec.legal_representative,
-                industry=spec.industry,
-                region=spec.region,
-                established_on=spec.established_on,
-            ),
-            DEMO_ACTOR,
-            [ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in spec.contacts],
+        registration = Registration(
+            credit_code=spec.credit_code,
+            name=spec.name,
+            registered_capital=Money.parse(spec.registered_capital),
+            business_scope=spec.business_scope,
+            legal_representative=spec.legal_representative,
+            industry=spec.industry,
+            region=spec.region,
+            established_on=spec.established_on,
         )
+        contacts = tuple(ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in spec.contacts)
+        app.handle(RegisterEnterprise(registration=registration, contacts=contacts, actor=DEMO_ACTOR))
     for statement in spec.statements:
-        app.file_statement(enterprise_id, to_statement(statement), DEMO_ACTOR)
+        app.handle(FileStatement(enterprise_id=enterprise_id, statement=to_statement(statement), actor=DEMO_ACTOR))
     for loan in spec.history:
-        app.add_loan_record(
-            enterprise_id,
-            LoanRecord(
-                loan_id=loan.loan_id,
-                amount=Money.parse(loan.amount),
-                start_on=loan.start_on,
-                maturity_on=loan.maturity_on,
-                overdue_episodes=loan.overdue_episodes,
-                max_days_past_due=loan.max_days_past_due,
-                status=LoanStatus(loan.status),
-            ),
-            DEMO_ACTOR,
+        record = LoanRecord(
+            loan_id=loan.loan_id,
+            amount=Money.parse(loan.amount),
+            start_on=loan.start_on,
+            maturity_on=loan.maturity_on,
+            overdue_episodes=loan.overdue_episodes,
+            max_days_past_due=loan.max_days_past_due,
+            status=LoanStatus(loan.status),
         )
+        app.handle(AddLoanRecord(enterprise_id=enterprise_id, record=record, actor=DEMO_ACTOR))
     timezone = app.get_enterprise(enterprise_id).registration.timezone
     first_day = local_date(app.clock.now(), timezone) - timedelta(days=len(spec.contacts_log) + 2)
-    app.open_case(
-        occurred_at=office_hours(first_day, 9, timezone),
-        loan_id=spec.loan_id,
-        enterprise_id=enterprise_id,
-        principal=Money.parse(spec.principal),
-        outstanding=Money.parse(spec.outstanding),
-        overdue_amount=Money.parse(spec.overdue_amount),
-        overdue_since=spec.overdue_since,
-        actor=DEMO_ACTOR,
+    opened_at = office_hours(first_day, 9, timezone)
+    app.handle(
+        OpenCase(
+            loan_id=spec.loan_id,
+            enterprise_id=enterprise_id,
+            principal=Money.parse(spec.principal),
+            outstanding=Money.parse(spec.outstanding),
+            overdue_amount=Money.parse(spec.overdue_amount),
+            overdue_since=spec.overdue_since,
+            actor=DEMO_ACTOR,
+            occurred_at=opened_at,
+        )
     )
-    app.assign_collector(case_id, DEMO_COLLECTOR.user_id, DEMO_ACTOR, occurred_at=office_hours(first_day, 9, timezone))
+    app.handle(
+        AssignCollector(case_id=case_id, collector=DEMO_COLLECTOR.user_id, actor=DEMO_ACTOR, occurred_at=opened_at)
+    )
     party = spec.contacts[0][0]
     for day, (channel, outcome, summary, feedback) in enumerate(spec.contacts_log, start=1):
-        extra: dict[str, Any] = {"staff": [DEMO_COLLECTOR.user_id, "chen.credit"]} if channel == "visit" else {}
-        app.log_contact(
-            case_id,
-            channel=Channel(channel),
-            party=party,
-            outcome=ContactOutcome(outcome),
-            actor=DEMO_COLLECTOR,
-            occurred_at=office_hours(first_day + timedelta(days=day), 10, timezone),
-            summary=summary,
-            feedback=feedback,
-            **extra,
+        visit = VisitFacts(staff=(DEMO_COLLECTOR.user_id, "chen.credit")) if channel == "visit" else None
+        app.handle(
+            LogContact(
+                case_id=case_id,
+                channel=Channel(channel),
+                party=party,
+                outcome=ContactOutcome(outcome),
+                summary=summary,
+                feedback=feedback,
+                visit=visit,
+                actor=DEMO_COLLECTOR,
+                occurred_at=office_hours(first_day + timedelta(days=day), 10, timezone),
+            )
         )
     return case_id, True
 
@@ -135,7 +147,7 @@ def assess_portfolio(
     for case_id in progress(ids, len(ids)):
         case = app.get_case(case_id)
         if case.model_version is None:
-            tiers[str(app.assess_case(case_id, DEMO_RISK).tier)] += 1
+            tiers[str(app.send(AssessRisk(case_id=case_id, actor=DEMO_RISK), Assessment).tier)] += 1
         else:
             tiers[str(case.tier)] += 1
     return tiers

@@ -1,0 +1,83 @@
+"""Commands that record contact with the enterprise, each channel with its own facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from application.commands.base import CaseCommand
+from domain.case_values import Channel, ContactOutcome, Direction, LetterKind
+from domain.errors import InvariantError
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VisitFacts:
+    """What only an on-site visit carries: the staff who went, and the scheduled visit it completes."""
+
+    staff: tuple[str, ...]
+    visit_id: str | None = None
+
+    def event_fields(self) -> dict[str, Any]:
+        """The visit's fields as the VisitCompleted event names them."""
+        return {"staff": list(self.staff), "visit_id": self.visit_id}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LetterFacts:
+    """What only a letter carries: its kind, the document's sha256 and the evidence it was delivered."""
+
+    letter_kind: LetterKind
+    document_sha256: str
+    delivery_evidence: str = ""
+
+    def event_fields(self) -> dict[str, Any]:
+        """The letter's fields as the LetterSent event names them."""
+        return {
+            "letter_kind": self.letter_kind,
+            "document_sha256": self.document_sha256,
+            "delivery_evidence": self.delivery_evidence,
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LogContact(CaseCommand):
+    """Log a call, SMS, email, website message, visit (with ``visit``) or letter (with ``letter``).
+
+    A contact that breaks a rule of the contact policy is refused (ContactPolicyError with the rule id)
+    unless a supervisor gives an ``override_reason``; the overridden rule ids are recorded on the event.
+    """
+
+    channel: Channel
+    party: str
+    outcome: ContactOutcome
+    direction: Direction = Direction.OUTBOUND
+    summary: str = ""
+    feedback: str = ""
+    next_step: str = ""
+    override_reason: str | None = None
+    visit: VisitFacts | None = None
+    letter: LetterFacts | None = None
+
+    def __post_init__(self) -> None:
+        if (self.channel is Channel.VISIT) != (self.visit is not None):
+            raise InvariantError("a visit, and only a visit, names its staff (visit facts)")
+        if (self.channel is Channel.LETTER) != (self.letter is not None):
+            raise InvariantError("a letter, and only a letter, carries letter_kind and document_sha256")
+
+    def channel_fields(self) -> dict[str, Any]:
+        """The fields only this contact's channel carries."""
+        facts = self.visit or self.letter
+        return facts.event_fields() if facts is not None else {}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScheduleVisit(CaseCommand):
+    """Plan an on-site visit within the contact policy (hours, staff, known party); answers with its id."""
+
+    planned_at: datetime
+    party: str
+    staff: tuple[str, ...] = field(default=())
+    purpose: str = ""
+    visit_id: str | None = None
+    override_reason: str | None = None

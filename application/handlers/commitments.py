@@ -1,0 +1,104 @@
+"""Handlers of commitments and money: promises, plans (built from their kind), agreements, payments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.act import Act
+
+from application.commands.commitments import (
+    BreakPromise,
+    DefaultAgreement,
+    KeepPromise,
+    MakePromise,
+    MissInstallment,
+    ProposePlan,
+    ReceivePayment,
+    SignAgreement,
+)
+from application.handlers.registry import new_id, on_case
+from domain.case import CollectionCase
+from domain.case_values import Installment
+from domain.errors import InvariantError
+from domain.money import Money
+from domain.repayment import build_schedule, plan_parameters
+
+
+@dataclass(frozen=True)
+class ProposedPlan:
+    """A proposed plan's id and its dated schedule."""
+
+    plan_id: str
+    schedule: list[Installment]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a case's debtor still owes, and has paid, after a payment."""
+
+    outstanding: Money
+    paid: Money
+
+
+@on_case(MakePromise)
+def make_promise(case: CollectionCase, command: MakePromise, act: Act) -> str:
+    promise_id = command.promise_id or new_id()
+    case.make_promise(promise_id=promise_id, amount=command.amount, due_on=command.due_on, act=act)
+    return promise_id
+
+
+@on_case(KeepPromise)
+def keep_promise(case: CollectionCase, command: KeepPromise, act: Act) -> None:
+    case.keep_promise(command.promise_id, act=act)
+
+
+@on_case(BreakPromise)
+def break_promise(case: CollectionCase, command: BreakPromise, act: Act) -> None:
+    case.break_promise(command.promise_id, act=act)
+
+
+@on_case(ProposePlan)
+def propose_plan(case: CollectionCase, command: ProposePlan, act: Act) -> ProposedPlan:
+    if command.schedule is not None:
+        schedule, parameters = list(command.schedule), command.parameters
+    elif command.start_on is not None:
+        schedule = build_schedule(command.kind, command.amount, command.start_on, command.parameters)
+        parameters = plan_parameters(command.kind, command.parameters) | {"start_on": command.start_on.isoformat()}
+    else:
+        raise InvariantError("give the schedule, or start_on with the kind's parameters")
+    plan_id = command.plan_id or new_id()
+    case.propose_plan(
+        plan_id=plan_id, kind=command.kind, amount=command.amount, schedule=schedule, parameters=parameters, act=act
+    )
+    return ProposedPlan(plan_id, schedule)
+
+
+@on_case(SignAgreement)
+def sign_agreement(case: CollectionCase, command: SignAgreement, act: Act) -> str:
+    agreement_id = command.agreement_id or new_id()
+    case.sign_agreement(
+        agreement_id=agreement_id,
+        plan_id=command.plan_id,
+        signed_on=command.signed_on,
+        signatories=list(command.signatories),
+        terms=command.terms,
+        document_sha256=command.document_sha256,
+        act=act,
+    )
+    return agreement_id
+
+
+@on_case(MissInstallment)
+def miss_installment(case: CollectionCase, command: MissInstallment, act: Act) -> None:
+    case.miss_installment(command.agreement_id, command.installment_no, act=act)
+
+
+@on_case(DefaultAgreement)
+def default_agreement(case: CollectionCase, command: DefaultAgreement, act: Act) -> None:
+    case.default_agreement(command.agreement_id, command.reason, act=act)
+
+
+@on_case(ReceivePayment)
+def receive_payment(case: CollectionCase, command: ReceivePayment, act: Act) -> Balance:
+    case.receive_payment(amount=command.amount, received_on=command.received_on, reference=command.reference, act=act)
+    return Balance(outstanding=case.outstanding, paid=case.paid)

@@ -1,0 +1,92 @@
+"""Which handler runs each command, and the common shape of one: load an aggregate, decide, save.
+
+A handler module declares its deciders with ``@on_case(Command)`` or ``@on_enterprise(Command)``: a pure
+function of the aggregate, the command and the ``Act`` (who, when it happened, when it is recorded) that
+calls the aggregate's methods and returns the command's result. ``prepare`` reads what a decision needs
+from other aggregates before the aggregate's lock is taken (the contact policy, the enterprise's accounts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from domain.act import Act
+
+from application.commands.base import CaseCommand, Command, EnterpriseCommand, Outcome
+from domain.base import Aggregate
+from domain.case import CollectionCase
+from domain.enterprise import Enterprise
+from infrastructure.unit_of_work import Session, UnitOfWork
+
+C = TypeVar("C", bound=Command)
+A = TypeVar("A", bound=Aggregate)
+Handler = Callable[[Any, UnitOfWork], Outcome[Any]]
+
+#: the handler of each command type
+HANDLERS: dict[type[Command], Handler] = {}
+
+
+def handles(command_type: type[C]) -> Callable[[Callable[[C, UnitOfWork], Outcome[Any]]], Any]:
+    """Register a handler that does its own loading and saving (commands that create aggregates)."""
+
+    def register(handler: Callable[[C, UnitOfWork], Outcome[Any]]) -> Any:
+        if command_type in HANDLERS:
+            raise TypeError(f"{command_type.__name__} already has a handler")
+        HANDLERS[command_type] = handler
+        return handler
+
+    return register
+
+
+def act_of(command: Command, session: Session) -> Act:
+    """Who acted and when, checked once: the command's time (default: now) may not be in the future."""
+    return Act.of(command.actor, command.occurred_at, session.now)
+
+
+def deciding(
+    cls: type[A],
+    target: Callable[[Any], UUID],
+    command_type: type[C],
+    prepare: Callable[[UnitOfWork, Any], Any] | None = None,
+) -> Callable[[Callable[..., Any]], Any]:
+    """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``."""
+
+    def register(decide: Callable[..., Any]) -> Any:
+        def handle(command: Any, uow: UnitOfWork) -> Outcome[Any]:
+            if prepare is None:
+
+                def run(aggregate: A, session: Session) -> Any:
+                    return decide(aggregate, command, act_of(command, session))
+
+            else:
+                prepared = prepare(uow, command)
+
+                def run(aggregate: A, session: Session) -> Any:
+                    return decide(aggregate, command, act_of(command, session), prepared)
+
+            changed = uow.change(cls, target(command), run, command.expected_version)
+            return Outcome(changed.result, changed.version)
+
+        handles(command_type)(handle)
+        return decide
+
+    return register
+
+
+def on_case(
+    command_type: type[CaseCommand], prepare: Callable[[UnitOfWork, Any], Any] | None = None
+) -> Callable[[Callable[..., Any]], Any]:
+    """Register a decider on the command's collection case."""
+    return deciding(CollectionCase, lambda command: command.case_id, command_type, prepare)
+
+
+def on_enterprise(command_type: type[EnterpriseCommand]) -> Callable[[Callable[..., Any]], Any]:
+    """Register a decider on the command's enterprise."""
+    return deciding(Enterprise, lambda command: command.enterprise_id, command_type)
+
+
+def new_id() -> str:
+    """A fresh id for a promise, plan, task, deadline..."""
+    return uuid4().hex

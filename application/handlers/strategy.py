@@ -1,0 +1,191 @@
+"""Handlers of assessment and treatment: risk, strategy, escalation, deadlines, the legal clock, the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.act import Act
+
+from application.case_facts import enterprise_of
+from application.commands.base import Outcome
+from application.commands.strategy import (
+    AssessRisk,
+    AssignStrategy,
+    CancelDeadline,
+    ClassifyCase,
+    Escalate,
+    ExpireDeadline,
+    MeetDeadline,
+    PublishPolicy,
+    RecordAssessment,
+    ReviewLegalClock,
+    SetDeadline,
+)
+from application.handlers.registry import act_of, handles, new_id, on_case
+from application.policies import CurrentPolicy, current_policy, stored_policy
+from domain.case import CollectionCase
+from domain.case_values import Reason, Tier
+from domain.enterprise import Enterprise, FinancialStatement, LoanRecord
+from domain.risk import assess
+from domain.rules import local_date
+from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, apply_treatment
+from infrastructure.unit_of_work import Session, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the risk model said of a case, and whether the tier's treatment was (re)assigned."""
+
+    model_version: str
+    score: int
+    tier: Tier
+    reasons: list[Reason]
+    features: dict[str, Any]
+    policy_version: int
+    strategy_assigned: bool
+
+
+@dataclass(frozen=True)
+class AssessmentInputs:
+    """What an assessment reads besides the case: the governing policy and the enterprise's accounts."""
+
+    policy: CurrentPolicy
+    industry: str
+    statements: tuple[FinancialStatement, ...]
+    loans: tuple[LoanRecord, ...]
+
+
+def assessment_inputs(uow: UnitOfWork, command: AssessRisk) -> AssessmentInputs:
+    """Read the policy and the enterprise before the case's lock is taken."""
+    stored_policy(uow)  # the policy an assessment names is stored, so its version can be read back
+    enterprise_id = enterprise_of(uow, command.case_id)
+    industry, statements, loans = uow.read(
+        Enterprise,
+        enterprise_id,
+        lambda e: (e.registration.industry, tuple(e.statements_in_order()), tuple(e.loans.values())),
+    )
+    return AssessmentInputs(current_policy(uow), industry, statements, loans)
+
+
+def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> None:
+    """Start the limitation period from the first day past due, once."""
+    if case.limitation_ends_on is None:
+        case.set_limitation_period(
+            starts_on=case.overdue_since,
+            years=terms.legal_clock.limitation_years,
+            warn_days=terms.legal_clock.warn_days_before,
+            basis=f"repayment due {case.overdue_since}",
+            act=act,
+        )
+
+
+@on_case(AssessRisk, prepare=assessment_inputs)
+def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: AssessmentInputs) -> Assessment:
+    as_of = local_date(act.recorded_at, case.timezone)
+    policy = inputs.policy
+    assessment = assess(
+        list(inputs.statements),
+        list(inputs.loans),
+        industry=inputs.industry,
+        overdue_since=case.overdue_since,
+        overdue_fen=case.overdue_amount.fen,
+        as_of=as_of,
+        thresholds=policy.terms.risk,
+    )
+    features = assessment.features.model_dump(mode="json")
+    case.record_assessment(
+        model_version=assessment.model_version,
+        score=assessment.score,
+        tier=assessment.tier,
+        reasons=assessment.reasons,
+        features=features,
+        policy_version=policy.version,
+        act=act,
+    )
+    assigned = apply_treatment(case, policy.version, policy.terms.treatment_for(assessment.tier), act=act)
+    start_legal_clock(case, policy.terms, act)
+    case.review_legal_clock(act=act)
+    case.classify(as_of, act=act)
+    return Assessment(
+        model_version=assessment.model_version,
+        score=assessment.score,
+        tier=assessment.tier,
+        reasons=assessment.reasons,
+        features=features,
+        policy_version=policy.version,
+        strategy_assigned=assigned,
+    )
+
+
+@on_case(RecordAssessment)
+def record_assessment(case: CollectionCase, command: RecordAssessment, act: Act) -> None:
+    case.record_assessment(
+        model_version=command.model_version,
+        score=command.score,
+        tier=command.tier,
+        reasons=list(command.reasons),
+        features=command.features,
+        act=act,
+    )
+
+
+@on_case(AssignStrategy)
+def assign_strategy(case: CollectionCase, command: AssignStrategy, act: Act) -> None:
+    case.assign_strategy(
+        policy_version=command.policy_version,
+        tier=command.tier,
+        treatment=command.treatment,
+        channels=list(command.channels),
+        act=act,
+    )
+
+
+@on_case(Escalate)
+def escalate(case: CollectionCase, command: Escalate, act: Act) -> None:
+    case.escalate(command.to_tier, command.reason, act=act, deadline_id=command.deadline_id)
+
+
+@on_case(SetDeadline)
+def set_deadline(case: CollectionCase, command: SetDeadline, act: Act) -> str:
+    deadline_id = command.deadline_id or new_id()
+    case.set_deadline(deadline_id=deadline_id, kind=command.kind, due_at=command.due_at, action=command.action, act=act)
+    return deadline_id
+
+
+@on_case(MeetDeadline)
+def meet_deadline(case: CollectionCase, command: MeetDeadline, act: Act) -> None:
+    case.meet_deadline(command.deadline_id, act=act)
+
+
+@on_case(CancelDeadline)
+def cancel_deadline(case: CollectionCase, command: CancelDeadline, act: Act) -> None:
+    case.cancel_deadline(command.deadline_id, command.reason, act=act)
+
+
+@on_case(ExpireDeadline)
+def expire_deadline(case: CollectionCase, command: ExpireDeadline, act: Act) -> None:
+    case.expire_deadline(command.deadline_id, act=act)
+
+
+@on_case(ReviewLegalClock, prepare=lambda uow, _: current_policy(uow).terms)
+def review_legal_clock(case: CollectionCase, command: ReviewLegalClock, act: Act, terms: PolicyTerms) -> None:
+    start_legal_clock(case, terms, act)
+    case.review_legal_clock(act=act)
+
+
+@on_case(ClassifyCase)
+def classify_case(case: CollectionCase, command: ClassifyCase, act: Act) -> None:
+    case.classify(local_date(act.recorded_at, case.timezone), act=act)
+
+
+@handles(PublishPolicy)
+def publish_policy(command: PublishPolicy, uow: UnitOfWork) -> Outcome[int]:
+    """Publish a new policy version; the result is its number (the outcome's version is the aggregate's)."""
+    stored_policy(uow)
+
+    def decide(policy: StrategyPolicy, session: Session) -> int:
+        return policy.publish(command.terms, command.note, act=act_of(command, session))
+
+    changed = uow.change(StrategyPolicy, POLICY_ID, decide, command.expected_version)
+    return Outcome(changed.result, changed.version)

@@ -1,0 +1,285 @@
+"""Aggregate access: load, decide and save, with the aggregate cache, lock stripes and conflict retries.
+
+This is the one place that touches aggregates in the event store. Within a process, commands on one
+aggregate take turns (a lock stripe per aggregate), so the cached instance is changed in place without
+a copy; a decision that fails drops it. Across processes the store's version numbers decide: a stale
+cached aggregate cannot lose an update, because its next event's version is already taken, so saving it
+fails with an integrity error and the command is decided again on fresh state. While another process
+is seen writing the same aggregate, commands on it ask the store first (one query) for a while instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.base import Aggregate
+from domain.errors import ConflictError, DuplicateError, NotFoundError
+from infrastructure.clock import Clock
+from infrastructure.event_store import EventStore, apply_events
+
+A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+T = TypeVar("T")
+
+#: attempts at a command that lost a race and was not pinned to a version
+RETRIES_ON_CONFLICT = 5
+#: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
+SHARED_WRITES_SECONDS = 60.0
+#: how many entries each memo keeps (the least recently used go first)
+MEMO_SIZE = 100_000
+#: commands on aggregates that share a stripe take turns within a process
+LOCK_STRIPES = 1024
+
+
+class Memo(Generic[T]):
+    """A bounded mapping that forgets the least recently used entries (thread-safe enough: one writer per key)."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
+
+    def get(self, key: Hashable) -> T | None:
+        """The remembered value, or None."""
+        value = self._items.get(key)
+        if value is not None:
+            with contextlib.suppress(KeyError):
+                self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: T) -> None:
+        """Remember a value, forgetting the oldest entry beyond the size."""
+        self._items[key] = value
+        if len(self._items) > self._size:
+            with contextlib.suppress(KeyError):
+                self._items.popitem(last=False)
+
+    def pop(self, key: Hashable) -> None:
+        """Forget one key."""
+        self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass
+class Session:
+    """What a decision sees besides its aggregate: the time it is decided, and new aggregates to save with it."""
+
+    now: datetime
+    created: list[Aggregate] = field(default_factory=list)
+
+    def add(self, aggregate: Aggregate) -> None:
+        """Save a new aggregate in the same transaction as the one decided on."""
+        self.created.append(aggregate)
+
+
+@dataclass(frozen=True, slots=True)
+class Changed(Generic[R]):
+    """A decision's result and the aggregate's version after it was saved."""
+
+    result: R
+    version: int
+
+
+def expect(cls: type[A], aggregate: object, aggregate_id: UUID) -> A:
+    """The aggregate, if it is of the expected kind (an enterprise id is not a case id)."""
+    if not isinstance(aggregate, cls):
+        raise NotFoundError(f"no {cls.__name__} {aggregate_id}")
+    return aggregate
+
+
+class UnitOfWork:
+    """Loads, decides on and saves aggregates of one event store, for every thread of a process."""
+
+    def __init__(self, store: EventStore, clock: Clock, lock_stripes: int = LOCK_STRIPES) -> None:
+        self.store = store
+        self.clock = clock
+        self._locks = [threading.RLock() for _ in range(lock_stripes)]
+        #: facts read recently, per aggregate and purpose, with when they were read
+        self._recent_reads: Memo[dict[str, tuple[float, Any]]] = Memo()
+        #: facts that never change once recorded (a case's enterprise, its currency)
+        self._lasting: Memo[Any] = Memo()
+        #: aggregates other processes write too, and until when commands bring them up to date first
+        self._shared_until: Memo[float] = Memo()
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        """A private copy of an aggregate, fast-forwarded from the store (for queries)."""
+        try:
+            with self._lock_for(aggregate_id):  # never copy an aggregate while a writer changes it
+                aggregate = self.store.repository.get(aggregate_id, version=version, projector_func=apply_events)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        return expect(cls, aggregate, aggregate_id)
+
+    def read(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        extract: Callable[[A], T],
+        max_age_seconds: float = 0.0,
+        purpose: str = "",
+        if_missing: Callable[[], T] | None = None,
+    ) -> T:
+        """Facts read from an aggregate fast-forwarded from the store, without copying it.
+
+        ``extract`` runs under the aggregate's lock and must return values it will not share mutably
+        (frozen values, tuples, numbers); call ``read`` before taking another aggregate's lock. With
+        ``max_age_seconds``, facts read for the same ``purpose`` that recently are reused; a change to the
+        aggregate in this process forgets them at once. ``if_missing`` gives the facts of an aggregate not
+        stored yet (remembered the same way); without it, a missing one is NotFoundError.
+        """
+        recent = self._recent_reads.get(aggregate_id)
+        seen = recent.get(purpose) if recent is not None else None
+        if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
+            recalled: T = seen[1]
+            return recalled
+        try:
+            with self._lock_for(aggregate_id):
+                aggregate = self.store.repository.get(
+                    aggregate_id, deepcopy_from_cache=False, projector_func=apply_events
+                )
+                facts = extract(expect(cls, aggregate, aggregate_id))
+        except AggregateNotFoundError:
+            if if_missing is None:
+                raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+            facts = if_missing()
+        if max_age_seconds:
+            if recent is None:
+                recent = {}
+                self._recent_reads.put(aggregate_id, recent)
+            recent[purpose] = (time.monotonic(), facts)
+        return facts
+
+    def lasting(self, cls: type[A], aggregate_id: UUID, name: str, extract: Callable[[A], T]) -> T:
+        """A fact of an aggregate that never changes once recorded, read once and remembered."""
+        key = (aggregate_id, name)
+        fact: T | None = self._lasting.get(key)
+        if fact is None:
+            fact = self.read(cls, aggregate_id, extract)
+            self._lasting.put(key, fact)
+        return fact
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """True when the store holds events of this aggregate."""
+        return bool(self.store.recorder.select_events(aggregate_id, limit=1))
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def create(self, aggregate: Aggregate) -> int:
+        """Save a new aggregate; DuplicateError if one with its id exists."""
+        try:
+            self.store.save(aggregate)
+        except IntegrityError:
+            raise DuplicateError(f"{type(aggregate).__name__} {aggregate.id} already exists") from None
+        self._recent_reads.pop(aggregate.id)  # facts remembered while it was missing
+        return aggregate.version
+
+    def save_together(self, aggregates: Sequence[Aggregate]) -> None:
+        """Save several aggregates' pending events in one transaction (all or nothing).
+
+        The aggregates must be private copies (``load``) or new ones; a lost race is a ConflictError.
+        """
+        try:
+            self.store.save(*aggregates)
+        except IntegrityError:
+            for aggregate in aggregates:
+                self._forget(aggregate.id)
+            raise ConflictError("the records changed while they were being written; try again") from None
+        for aggregate in aggregates:
+            self._forget(aggregate.id)  # the cache may hold an older copy
+
+    def change(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A, Session], R],
+        expected_version: int | None = None,
+    ) -> Changed[R]:
+        """Load, check the expected version, decide, save; a lost race is retried, or a ConflictError.
+
+        ``decide`` may add new aggregates to the session; they are saved in the same transaction, and if
+        one of them already exists the command is a DuplicateError.
+        """
+        fresh = False
+        attempts = 0
+        with self._lock_for(aggregate_id):
+            while True:
+                aggregate = self._load_for_update(cls, aggregate_id, fresh)
+                if expected_version is not None and aggregate.version != expected_version:
+                    if not fresh:  # the cache may be behind the store: look again before refusing
+                        fresh = True
+                        continue
+                    raise ConflictError(
+                        f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
+                    )
+                attempts += 1
+                optimistic = not fresh and not self._shared(aggregate_id)
+                session = Session(self.clock.now())
+                try:
+                    result = decide(aggregate, session)
+                    if aggregate.pending_events or session.created:
+                        self.store.save(aggregate, *session.created)
+                except IntegrityError:
+                    self._forget(aggregate_id)
+                    for created in session.created:
+                        if self.exists(created.id):
+                            raise DuplicateError(f"{type(created).__name__} {created.id} already exists") from None
+                    if optimistic:  # another process writes this aggregate too
+                        self._mark_shared(aggregate_id)
+                    if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
+                        raise ConflictError(
+                            f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
+                        ) from None
+                    fresh = True
+                    continue
+                except BaseException:
+                    self._forget(aggregate_id)
+                    raise
+                self._recent_reads.pop(aggregate_id)
+                return Changed(result, aggregate.version)
+
+    # --- plumbing -----------------------------------------------------------------------------------
+
+    def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
+        """The cached instance itself, optimistically without asking the store, or one brought up to date."""
+        cache = self.store.repository.cache
+        if not fresh and cache is not None and not self._shared(aggregate_id):
+            with contextlib.suppress(KeyError):
+                return expect(cls, cache.get(aggregate_id), aggregate_id)
+        try:
+            aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=False, projector_func=apply_events)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        return expect(cls, aggregate, aggregate_id)
+
+    def _shared(self, aggregate_id: UUID) -> bool:
+        """True while another process has recently been seen writing this aggregate."""
+        until = self._shared_until.get(aggregate_id)
+        return until is not None and time.monotonic() < until
+
+    def _mark_shared(self, aggregate_id: UUID) -> None:
+        """Another process writes this aggregate too: ask the store before deciding, for a while."""
+        self._shared_until.put(aggregate_id, time.monotonic() + SHARED_WRITES_SECONDS)
+
+    def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
+        return self._locks[aggregate_id.int % len(self._locks)]
+
+    def _forget(self, aggregate_id: UUID) -> None:
+        """Drop a cached aggregate whose unsaved changes must not survive, and facts read from it."""
+        self._recent_reads.pop(aggregate_id)
+        if self.store.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.store.repository.cache.get(aggregate_id, evict=True)
