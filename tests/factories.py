@@ -6,6 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from application.app import CollectionsApp
+from application.commands import OpenCase, RegisterEnterprise
 from domain.base import Actor, Role
 from domain.credit_code import complete_credit_code
 from domain.enterprise import ContactPerson, Registration
@@ -50,13 +51,17 @@ def open_case(app: CollectionsApp, n: int = 1, loan_id: str | None = None) -> UU
     try:
         app.get_enterprise(enterprise_id)
     except NotFoundError:
-        app.register_enterprise(registration(n), COLLECTOR, contacts())
-    return app.open_case(
-        loan_id=loan_id or f"LN-{n:06d}",
-        enterprise_id=enterprise_id,
-        principal=Money.parse("10000000.00"),
-        outstanding=Money.parse("6000000.00"),
-        overdue_amount=Money.parse("1200000.00"),
-        overdue_since=date(2026, 9, 15),
-        actor=COLLECTOR,
+        app.handle(RegisterEnterprise(registration=registration(n), contacts=tuple(contacts()), actor=COLLECTOR))
+    opened = app.handle(
+        OpenCase(
+            loan_id=loan_id or f"LN-{n:06d}",
+            enterprise_id=enterprise_id,
+            principal=Money.parse("10000000.00"),
+            outstanding=Money.parse("6000000.00"),
+            overdue_amount=Money.parse("1200000.00"),
+            overdue_since=date(2026, 9, 15),
+            actor=COLLECTOR,
+        )
     )
+    case_id: UUID = opened.result
+    return case_id
