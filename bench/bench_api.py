@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 from api.auth import TokenCodec  # noqa: E402
 from application.app import CollectionsApp  # noqa: E402
 from application.bootstrap import bootstrap  # noqa: E402
+from application.commands import OpenCase, RegisterEnterprise  # noqa: E402
 from domain.base import Actor, Role  # noqa: E402
 from domain.credit_code import complete_credit_code  # noqa: E402
 from domain.enterprise import ContactPerson, Registration  # noqa: E402
@@ -73,19 +74,26 @@ def seed(app: CollectionsApp, cases: int) -> list[str]:
         code = complete_credit_code(f"9144000{n // 10:010d}")
         enterprise_id = app.enterprise_id_for(code)
         if n % 10 == 0:
-            app.register_enterprise(
-                Registration(credit_code=code, name=f"Bench {n // 10}", registered_capital=Money.parse("1000000.00")),
-                ADMIN,
-                [ContactPerson(name="Li Na", phone="+86 138 0000 0000")],
+            app.handle(
+                RegisterEnterprise(
+                    registration=Registration(
+                        credit_code=code, name=f"Bench {n // 10}", registered_capital=Money.parse("1000000.00")
+                    ),
+                    contacts=(ContactPerson(name="Li Na", phone="+86 138 0000 0000"),),
+                    actor=ADMIN,
+                )
             )
-        case_id = app.open_case(
-            loan_id=f"BENCH-{n:05d}",
-            enterprise_id=enterprise_id,
-            principal=Money.parse("1000000.00"),
-            outstanding=Money.parse("800000.00"),
-            overdue_amount=Money.parse("100000.00"),
-            overdue_since=date.today() - timedelta(days=30),
-            actor=ADMIN,
+        case_id = app.send(
+            OpenCase(
+                loan_id=f"BENCH-{n:05d}",
+                enterprise_id=enterprise_id,
+                principal=Money.parse("1000000.00"),
+                outstanding=Money.parse("800000.00"),
+                overdue_amount=Money.parse("100000.00"),
+                overdue_since=date.today() - timedelta(days=30),
+                actor=ADMIN,
+            ),
+            uuid.UUID,
         )
         ids.append(str(case_id))
     return ids

@@ -24,10 +24,10 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 
-from application.app import CollectionsApp
 from application.bootstrap import bootstrap
 from infrastructure.clock import ManualClock
 from infrastructure.environment import eventsourcing_env
+from infrastructure.event_store import EventStore
 from infrastructure.progress import progress_bar
 from infrastructure.settings import Settings
 from tests.projections.history import generate
@@ -65,7 +65,7 @@ class CountingProjection(Projection[CountingView]):
 
 def build(settings: Settings, cases: int, per_case: int) -> None:
     container = bootstrap(settings, ManualClock(datetime(2028, 1, 1, tzinfo=UTC)))
-    have = container.app.recorder.max_notification_id() or 0
+    have = container.store.recorder.max_notification_id() or 0
     if have >= cases * per_case * 0.95:
         print(f"log: {have} events already built in schema {settings.database_schema}")
         container.close()
@@ -75,7 +75,9 @@ def build(settings: Settings, cases: int, per_case: int) -> None:
     for saved in generate(container.app, cases, per_case, per_save=400):
         bar.update(saved)
     bar.close()
-    print(f"log: built {container.app.recorder.max_notification_id()} events in {time.perf_counter() - started:.0f} s")
+    print(
+        f"log: built {container.store.recorder.max_notification_id()} events in {time.perf_counter() - started:.0f} s"
+    )
     container.close()
 
 
@@ -94,7 +96,7 @@ def stock_runner(settings: Settings, limit_seconds: float) -> tuple[int, float]:
         conn.execute(f"DROP TABLE IF EXISTS {settings.database_schema}.stock_counts")
         conn.execute(f"DROP TABLE IF EXISTS {settings.database_schema}.stockcount_tracking")
     runner = ProjectionRunner(
-        application_class=CollectionsApp, projection_class=CountingProjection, view_class=CountingView, env=env
+        application_class=EventStore, projection_class=CountingProjection, view_class=CountingView, env=env
     )
     started = time.perf_counter()
     with runner:

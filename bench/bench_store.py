@@ -25,6 +25,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from application.bootstrap import Container, bootstrap
+from application.commands import LogContact
 from domain.case_values import Channel, ContactOutcome
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
@@ -63,14 +64,16 @@ def command_runner(container: Container) -> Callable[[int], float]:
         for n in range(done, done + commands):
             if n and n % CASES == 0:
                 clock.advance(timedelta(days=1))
-            app.log_contact(
-                case_ids[n % CASES],
-                channel=Channel.PHONE,
-                party="Li Na",
-                outcome=ContactOutcome.CONNECTED,
-                actor=COLLECTOR,
-                summary=f"call {n}",
-                feedback="raising funds",
+            app.handle(
+                LogContact(
+                    case_id=case_ids[n % CASES],
+                    channel=Channel.PHONE,
+                    party="Li Na",
+                    outcome=ContactOutcome.CONNECTED,
+                    actor=COLLECTOR,
+                    summary=f"call {n}",
+                    feedback="raising funds",
+                )
             )
         done += commands
         return time.perf_counter() - started
@@ -162,8 +165,8 @@ def case_with_events(container: Container, n: int, events: int) -> uuid.UUID:
     for count in range(events - 1):
         case.add_note(f"note {count}", COLLECTOR, container.clock.now(), container.clock.now())
         if len(case.pending_events) == 500:
-            container.app.save(case)
-    container.app.save(case)
+            container.store.save(case)
+    container.store.save(case)
     assert container.app.get_case(case_id).version == events
     return case_id
 

@@ -9,9 +9,24 @@ from uuid import UUID
 
 import pytest
 
-from application.app import LOCK_STRIPES, CollectionsApp
-from demo.seeding import seed_enterprise
+from application.app import CollectionsApp
+from application.commands import (
+    AddLoanRecord,
+    AssessRisk,
+    ClassifyCase,
+    LogContact,
+    OpenCase,
+    ProposePlan,
+    PublishPolicy,
+    ReceivePayment,
+    ReviewLegalClock,
+    ScheduleVisit,
+    SetDoNotContact,
+)
+from application.handlers.commitments import ProposedPlan
+from application.handlers.strategy import Assessment
 from demo.portfolio import SEED_EXAMPLES
+from demo.seeding import seed_enterprise
 from domain.base import Actor, Role
 from domain.case_events import (
     CallLogged,
@@ -39,6 +54,7 @@ from domain.ids import case_id as derive_case_id
 from domain.money import Money
 from domain.risk import RiskThresholds
 from infrastructure.clock import ManualClock
+from infrastructure.unit_of_work import LOCK_STRIPES
 from tests.factories import COLLECTOR, SUPERVISOR, open_case
 
 RISK = Actor(user_id="sun.risk", role=Role.RISK)
@@ -66,15 +82,16 @@ def test_the_seeds_examples_get_their_tier_strategy_deadlines_and_tasks(
     app: CollectionsApp, key: str, tier: Tier, departments: list[Department]
 ) -> None:
     case_id = seeded(app, key)
-    result = app.assess_case(case_id, RISK)
+    assessed = app.handle(AssessRisk(case_id=case_id, actor=RISK))
+    result: Assessment = assessed.result
     assert (result.tier, result.policy_version, result.strategy_assigned) == (tier, 1, True)
     assert result.reasons and all(r.code and r.message for r in result.reasons)
 
     case = app.get_case(case_id)
-    assert (case.tier, case.score, case.policy_version, case.version) == (tier, result.score, 1, result.version)
-    assessed = of_type(app, case_id, RiskAssessed)[-1]
-    assert (assessed.score, assessed.tier, assessed.policy_version) == (result.score, tier, 1)
-    assert app.reproduce_assessment(assessed).score == assessed.score
+    assert (case.tier, case.score, case.policy_version, case.version) == (tier, result.score, 1, assessed.version)
+    recorded = of_type(app, case_id, RiskAssessed)[-1]
+    assert (recorded.score, recorded.tier, recorded.policy_version) == (result.score, tier, 1)
+    assert app.reproduce_assessment(recorded).score == recorded.score
     strategy = of_type(app, case_id, StrategyAssigned)[-1]
     assert strategy.policy_version == 1 and strategy.tier is tier
     assert [t.department for t in of_type(app, case_id, TaskAssigned)] == departments
@@ -90,9 +107,9 @@ def test_the_seeds_examples_get_their_tier_strategy_deadlines_and_tasks(
 
 def test_reassessing_under_the_same_policy_records_only_the_assessment(app: CollectionsApp) -> None:
     case_id = seeded(app, "logistics")
-    first = app.assess_case(case_id, RISK)
-    second = app.assess_case(case_id, RISK)
-    assert second.strategy_assigned is False
+    first = app.handle(AssessRisk(case_id=case_id, actor=RISK))
+    second = app.handle(AssessRisk(case_id=case_id, actor=RISK))
+    assert second.result.strategy_assigned is False
     assert second.version == first.version + 1
     assert len(of_type(app, case_id, StrategyAssigned)) == 1
 
@@ -101,17 +118,17 @@ def test_a_supervisor_publishes_a_new_policy_and_cases_show_which_version_govern
     app: CollectionsApp, clock: ManualClock
 ) -> None:
     case_id = seeded(app, "service")
-    assert app.assess_case(case_id, RISK).tier is Tier.MEDIUM
+    assert app.send(AssessRisk(case_id=case_id, actor=RISK), Assessment).tier is Tier.MEDIUM
     current = app.current_policy()
     stricter = current.terms.model_copy(update={"risk": RiskThresholds(medium_from=5, high_from=15)})
     with pytest.raises(PermissionDeniedError):
-        app.publish_policy(stricter, "tighter thresholds", COLLECTOR)
-    assert app.publish_policy(stricter, "tighter thresholds", SUPERVISOR) == 2
+        app.handle(PublishPolicy(terms=stricter, note="tighter thresholds", actor=COLLECTOR))
+    assert app.send(PublishPolicy(terms=stricter, note="tighter thresholds", actor=SUPERVISOR), int) == 2
     assert app.current_policy().version == 2
     assert app.policy_version(1).risk == RiskThresholds()
 
     clock.advance(timedelta(hours=1))
-    result = app.assess_case(case_id, RISK)
+    result = app.send(AssessRisk(case_id=case_id, actor=RISK), Assessment)
     assert (result.tier, result.policy_version) == (Tier.HIGH, 2)
     assert [s.policy_version for s in of_type(app, case_id, StrategyAssigned)] == [1, 2]
     cancelled = of_type(app, case_id, DeadlineCancelled)
@@ -120,18 +137,21 @@ def test_a_supervisor_publishes_a_new_policy_and_cases_show_which_version_govern
     assert app.reproduce_assessment(first).tier is Tier.MEDIUM  # with v1's thresholds
     assert app.reproduce_assessment(second).tier is Tier.HIGH  # with v2's
     with pytest.raises(InvariantError):
-        app.publish_policy(stricter, "same again", SUPERVISOR)
+        app.handle(PublishPolicy(terms=stricter, note="same again", actor=SUPERVISOR))
 
 
 def test_a_plan_of_a_kind_is_built_and_proposed(app: CollectionsApp) -> None:
     case_id = open_case(app)
-    proposal = app.propose_plan_of_kind(
-        case_id,
-        kind=PlanKind.SEASONAL,
-        amount=Money.parse("1200000.00"),
-        start_on=date(2026, 12, 1),
-        parameters={"count": 12, "peak_months": [9, 10, 11, 12]},
-        actor=COLLECTOR,
+    proposal = app.send(
+        ProposePlan(
+            case_id=case_id,
+            kind=PlanKind.SEASONAL,
+            amount=Money.parse("1200000.00"),
+            start_on=date(2026, 12, 1),
+            parameters={"count": 12, "peak_months": [9, 10, 11, 12]},
+            actor=COLLECTOR,
+        ),
+        ProposedPlan,
     )
     assert sum(i.amount.fen for i in proposal.schedule) == Money.parse("1200000.00").fen
     case = app.get_case(case_id)
@@ -139,25 +159,28 @@ def test_a_plan_of_a_kind_is_built_and_proposed(app: CollectionsApp) -> None:
     event = of_type(app, case_id, RepaymentPlanProposed)[-1]
     assert event.parameters["peak_months"] == [9, 10, 11, 12] and event.parameters["start_on"] == "2026-12-01"
     with pytest.raises(InvariantError):
-        app.propose_plan_of_kind(
-            case_id,
-            kind=PlanKind.MILESTONE,
-            amount=Money.parse("100.00"),
-            start_on=date(2026, 12, 1),
-            parameters={"milestones": ["2027-01-01"], "weights": [0]},
-            actor=COLLECTOR,
+        app.handle(
+            ProposePlan(
+                case_id=case_id,
+                kind=PlanKind.MILESTONE,
+                amount=Money.parse("100.00"),
+                start_on=date(2026, 12, 1),
+                parameters={"milestones": ["2027-01-01"], "weights": [0]},
+                actor=COLLECTOR,
+            )
         )
 
 
 def call(app: CollectionsApp, case_id: UUID, **changes: object) -> int:
     fields: dict[str, object] = {
+        "case_id": case_id,
         "channel": Channel.PHONE,
         "party": "Li Na",
         "outcome": ContactOutcome.CONNECTED,
         "actor": COLLECTOR,
     }
     fields.update(changes)
-    return app.log_contact(case_id, **fields)  # type: ignore[arg-type]
+    return app.handle(LogContact(**fields)).version  # type: ignore[arg-type]
 
 
 def test_a_call_in_the_quiet_hours_is_rejected_unless_a_supervisor_overrides(
@@ -199,7 +222,7 @@ def test_call_limits_unknown_parties_and_do_not_contact(app: CollectionsApp, clo
     assert stranger.value.rule_id == UNKNOWN_CONTACT
     call(app, case_id, party="Chen Wei")  # the legal representative is known
     enterprise_id = app.get_case(case_id).enterprise_id
-    app.set_do_not_contact(enterprise_id, "under court protection", SUPERVISOR)
+    app.handle(SetDoNotContact(enterprise_id=enterprise_id, reason="under court protection", actor=SUPERVISOR))
     with pytest.raises(ContactPolicyError) as barred:
         call(app, case_id, channel=Channel.EMAIL)
     assert barred.value.rule_id == DO_NOT_CONTACT
@@ -209,20 +232,30 @@ def test_a_visit_is_planned_in_office_hours_with_two_staff(app: CollectionsApp, 
     case_id = open_case(app)
     evening = clock.now() + timedelta(days=1, hours=12)  # 22:00 in Shanghai
     with pytest.raises(ContactPolicyError) as late:
-        app.schedule_visit(case_id, planned_at=evening, party="Li Na", staff=["wang", "liu"], actor=COLLECTOR)
+        app.handle(
+            ScheduleVisit(case_id=case_id, planned_at=evening, party="Li Na", staff=("wang", "liu"), actor=COLLECTOR)
+        )
     assert late.value.rule_id == QUIET_HOURS
     with pytest.raises(ContactPolicyError) as alone:
-        app.schedule_visit(
-            case_id, planned_at=evening - timedelta(hours=8), party="Li Na", staff=["wang"], actor=COLLECTOR
+        app.handle(
+            ScheduleVisit(
+                case_id=case_id,
+                planned_at=evening - timedelta(hours=8),
+                party="Li Na",
+                staff=("wang",),
+                actor=COLLECTOR,
+            )
         )
     assert alone.value.rule_id == VISIT_STAFF
-    app.schedule_visit(
-        case_id,
-        planned_at=evening,
-        party="Li Na",
-        staff=["wang", "liu"],
-        actor=SUPERVISOR,
-        override_reason="the owner is only on site at night",
+    app.handle(
+        ScheduleVisit(
+            case_id=case_id,
+            planned_at=evening,
+            party="Li Na",
+            staff=("wang", "liu"),
+            actor=SUPERVISOR,
+            override_reason="the owner is only on site at night",
+        )
     )
     scheduled = of_type(app, case_id, VisitScheduled)
     assert [(v.overridden_rules, v.override_reason) for v in scheduled] == [
@@ -235,18 +268,20 @@ def test_calls_on_the_enterprises_other_loans_count_too(app: CollectionsApp, clo
     second = open_case(app, loan_id="LN-B")
     enterprise_id = app.get_case(first).enterprise_id
     for loan_id in ("LN-A", "LN-B"):
-        app.add_loan_record(
-            enterprise_id,
-            LoanRecord(
-                loan_id=loan_id,
-                amount=Money.parse("10000000.00"),
-                start_on=date(2024, 1, 1),
-                maturity_on=date(2026, 9, 15),
-                overdue_episodes=0,
-                max_days_past_due=0,
-                status=LoanStatus.OVERDUE,
-            ),
-            COLLECTOR,
+        app.handle(
+            AddLoanRecord(
+                enterprise_id=enterprise_id,
+                record=LoanRecord(
+                    loan_id=loan_id,
+                    amount=Money.parse("10000000.00"),
+                    start_on=date(2024, 1, 1),
+                    maturity_on=date(2026, 9, 15),
+                    overdue_episodes=0,
+                    max_days_past_due=0,
+                    status=LoanStatus.OVERDUE,
+                ),
+                actor=COLLECTOR,
+            )
         )
     for case_id in (first, first, second):
         call(app, case_id)
@@ -257,32 +292,41 @@ def test_calls_on_the_enterprises_other_loans_count_too(app: CollectionsApp, clo
 
 
 def test_a_case_near_the_end_of_its_limitation_period_gives_legal_a_task(app: CollectionsApp) -> None:
-    case_id = app.open_case(
-        loan_id="OLD-1",
-        enterprise_id=app.get_case(open_case(app)).enterprise_id,
-        principal=Money.parse("500000.00"),
-        outstanding=Money.parse("400000.00"),
-        overdue_amount=Money.parse("400000.00"),
-        overdue_since=date(2023, 12, 20),
-        actor=COLLECTOR,
+    case_id = app.send(
+        OpenCase(
+            loan_id="OLD-1",
+            enterprise_id=app.get_case(open_case(app)).enterprise_id,
+            principal=Money.parse("500000.00"),
+            outstanding=Money.parse("400000.00"),
+            overdue_amount=Money.parse("400000.00"),
+            overdue_since=date(2023, 12, 20),
+            actor=COLLECTOR,
+        ),
+        UUID,
     )
-    app.assess_case(case_id, RISK)
+    app.handle(AssessRisk(case_id=case_id, actor=RISK))
     case = app.get_case(case_id)
     assert case.limitation_ends_on == date(2026, 12, 20)
     assert case.tasks["limitation-2026-12-20"].department is Department.LEGAL
     assert case.loan_category == "loss"
     before = case.version
-    app.review_legal_clock(case_id, RISK)
+    app.handle(ReviewLegalClock(case_id=case_id, actor=RISK))
     assert app.get_case(case_id).version == before  # once per end date
     assert of_type(app, case_id, LimitationPeriodSet)[0].ends_on == date(2026, 12, 20)
 
 
 def test_a_payment_that_clears_the_overdue_part_reclassifies_the_case(app: CollectionsApp) -> None:
     case_id = open_case(app)
-    app.classify_case(case_id, COLLECTOR)
+    app.handle(ClassifyCase(case_id=case_id, actor=COLLECTOR))
     assert app.get_case(case_id).delinquency_bucket == "31-60"
-    app.receive_payment(
-        case_id, amount=Money.parse("1200000.00"), received_on=date(2026, 11, 2), reference="R-1", actor=COLLECTOR
+    app.handle(
+        ReceivePayment(
+            case_id=case_id,
+            amount=Money.parse("1200000.00"),
+            received_on=date(2026, 11, 2),
+            reference="R-1",
+            actor=COLLECTOR,
+        )
     )
     case = app.get_case(case_id)
     assert (case.delinquency_bucket, case.loan_category, case.days_past_due) == ("current", "normal", 0)
@@ -301,10 +345,16 @@ def test_commands_that_read_the_enterprise_do_not_wait_on_their_own_lock(app: Co
     done: list[str] = []
 
     def work() -> None:
-        app.assess_case(case_id, RISK)
+        app.handle(AssessRisk(case_id=case_id, actor=RISK))
         call(app, case_id)
-        app.schedule_visit(
-            case_id, planned_at=app.clock.now() + timedelta(days=1), party="Li Na", staff=["a", "b"], actor=COLLECTOR
+        app.handle(
+            ScheduleVisit(
+                case_id=case_id,
+                planned_at=app.clock.now() + timedelta(days=1),
+                party="Li Na",
+                staff=("a", "b"),
+                actor=COLLECTOR,
+            )
         )
         done.append("all three")
 

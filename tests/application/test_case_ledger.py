@@ -13,6 +13,46 @@ from pydantic import BaseModel
 import domain.enterprise as enterprise_module
 from application.app import CollectionsApp
 from application.bootstrap import bootstrap
+from application.commands import (
+    AddContactPerson,
+    AddLoanRecord,
+    AddNote,
+    AssignCollector,
+    AssignStrategy,
+    AssignTask,
+    BreakPromise,
+    CancelDeadline,
+    CloseCase,
+    CompleteTask,
+    DefaultAgreement,
+    Escalate,
+    ExpireDeadline,
+    FileStatement,
+    KeepPromise,
+    LetterFacts,
+    LiftDoNotContact,
+    LogContact,
+    MakePromise,
+    MeetDeadline,
+    MissInstallment,
+    ProposePlan,
+    RaiseDispute,
+    ReceivePayment,
+    RecordAssessment,
+    RecordSignal,
+    ReopenCase,
+    ResolveCase,
+    ResolveDispute,
+    ScheduleVisit,
+    SetDeadline,
+    SetDoNotContact,
+    SignAgreement,
+    StartLegalAction,
+    UpdateProfile,
+    VisitFacts,
+)
+from application.handlers.commitments import ProposedPlan
+from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
 from domain.case_events import CaseEvent, ContactEvent
@@ -35,6 +75,7 @@ from domain.errors import ConflictError, DuplicateError, IllegalTransitionError,
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
+from infrastructure.unit_of_work import Session
 from tests.factories import COLLECTOR, SUPERVISOR, open_case, registration
 
 SHA = "0123456789abcdef" * 4
@@ -52,180 +93,250 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
     case_id = open_case(app)
     enterprise_id = app.get_case(case_id).enterprise_id
     amount = Money.parse
-    app.update_profile(enterprise_id, registration(1, region="Zhejiang"), COLLECTOR)
-    app.file_statement(
-        enterprise_id,
-        FinancialStatement(
-            period="2025",
-            total_assets=amount("90000000.00"),
-            total_liabilities=amount("70000000.00"),
-            current_assets=amount("30000000.00"),
-            current_liabilities=amount("28000000.00"),
-            inventory=amount("12000000.00"),
-            cash=amount("1500000.00"),
-            revenue=amount("65000000.00"),
-            operating_profit=amount("-2000000.00"),
-            net_profit=amount("-3100000.00"),
-            interest_expense=amount("2500000.00"),
-            operating_cash_flow=amount("-800000.00"),
-        ),
-        COLLECTOR,
+    app.handle(
+        UpdateProfile(enterprise_id=enterprise_id, registration=registration(1, region="Zhejiang"), actor=COLLECTOR)
     )
-    app.add_loan_record(
-        enterprise_id,
-        LoanRecord(
-            loan_id="LN-OLD",
-            amount=amount("5000000.00"),
-            start_on=date(2020, 1, 1),
-            maturity_on=date(2023, 1, 1),
-            overdue_episodes=3,
-            max_days_past_due=75,
-            status=LoanStatus.REPAID,
-        ),
-        COLLECTOR,
+    app.handle(
+        FileStatement(
+            enterprise_id=enterprise_id,
+            statement=FinancialStatement(
+                period="2025",
+                total_assets=amount("90000000.00"),
+                total_liabilities=amount("70000000.00"),
+                current_assets=amount("30000000.00"),
+                current_liabilities=amount("28000000.00"),
+                inventory=amount("12000000.00"),
+                cash=amount("1500000.00"),
+                revenue=amount("65000000.00"),
+                operating_profit=amount("-2000000.00"),
+                net_profit=amount("-3100000.00"),
+                interest_expense=amount("2500000.00"),
+                operating_cash_flow=amount("-800000.00"),
+            ),
+            actor=COLLECTOR,
+        )
     )
-    app.add_contact_person(enterprise_id, ContactPerson(name="Sun Hao", phone="+86 137 0000 0000"), COLLECTOR)
-    app.set_do_not_contact(enterprise_id, "under court protection", SUPERVISOR)
-    app.lift_do_not_contact(enterprise_id, "protection ended", SUPERVISOR)
+    app.handle(
+        AddLoanRecord(
+            enterprise_id=enterprise_id,
+            record=LoanRecord(
+                loan_id="LN-OLD",
+                amount=amount("5000000.00"),
+                start_on=date(2020, 1, 1),
+                maturity_on=date(2023, 1, 1),
+                overdue_episodes=3,
+                max_days_past_due=75,
+                status=LoanStatus.REPAID,
+            ),
+            actor=COLLECTOR,
+        )
+    )
+    app.handle(
+        AddContactPerson(
+            enterprise_id=enterprise_id,
+            person=ContactPerson(name="Sun Hao", phone="+86 137 0000 0000"),
+            actor=COLLECTOR,
+        )
+    )
+    app.handle(SetDoNotContact(enterprise_id=enterprise_id, reason="under court protection", actor=SUPERVISOR))
+    app.handle(LiftDoNotContact(enterprise_id=enterprise_id, reason="protection ended", actor=SUPERVISOR))
 
-    app.assign_collector(case_id, "wang.collector", SUPERVISOR)
-    app.record_assessment(
-        case_id,
-        model_version="scorecard-1",
-        score=72,
-        tier=Tier.MEDIUM,
-        reasons=[Reason(code="LEV_UP", message="debt-to-asset ratio up 22 points")],
-        features={"debt_to_asset": "0.78", "episodes": 3},
-        actor=COLLECTOR,
+    app.handle(AssignCollector(case_id=case_id, collector="wang.collector", actor=SUPERVISOR))
+    app.handle(
+        RecordAssessment(
+            case_id=case_id,
+            model_version="scorecard-1",
+            score=72,
+            tier=Tier.MEDIUM,
+            reasons=(Reason(code="LEV_UP", message="debt-to-asset ratio up 22 points"),),
+            features={"debt_to_asset": "0.78", "episodes": 3},
+            actor=COLLECTOR,
+        )
     )
-    app.assign_strategy(
-        case_id,
-        policy_version=1,
-        tier=Tier.MEDIUM,
-        treatment="visit and negotiate",
-        channels=[Channel.PHONE, Channel.VISIT],
-        actor=SUPERVISOR,
+    app.handle(
+        AssignStrategy(
+            case_id=case_id,
+            policy_version=1,
+            tier=Tier.MEDIUM,
+            treatment="visit and negotiate",
+            channels=(Channel.PHONE, Channel.VISIT),
+            actor=SUPERVISOR,
+        )
     )
     now = clock.now()
-    d1 = app.set_deadline(
-        case_id, kind="visit", due_at=now + timedelta(days=7), action="escalate:high", actor=SUPERVISOR
+    d1 = app.send(
+        SetDeadline(
+            case_id=case_id, kind="visit", due_at=now + timedelta(days=7), action="escalate:high", actor=SUPERVISOR
+        ),
+        str,
     )
-    d2 = app.set_deadline(
-        case_id, kind="agreement", due_at=now + timedelta(days=30), action="escalate:high", actor=SUPERVISOR
+    d2 = app.send(
+        SetDeadline(
+            case_id=case_id, kind="agreement", due_at=now + timedelta(days=30), action="escalate:high", actor=SUPERVISOR
+        ),
+        str,
     )
-    d3 = app.set_deadline(case_id, kind="check", due_at=now + timedelta(days=3), action="notify", actor=SUPERVISOR)
-    app.meet_deadline(case_id, d1, COLLECTOR)
-    app.cancel_deadline(case_id, d2, "agreement reached early", SUPERVISOR)
-    app.expire_deadline(case_id, d3, COLLECTOR)
+    d3 = app.send(
+        SetDeadline(case_id=case_id, kind="check", due_at=now + timedelta(days=3), action="notify", actor=SUPERVISOR),
+        str,
+    )
+    app.handle(MeetDeadline(case_id=case_id, deadline_id=d1, actor=COLLECTOR))
+    app.handle(CancelDeadline(case_id=case_id, deadline_id=d2, reason="agreement reached early", actor=SUPERVISOR))
+    app.handle(ExpireDeadline(case_id=case_id, deadline_id=d3, actor=COLLECTOR))
     for channel, outcome in [
         (Channel.PHONE, ContactOutcome.CONNECTED),
         (Channel.SMS, ContactOutcome.DELIVERED),
         (Channel.EMAIL, ContactOutcome.DELIVERED),
         (Channel.WEBSITE, ContactOutcome.DELIVERED),
     ]:
-        app.log_contact(
-            case_id,
-            channel=channel,
-            party="Li Na",
-            outcome=outcome,
-            actor=COLLECTOR,
-            summary=f"{channel} reminder",
-            feedback="raising funds, no date",
-            next_step="visit",
+        app.handle(
+            LogContact(
+                case_id=case_id,
+                channel=channel,
+                party="Li Na",
+                outcome=outcome,
+                actor=COLLECTOR,
+                summary=f"{channel} reminder",
+                feedback="raising funds, no date",
+                next_step="visit",
+            )
         )
-    visit_id = app.schedule_visit(
-        case_id,
-        planned_at=now + timedelta(days=2),
-        party="Li Na",
-        staff=["wang.collector", "liu.legal"],
-        actor=COLLECTOR,
+    visit_id = app.send(
+        ScheduleVisit(
+            case_id=case_id,
+            planned_at=now + timedelta(days=2),
+            party="Li Na",
+            staff=("wang.collector", "liu.legal"),
+            actor=COLLECTOR,
+        ),
+        str,
     )
-    app.log_contact(
-        case_id,
-        channel=Channel.VISIT,
-        party="Li Na",
-        outcome=ContactOutcome.MET,
-        actor=COLLECTOR,
-        visit_id=visit_id,
-        staff=["wang.collector", "liu.legal"],
+    app.handle(
+        LogContact(
+            case_id=case_id,
+            channel=Channel.VISIT,
+            party="Li Na",
+            outcome=ContactOutcome.MET,
+            actor=COLLECTOR,
+            visit=VisitFacts(staff=("wang.collector", "liu.legal"), visit_id=visit_id),
+        )
     )
-    app.log_contact(
-        case_id,
-        channel=Channel.LETTER,
-        party="Chen Wei",
-        outcome=ContactOutcome.DELIVERED,
-        actor=COLLECTOR,
-        letter_kind=LetterKind.LAWYERS_LETTER,
-        document_sha256=SHA,
-        delivery_evidence="EMS receipt 1234",
+    app.handle(
+        LogContact(
+            case_id=case_id,
+            channel=Channel.LETTER,
+            party="Chen Wei",
+            outcome=ContactOutcome.DELIVERED,
+            actor=COLLECTOR,
+            letter=LetterFacts(
+                letter_kind=LetterKind.LAWYERS_LETTER, document_sha256=SHA, delivery_evidence="EMS receipt 1234"
+            ),
+        )
     )
-    promise = app.make_promise(case_id, amount=amount("100000.00"), due_on=date(2026, 11, 20), actor=COLLECTOR)
-    promise2 = app.make_promise(case_id, amount=amount("50000.00"), due_on=date(2026, 11, 3), actor=COLLECTOR)
-    app.keep_promise(case_id, promise, COLLECTOR)
+    promise = app.send(
+        MakePromise(case_id=case_id, amount=amount("100000.00"), due_on=date(2026, 11, 20), actor=COLLECTOR), str
+    )
+    promise2 = app.send(
+        MakePromise(case_id=case_id, amount=amount("50000.00"), due_on=date(2026, 11, 3), actor=COLLECTOR), str
+    )
+    app.handle(KeepPromise(case_id=case_id, promise_id=promise, actor=COLLECTOR))
     clock.advance(timedelta(days=2))
-    app.break_promise(case_id, promise2, COLLECTOR)
-    plan_id = app.propose_plan(
-        case_id,
-        kind=PlanKind.EQUAL,
-        amount=amount("300000.00"),
-        schedule=[
-            Installment(due_on=date(2026, 11, 10), amount=amount("100000.00")),
-            Installment(due_on=date(2026, 12, 10), amount=amount("200000.00")),
-        ],
-        actor=COLLECTOR,
+    app.handle(BreakPromise(case_id=case_id, promise_id=promise2, actor=COLLECTOR))
+    plan = app.send(
+        ProposePlan(
+            case_id=case_id,
+            kind=PlanKind.EQUAL,
+            amount=amount("300000.00"),
+            schedule=(
+                Installment(due_on=date(2026, 11, 10), amount=amount("100000.00")),
+                Installment(due_on=date(2026, 12, 10), amount=amount("200000.00")),
+            ),
+            actor=COLLECTOR,
+        ),
+        ProposedPlan,
     )
-    agreement = app.sign_agreement(
-        case_id,
-        plan_id=plan_id,
-        signed_on=date(2026, 11, 4),
-        signatories=["Bank", "Enterprise 1"],
-        document_sha256=SHA,
-        actor=SUPERVISOR,
+    agreement = app.send(
+        SignAgreement(
+            case_id=case_id,
+            plan_id=plan.plan_id,
+            signed_on=date(2026, 11, 4),
+            signatories=("Bank", "Enterprise 1"),
+            document_sha256=SHA,
+            actor=SUPERVISOR,
+        ),
+        str,
     )
     clock.advance(timedelta(days=10))
-    app.miss_installment(case_id, agreement, 1, COLLECTOR)
-    app.receive_payment(
-        case_id, amount=amount("300000.00"), received_on=date(2026, 11, 14), reference="BANK-1", actor=COLLECTOR
+    app.handle(MissInstallment(case_id=case_id, agreement_id=agreement, installment_no=1, actor=COLLECTOR))
+    app.handle(
+        ReceivePayment(
+            case_id=case_id,
+            amount=amount("300000.00"),
+            received_on=date(2026, 11, 14),
+            reference="BANK-1",
+            actor=COLLECTOR,
+        )
     )  # pays both instalments: AgreementCompleted
-    plan2 = app.propose_plan(
-        case_id,
-        kind=PlanKind.EXTENSION,
-        amount=amount("100000.00"),
-        schedule=[Installment(due_on=date(2027, 3, 1), amount=amount("100000.00"))],
-        actor=COLLECTOR,
+    plan2 = app.send(
+        ProposePlan(
+            case_id=case_id,
+            kind=PlanKind.EXTENSION,
+            amount=amount("100000.00"),
+            schedule=(Installment(due_on=date(2027, 3, 1), amount=amount("100000.00")),),
+            actor=COLLECTOR,
+        ),
+        ProposedPlan,
     )
-    agreement2 = app.sign_agreement(
-        case_id,
-        plan_id=plan2,
-        signed_on=date(2026, 11, 14),
-        signatories=["Bank", "Enterprise 1"],
-        document_sha256=SHA,
-        actor=SUPERVISOR,
+    agreement2 = app.send(
+        SignAgreement(
+            case_id=case_id,
+            plan_id=plan2.plan_id,
+            signed_on=date(2026, 11, 14),
+            signatories=("Bank", "Enterprise 1"),
+            document_sha256=SHA,
+            actor=SUPERVISOR,
+        ),
+        str,
     )
-    app.default_agreement(case_id, agreement2, "stopped paying", SUPERVISOR)
-    app.escalate(case_id, Tier.HIGH, "agreement defaulted", SUPERVISOR)
-    task = app.assign_task(
-        case_id,
-        department=Department.LEGAL,
-        title="prepare litigation",
-        due_at=clock.now() + timedelta(days=15),
-        assignee="liu.legal",
-        actor=SUPERVISOR,
+    app.handle(DefaultAgreement(case_id=case_id, agreement_id=agreement2, reason="stopped paying", actor=SUPERVISOR))
+    app.handle(Escalate(case_id=case_id, to_tier=Tier.HIGH, reason="agreement defaulted", actor=SUPERVISOR))
+    task = app.send(
+        AssignTask(
+            case_id=case_id,
+            department=Department.LEGAL,
+            title="prepare litigation",
+            due_at=clock.now() + timedelta(days=15),
+            assignee="liu.legal",
+            actor=SUPERVISOR,
+        ),
+        str,
     )
-    app.complete_task(case_id, task, COLLECTOR, outcome="filed")
-    app.start_legal_action(
-        case_id, kind=LegalActionKind.ASSET_PRESERVATION, summary="freeze accounts", actor=SUPERVISOR
+    app.handle(CompleteTask(case_id=case_id, task_id=task, outcome="filed", actor=COLLECTOR))
+    app.handle(
+        StartLegalAction(
+            case_id=case_id, kind=LegalActionKind.ASSET_PRESERVATION, summary="freeze accounts", actor=SUPERVISOR
+        )
     )
-    app.record_signal(
-        case_id, source=SignalSource.COURT, summary="new lawsuit by supplier", severity=Severity.HIGH, actor=COLLECTOR
+    app.handle(
+        RecordSignal(
+            case_id=case_id,
+            source=SignalSource.COURT,
+            summary="new lawsuit by supplier",
+            severity=Severity.HIGH,
+            actor=COLLECTOR,
+        )
     )
-    app.add_note(case_id, "CFO changed phone number", COLLECTOR)
-    app.raise_dispute(case_id, "disputes penalty interest", COLLECTOR)
-    app.resolve_dispute(case_id, "penalty waived", SUPERVISOR)
-    app.resolve_case(case_id, Resolution.SETTLED, SUPERVISOR, remark="settled after preservation")
-    app.reopen_case(case_id, "settlement bounced", SUPERVISOR)
-    app.resolve_case(case_id, Resolution.WRITTEN_OFF, SUPERVISOR)
-    app.close_case(case_id, SUPERVISOR, reason="archived")
+    app.handle(AddNote(case_id=case_id, text="CFO changed phone number", actor=COLLECTOR))
+    app.handle(RaiseDispute(case_id=case_id, reason="disputes penalty interest", actor=COLLECTOR))
+    app.handle(ResolveDispute(case_id=case_id, outcome="penalty waived", actor=SUPERVISOR))
+    app.handle(
+        ResolveCase(
+            case_id=case_id, resolution=Resolution.SETTLED, remark="settled after preservation", actor=SUPERVISOR
+        )
+    )
+    app.handle(ReopenCase(case_id=case_id, reason="settlement bounced", actor=SUPERVISOR))
+    app.handle(ResolveCase(case_id=case_id, resolution=Resolution.WRITTEN_OFF, actor=SUPERVISOR))
+    app.handle(CloseCase(case_id=case_id, reason="archived", actor=SUPERVISOR))
     return case_id
 
 
@@ -233,7 +344,7 @@ def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: Manual
     case_id = exercise_every_event(app, clock)
     events = app.case_events(case_id)
     enterprise_id = app.get_case(case_id).enterprise_id
-    enterprise_events = list(app.events.get(enterprise_id))
+    enterprise_events = list(app.store.events.get(enterprise_id))
 
     seen = {type(e) for e in events} | {type(e) for e in enterprise_events}
     catalogue = {c for c in all_subclasses(CaseEvent) if c is not ContactEvent}
@@ -249,7 +360,7 @@ def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: Manual
             assert type(reloaded) is type(original)
             assert reloaded == original
             assert isinstance(reloaded, BaseModel)
-        assert list(fresh.app.events.get(enterprise_id)) == enterprise_events
+        assert list(fresh.store.events.get(enterprise_id)) == enterprise_events
         again = fresh.app.get_case(case_id)
         assert again.status == "closed"
         assert again.paid == Money.parse("300000.00")
@@ -263,13 +374,15 @@ def test_versions_times_and_replays(app: CollectionsApp, clock: ManualClock) -> 
     first = app.get_case(case_id)
     clock.advance(timedelta(minutes=5))
     for n in range(3):
-        app.log_contact(
-            case_id,
-            channel=Channel.PHONE,
-            party="Li Na",
-            outcome=ContactOutcome.NO_ANSWER,
-            actor=COLLECTOR,
-            summary=f"attempt {n}",
+        app.handle(
+            LogContact(
+                case_id=case_id,
+                channel=Channel.PHONE,
+                party="Li Na",
+                outcome=ContactOutcome.NO_ANSWER,
+                actor=COLLECTOR,
+                summary=f"attempt {n}",
+            )
         )
     events = app.case_events(case_id)
     assert [e.originator_version for e in events] == [1, 2, 3, 4]
@@ -292,14 +405,14 @@ def test_unknown_ids_and_duplicates(app: CollectionsApp) -> None:
     with pytest.raises(DuplicateError):
         open_case(app)  # same loan id, same case id
     with pytest.raises(NotFoundError):
-        app.add_note(app.case_id_for("NO-SUCH-LOAN"), "x", COLLECTOR)
+        app.handle(AddNote(case_id=app.case_id_for("NO-SUCH-LOAN"), text="x", actor=COLLECTOR))
 
 
 def test_a_stale_expected_version_is_a_conflict(app: CollectionsApp) -> None:
     case_id = open_case(app)
-    app.add_note(case_id, "first", COLLECTOR, expected_version=1)
+    app.handle(AddNote(case_id=case_id, text="first", actor=COLLECTOR, expected_version=1))
     with pytest.raises(ConflictError):
-        app.add_note(case_id, "second", COLLECTOR, expected_version=1)
+        app.handle(AddNote(case_id=case_id, text="second", actor=COLLECTOR, expected_version=1))
     assert app.get_case(case_id).version == 2
 
 
@@ -312,15 +425,15 @@ def race(settings: Settings, clock: ManualClock, case_id: UUID, pinned: bool) ->
     def write(n: int) -> None:
         attempts = 0
 
-        def decide(case: CollectionCase, now: Any) -> None:
+        def decide(case: CollectionCase, session: Session) -> None:
             nonlocal attempts
             attempts += 1
             if attempts == 1:  # both first attempts load the same version before either saves
                 both_loaded.wait(timeout=10)
-            case.add_note(f"writer {n}", COLLECTOR, now, now)
+            case.add_note(f"writer {n}", act=Act.of(COLLECTOR, None, session.now))
 
         try:
-            outcomes[n] = writers[n].app._change(CollectionCase, case_id, decide, 1 if pinned else None)
+            outcomes[n] = writers[n].app.uow.change(CollectionCase, case_id, decide, 1 if pinned else None).version
         except ConflictError as error:
             outcomes[n] = error
 
@@ -359,9 +472,9 @@ def test_snapshots_are_taken_and_used(settings: Settings, clock: ManualClock) ->
         app = container.app
         case_id = open_case(app)
         for n in range(24):
-            app.add_note(case_id, f"note {n}", COLLECTOR)
-        assert app.snapshots is not None
-        snapshots = list(app.snapshots.get(case_id))
+            app.handle(AddNote(case_id=case_id, text=f"note {n}", actor=COLLECTOR))
+        assert app.store.snapshots is not None
+        snapshots = list(app.store.snapshots.get(case_id))
         assert [s.originator_version for s in snapshots] == [10, 20]
         fresh = bootstrap(settings, clock)
         try:
@@ -383,12 +496,21 @@ def test_a_stale_cache_in_another_process_cannot_misjudge_or_lose_an_update(
     other = bootstrap(settings, clock)  # a second process, whose cache knows the case at version 1
     try:
         assert other.app.get_case(case_id).version == 1
-        app.resolve_case(case_id, Resolution.SETTLED, SUPERVISOR)  # this process moves it on
+        app.handle(ResolveCase(case_id=case_id, resolution=Resolution.SETTLED, actor=SUPERVISOR))  # moves it on
         with pytest.raises(IllegalTransitionError):  # the other process must see it is resolved
-            other.app.log_contact(
-                case_id, channel=Channel.PHONE, party="Li Na", outcome=ContactOutcome.CONNECTED, actor=COLLECTOR
+            other.app.handle(
+                LogContact(
+                    case_id=case_id,
+                    channel=Channel.PHONE,
+                    party="Li Na",
+                    outcome=ContactOutcome.CONNECTED,
+                    actor=COLLECTOR,
+                )
             )
-        assert other.app.add_note(case_id, "noted after resolution", COLLECTOR, expected_version=2) == 3
+        noted = other.app.handle(
+            AddNote(case_id=case_id, text="noted after resolution", actor=COLLECTOR, expected_version=2)
+        )
+        assert noted.version == 3
         assert [e.originator_version for e in app.case_events(case_id)] == [1, 2, 3]
     finally:
         other.close()
@@ -403,26 +525,26 @@ def test_a_process_that_lost_a_race_on_a_case_brings_that_case_up_to_date_first(
         for case_id in (shared, alone):
             other.app.get_case(case_id)
         attempts: list[UUID] = []
-        save = other.app.save
+        save = other.store.save
 
         def counting_save(*aggregates: Any) -> Any:
             attempts.extend(aggregate.id for aggregate in aggregates)
             return save(*aggregates)
 
-        monkeypatch.setattr(other.app, "save", counting_save)
+        monkeypatch.setattr(other.store, "save", counting_save)
 
-        app.add_note(shared, "first", COLLECTOR)
-        other.app.add_note(shared, "second", COLLECTOR)  # stale: loses the insert race, then retries
+        app.handle(AddNote(case_id=shared, text="first", actor=COLLECTOR))
+        other.app.handle(AddNote(case_id=shared, text="second", actor=COLLECTOR))  # stale: loses the race, retries
         assert attempts == [shared, shared]
 
         attempts.clear()
-        app.add_note(shared, "third", COLLECTOR)
-        other.app.add_note(shared, "fourth", COLLECTOR)  # now asks the store first: one attempt
+        app.handle(AddNote(case_id=shared, text="third", actor=COLLECTOR))
+        other.app.handle(AddNote(case_id=shared, text="fourth", actor=COLLECTOR))  # asks the store first: one attempt
         assert attempts == [shared]
 
         attempts.clear()
-        app.add_note(alone, "fifth", COLLECTOR)
-        other.app.add_note(alone, "sixth", COLLECTOR)  # another case stays optimistic
+        app.handle(AddNote(case_id=alone, text="fifth", actor=COLLECTOR))
+        other.app.handle(AddNote(case_id=alone, text="sixth", actor=COLLECTOR))  # another case stays optimistic
         assert attempts == [alone, alone]
         assert [e.originator_version for e in app.case_events(shared)] == [1, 2, 3, 4, 5]
     finally:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 
 from application.app import CollectionsApp
+from application.importing import ImportResult, import_command
+from domain.base import Actor
+from domain.errors import NotFoundError
 from domain.money import Money
 from tests.factories import credit_code
+
+IMPORTER = Actor.system("import")
 
 CODE_A, CODE_B = credit_code(101), credit_code(102)
 
@@ -67,7 +73,7 @@ MIXED = jsonl(
 
 
 def test_a_jsonl_file_of_every_kind_imports_once(app: CollectionsApp) -> None:
-    result = app.import_file(MIXED, "jsonl")
+    result = app.send(import_command(MIXED, "jsonl", actor=IMPORTER), ImportResult)
     assert result.ok, result.errors
     assert (result.rows, result.enterprises_registered, result.statements_filed, result.loans_added) == (4, 1, 2, 1)
     enterprise = app.get_enterprise(app.enterprise_id_for(CODE_A))
@@ -77,16 +83,16 @@ def test_a_jsonl_file_of_every_kind_imports_once(app: CollectionsApp) -> None:
     assert [p.name for p in enterprise.contacts] == ["Fang Yu"]
     version = enterprise.version
 
-    again = app.import_file(MIXED, "jsonl")
+    again = app.send(import_command(MIXED, "jsonl", actor=IMPORTER), ImportResult)
     assert again.ok and again.events_recorded == 0 and again.unchanged == 4
     assert app.get_enterprise(app.enterprise_id_for(CODE_A)).version == version
 
 
 def test_csv_files_of_enterprises_then_statements(app: CollectionsApp) -> None:
-    assert app.import_file(ENTERPRISES_CSV, "csv").enterprises_registered == 2
+    assert app.send(import_command(ENTERPRISES_CSV, "csv", actor=IMPORTER), ImportResult).enterprises_registered == 2
     header = "credit_code,period," + ",".join(STATEMENT)
     row = f"{CODE_B},2025-Q4," + ",".join(STATEMENT.values())
-    result = app.import_file(f"{header}\n{row}\n", "csv", kind="statements")
+    result = app.send(import_command(f"{header}\n{row}\n", "csv", kind="statements", actor=IMPORTER), ImportResult)
     assert result.ok and result.statements_filed == 1
     enterprise = app.get_enterprise(app.enterprise_id_for(CODE_B))
     assert enterprise.registration.legal_representative == "He Ming"
@@ -111,7 +117,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(app: CollectionsApp) -
         )
         + "{not json\n"
     )
-    result = app.import_file(bad, "jsonl")
+    result = app.send(import_command(bad, "jsonl", actor=IMPORTER), ImportResult)
     assert not result.ok
     assert [(e.line, e.field) for e in result.errors] == [
         (2, "credit_code"),
@@ -125,25 +131,31 @@ def test_every_bad_row_is_reported_and_nothing_is_written(app: CollectionsApp) -
     assert "already on line 1" in result.errors[4].reason
     assert str(result.errors[0]).startswith("line 2, credit_code: ")
     assert result.events_recorded == 0
-    assert app._existing(app.enterprise_id_for(CODE_A)) is None  # the good row was not written either
+    with pytest.raises(NotFoundError):  # the good row was not written either
+        app.get_enterprise(app.enterprise_id_for(CODE_A))
 
 
 def test_a_statement_breaking_a_balance_sheet_rule_names_its_field(app: CollectionsApp) -> None:
-    app.import_file(ENTERPRISES_CSV, "csv")
+    app.send(import_command(ENTERPRISES_CSV, "csv", actor=IMPORTER), ImportResult)
     row = {"kind": "statement", "credit_code": CODE_A, "period": "2025", **STATEMENT, "current_assets": "999999999.00"}
-    result = app.import_file(jsonl(row), "jsonl")
+    result = app.send(import_command(jsonl(row), "jsonl", actor=IMPORTER), ImportResult)
     assert [(e.line, e.field) for e in result.errors] == [(1, "current_assets")]
 
 
 def test_unknown_fields_and_kinds_are_rejected(app: CollectionsApp) -> None:
-    result = app.import_file(jsonl({"credit_code": CODE_A, "colour": "red"}, {"kind": "ship", "name": "x"}), "jsonl")
+    result = app.send(
+        import_command(
+            jsonl({"credit_code": CODE_A, "colour": "red"}, {"kind": "ship", "name": "x"}), "jsonl", actor=IMPORTER
+        ),
+        ImportResult,
+    )
     assert [(e.line, e.field) for e in result.errors] == [(1, "kind"), (2, "kind")]
     csv_text = "credit_code,name,registered_capital,colour\n" + f"{CODE_A},A,1.00,red\n"
-    result = app.import_file(csv_text, "csv")
+    result = app.send(import_command(csv_text, "csv", actor=IMPORTER), ImportResult)
     assert [(e.line, e.field, e.reason) for e in result.errors] == [(2, "colour", "unknown field for enterprises")]
 
 
 def test_a_single_long_line_of_text_is_read_as_the_file_itself(app: CollectionsApp) -> None:
     row = {"kind": "enterprise", "credit_code": CODE_A, "name": "x" * 400, "registered_capital": "1.00"}
-    result = app.import_file(orjson.dumps(row).decode(), "jsonl")
+    result = app.send(import_command(orjson.dumps(row).decode(), "jsonl", actor=IMPORTER), ImportResult)
     assert result.ok and result.enterprises_registered == 1

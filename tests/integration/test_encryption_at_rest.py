@@ -11,6 +11,7 @@ from eventsourcing.cipher import AESCipher
 from pydantic import SecretStr
 
 from application.bootstrap import bootstrap
+from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.database_url import DatabaseUrl
 from infrastructure.environment import CipherKeyError, eventsourcing_env
@@ -43,7 +44,7 @@ def write_history(settings: Settings, clock: ManualClock) -> None:
     try:
         case_id = open_case(container.app)
         for n in range(3):
-            container.app.add_note(case_id, f"called {contacts()[0].phone} #{n}", COLLECTOR)
+            container.app.handle(AddNote(case_id=case_id, text=f"called {contacts()[0].phone} #{n}", actor=COLLECTOR))
     finally:
         container.close()
 

@@ -185,12 +185,12 @@ def generate(
         pending.append(build_case(rng, n, ent_id, events_per_case))
         if len(pending) >= per_save:
             count = sum(len(a.pending_events) for a in pending)
-            app.save(*pending)
+            app.store.save(*pending)
             pending = []
             yield count
     if pending:
         count = sum(len(a.pending_events) for a in pending)
-        app.save(*pending)
+        app.store.save(*pending)
         yield count
 
 

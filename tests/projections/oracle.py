@@ -22,10 +22,10 @@ def whole_log(container: Container) -> list[tuple[Any, Any]]:
     found: list[tuple[Any, Any]] = []
     start = 0
     while True:
-        page = container.app.recorder.select_notifications(start=start, limit=1000, inclusive_of_start=False)
+        page = container.store.recorder.select_notifications(start=start, limit=1000, inclusive_of_start=False)
         for n in page:
             try:
-                event = container.app.mapper.to_domain_event(n)
+                event = container.store.mapper.to_domain_event(n)
             except Exception:
                 event = None
             found.append((n, event))

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from api.cli import main
 from application.bootstrap import Container, bootstrap
+from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
@@ -30,7 +31,7 @@ def three_cases(container: Container) -> list[UUID]:
     cases = [open_case(container.app, n) for n in (1, 2, 3)]
     for case_id in cases:
         for text in ("called", "visited", "wrote"):
-            container.app.add_note(case_id, text, COLLECTOR)
+            container.app.handle(AddNote(case_id=case_id, text=text, actor=COLLECTOR))
     container.projections.catch_up()
     assert container.read_model.verify()["ok"]
     return cases

@@ -6,6 +6,7 @@ import pytest
 
 from api.cli import main
 from application.bootstrap import Container
+from application.commands import AddNote
 from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
 
@@ -14,7 +15,7 @@ def test_rebuild_and_status(
     container: Container, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     case_id = open_case(container.app)
-    container.app.add_note(case_id, "hello", COLLECTOR)
+    container.app.handle(AddNote(case_id=case_id, text="hello", actor=COLLECTOR))
     monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
     assert main(["projections", "status"]) == 0

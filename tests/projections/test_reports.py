@@ -6,6 +6,19 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from application.bootstrap import Container
+from application.commands import (
+    AssignCollector,
+    AssignStrategy,
+    AssignTask,
+    CompleteTask,
+    LetterFacts,
+    LogContact,
+    MakePromise,
+    MeetDeadline,
+    ReceivePayment,
+    SetDeadline,
+    VisitFacts,
+)
 from domain.case_values import Channel, ContactOutcome, Department, LetterKind, Tier
 from domain.money import Money
 from infrastructure.clock import ManualClock
@@ -16,8 +29,15 @@ DAY = timedelta(days=1)
 
 
 def strategy(container: Container, case_id: UUID, tier: Tier) -> None:
-    container.app.assign_strategy(
-        case_id, policy_version=1, tier=tier, treatment="default", channels=[Channel.PHONE], actor=SUPERVISOR
+    container.app.handle(
+        AssignStrategy(
+            case_id=case_id,
+            policy_version=1,
+            tier=tier,
+            treatment="default",
+            channels=(Channel.PHONE,),
+            actor=SUPERVISOR,
+        )
     )
 
 
@@ -26,7 +46,8 @@ def contact(container: Container, case_id: UUID, channel: Channel, **fields: obj
         channel, ContactOutcome.DELIVERED
     )
     fields.setdefault("actor", COLLECTOR)
-    return container.app.log_contact(case_id, channel=channel, party="Li Na", outcome=outcome, **fields)  # type: ignore[arg-type]
+    command = LogContact(case_id=case_id, channel=channel, party="Li Na", outcome=outcome, **fields)  # type: ignore[arg-type]
+    return container.app.handle(command).version
 
 
 def test_compliance_lists_late_and_missing_contacts_with_their_evidence(
@@ -36,7 +57,9 @@ def test_compliance_lists_late_and_missing_contacts_with_their_evidence(
     for case_id, tier in ((low, Tier.LOW), (medium, Tier.MEDIUM), (high, Tier.HIGH)):
         strategy(container, case_id, tier)  # version 2 of each case
     clock.advance(DAY)
-    letter = contact(container, high, Channel.LETTER, letter_kind=LetterKind.LAWYERS_LETTER, document_sha256=SHA)
+    letter = contact(
+        container, high, Channel.LETTER, letter=LetterFacts(letter_kind=LetterKind.LAWYERS_LETTER, document_sha256=SHA)
+    )
     clock.advance(DAY)
     on_time = contact(container, low, Channel.SMS)  # day 2: within 3 days; the next is due by day 5
     clock.advance(4 * DAY)
@@ -50,7 +73,9 @@ def test_compliance_lists_late_and_missing_contacts_with_their_evidence(
         override_reason="debtor asked for an evening call",
     )
     clock.advance(2 * DAY)
-    visit = contact(container, medium, Channel.VISIT, staff=["wang.collector", "liu.legal"])  # day 8: late
+    visit = contact(  # day 8: late
+        container, medium, Channel.VISIT, visit=VisitFacts(staff=("wang.collector", "liu.legal"))
+    )
     clock.advance(2 * DAY)  # day 10: the low case's third reminder (due day 9) is missing
     container.projections.catch_up()
 
@@ -77,12 +102,18 @@ def test_channel_report_attributes_promises_and_payments_to_the_last_contact(
     strategy(container, case_id, Tier.MEDIUM)
     contact(container, case_id, Channel.EMAIL)
     contact(container, case_id, Channel.PHONE)
-    promise = container.app.make_promise(
-        case_id, amount=Money.parse("1000.00"), due_on=date(2026, 11, 10), actor=COLLECTOR
+    promise = container.app.send(
+        MakePromise(case_id=case_id, amount=Money.parse("1000.00"), due_on=date(2026, 11, 10), actor=COLLECTOR), str
     )
     clock.advance(3 * DAY)
-    container.app.receive_payment(
-        case_id, amount=Money.parse("1000.00"), received_on=date(2026, 11, 5), reference="B-1", actor=COLLECTOR
+    container.app.handle(
+        ReceivePayment(
+            case_id=case_id,
+            amount=Money.parse("1000.00"),
+            received_on=date(2026, 11, 5),
+            reference="B-1",
+            actor=COLLECTOR,
+        )
     )  # keeps the promise
     container.projections.catch_up()
 
@@ -113,8 +144,14 @@ def test_portfolio_rolls_cases_between_dpd_buckets_and_tracks_balance_by_tier(
     case_id = open_case(container.app)  # overdue since 2026-09-15: 48 days past due on 2026-11-02 → 31-60
     strategy(container, case_id, Tier.HIGH)
     clock.advance(20 * DAY)  # 68 days → 61-90
-    container.app.receive_payment(
-        case_id, amount=Money.parse("1000000.00"), received_on=date(2026, 11, 22), reference="B-1", actor=COLLECTOR
+    container.app.handle(
+        ReceivePayment(
+            case_id=case_id,
+            amount=Money.parse("1000000.00"),
+            received_on=date(2026, 11, 22),
+            reference="B-1",
+            actor=COLLECTOR,
+        )
     )
     container.projections.catch_up()
 
@@ -132,18 +169,24 @@ def test_portfolio_rolls_cases_between_dpd_buckets_and_tracks_balance_by_tier(
 
 def test_lists_queues_worklists_and_due_deadlines(container: Container, clock: ManualClock) -> None:
     first, second = open_case(container.app, 1), open_case(container.app, 2)
-    container.app.assign_collector(first, "wang.collector", SUPERVISOR)
+    container.app.handle(AssignCollector(case_id=first, collector="wang.collector", actor=SUPERVISOR))
     strategy(container, first, Tier.HIGH)
-    task = container.app.assign_task(
-        first,
-        department=Department.LEGAL,
-        title="prepare litigation",
-        due_at=clock.now() + 5 * DAY,
-        assignee="wang.collector",
-        actor=SUPERVISOR,
+    task = container.app.send(
+        AssignTask(
+            case_id=first,
+            department=Department.LEGAL,
+            title="prepare litigation",
+            due_at=clock.now() + 5 * DAY,
+            assignee="wang.collector",
+            actor=SUPERVISOR,
+        ),
+        str,
     )
-    deadline = container.app.set_deadline(
-        second, kind="visit", due_at=clock.now() + 2 * DAY, action="escalate:high", actor=SUPERVISOR
+    deadline = container.app.send(
+        SetDeadline(
+            case_id=second, kind="visit", due_at=clock.now() + 2 * DAY, action="escalate:high", actor=SUPERVISOR
+        ),
+        str,
     )
     container.projections.catch_up()
     read = container.read_model
@@ -162,8 +205,8 @@ def test_lists_queues_worklists_and_due_deadlines(container: Container, clock: M
     [due] = read.open_deadlines(due_before=clock.now() + 2 * DAY)
     assert (due["case_id"], due["deadline_id"]) == (str(second), deadline)
 
-    container.app.complete_task(first, task, COLLECTOR)
-    container.app.meet_deadline(second, deadline, COLLECTOR)
+    container.app.handle(CompleteTask(case_id=first, task_id=task, actor=COLLECTOR))
+    container.app.handle(MeetDeadline(case_id=second, deadline_id=deadline, actor=COLLECTOR))
     container.projections.catch_up()
     assert read.queue("legal")["items"] == [] and read.open_deadlines() == []
     assert read.case_progress(first)["next_action_due"] is None

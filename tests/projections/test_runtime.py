@@ -11,6 +11,7 @@ from eventsourcing.cipher import AESCipher
 from pydantic import SecretStr
 
 from application.bootstrap import Container, bootstrap
+from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
@@ -29,9 +30,9 @@ def fast(settings: Settings, clock: ManualClock) -> Iterator[Container]:
 
 def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
-    fast.app.add_note(case_id, "before", COLLECTOR)
+    fast.app.handle(AddNote(case_id=case_id, text="before", actor=COLLECTOR))
     RawEvents(settings).insert(case_id, 3, "domain.case_events:NoteAdded", b'{"text": "no actor"}')
-    position = fast.app.recorder.max_notification_id()
+    position = fast.store.recorder.max_notification_id()
     later = open_case(fast.app, 2)  # recorded after the bad one
     fast.projections.catch_up()
 
@@ -87,7 +88,7 @@ def test_the_background_thread_follows_the_log(fast: Container) -> None:
     try:
         case_id = open_case(fast.app)
         for n in range(7):
-            fast.app.add_note(case_id, f"note {n}", COLLECTOR)
+            fast.app.handle(AddNote(case_id=case_id, text=f"note {n}", actor=COLLECTOR))
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and max(fast.read_model.lag().values()) > 0:
             time.sleep(0.05)

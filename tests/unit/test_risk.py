@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from demo.seeding import to_statement
 from demo.portfolio import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
+from demo.seeding import to_statement
 from domain.case_values import Tier
 from domain.enterprise import FinancialStatement, LoanRecord, LoanStatus
 from domain.money import Money
