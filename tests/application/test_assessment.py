@@ -10,8 +10,8 @@ from uuid import UUID
 import pytest
 
 from application.app import LOCK_STRIPES, CollectionsApp
+from demo.examples import SEED_EXAMPLES
 from demo.seeding import seed_enterprise
-from demo.portfolio import SEED_EXAMPLES
 from domain.base import Actor, Role
 from domain.case_events import (
     CallLogged,
