@@ -21,7 +21,9 @@ from application.commands import (
     VisitFacts,
 )
 from application.handlers.strategy import Assessment
-from demo.portfolio import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
+from demo.examples import SEED_EXAMPLES
+from demo.portfolio import generated_portfolio
+from demo.specs import DemoEnterprise
 from domain.base import Actor, Role
 from domain.case_values import Channel, ContactOutcome
 from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration

@@ -30,7 +30,7 @@ def readyz(services: ServicesDep) -> Response:
     """The event store and the idempotency table answer; the projections' lag is reported."""
     checks: dict[str, str] = {}
     try:
-        position = services.app.recorder.max_notification_id()
+        position = services.container.store.recorder.max_notification_id()
         checks["event_store"] = f"ok (position {position or 0})"
     except Exception as error:
         log.warning("readiness: event store unreachable: %s", error)

@@ -25,7 +25,7 @@ from application.commands import (
 )
 from application.handlers.commitments import ProposedPlan
 from application.handlers.strategy import Assessment
-from demo.portfolio import SEED_EXAMPLES
+from demo.examples import SEED_EXAMPLES
 from demo.seeding import seed_enterprise
 from domain.base import Actor, Role
 from domain.case_events import (

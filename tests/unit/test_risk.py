@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from demo.portfolio import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
+from demo.examples import SEED_EXAMPLES
+from demo.portfolio import generated_portfolio
 from demo.seeding import to_statement
+from demo.specs import DemoEnterprise
 from domain.case_values import Tier
 from domain.enterprise import FinancialStatement, LoanRecord, LoanStatus
 from domain.money import Money

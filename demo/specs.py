@@ -1,0 +1,102 @@
+"""The shape of a demo enterprise as plain data: its statements, past loans, case and contact history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.credit_code import complete_credit_code
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One year's figures in yuan (decimal strings), in DESIGN.md's field names."""
+
+    period: str
+    total_assets: str
+    total_liabilities: str
+    current_assets: str
+    current_liabilities: str
+    inventory: str
+    cash: str
+    revenue: str
+    operating_profit: str
+    net_profit: str
+    interest_expense: str
+    operating_cash_flow: str
+
+
+@dataclass(frozen=True)
+class PastLoan:
+    """A loan of the enterprise's history."""
+
+    loan_id: str
+    amount: str
+    start_on: date
+    maturity_on: date
+    overdue_episodes: int
+    max_days_past_due: int
+    status: str
+
+
+@dataclass(frozen=True)
+class DemoEnterprise:
+    """An enterprise of the demo, its history and the overdue loan its case is about."""
+
+    key: str
+    credit_code: str
+    name: str
+    industry: str
+    region: str
+    registered_capital: str
+    business_scope: str
+    legal_representative: str
+    established_on: date
+    contacts: list[tuple[str, str, str, str]]  # name, role, phone, email
+    statements: list[Statement]
+    history: list[PastLoan]
+    loan_id: str
+    principal: str
+    outstanding: str
+    overdue_amount: str
+    overdue_since: date
+    expected_tier: str
+    story: str = ""
+    contacts_log: list[tuple[str, str, str, str]] = field(default_factory=list)  # channel, outcome, summary, feedback
+
+
+def credit_code_for(n: int) -> str:
+    return complete_credit_code(f"91{n:015d}")
+
+
+def statement(
+    period: str,
+    assets: int,
+    leverage_pct: int,
+    revenue: int,
+    net: int,
+    cash_flow: int,
+    current_ratio_pct: int,
+    inventory: int,
+    cash: int,
+    interest: int,
+) -> Statement:
+    """Figures in ten-thousands of yuan (万元) expanded to yuan strings."""
+    liabilities = assets * leverage_pct // 100
+    current_liabilities = liabilities * 6 // 10
+    current_assets = min(assets, current_liabilities * current_ratio_pct // 100)
+    wan = 10_000
+    return Statement(
+        period=period,
+        total_assets=f"{assets * wan}.00",
+        total_liabilities=f"{liabilities * wan}.00",
+        current_assets=f"{current_assets * wan}.00",
+        current_liabilities=f"{current_liabilities * wan}.00",
+        inventory=f"{min(inventory, current_assets) * wan}.00",
+        cash=f"{min(cash, current_assets) * wan}.00",
+        revenue=f"{revenue * wan}.00",
+        operating_profit=f"{(net + interest) * wan}.00",
+        net_profit=f"{net * wan}.00",
+        interest_expense=f"{interest * wan}.00",
+        operating_cash_flow=f"{cash_flow * wan}.00",
+    )
