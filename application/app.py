@@ -19,8 +19,8 @@ from application.importing import ImportCommands
 from application.plans import PlanCommands
 from domain.base import Actor, Aggregate, AggregateSnapshot
 from domain.case import CollectionCase
-from domain.case_events import CaseEvent, CaseOpened
-from domain.case_values import (
+from domain.case.events import CaseEvent, CaseOpened
+from domain.case.values import (
     Channel,
     ContactOutcome,
     Department,
@@ -34,7 +34,8 @@ from domain.case_values import (
     SignalSource,
     Tier,
 )
-from domain.enterprise import ContactPerson, Enterprise, FinancialStatement, LoanRecord, Registration
+from domain.enterprise import Enterprise
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.errors import ConflictError, DuplicateError, NotFoundError
 from domain.ids import case_id as derive_case_id
 from domain.ids import enterprise_id as derive_enterprise_id

@@ -10,8 +10,8 @@ from uuid import UUID
 from application.core import AppPart
 from domain.base import Actor
 from domain.case import CollectionCase
-from domain.case_events import RiskAssessed
-from domain.case_values import Reason, Tier
+from domain.case.events import RiskAssessed
+from domain.case.values import Reason, Tier
 from domain.errors import DuplicateError, NotFoundError
 from domain.risk import RiskAssessment, RiskFeatures, assess, score
 from domain.rules import local_date

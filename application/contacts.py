@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_values import Channel, ContactOutcome, Direction
+from domain.case.values import Channel, ContactOutcome, Direction
 from domain.contact_policy import Attempt, CallMark, ContactRules, violations
 from domain.enterprise import Enterprise
 from domain.errors import ContactPolicyError

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from application.app import CollectionsApp
 from application.demo_data import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
 from domain.base import Actor, Role
-from domain.case_values import Channel, ContactOutcome
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.case.values import Channel, ContactOutcome
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.errors import NotFoundError
 from domain.money import Money
 from domain.rules import local_date

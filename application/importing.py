@@ -33,7 +33,8 @@ from application.import_rows import (
     to_statement,
 )
 from domain.base import Actor
-from domain.enterprise import ContactPerson, Enterprise, Registration
+from domain.enterprise import Enterprise
+from domain.enterprise.values import ContactPerson, Registration
 from domain.errors import ConflictError, DomainError, NotFoundError
 from domain.ids import enterprise_id as derive_enterprise_id
 from domain.ids import normalise_credit_code

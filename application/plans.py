@@ -9,7 +9,7 @@ from uuid import UUID
 
 from application.core import AppPart
 from domain.base import Actor
-from domain.case_values import Installment, PlanKind
+from domain.case.values import Installment, PlanKind
 from domain.money import Money
 from domain.repayment import build_schedule, plan_parameters
 

@@ -25,7 +25,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from application.bootstrap import Container, bootstrap
-from domain.case_values import Channel, ContactOutcome
+from domain.case.values import Channel, ContactOutcome
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
@@ -115,13 +115,13 @@ def postgres_raw_inserters(
         started = time.perf_counter()
         for n in range(rows):
             with conn.transaction():
-                conn.execute(insert, (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE))
+                conn.execute(insert, (uuid.uuid4(), n, "domain.case.events:CallLogged", STATE))
         return time.perf_counter() - started
 
     def autocommit(rows: int) -> float:
         started = time.perf_counter()
         for n in range(rows):
-            conn.execute(insert, (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE))
+            conn.execute(insert, (uuid.uuid4(), n, "domain.case.events:CallLogged", STATE))
         return time.perf_counter() - started
 
     return {"BEGIN; INSERT; COMMIT": in_transaction, "autocommit INSERT": autocommit}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from domain.base import Actor, Aggregate, Role, ValueObject, applies
 from domain.case import CollectionCase
-from domain.case_values import Channel, Department, Tier
+from domain.case.values import Channel, Department, Tier
 from domain.contact_policy import ContactRules
 from domain.errors import InvariantError, PermissionDeniedError
 from domain.risk import RiskThresholds

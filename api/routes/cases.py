@@ -23,7 +23,7 @@ from api.schemas.cases import (
     ResolutionIn,
 )
 from api.schemas.common import CaseWritten
-from domain.case_values import CaseStatus, Department, Tier
+from domain.case.values import CaseStatus, Department, Tier
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])

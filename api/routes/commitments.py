@@ -22,7 +22,7 @@ from api.schemas.cases import (
     PromiseCreated,
     PromiseIn,
 )
-from domain.case_values import Installment
+from domain.case.values import Installment
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/cases", tags=["commitments"])

@@ -13,7 +13,7 @@ from api.permissions import Permission, allowed
 from api.routes.common import WRITE
 from api.schemas.cases import ContactIn
 from api.schemas.common import CaseWritten
-from domain.case_values import Channel
+from domain.case.values import Channel
 
 router = APIRouter(prefix="/v1/cases", tags=["contacts"])
 

@@ -19,7 +19,7 @@ from api.schemas.enterprises import (
     LoanRecordIn,
 )
 from api.views import enterprise_view
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, Registration
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])

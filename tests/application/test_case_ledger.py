@@ -15,8 +15,8 @@ from application.app import CollectionsApp
 from application.bootstrap import bootstrap
 from domain.base import Aggregate
 from domain.case import CollectionCase
-from domain.case_events import CaseEvent, ContactEvent
-from domain.case_values import (
+from domain.case.events import CaseEvent, ContactEvent
+from domain.case.values import (
     Channel,
     ContactOutcome,
     Department,
@@ -30,7 +30,7 @@ from domain.case_values import (
     SignalSource,
     Tier,
 )
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
 from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
 from domain.money import Money
 from infrastructure.clock import ManualClock

@@ -10,7 +10,7 @@ from typing import Any
 from application.app import CollectionsApp
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_values import Channel, ContactOutcome, Department, LetterKind, Reason, Resolution, Tier
+from domain.case.values import Channel, ContactOutcome, Department, LetterKind, Reason, Resolution, Tier
 from domain.enterprise import Enterprise
 from domain.money import Money
 from tests.factories import contacts, registration

@@ -8,8 +8,8 @@ from uuid import uuid4
 import pytest
 
 from domain.case import CollectionCase
-from domain.case_events import CaseOpened, PaymentReceived, PromiseKept
-from domain.case_values import (
+from domain.case.events import CaseOpened, PaymentReceived, PromiseKept
+from domain.case.values import (
     CaseStatus,
     Channel,
     ContactOutcome,

@@ -9,8 +9,8 @@ import pytest
 
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_events import DelinquencyClassified, LimitationPeriodSet
-from domain.case_values import Channel, ContactOutcome, LetterKind
+from domain.case.events import DelinquencyClassified, LimitationPeriodSet
+from domain.case.values import Channel, ContactOutcome, LetterKind
 from domain.classification import LoanCategory, bucket, category, days_past_due
 from domain.legal_clock import add_years, restarts_limitation
 from domain.money import Money

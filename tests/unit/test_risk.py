@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from application.demo import to_statement
 from application.demo_data import SEED_EXAMPLES, DemoEnterprise, generated_portfolio
-from domain.case_values import Tier
-from domain.enterprise import FinancialStatement, LoanRecord, LoanStatus
+from domain.case.values import Tier
+from domain.enterprise.values import FinancialStatement, LoanRecord, LoanStatus
 from domain.money import Money
 from domain.risk import (
     MODEL_VERSION,

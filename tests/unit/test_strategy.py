@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_values import Channel, Department, Tier
+from domain.case.values import Channel, Department, Tier
 from domain.errors import PermissionDeniedError
 from domain.money import Money
 from domain.risk import RiskThresholds

@@ -1,4 +1,4 @@
-"""A collection case's state, and how each event of the catalogue changes it (commands are in case.py)."""
+"""A collection case's state, and how each event of the catalogue changes it (the commands are in the mixins)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from domain.base import Aggregate, applies
-from domain.case_events import (
+from domain.case.events import (
     AgreementCompleted,
     AgreementDefaulted,
     AgreementSigned,
@@ -44,7 +44,7 @@ from domain.case_events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case_values import (
+from domain.case.values import (
     Agreement,
     CaseStatus,
     Channel,
@@ -58,6 +58,7 @@ from domain.case_values import (
     Task,
     Tier,
 )
+from domain.errors import IllegalTransitionError
 from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
 from domain.money import Money
 
@@ -116,7 +117,7 @@ class CaseState(BaseModel):
 
 
 class CaseEvolution(Aggregate):
-    """A collection case's state and its evolution from events; CollectionCase adds the commands."""
+    """A collection case's state and its evolution from events; the command mixins add the commands."""
 
     state_model: ClassVar[type[BaseModel]] = CaseState
 
@@ -350,3 +351,10 @@ class CaseEvolution(Aggregate):
         times = [d.due_at for d in self.deadlines.values() if d.status == "open"]
         times += [t.due_at for t in self.tasks.values() if t.status == "open" and t.due_at is not None]
         return min(times, default=None)
+
+    # --- guards --------------------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        """Most commands need an open case."""
+        if self.status is not CaseStatus.OPEN:
+            raise IllegalTransitionError(f"the case is {self.status}")

@@ -2,171 +2,28 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from domain.base import Actor, Aggregate, ValueObject, applies
-from domain.credit_code import check_credit_code
+from domain.base import Actor, Aggregate, applies
+from domain.enterprise.checks import check_contact_person, check_loan_record, check_registration, check_statement
+from domain.enterprise.events import (
+    ContactPersonAdded,
+    DoNotContactLifted,
+    DoNotContactSet,
+    EnterpriseRegistered,
+    FinancialStatementFiled,
+    LoanRecordAdded,
+    LoanReferredToCollections,
+    ProfileUpdated,
+)
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.errors import DuplicateError, InvariantError
 from domain.ids import enterprise_id, normalise_credit_code
-from domain.money import Money
-from domain.rules import DEFAULT_TIMEZONE, check_not_blank, check_not_future, check_not_negative
-
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H[12]|(0[1-9]|1[0-2])))?$")
-
-
-class ContactPerson(ValueObject):
-    """Someone at the enterprise the bank may contact."""
-
-    name: str
-    role: str = ""
-    phone: str = ""
-    email: str = ""
-
-
-class FinancialStatement(ValueObject):
-    """One period's balance sheet, income statement and cash-flow statement."""
-
-    period: str
-    total_assets: Money
-    total_liabilities: Money
-    current_assets: Money
-    current_liabilities: Money
-    inventory: Money
-    cash: Money
-    revenue: Money
-    operating_profit: Money
-    net_profit: Money
-    interest_expense: Money
-    operating_cash_flow: Money
-
-    def sort_key(self) -> tuple[int, int]:
-        """Periods sort by year, then by where in the year they end."""
-        return period_sort_key(self.period)
-
-
-class LoanStatus(StrEnum):
-    """Where a loan of the enterprise's history stands."""
-
-    CURRENT = "current"
-    OVERDUE = "overdue"
-    REPAID = "repaid"
-    RESTRUCTURED = "restructured"
-    WRITTEN_OFF = "written_off"
-
-
-class LoanRecord(ValueObject):
-    """A loan in the enterprise's history, with how it was repaid."""
-
-    loan_id: str
-    amount: Money
-    start_on: date
-    maturity_on: date
-    overdue_episodes: int = Field(ge=0)
-    max_days_past_due: int = Field(ge=0)
-    status: LoanStatus
-
-
-def period_sort_key(period: str) -> tuple[int, int]:
-    """(year, month the period ends) for "2025", "2025-Q4", "2025-H1" or "2025-06"."""
-    match = _PERIOD.match(period)
-    if match is None:
-        raise InvariantError(f"period {period!r} must be YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM")
-    part = match["part"]
-    if part is None:
-        end_month = 12
-    elif part.startswith("Q"):
-        end_month = int(part[1]) * 3
-    elif part.startswith("H"):
-        end_month = int(part[1]) * 6
-    else:
-        end_month = int(part)
-    return int(match["year"]), end_month
-
-
-class Registration(ValueObject):
-    """What the registry says of an enterprise."""
-
-    credit_code: str
-    name: str
-    registered_capital: Money
-    business_scope: str = ""
-    legal_representative: str = ""
-    industry: str = ""
-    region: str = ""
-    established_on: date | None = None
-    timezone: str = DEFAULT_TIMEZONE
-
-
-class EnterpriseRegistered(Aggregate.Created):
-    """The enterprise became known to the bank."""
-
-    registration: Registration
-    contacts: list[ContactPerson]
-    actor: Actor
-    occurred_at: datetime
-
-
-class ProfileUpdated(Aggregate.Event):
-    """Registration details changed (a new registration replaces the old one)."""
-
-    registration: Registration
-    actor: Actor
-    occurred_at: datetime
-
-
-class FinancialStatementFiled(Aggregate.Event):
-    """A period's statements were filed (a refiling of the same period replaces it)."""
-
-    statement: FinancialStatement
-    actor: Actor
-    occurred_at: datetime
-
-
-class LoanRecordAdded(Aggregate.Event):
-    """A loan was added to the enterprise's history (a re-add of the same loan updates it)."""
-
-    record: LoanRecord
-    actor: Actor
-    occurred_at: datetime
-
-
-class ContactPersonAdded(Aggregate.Event):
-    """A contact person became known."""
-
-    person: ContactPerson
-    actor: Actor
-    occurred_at: datetime
-
-
-class DoNotContactSet(Aggregate.Event):
-    """The enterprise must not be contacted (e.g. under legal protection)."""
-
-    reason: str
-    actor: Actor
-    occurred_at: datetime
-
-
-class DoNotContactLifted(Aggregate.Event):
-    """Contact is allowed again."""
-
-    reason: str
-    actor: Actor
-    occurred_at: datetime
-
-
-class LoanReferredToCollections(Aggregate.Event):
-    """One of the enterprise's loans became a collection case."""
-
-    case_id: UUID
-    loan_id: str
-    actor: Actor
-    occurred_at: datetime
+from domain.rules import check_not_blank, check_not_future
 
 
 class EnterpriseState(BaseModel):
@@ -329,48 +186,3 @@ class Enterprise(Aggregate):
     def _(self, event: DoNotContactLifted) -> None:
         self.do_not_contact = False
         self.do_not_contact_reason = ""
-
-
-def check_registration(registration: Registration) -> None:
-    """A registration names a real enterprise with a valid code and non-negative capital."""
-    check_credit_code(registration.credit_code)
-    check_not_blank(registration.name, "name")
-    check_not_negative(registration.registered_capital, "registered_capital")
-
-
-def check_contact_person(person: ContactPerson) -> None:
-    """A contact person has a name and at least one way to be reached."""
-    check_not_blank(person.name, "contact name")
-    if not (person.phone.strip() or person.email.strip()):
-        raise InvariantError(f"contact person {person.name!r} needs a phone or an email")
-    if person.email and "@" not in person.email:
-        raise InvariantError(f"contact person {person.name!r} has an invalid email")
-
-
-def check_statement(statement: FinancialStatement) -> None:
-    """Balance-sheet totals are non-negative and current parts do not exceed totals."""
-    period_sort_key(statement.period)
-    for name in (
-        "total_assets",
-        "total_liabilities",
-        "current_assets",
-        "current_liabilities",
-        "inventory",
-        "cash",
-        "revenue",
-        "interest_expense",
-    ):
-        check_not_negative(getattr(statement, name), name)
-    if statement.current_assets > statement.total_assets:
-        raise InvariantError("current_assets exceed total_assets")
-    if statement.current_liabilities > statement.total_liabilities:
-        raise InvariantError("current_liabilities exceed total_liabilities")
-
-
-def check_loan_record(record: LoanRecord) -> None:
-    """A loan has a positive amount and matures after it starts."""
-    check_not_blank(record.loan_id, "loan_id")
-    if not record.amount.is_positive():
-        raise InvariantError("loan amount must be positive")
-    if record.maturity_on <= record.start_on:
-        raise InvariantError("maturity_on must be after start_on")
