@@ -150,14 +150,18 @@ class PolicyStoreOpened(Aggregate.Created):
     occurred_at: datetime
 
 
-class PolicyState(BaseModel):
+class PolicyFields:
+    """The policy store's state fields, declared once: the aggregate carries them, ``PolicyState`` keeps them."""
+
+    versions: dict[int, PolicyTerms] = {}
+    current_version: int = 0
+
+
+class PolicyState(BaseModel, PolicyFields):
     """The policy store's state, as snapshots keep it."""
 
-    versions: dict[int, PolicyTerms]
-    current_version: int
 
-
-class StrategyPolicy(Aggregate):
+class StrategyPolicy(Aggregate, PolicyFields):
     """Every published version of the strategy policy; the newest governs."""
 
     state_model: ClassVar[type[BaseModel]] = PolicyState
@@ -193,8 +197,7 @@ class StrategyPolicy(Aggregate):
 
     @applies
     def _(self, event: PolicyStoreOpened) -> None:
-        self.versions: dict[int, PolicyTerms] = {}
-        self.current_version: int = 0
+        self.restore(PolicyState())
 
     @applies
     def _(self, event: PolicyPublished) -> None:

@@ -26,19 +26,26 @@ from domain.ids import enterprise_id, normalise_credit_code
 from domain.rules import check_not_blank, check_not_future
 
 
-class EnterpriseState(BaseModel):
-    """The enterprise's state, as snapshots keep it."""
+class EnterpriseFields:
+    """Every field of an enterprise's state, declared once: the aggregate carries them, ``EnterpriseState`` keeps them.
+
+    The fields without a default come from the ``EnterpriseRegistered`` event.
+    """
 
     registration: Registration
     contacts: list[ContactPerson]
-    statements: dict[str, FinancialStatement]
-    loans: dict[str, LoanRecord]
-    do_not_contact: bool
-    do_not_contact_reason: str
+    statements: dict[str, FinancialStatement] = {}
+    loans: dict[str, LoanRecord] = {}
+    do_not_contact: bool = False
+    do_not_contact_reason: str = ""
     case_ids: list[UUID] = []
 
 
-class Enterprise(Aggregate):
+class EnterpriseState(BaseModel, EnterpriseFields):
+    """The enterprise's state, as snapshots keep it."""
+
+
+class Enterprise(Aggregate, EnterpriseFields):
     """An enterprise with overdue loans, and everything the bank knows of it."""
 
     state_model: ClassVar[type[BaseModel]] = EnterpriseState
@@ -149,13 +156,7 @@ class Enterprise(Aggregate):
 
     @applies
     def _(self, event: EnterpriseRegistered) -> None:
-        self.registration: Registration = event.registration
-        self.contacts: list[ContactPerson] = list(event.contacts)
-        self.statements: dict[str, FinancialStatement] = {}
-        self.loans: dict[str, LoanRecord] = {}
-        self.do_not_contact: bool = False
-        self.do_not_contact_reason: str = ""
-        self.case_ids: list[UUID] = []
+        self.restore(EnterpriseState(registration=event.registration, contacts=list(event.contacts)))
 
     @applies
     def _(self, event: LoanReferredToCollections) -> None:
