@@ -17,6 +17,7 @@ from application.assessment import AssessmentCommands
 from application.contacts import check_contact, contact_context
 from application.importing import ImportCommands
 from application.plans import PlanCommands
+from domain.act import Act
 from domain.base import Actor, Aggregate, AggregateSnapshot
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened
@@ -298,7 +299,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
     ) -> UUID:
         """Register an enterprise; its id is the uuid5 of its credit code."""
         now = self.clock.now()
-        enterprise = Enterprise.register(registration, contacts or [], actor, occurred_at or now, now)
+        enterprise = Enterprise.register(registration, contacts or [], act=Act.of(actor, occurred_at, now))
         self._save_new(enterprise)
         return enterprise.id
 
@@ -314,7 +315,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             Enterprise,
             enterprise_id,
-            lambda e, now: e.update_profile(registration, actor, occurred_at or now, now),
+            lambda e, now: e.update_profile(registration, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -330,7 +331,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             Enterprise,
             enterprise_id,
-            lambda e, now: e.file_statement(statement, actor, occurred_at or now, now),
+            lambda e, now: e.file_statement(statement, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -346,7 +347,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             Enterprise,
             enterprise_id,
-            lambda e, now: e.add_loan_record(record, actor, occurred_at or now, now),
+            lambda e, now: e.add_loan_record(record, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -362,7 +363,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             Enterprise,
             enterprise_id,
-            lambda e, now: e.add_contact_person(person, actor, occurred_at or now, now),
+            lambda e, now: e.add_contact_person(person, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -378,7 +379,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             Enterprise,
             enterprise_id,
-            lambda e, now: e.set_do_not_contact(reason, actor, occurred_at or now, now),
+            lambda e, now: e.set_do_not_contact(reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -394,7 +395,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             Enterprise,
             enterprise_id,
-            lambda e, now: e.lift_do_not_contact(reason, actor, occurred_at or now, now),
+            lambda e, now: e.lift_do_not_contact(reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -434,12 +435,10 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                         outstanding=outstanding,
                         overdue_amount=overdue_amount,
                         overdue_since=overdue_since,
-                        actor=actor,
-                        occurred_at=occurred_at,
-                        now=now,
+                        act=Act.of(actor, occurred_at, now),
                         timezone=enterprise.registration.timezone,
                     )
-                    enterprise.refer_loan(case.id, case.loan_id, actor, occurred_at, now)
+                    enterprise.refer_loan(case.id, case.loan_id, act=Act.of(actor, occurred_at, now))
                     self.save(case, enterprise)
                 except IntegrityError:
                     self._forget(enterprise_id)
@@ -465,7 +464,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.assign_collector(collector, actor, occurred_at or now, now),
+            lambda c, now: c.assign_collector(collector, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -482,7 +481,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.resolve(resolution, remark, actor, occurred_at or now, now),
+            lambda c, now: c.resolve(resolution, remark, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -498,7 +497,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.reopen(reason, actor, occurred_at or now, now),
+            lambda c, now: c.reopen(reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -514,7 +513,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.close(reason, actor, occurred_at or now, now),
+            lambda c, now: c.close(reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -543,9 +542,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 tier=tier,
                 reasons=reasons,
                 features=features,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -571,9 +568,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 tier=tier,
                 treatment=treatment,
                 channels=channels,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -592,7 +587,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.escalate(to_tier, reason, actor, occurred_at or now, now, deadline_id),
+            lambda c, now: c.escalate(to_tier, reason, act=Act.of(actor, occurred_at, now), deadline_id=deadline_id),
             expected_version,
         )
 
@@ -618,9 +613,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 kind=kind,
                 due_at=due_at,
                 action=action,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -638,7 +631,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.meet_deadline(deadline_id, actor, occurred_at or now, now),
+            lambda c, now: c.meet_deadline(deadline_id, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -655,7 +648,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.cancel_deadline(deadline_id, reason, actor, occurred_at or now, now),
+            lambda c, now: c.cancel_deadline(deadline_id, reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -671,7 +664,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.expire_deadline(deadline_id, actor, occurred_at or now, now),
+            lambda c, now: c.expire_deadline(deadline_id, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -720,9 +713,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 channel=channel,
                 party=party,
                 outcome=outcome,
-                actor=actor,
-                occurred_at=when,
-                now=now,
+                act=Act.of(actor, when, now),
                 direction=direction,
                 summary=summary,
                 feedback=feedback,
@@ -772,9 +763,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 party=party,
                 staff=staff,
                 purpose=purpose,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
                 override_reason=override_reason if overridden else None,
                 overridden_rules=overridden,
             )
@@ -804,9 +793,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 promise_id=promise_id,
                 amount=amount,
                 due_on=due_on,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -824,7 +811,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.keep_promise(promise_id, actor, occurred_at or now, now),
+            lambda c, now: c.keep_promise(promise_id, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -840,7 +827,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.break_promise(promise_id, actor, occurred_at or now, now),
+            lambda c, now: c.break_promise(promise_id, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -868,9 +855,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 amount=amount,
                 schedule=schedule,
                 parameters=parameters or {},
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -902,9 +887,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 signatories=signatories,
                 terms=terms,
                 document_sha256=document_sha256,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -923,7 +906,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.miss_installment(agreement_id, installment_no, actor, occurred_at or now, now),
+            lambda c, now: c.miss_installment(agreement_id, installment_no, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -940,7 +923,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.default_agreement(agreement_id, reason, actor, occurred_at or now, now),
+            lambda c, now: c.default_agreement(agreement_id, reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -963,9 +946,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 amount=amount,
                 received_on=received_on,
                 reference=reference,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -996,9 +977,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 title=title,
                 due_at=due_at,
                 assignee=assignee,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -1017,7 +996,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.complete_task(task_id, outcome, actor, occurred_at or now, now),
+            lambda c, now: c.complete_task(task_id, outcome, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -1041,9 +1020,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 action_id=action_id,
                 kind=kind,
                 summary=summary,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -1068,9 +1045,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
                 source=source,
                 summary=summary,
                 severity=severity,
-                actor=actor,
-                occurred_at=occurred_at or now,
-                now=now,
+                act=Act.of(actor, occurred_at, now),
             ),
             expected_version,
         )
@@ -1087,7 +1062,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.add_note(text, actor, occurred_at or now, now),
+            lambda c, now: c.add_note(text, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -1103,7 +1078,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.raise_dispute(reason, actor, occurred_at or now, now),
+            lambda c, now: c.raise_dispute(reason, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 
@@ -1119,7 +1094,7 @@ class CollectionsApp(AssessmentCommands, PlanCommands, ImportCommands, Applicati
         return self._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.resolve_dispute(outcome, actor, occurred_at or now, now),
+            lambda c, now: c.resolve_dispute(outcome, act=Act.of(actor, occurred_at, now)),
             expected_version,
         )
 

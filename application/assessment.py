@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from application.core import AppPart
+from domain.act import Act
 from domain.base import Actor
 from domain.case import CollectionCase
 from domain.case.events import RiskAssessed
@@ -74,7 +75,7 @@ class AssessmentCommands(AppPart):
             return app._load(StrategyPolicy, POLICY_ID)
         except NotFoundError:
             now = app.clock.now()
-            policy = StrategyPolicy.create(default_terms(), Actor.system("policy"), now, now)
+            policy = StrategyPolicy.create(default_terms(), act=Act.of(Actor.system("policy"), now, now))
             try:
                 app._save_new(policy)
             except DuplicateError:
@@ -96,7 +97,7 @@ class AssessmentCommands(AppPart):
         app._change(
             StrategyPolicy,
             POLICY_ID,
-            lambda p, now: published.append(p.publish(terms, note, actor, occurred_at or now, now)),
+            lambda p, now: published.append(p.publish(terms, note, act=Act.of(actor, occurred_at, now))),
             expected_version,
         )
         return published[-1]
@@ -135,16 +136,14 @@ class AssessmentCommands(AppPart):
                 reasons=assessment.reasons,
                 features=assessment.features.model_dump(mode="json"),
                 policy_version=policy.version,
-                actor=actor,
-                occurred_at=when,
-                now=now,
+                act=Act.of(actor, when, now),
             )
             treatment = policy.terms.treatment_for(assessment.tier)
             outcome["assessment"] = assessment
-            outcome["assigned"] = apply_treatment(case, policy.version, treatment, actor, when, now)
+            outcome["assigned"] = apply_treatment(case, policy.version, treatment, act=Act.of(actor, when, now))
             app._start_legal_clock(case, policy.terms, actor, when, now)
-            case.review_legal_clock(actor, when, now)
-            case.classify(as_of, actor, when, now)
+            case.review_legal_clock(act=Act.of(actor, when, now))
+            case.classify(as_of, act=Act.of(actor, when, now))
 
         version = app._change(CollectionCase, case_id, decide, expected_version)
         assessment: RiskAssessment = outcome["assessment"]
@@ -175,9 +174,7 @@ class AssessmentCommands(AppPart):
                 years=terms.legal_clock.limitation_years,
                 warn_days=terms.legal_clock.warn_days_before,
                 basis=f"repayment due {case.overdue_since}",
-                actor=actor,
-                occurred_at=when,
-                now=now,
+                act=Act.of(actor, when, now),
             )
 
     def review_legal_clock(
@@ -194,7 +191,7 @@ class AssessmentCommands(AppPart):
         def decide(case: CollectionCase, now: datetime) -> None:
             when = occurred_at or now
             app._start_legal_clock(case, terms, actor, when, now)
-            case.review_legal_clock(actor, when, now)
+            case.review_legal_clock(act=Act.of(actor, when, now))
 
         return app._change(CollectionCase, case_id, decide, expected_version)
 
@@ -210,6 +207,6 @@ class AssessmentCommands(AppPart):
         return app._change(
             CollectionCase,
             case_id,
-            lambda c, now: c.classify(local_date(now, c.timezone), actor, occurred_at or now, now),
+            lambda c, now: c.classify(local_date(now, c.timezone), act=Act.of(actor, occurred_at, now)),
             expected_version,
         )

@@ -32,6 +32,7 @@ from application.import_rows import (
     to_registration,
     to_statement,
 )
+from domain.act import Act
 from domain.base import Actor
 from domain.enterprise import Enterprise
 from domain.enterprise.values import ContactPerson, Registration
@@ -178,7 +179,7 @@ class ImportCommands(AppPart):
             if key in seen_keys:
                 raise RowProblem("period", f"{statement.period} of {code} is already on line {seen_keys[key][1]}")
             seen_keys[key] = (code, row.line)
-            filed = enterprise.file_statement(statement, actor, now, now)
+            filed = enterprise.file_statement(statement, act=Act.of(actor, now, now))
             result.statements_filed += filed
             result.unchanged += not filed
         if record is not None:
@@ -186,7 +187,7 @@ class ImportCommands(AppPart):
             if owner is not None:
                 raise RowProblem("loan_id", f"{record.loan_id} is already on line {owner[1]}")
             seen_keys[record.loan_id] = (code, row.line)
-            added = enterprise.add_loan_record(record, actor, now, now)
+            added = enterprise.add_loan_record(record, act=Act.of(actor, now, now))
             result.loans_added += added
             result.unchanged += not added
 
@@ -211,18 +212,18 @@ class ImportCommands(AppPart):
         app = self._app
         existing = app._existing(enterprise_id)
         if existing is None:
-            staged[enterprise_id] = Enterprise.register(registration, contacts, actor, now, now)
+            staged[enterprise_id] = Enterprise.register(registration, contacts, act=Act.of(actor, now, now))
             result.enterprises_registered += 1
             return
         staged[enterprise_id] = existing
         before = len(existing.pending_events)
         present = {name: getattr(registration, name) for name in present_fields if name in Registration.model_fields}
-        existing.update_profile(existing.registration.model_copy(update=present), actor, now, now)
+        existing.update_profile(existing.registration.model_copy(update=present), act=Act.of(actor, now, now))
         changed = len(existing.pending_events) > before
         result.enterprises_updated += changed
         for person in contacts:
             if existing.find_contact(person.name) is None:
-                existing.add_contact_person(person, actor, now, now)
+                existing.add_contact_person(person, act=Act.of(actor, now, now))
                 result.contacts_added += 1
                 changed = True
         result.unchanged += not changed

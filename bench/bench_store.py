@@ -25,6 +25,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from application.bootstrap import Container, bootstrap
+from domain.act import Act
 from domain.case.values import Channel, ContactOutcome
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
@@ -160,7 +161,7 @@ def case_with_events(container: Container, n: int, events: int) -> uuid.UUID:
     case_id = open_case(container.app, n)
     case = container.app.get_case(case_id)
     for count in range(events - 1):
-        case.add_note(f"note {count}", COLLECTOR, container.clock.now(), container.clock.now())
+        case.add_note(f"note {count}", act=Act.of(COLLECTOR, None, container.clock.now()))
         if len(case.pending_events) == 500:
             container.app.save(case)
     container.app.save(case)

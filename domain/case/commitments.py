@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from domain.base import Actor
+from domain.act import Act
 from domain.case.checks import check_schedule, check_sha256
 from domain.case.events import (
     AgreementCompleted,
@@ -33,7 +33,6 @@ from domain.rules import (
     check_currency,
     check_date_not_past,
     check_not_blank,
-    check_not_future,
     check_positive,
     local_date,
 )
@@ -42,15 +41,12 @@ from domain.rules import (
 class CommitmentCommands(LegalCommands):
     """Promises, plans, agreements, and payments allocated to them (a payment reclassifies the case)."""
 
-    def make_promise(
-        self, *, promise_id: str, amount: Money, due_on: date, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def make_promise(self, *, promise_id: str, amount: Money, due_on: date, act: Act) -> None:
         """Record a promise to pay."""
         self.check_open()
-        check_not_future(occurred_at, now)
         check_currency(amount, self.currency)
         check_positive(amount)
-        check_date_not_past(due_on, now, self.timezone, "due_on")
+        check_date_not_past(due_on, act.recorded_at, self.timezone, "due_on")
         if promise_id in self.promises:
             raise DuplicateError(f"promise {promise_id!r} already exists")
         if amount > self.outstanding:
@@ -60,24 +56,21 @@ class CommitmentCommands(LegalCommands):
             promise_id=promise_id,
             amount=amount,
             due_on=due_on,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
-    def keep_promise(self, promise_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def keep_promise(self, promise_id: str, *, act: Act) -> None:
         """Mark a promise kept."""
         self.check_promise_open(promise_id)
-        check_not_future(occurred_at, now)
-        self.trigger_event(PromiseKept, promise_id=promise_id, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(PromiseKept, promise_id=promise_id, **act.attribution())
 
-    def break_promise(self, promise_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def break_promise(self, promise_id: str, *, act: Act) -> None:
         """Mark a promise broken: its date passed without the money."""
         self.check_promise_open(promise_id)
-        check_not_future(occurred_at, now)
         promise = self.promises[promise_id]
-        if local_date(occurred_at, self.timezone) <= promise.due_on:
+        if local_date(act.occurred_at, self.timezone) <= promise.due_on:
             raise IllegalTransitionError(f"promise {promise_id!r} is not due until {promise.due_on}")
-        self.trigger_event(PromiseBroken, promise_id=promise_id, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(PromiseBroken, promise_id=promise_id, **act.attribution())
 
     def check_promise_open(self, promise_id: str) -> None:
         """The promise exists and is neither kept nor broken."""
@@ -95,13 +88,10 @@ class CommitmentCommands(LegalCommands):
         amount: Money,
         schedule: list[Installment],
         parameters: dict[str, Any],
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
     ) -> None:
         """Propose a repayment plan whose schedule sums exactly to its amount."""
         self.check_open()
-        check_not_future(occurred_at, now)
         check_currency(amount, self.currency)
         check_positive(amount)
         check_schedule(amount, schedule)
@@ -116,8 +106,7 @@ class CommitmentCommands(LegalCommands):
             amount=amount,
             schedule=schedule,
             parameters=parameters,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
     def sign_agreement(
@@ -129,13 +118,10 @@ class CommitmentCommands(LegalCommands):
         signatories: list[str],
         terms: str,
         document_sha256: str,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
     ) -> None:
         """Sign a legally binding agreement on a proposed plan."""
         self.check_open()
-        check_not_future(occurred_at, now)
         plan = self.plans.get(plan_id)
         if plan is None:
             raise NotFoundError(f"no plan {plan_id!r} on this case")
@@ -147,7 +133,7 @@ class CommitmentCommands(LegalCommands):
             raise IllegalTransitionError("another agreement is still active")
         if len([s for s in signatories if s.strip()]) < 2:
             raise InvariantError("an agreement is signed by both parties")
-        if signed_on > local_date(now, self.timezone):
+        if signed_on > local_date(act.recorded_at, self.timezone):
             raise InvariantError("signed_on cannot be in the future")
         check_sha256(document_sha256)
         self.trigger_event(
@@ -159,20 +145,16 @@ class CommitmentCommands(LegalCommands):
             terms=terms,
             document_sha256=document_sha256,
             schedule=plan.schedule,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
-    def miss_installment(
-        self, agreement_id: str, installment_no: int, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def miss_installment(self, agreement_id: str, installment_no: int, *, act: Act) -> None:
         """Record that an instalment's date passed without full payment."""
         agreement = self.check_agreement_active(agreement_id)
-        check_not_future(occurred_at, now)
         if not 1 <= installment_no <= len(agreement.schedule):
             raise NotFoundError(f"agreement {agreement_id!r} has no instalment {installment_no}")
         installment = agreement.schedule[installment_no - 1]
-        if local_date(occurred_at, self.timezone) <= installment.due_on:
+        if local_date(act.occurred_at, self.timezone) <= installment.due_on:
             raise IllegalTransitionError(f"instalment {installment_no} is not due until {installment.due_on}")
         unpaid = agreement.unpaid(installment_no)
         if not unpaid.is_positive():
@@ -185,20 +167,14 @@ class CommitmentCommands(LegalCommands):
             installment_no=installment_no,
             due_on=installment.due_on,
             amount_due=unpaid,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
-    def default_agreement(
-        self, agreement_id: str, reason: str, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def default_agreement(self, agreement_id: str, reason: str, *, act: Act) -> None:
         """Record that the enterprise defaulted on its agreement."""
         self.check_agreement_active(agreement_id)
         check_not_blank(reason, "reason")
-        check_not_future(occurred_at, now)
-        self.trigger_event(
-            AgreementDefaulted, agreement_id=agreement_id, reason=reason, actor=actor, occurred_at=occurred_at
-        )
+        self.trigger_event(AgreementDefaulted, agreement_id=agreement_id, reason=reason, **act.attribution())
 
     def check_agreement_active(self, agreement_id: str) -> Agreement:
         """The agreement exists and is active."""
@@ -219,18 +195,15 @@ class CommitmentCommands(LegalCommands):
         amount: Money,
         received_on: date,
         reference: str,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
     ) -> None:
         """Record a payment, allocate it to instalments, and settle promises and agreements."""
         if self.status is CaseStatus.CLOSED:
             raise IllegalTransitionError("the case is closed")
-        check_not_future(occurred_at, now)
         check_currency(amount, self.currency)
         check_positive(amount)
         check_not_blank(reference, "reference")
-        if received_on > local_date(now, self.timezone):
+        if received_on > local_date(act.recorded_at, self.timezone):
             raise InvariantError("received_on cannot be in the future")
         if reference in self.payment_references:
             raise DuplicateError(f"payment {reference!r} is already recorded")
@@ -243,11 +216,10 @@ class CommitmentCommands(LegalCommands):
             received_on=received_on,
             reference=reference,
             allocations=allocations,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
-        self.settle_after_payment(amount, received_on, actor, occurred_at)
-        self.classify(local_date(now, self.timezone), actor, occurred_at, now)
+        self.settle_after_payment(amount, received_on, act=act)
+        self.classify(local_date(act.recorded_at, self.timezone), act=act)
 
     def allocate(self, amount: Money) -> list[Allocation]:
         """Allocate a payment to the active agreement's unpaid instalments, oldest first."""
@@ -271,20 +243,18 @@ class CommitmentCommands(LegalCommands):
             remaining -= part
         return allocations
 
-    def settle_after_payment(self, amount: Money, received_on: date, actor: Actor, occurred_at: datetime) -> None:
+    def settle_after_payment(self, amount: Money, received_on: date, *, act: Act) -> None:
         """Promises the payment covers are kept; a fully paid agreement completes."""
         remaining = amount.fen
         for promise in sorted(self.open_promises(), key=lambda p: (p.due_on, p.promise_id)):
             if promise.due_on >= received_on and promise.amount.fen <= remaining:
                 remaining -= promise.amount.fen
-                self.trigger_event(PromiseKept, promise_id=promise.promise_id, actor=actor, occurred_at=occurred_at)
+                self.trigger_event(PromiseKept, promise_id=promise.promise_id, **act.attribution())
         agreement = self.active_agreement()
         if agreement is not None and all(
             not agreement.unpaid(n).is_positive() for n in range(1, len(agreement.schedule) + 1)
         ):
-            self.trigger_event(
-                AgreementCompleted, agreement_id=agreement.agreement_id, actor=actor, occurred_at=occurred_at
-            )
+            self.trigger_event(AgreementCompleted, agreement_id=agreement.agreement_id, **act.attribution())
 
     def open_promises(self) -> list[Promise]:
         """Promises neither kept nor broken."""

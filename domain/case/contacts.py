@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.base import Actor
+from domain.act import Act
 from domain.case.checks import check_sha256
 from domain.case.events import (
     CONTACT_EVENTS,
@@ -26,7 +26,6 @@ from domain.legal_clock import (
 from domain.rules import (
     check_aware,
     check_not_blank,
-    check_not_future,
     local_date,
 )
 
@@ -40,9 +39,7 @@ class ContactCommands(LegalCommands):
         channel: Channel,
         party: str,
         outcome: ContactOutcome,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
         direction: Direction = Direction.OUTBOUND,
         summary: str = "",
         feedback: str = "",
@@ -54,7 +51,6 @@ class ContactCommands(LegalCommands):
         """Log a contact of any channel; the channel picks the event type."""
         self.check_open()
         check_not_blank(party, "party")
-        check_not_future(occurred_at, now)
         event_class = CONTACT_EVENTS[channel]
         if event_class is LetterSent:
             check_sha256(channel_fields.get("document_sha256", ""))
@@ -77,21 +73,18 @@ class ContactCommands(LegalCommands):
             next_step=next_step,
             override_reason=override_reason,
             overridden_rules=overridden_rules or [],
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
             **channel_fields,
         )
         if event_class is LetterSent and restarts_limitation(
             channel_fields["letter_kind"], channel_fields.get("delivery_evidence", "")
         ):
             self.set_limitation_period(
-                starts_on=local_date(occurred_at, self.timezone),
+                starts_on=local_date(act.occurred_at, self.timezone),
                 years=self.limitation_years,
                 warn_days=self.limitation_warn_days,
                 basis=f"{channel_fields['letter_kind']} delivered: {channel_fields['delivery_evidence']}",
-                actor=actor,
-                occurred_at=occurred_at,
-                now=now,
+                act=act,
             )
 
     def schedule_visit(
@@ -102,9 +95,7 @@ class ContactCommands(LegalCommands):
         party: str,
         staff: list[str],
         purpose: str,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
         override_reason: str | None = None,
         overridden_rules: list[str] | None = None,
     ) -> None:
@@ -113,7 +104,6 @@ class ContactCommands(LegalCommands):
         check_not_blank(visit_id, "visit_id")
         check_not_blank(party, "party")
         check_aware(planned_at, "planned_at")
-        check_not_future(occurred_at, now)
         if not staff:
             raise InvariantError("a visit names the staff who will go")
         if visit_id in self.visits:
@@ -129,6 +119,5 @@ class ContactCommands(LegalCommands):
             purpose=purpose,
             override_reason=override_reason,
             overridden_rules=overridden_rules or [],
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from domain.base import Actor
+from domain.act import Act
 from domain.case.events import (
     DeadlineCancelled,
     DeadlineExpired,
@@ -27,7 +27,6 @@ from domain.legal_clock import (
 )
 from domain.rules import (
     check_not_blank,
-    check_not_future,
     local_date,
 )
 
@@ -42,14 +41,11 @@ class LegalCommands(CaseEvolution):
         years: int,
         warn_days: int,
         basis: str,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
     ) -> None:
         """(Re)start the limitation period and move its warning deadline."""
         self.check_open()
         check_not_blank(basis, "basis")
-        check_not_future(occurred_at, now)
         if years < 1 or warn_days < 1:
             raise InvariantError("the limitation period and its warning are at least one year and one day")
         if self.limitation_starts_on is not None and starts_on < self.limitation_starts_on:
@@ -62,8 +58,7 @@ class LegalCommands(CaseEvolution):
             years=years,
             warn_days_before=warn_days,
             basis=basis,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
         for deadline in list(self.deadlines.values()):
             if deadline.kind == "limitation_warning" and deadline.status == "open":
@@ -71,35 +66,34 @@ class LegalCommands(CaseEvolution):
                     DeadlineCancelled,
                     deadline_id=deadline.deadline_id,
                     reason=f"limitation period restarted; it now ends on {ends_on}",
-                    actor=actor,
-                    occurred_at=occurred_at,
+                    **act.attribution(),
                 )
         warn_at = at_workday_start(warning_day(ends_on, warn_days), self.timezone)
         deadline_id = f"limitation-warning-{ends_on.isoformat()}"
-        if warn_at > occurred_at and deadline_id not in self.deadlines:
+        if warn_at > act.occurred_at and deadline_id not in self.deadlines:
             self.trigger_event(
                 DeadlineSet,
                 deadline_id=deadline_id,
                 kind="limitation_warning",
                 due_at=warn_at,
                 action="legal_task",
-                actor=actor,
-                occurred_at=occurred_at,
+                **act.attribution(),
             )
 
-    def review_legal_clock(self, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
+    def review_legal_clock(self, *, act: Act) -> bool:
         """When the period nears its end, give legal a task (once per end date); True if one was given."""
         self.check_open()
-        check_not_future(occurred_at, now)
         ends_on = self.limitation_ends_on
-        if ends_on is None or local_date(now, self.timezone) < warning_day(ends_on, self.limitation_warn_days):
+        if ends_on is None or local_date(act.recorded_at, self.timezone) < warning_day(
+            ends_on, self.limitation_warn_days
+        ):
             return False
         task_id = f"limitation-{ends_on.isoformat()}"
         if task_id in self.tasks:
             return False
         deadline = self.deadlines.get(f"limitation-warning-{ends_on.isoformat()}")
         if deadline is not None and deadline.status == "open":
-            self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, actor=actor, occurred_at=occurred_at)
+            self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, **act.attribution())
         self.trigger_event(
             TaskAssigned,
             task_id=task_id,
@@ -107,16 +101,14 @@ class LegalCommands(CaseEvolution):
             title=f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit",
             due_at=at_workday_start(ends_on, self.timezone),
             assignee="",
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
         return True
 
-    def classify(self, as_of: date, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
+    def classify(self, as_of: date, *, act: Act) -> bool:
         """Recompute days past due; record a new bucket or category only when either changes."""
         if self.status is CaseStatus.CLOSED:
             raise IllegalTransitionError("the case is closed")
-        check_not_future(occurred_at, now)
         days = days_past_due(self.overdue_since, self.overdue_amount.fen, as_of)
         new_bucket, new_category = bucket(days), str(category(days))
         if (new_bucket, new_category) == (self.delinquency_bucket, self.loan_category):
@@ -129,7 +121,6 @@ class LegalCommands(CaseEvolution):
             category=new_category,
             previous_bucket=self.delinquency_bucket,
             previous_category=self.loan_category,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
         return True

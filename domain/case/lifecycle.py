@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Self
 from uuid import UUID
 
-from domain.base import Actor
+from domain.act import Act
 from domain.case.events import (
     CaseClosed,
     CaseOpened,
@@ -26,7 +26,6 @@ from domain.rules import (
     DEFAULT_TIMEZONE,
     check_currency,
     check_not_blank,
-    check_not_future,
     check_not_negative,
     check_positive,
     local_date,
@@ -46,14 +45,11 @@ class LifecycleCommands(CaseEvolution):
         outstanding: Money,
         overdue_amount: Money,
         overdue_since: date,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
         timezone: str = DEFAULT_TIMEZONE,
     ) -> Self:
         """Open a case for an overdue loan; the case id is derived from the loan id."""
         check_not_blank(loan_id, "loan_id")
-        check_not_future(occurred_at, now)
         currency = principal.currency
         check_positive(principal, "principal")
         for name, amount in (("outstanding", outstanding), ("overdue_amount", overdue_amount)):
@@ -65,7 +61,7 @@ class LifecycleCommands(CaseEvolution):
             raise InvariantError("outstanding cannot exceed principal")
         if overdue_amount > outstanding:
             raise InvariantError("overdue_amount cannot exceed outstanding")
-        if overdue_since > local_date(now, timezone):
+        if overdue_since > local_date(act.recorded_at, timezone):
             raise InvariantError("overdue_since cannot be in the future")
         return cls._create(
             CaseOpened,
@@ -78,38 +74,33 @@ class LifecycleCommands(CaseEvolution):
             overdue_since=overdue_since,
             currency=currency,
             timezone=timezone,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
-    def assign_collector(self, collector: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def assign_collector(self, collector: str, *, act: Act) -> None:
         """Make a collector responsible for the case."""
         self.check_open()
         check_not_blank(collector, "collector")
-        check_not_future(occurred_at, now)
         if collector == self.collector:
             raise DuplicateError(f"{collector} is already the case's collector")
-        self.trigger_event(CollectorAssigned, collector=collector, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(CollectorAssigned, collector=collector, **act.attribution())
 
-    def resolve(self, resolution: Resolution, remark: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def resolve(self, resolution: Resolution, remark: str, *, act: Act) -> None:
         """Record how the case ended."""
         self.check_open()
-        check_not_future(occurred_at, now)
         if resolution is Resolution.PAID_IN_FULL and self.outstanding.is_positive():
             raise IllegalTransitionError(f"{self.outstanding} is still outstanding")
-        self.trigger_event(CaseResolved, resolution=resolution, remark=remark, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(CaseResolved, resolution=resolution, remark=remark, **act.attribution())
 
-    def reopen(self, reason: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def reopen(self, reason: str, *, act: Act) -> None:
         """Reopen a resolved case."""
         if self.status is not CaseStatus.RESOLVED:
             raise IllegalTransitionError(f"only a resolved case can be reopened; it is {self.status}")
         check_not_blank(reason, "reason")
-        check_not_future(occurred_at, now)
-        self.trigger_event(CaseReopened, reason=reason, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(CaseReopened, reason=reason, **act.attribution())
 
-    def close(self, reason: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def close(self, reason: str, *, act: Act) -> None:
         """File a resolved case away for good."""
         if self.status is not CaseStatus.RESOLVED:
             raise IllegalTransitionError(f"only a resolved case can be closed; it is {self.status}")
-        check_not_future(occurred_at, now)
-        self.trigger_event(CaseClosed, reason=reason, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(CaseClosed, reason=reason, **act.attribution())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.base import Actor
+from domain.act import Act
 from domain.case.events import (
     DeadlineCancelled,
     DeadlineExpired,
@@ -25,7 +25,6 @@ from domain.errors import DuplicateError, IllegalTransitionError, InvariantError
 from domain.rules import (
     check_aware,
     check_not_blank,
-    check_not_future,
 )
 
 
@@ -40,14 +39,11 @@ class StrategyCommands(CaseEvolution):
         tier: Tier,
         reasons: list[Reason],
         features: dict[str, Any],
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
         policy_version: int | None = None,
     ) -> None:
         """Record a risk assessment exactly as the model produced it (and which policy's thresholds tiered it)."""
         self.check_open()
-        check_not_future(occurred_at, now)
         check_not_blank(model_version, "model_version")
         self.trigger_event(
             RiskAssessed,
@@ -57,8 +53,7 @@ class StrategyCommands(CaseEvolution):
             reasons=reasons,
             features=features,
             policy_version=policy_version,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
     def assign_strategy(
@@ -68,13 +63,10 @@ class StrategyCommands(CaseEvolution):
         tier: Tier,
         treatment: str,
         channels: list[Channel],
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
     ) -> None:
         """Put the case under a policy's treatment for its tier."""
         self.check_open()
-        check_not_future(occurred_at, now)
         if policy_version < 1:
             raise InvariantError("policy_version starts at 1")
         if not channels:
@@ -85,36 +77,32 @@ class StrategyCommands(CaseEvolution):
             tier=tier,
             treatment=treatment,
             channels=channels,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
     def escalate(
         self,
         to_tier: Tier,
         reason: str,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        *,
+        act: Act,
         deadline_id: str | None = None,
     ) -> None:
         """Move the case to a firmer tier; with a deadline id, the deadline fires exactly once."""
         self.check_open()
         check_not_blank(reason, "reason")
-        check_not_future(occurred_at, now)
         if self.tier is not None and to_tier.rank <= self.tier.rank:
             raise IllegalTransitionError(f"cannot escalate from {self.tier} to {to_tier}")
         if deadline_id is not None:
             self.check_deadline_open(deadline_id)
-            self.trigger_event(DeadlineExpired, deadline_id=deadline_id, actor=actor, occurred_at=occurred_at)
+            self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
         self.trigger_event(
             Escalated,
             from_tier=self.tier,
             to_tier=to_tier,
             reason=reason,
             deadline_id=deadline_id,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
     def set_deadline(
@@ -124,9 +112,7 @@ class StrategyCommands(CaseEvolution):
         kind: str,
         due_at: datetime,
         action: str,
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
+        act: Act,
     ) -> None:
         """Set a deadline and the action to take when it passes."""
         self.check_open()
@@ -134,10 +120,9 @@ class StrategyCommands(CaseEvolution):
         check_not_blank(kind, "kind")
         check_not_blank(action, "action")
         check_aware(due_at, "due_at")
-        check_not_future(occurred_at, now)
         if deadline_id in self.deadlines:
             raise DuplicateError(f"deadline {deadline_id!r} already exists")
-        if due_at <= occurred_at:
+        if due_at <= act.occurred_at:
             raise InvariantError("a deadline is due after it is set")
         self.trigger_event(
             DeadlineSet,
@@ -145,31 +130,23 @@ class StrategyCommands(CaseEvolution):
             kind=kind,
             due_at=due_at,
             action=action,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
-    def meet_deadline(self, deadline_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def meet_deadline(self, deadline_id: str, *, act: Act) -> None:
         """Record that a deadline was met."""
         self.check_deadline_open(deadline_id)
-        check_not_future(occurred_at, now)
-        self.trigger_event(DeadlineMet, deadline_id=deadline_id, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(DeadlineMet, deadline_id=deadline_id, **act.attribution())
 
-    def cancel_deadline(
-        self, deadline_id: str, reason: str, actor: Actor, occurred_at: datetime, now: datetime
-    ) -> None:
+    def cancel_deadline(self, deadline_id: str, reason: str, *, act: Act) -> None:
         """Withdraw a deadline."""
         self.check_deadline_open(deadline_id)
-        check_not_future(occurred_at, now)
-        self.trigger_event(
-            DeadlineCancelled, deadline_id=deadline_id, reason=reason, actor=actor, occurred_at=occurred_at
-        )
+        self.trigger_event(DeadlineCancelled, deadline_id=deadline_id, reason=reason, **act.attribution())
 
-    def expire_deadline(self, deadline_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def expire_deadline(self, deadline_id: str, *, act: Act) -> None:
         """Record that a deadline passed unmet (fires once; a second call is a duplicate)."""
         self.check_deadline_open(deadline_id)
-        check_not_future(occurred_at, now)
-        self.trigger_event(DeadlineExpired, deadline_id=deadline_id, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
 
     def check_deadline_open(self, deadline_id: str) -> None:
         """The deadline exists and has neither been met, cancelled nor fired."""

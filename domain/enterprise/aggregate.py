@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel
 
-from domain.base import Actor, Aggregate, applies
+from domain.act import Act
+from domain.base import Aggregate, applies
 from domain.enterprise.checks import check_contact_person, check_loan_record, check_registration, check_statement
 from domain.enterprise.events import (
     ContactPersonAdded,
@@ -23,7 +23,7 @@ from domain.enterprise.events import (
 from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.errors import DuplicateError, InvariantError
 from domain.ids import enterprise_id, normalise_credit_code
-from domain.rules import check_not_blank, check_not_future
+from domain.rules import check_not_blank
 
 
 class EnterpriseFields:
@@ -51,18 +51,10 @@ class Enterprise(Aggregate, EnterpriseFields):
     state_model: ClassVar[type[BaseModel]] = EnterpriseState
 
     @classmethod
-    def register(
-        cls,
-        registration: Registration,
-        contacts: list[ContactPerson],
-        actor: Actor,
-        occurred_at: datetime,
-        now: datetime,
-    ) -> Enterprise:
+    def register(cls, registration: Registration, contacts: list[ContactPerson], *, act: Act) -> Enterprise:
         """Register an enterprise; its id is derived from the credit code."""
         registration = registration.model_copy(update={"credit_code": normalise_credit_code(registration.credit_code)})
         check_registration(registration)
-        check_not_future(occurred_at, now)
         names = [p.name for p in contacts]
         if len(set(names)) != len(names):
             raise DuplicateError("contact person names must be unique")
@@ -73,8 +65,7 @@ class Enterprise(Aggregate, EnterpriseFields):
             id=enterprise_id(registration.credit_code),
             registration=registration,
             contacts=contacts,
-            actor=actor,
-            occurred_at=occurred_at,
+            **act.attribution(),
         )
 
     @property
@@ -82,64 +73,55 @@ class Enterprise(Aggregate, EnterpriseFields):
         """The unified social credit code."""
         return self.registration.credit_code
 
-    def update_profile(self, registration: Registration, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def update_profile(self, registration: Registration, *, act: Act) -> None:
         """Replace the registration details (the credit code cannot change)."""
         if normalise_credit_code(registration.credit_code) != self.credit_code:
             raise InvariantError("credit_code cannot change; it is the enterprise's identity")
         registration = registration.model_copy(update={"credit_code": self.credit_code})
         check_registration(registration)
-        check_not_future(occurred_at, now)
         if registration != self.registration:
-            self.trigger_event(ProfileUpdated, registration=registration, actor=actor, occurred_at=occurred_at)
+            self.trigger_event(ProfileUpdated, registration=registration, **act.attribution())
 
-    def file_statement(self, statement: FinancialStatement, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
+    def file_statement(self, statement: FinancialStatement, *, act: Act) -> bool:
         """File a period's statements; returns False when the same statement is already filed."""
         check_statement(statement)
-        check_not_future(occurred_at, now)
         if self.statements.get(statement.period) == statement:
             return False
-        self.trigger_event(FinancialStatementFiled, statement=statement, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(FinancialStatementFiled, statement=statement, **act.attribution())
         return True
 
-    def add_loan_record(self, record: LoanRecord, actor: Actor, occurred_at: datetime, now: datetime) -> bool:
+    def add_loan_record(self, record: LoanRecord, *, act: Act) -> bool:
         """Add a loan to the history; returns False when the same record is already there."""
         check_loan_record(record)
-        check_not_future(occurred_at, now)
         if self.loans.get(record.loan_id) == record:
             return False
-        self.trigger_event(LoanRecordAdded, record=record, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(LoanRecordAdded, record=record, **act.attribution())
         return True
 
-    def add_contact_person(self, person: ContactPerson, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def add_contact_person(self, person: ContactPerson, *, act: Act) -> None:
         """Add a contact person; names are unique within the enterprise."""
         check_contact_person(person)
-        check_not_future(occurred_at, now)
         if self.find_contact(person.name) is not None:
             raise DuplicateError(f"contact person {person.name!r} is already known")
-        self.trigger_event(ContactPersonAdded, person=person, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(ContactPersonAdded, person=person, **act.attribution())
 
-    def set_do_not_contact(self, reason: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def set_do_not_contact(self, reason: str, *, act: Act) -> None:
         """Forbid contact with the enterprise."""
         check_not_blank(reason, "reason")
-        check_not_future(occurred_at, now)
-        self.trigger_event(DoNotContactSet, reason=reason, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(DoNotContactSet, reason=reason, **act.attribution())
 
-    def lift_do_not_contact(self, reason: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def lift_do_not_contact(self, reason: str, *, act: Act) -> None:
         """Allow contact again."""
         check_not_blank(reason, "reason")
-        check_not_future(occurred_at, now)
         if not self.do_not_contact:
             raise InvariantError("the enterprise is not marked do-not-contact")
-        self.trigger_event(DoNotContactLifted, reason=reason, actor=actor, occurred_at=occurred_at)
+        self.trigger_event(DoNotContactLifted, reason=reason, **act.attribution())
 
-    def refer_loan(self, case_id: UUID, loan_id: str, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def refer_loan(self, case_id: UUID, loan_id: str, *, act: Act) -> None:
         """Record that a loan of the enterprise became a collection case (one case per loan)."""
-        check_not_future(occurred_at, now)
         if case_id in self.case_ids:
             raise DuplicateError(f"loan {loan_id!r} already has a collection case")
-        self.trigger_event(
-            LoanReferredToCollections, case_id=case_id, loan_id=loan_id, actor=actor, occurred_at=occurred_at
-        )
+        self.trigger_event(LoanReferredToCollections, case_id=case_id, loan_id=loan_id, **act.attribution())
 
     def known_parties(self) -> frozenset[str]:
         """Whom the bank may contact: the contact persons and the legal representative."""

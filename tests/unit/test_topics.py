@@ -11,6 +11,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from domain.act import Act
 from domain.base import AggregateSnapshot
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
@@ -101,19 +102,15 @@ def test_a_case_stored_under_the_old_topics_loads() -> None:
         outstanding=Money.parse("900.00"),
         overdue_amount=Money.parse("300.00"),
         overdue_since=date(2026, 9, 1),
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=Act.of(COLLECTOR, NOW, NOW),
     )
     case.make_promise(
         promise_id="p1",
         amount=Money.parse("100.00"),
         due_on=date(2026, 11, 20),
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=Act.of(COLLECTOR, NOW, NOW),
     )
-    case.add_note("called", COLLECTOR, NOW, NOW)
+    case.add_note("called", act=Act.of(COLLECTOR, NOW, NOW))
     events = case.collect_events()
     replayed, restored = reload(case, events, "domain.case:CollectionCase")
     for loaded in (replayed, restored):
@@ -123,8 +120,8 @@ def test_a_case_stored_under_the_old_topics_loads() -> None:
 
 
 def test_an_enterprise_stored_under_the_old_topics_loads() -> None:
-    enterprise = Enterprise.register(registration(1), contacts(), COLLECTOR, NOW, NOW)
-    enterprise.set_do_not_contact("under protection", COLLECTOR, NOW, NOW)
+    enterprise = Enterprise.register(registration(1), contacts(), act=Act.of(COLLECTOR, NOW, NOW))
+    enterprise.set_do_not_contact("under protection", act=Act.of(COLLECTOR, NOW, NOW))
     events = enterprise.collect_events()
     replayed, restored = reload(enterprise, events, "domain.enterprise:Enterprise")
     for loaded in (replayed, restored):
