@@ -15,18 +15,9 @@ from domain.case.events import (
     TaskCompleted,
 )
 from domain.case.state import CaseEvolution
-from domain.case.values import (
-    CaseStatus,
-    Department,
-    LegalActionKind,
-    Severity,
-    SignalSource,
-)
+from domain.case.values import CaseStatus, Department, LegalActionKind, Severity, SignalSource
 from domain.errors import DuplicateError, IllegalTransitionError, NotFoundError
-from domain.rules import (
-    check_aware,
-    check_not_blank,
-)
+from domain.rules import check_aware, check_not_blank
 
 
 class CollaborationCommands(CaseEvolution):

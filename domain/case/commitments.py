@@ -19,23 +19,10 @@ from domain.case.events import (
     RepaymentPlanProposed,
 )
 from domain.case.legal import LegalCommands
-from domain.case.values import (
-    Agreement,
-    Allocation,
-    CaseStatus,
-    Installment,
-    PlanKind,
-    Promise,
-)
+from domain.case.values import Agreement, Allocation, CaseStatus, Installment, PlanKind, Promise
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
 from domain.money import Money
-from domain.rules import (
-    check_currency,
-    check_date_not_past,
-    check_not_blank,
-    check_positive,
-    local_date,
-)
+from domain.rules import check_currency, check_date_not_past, check_not_blank, check_positive, local_date
 
 
 class CommitmentCommands(LegalCommands):

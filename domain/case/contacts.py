@@ -7,27 +7,12 @@ from typing import Any
 
 from domain.act import Act
 from domain.case.checks import check_sha256
-from domain.case.events import (
-    CONTACT_EVENTS,
-    LetterSent,
-    VisitCompleted,
-    VisitScheduled,
-)
+from domain.case.events import CONTACT_EVENTS, LetterSent, VisitCompleted, VisitScheduled
 from domain.case.legal import LegalCommands
-from domain.case.values import (
-    Channel,
-    ContactOutcome,
-    Direction,
-)
+from domain.case.values import Channel, ContactOutcome, Direction
 from domain.errors import DuplicateError, InvariantError, NotFoundError
-from domain.legal_clock import (
-    restarts_limitation,
-)
-from domain.rules import (
-    check_aware,
-    check_not_blank,
-    local_date,
-)
+from domain.legal_clock import restarts_limitation
+from domain.rules import check_aware, check_not_blank, local_date
 
 
 class ContactCommands(LegalCommands):

@@ -14,21 +14,11 @@ from domain.case.events import (
     TaskAssigned,
 )
 from domain.case.state import CaseEvolution
-from domain.case.values import (
-    CaseStatus,
-    Department,
-)
+from domain.case.values import CaseStatus, Department
 from domain.classification import bucket, category, days_past_due
 from domain.errors import IllegalTransitionError, InvariantError
-from domain.legal_clock import (
-    at_workday_start,
-    limitation_ends,
-    warning_day,
-)
-from domain.rules import (
-    check_not_blank,
-    local_date,
-)
+from domain.legal_clock import at_workday_start, limitation_ends, warning_day
+from domain.rules import check_not_blank, local_date
 
 
 class LegalCommands(CaseEvolution):

@@ -7,18 +7,9 @@ from typing import Self
 from uuid import UUID
 
 from domain.act import Act
-from domain.case.events import (
-    CaseClosed,
-    CaseOpened,
-    CaseReopened,
-    CaseResolved,
-    CollectorAssigned,
-)
+from domain.case.events import CaseClosed, CaseOpened, CaseReopened, CaseResolved, CollectorAssigned
 from domain.case.state import CaseEvolution
-from domain.case.values import (
-    CaseStatus,
-    Resolution,
-)
+from domain.case.values import CaseStatus, Resolution
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError
 from domain.ids import case_id
 from domain.money import Money

@@ -16,16 +16,9 @@ from domain.case.events import (
     StrategyAssigned,
 )
 from domain.case.state import CaseEvolution
-from domain.case.values import (
-    Channel,
-    Reason,
-    Tier,
-)
+from domain.case.values import Channel, Reason, Tier
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
-from domain.rules import (
-    check_aware,
-    check_not_blank,
-)
+from domain.rules import check_aware, check_not_blank
 
 
 class StrategyCommands(CaseEvolution):
