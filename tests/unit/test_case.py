@@ -6,10 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from pydantic import BaseModel
 
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.events import CaseOpened, PaymentReceived, PromiseKept
+from domain.case.state import CaseFields, CaseState
 from domain.case.values import (
     CaseStatus,
     Channel,
@@ -19,6 +21,7 @@ from domain.case.values import (
     Resolution,
     Tier,
 )
+from domain.enterprise.aggregate import EnterpriseFields, EnterpriseState
 from domain.errors import (
     DuplicateError,
     FutureEventError,
@@ -28,6 +31,7 @@ from domain.errors import (
 )
 from domain.ids import case_id
 from domain.money import Money
+from domain.strategy import PolicyFields, PolicyState
 from tests.factories import COLLECTOR
 
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
@@ -293,3 +297,19 @@ def test_letters_are_fixed_by_their_sha256_and_visits_name_their_staff() -> None
         call(case, channel=Channel.VISIT, outcome=ContactOutcome.MET, staff=[])
     call(case, channel=Channel.VISIT, outcome=ContactOutcome.MET, staff=["wang", "liu"])
     assert case.contact_counts == {"visit": 1}
+
+
+@pytest.mark.parametrize(
+    ("fields", "state"),
+    [(CaseFields, CaseState), (EnterpriseFields, EnterpriseState), (PolicyFields, PolicyState)],
+)
+def test_snapshots_keep_every_field_the_aggregates_carry(fields: type, state: type[BaseModel]) -> None:
+    assert list(state.model_fields) == list(fields.__annotations__)
+
+
+def test_an_opened_case_holds_every_field_itself() -> None:
+    case, other = new_case(), new_case()
+    assert set(CaseFields.__annotations__) <= set(vars(case))  # not the class's shared defaults
+    case.add_note("called", act=ACT)
+    case.make_promise(promise_id="p1", amount=Money.parse("10.00"), due_on=date(2026, 11, 20), act=ACT)
+    assert other.promises == {}
