@@ -13,10 +13,11 @@ from pydantic import BaseModel
 import domain.enterprise as enterprise_module
 from application.app import CollectionsApp
 from application.bootstrap import bootstrap
+from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
-from domain.case_events import CaseEvent, ContactEvent
-from domain.case_values import (
+from domain.case.events import CaseEvent, ContactEvent
+from domain.case.values import (
     Channel,
     ContactOutcome,
     Department,
@@ -30,7 +31,7 @@ from domain.case_values import (
     SignalSource,
     Tier,
 )
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
 from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
 from domain.money import Money
 from infrastructure.clock import ManualClock
@@ -317,7 +318,7 @@ def race(settings: Settings, clock: ManualClock, case_id: UUID, pinned: bool) ->
             attempts += 1
             if attempts == 1:  # both first attempts load the same version before either saves
                 both_loaded.wait(timeout=10)
-            case.add_note(f"writer {n}", COLLECTOR, now, now)
+            case.add_note(f"writer {n}", act=Act.of(COLLECTOR, now, now))
 
         try:
             outcomes[n] = writers[n].app._change(CollectionCase, case_id, decide, 1 if pinned else None)

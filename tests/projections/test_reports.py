@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from application.bootstrap import Container
-from domain.case_values import Channel, ContactOutcome, Department, LetterKind, Tier
+from domain.case.values import Channel, ContactOutcome, Department, LetterKind, Tier
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from tests.factories import COLLECTOR, SUPERVISOR, open_case
