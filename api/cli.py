@@ -24,7 +24,7 @@ from application.importing import ImportFormat, ImportKind, ImportResult, import
 from application.narration import describe
 from demo.seeding import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from domain.base import Actor, Role
-from domain.case_events import RiskAssessed
+from domain.case.events import RiskAssessed
 from domain.errors import DomainError
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from fastapi import Depends, Request, Response
@@ -29,7 +30,7 @@ from api.auth import Principal, TokenError, bearer_token
 from api.errors import ApiError
 from api.permissions import Permission, allowed
 from api.reads import CaseReads
-from api.schemas.common import Attributed, CaseWritten
+from api.schemas.common import CaseWritten
 from api.schemas.enterprises import EnterpriseWritten
 from api.services import Services
 from application.app import CollectionsApp
@@ -123,6 +124,13 @@ def pinned_version(if_match: str | None) -> int | None:
     return int(match["version"])
 
 
+class Timed(Protocol):
+    """A request body that says when the act happened (None: when it is decided)."""
+
+    @property
+    def occurred_at(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class Write:
     """What a write route needs, resolved by one dependency: the application, the caller (holding the
@@ -137,16 +145,16 @@ class Write:
         """Who every event of this write records."""
         return self.who.actor
 
-    def on_case(self, case_id: UUID, body: Attributed | None = None) -> dict[str, Any]:
+    def on_case(self, case_id: UUID, body: Timed | None = None) -> dict[str, Any]:
         """The fields every command on a case carries: the case, the caller, the pinned version, and when
         the act happened (the body's ``occurred_at``; default: when it is decided)."""
         return {"case_id": case_id, **self._common(body)}
 
-    def on_enterprise(self, enterprise_id: UUID, body: Attributed | None = None) -> dict[str, Any]:
+    def on_enterprise(self, enterprise_id: UUID, body: Timed | None = None) -> dict[str, Any]:
         """The fields every command on an enterprise carries (as ``on_case``)."""
         return {"enterprise_id": enterprise_id, **self._common(body)}
 
-    def _common(self, body: Attributed | None) -> dict[str, Any]:
+    def _common(self, body: Timed | None) -> dict[str, Any]:
         occurred_at = body.occurred_at if body is not None else None
         return {"actor": self.who.actor, "expected_version": self.expected_version, "occurred_at": occurred_at}
 

@@ -13,8 +13,8 @@ from application.commands.base import Command, Outcome
 from application.handlers import HANDLERS
 from application.policies import CurrentPolicy, current_policy, policy_terms, stored_policy
 from domain.case import CollectionCase
-from domain.case_events import CaseEvent, CaseOpened, RiskAssessed
-from domain.case_values import Installment, PlanKind
+from domain.case.events import CaseEvent, CaseOpened, RiskAssessed
+from domain.case.values import Installment, PlanKind
 from domain.enterprise import Enterprise
 from domain.errors import NotFoundError
 from domain.ids import case_id as derive_case_id

@@ -10,7 +10,7 @@ from application.case_facts import enterprise_of
 from application.policies import current_policy
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_values import Channel, ContactOutcome, Direction
+from domain.case.values import Channel, ContactOutcome, Direction
 from domain.contact_policy import Attempt, CallMark, ContactRules, violations
 from domain.enterprise import Enterprise
 from domain.errors import ContactPolicyError

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.ids import normalise_credit_code
 from domain.money import Money, MoneyError
 

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from domain.act import Act
-
 from application.commands.base import Outcome
 from application.commands.imports import ImportRecords
 from application.handlers.registry import handles
@@ -32,7 +30,9 @@ from application.import_rows import (
     to_registration,
     to_statement,
 )
-from domain.enterprise import ContactPerson, Enterprise, Registration
+from domain.act import Act
+from domain.enterprise import Enterprise
+from domain.enterprise.values import ContactPerson, Registration
 from domain.errors import DomainError, NotFoundError
 from domain.ids import enterprise_id as derive_enterprise_id
 from domain.ids import normalise_credit_code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 
 from domain.base import DomainEvent
-from domain.case_events import (
+from domain.case.events import (
     AgreementCompleted,
     AgreementDefaulted,
     AgreementSigned,
@@ -40,7 +40,7 @@ from domain.case_events import (
     TaskCompleted,
     VisitScheduled,
 )
-from domain.enterprise import (
+from domain.enterprise.events import (
     ContactPersonAdded,
     DoNotContactLifted,
     DoNotContactSet,

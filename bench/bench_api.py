@@ -50,7 +50,7 @@ from application.bootstrap import bootstrap  # noqa: E402
 from application.commands import OpenCase, RegisterEnterprise  # noqa: E402
 from domain.base import Actor, Role  # noqa: E402
 from domain.credit_code import complete_credit_code  # noqa: E402
-from domain.enterprise import ContactPerson, Registration  # noqa: E402
+from domain.enterprise.values import ContactPerson, Registration  # noqa: E402
 from domain.money import Money  # noqa: E402
 from infrastructure.settings import Settings  # noqa: E402
 

@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from application.bootstrap import Container, bootstrap
 from application.commands import LogContact
-from domain.case_values import Channel, ContactOutcome
+from domain.act import Act
+from domain.case.values import Channel, ContactOutcome
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
@@ -118,13 +119,13 @@ def postgres_raw_inserters(
         started = time.perf_counter()
         for n in range(rows):
             with conn.transaction():
-                conn.execute(insert, (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE))
+                conn.execute(insert, (uuid.uuid4(), n, "domain.case.events:CallLogged", STATE))
         return time.perf_counter() - started
 
     def autocommit(rows: int) -> float:
         started = time.perf_counter()
         for n in range(rows):
-            conn.execute(insert, (uuid.uuid4(), n, "domain.case_events:CallLogged", STATE))
+            conn.execute(insert, (uuid.uuid4(), n, "domain.case.events:CallLogged", STATE))
         return time.perf_counter() - started
 
     return {"BEGIN; INSERT; COMMIT": in_transaction, "autocommit INSERT": autocommit}
@@ -163,7 +164,7 @@ def case_with_events(container: Container, n: int, events: int) -> uuid.UUID:
     case_id = open_case(container.app, n)
     case = container.app.get_case(case_id)
     for count in range(events - 1):
-        case.add_note(f"note {count}", COLLECTOR, container.clock.now(), container.clock.now())
+        case.add_note(f"note {count}", act=Act.of(COLLECTOR, None, container.clock.now()))
         if len(case.pending_events) == 500:
             container.store.save(case)
     container.store.save(case)

@@ -25,8 +25,8 @@ from demo.examples import SEED_EXAMPLES
 from demo.portfolio import generated_portfolio
 from demo.specs import DemoEnterprise
 from domain.base import Actor, Role
-from domain.case_values import Channel, ContactOutcome
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.case.values import Channel, ContactOutcome
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.errors import NotFoundError
 from domain.money import Money
 from domain.rules import local_date

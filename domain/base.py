@@ -94,6 +94,11 @@ class Aggregate(BaseAggregate):
         """Evolve state from an event; subclasses register one handler per event type."""
         raise NotImplementedError(f"{type(self).__name__} cannot apply {type(event).__name__}")
 
+    def restore(self, state: BaseModel) -> None:
+        """Take every field of the state model as an attribute (from the created event, or from a snapshot)."""
+        for name in type(state).model_fields:
+            setattr(self, name, getattr(state, name))
+
     def state_for_snapshot(self) -> dict[str, Any]:
         """The aggregate's domain state as a plain mapping of the state model's fields."""
         return {name: getattr(self, name) for name in self.state_model.model_fields}
@@ -130,8 +135,7 @@ class AggregateSnapshot(DomainEvent, CanSnapshotAggregate[UUID]):
             timestamp=self.created_on,
         )
         aggregate.modified_on = self.timestamp
-        for name in cls.state_model.model_fields:
-            setattr(aggregate, name, getattr(typed, name))
+        aggregate.restore(typed)
         return aggregate
 
 

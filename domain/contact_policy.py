@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from domain.base import ValueObject
-from domain.case_values import Channel, Direction
+from domain.case.values import Channel, Direction
 
 QUIET_HOURS = "CP-QUIET-HOURS"
 DAILY_CONNECTED_CALLS = "CP-DAILY-CONNECTED-CALLS"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.case_values import LetterKind
+from domain.case.values import LetterKind
 
 DEFAULT_LIMITATION_YEARS = 3
 DEFAULT_WARN_DAYS = 90

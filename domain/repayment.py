@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 
 from domain.base import ValueObject
-from domain.case_values import Installment, PlanKind
+from domain.case.values import Installment, PlanKind
 from domain.errors import InvariantError
 from domain.money import Money, MoneyError
 

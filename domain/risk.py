@@ -14,8 +14,8 @@ from datetime import date
 from pydantic import Field
 
 from domain.base import ValueObject
-from domain.case_values import Reason, Tier
-from domain.enterprise import FinancialStatement, LoanRecord
+from domain.case.values import Reason, Tier
+from domain.enterprise.values import FinancialStatement, LoanRecord
 
 MODEL_VERSION = "scorecard-1"
 #: a ratio whose denominator is zero (no assets, no current liabilities) is capped here

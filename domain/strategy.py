@@ -8,13 +8,14 @@ from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.act import Act
 from domain.base import Actor, Aggregate, Role, ValueObject, applies
 from domain.case import CollectionCase
-from domain.case_values import Channel, Department, Tier
+from domain.case.values import Channel, Department, Tier
 from domain.contact_policy import ContactRules
 from domain.errors import InvariantError, PermissionDeniedError
 from domain.risk import RiskThresholds
-from domain.rules import check_not_blank, check_not_future
+from domain.rules import check_not_blank
 
 #: roles that may publish a new policy version
 PUBLISHERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
@@ -150,40 +151,38 @@ class PolicyStoreOpened(Aggregate.Created):
     occurred_at: datetime
 
 
-class PolicyState(BaseModel):
+class PolicyFields:
+    """The policy store's state fields, declared once: the aggregate carries them, ``PolicyState`` keeps them."""
+
+    versions: dict[int, PolicyTerms] = {}
+    current_version: int = 0
+
+
+class PolicyState(BaseModel, PolicyFields):
     """The policy store's state, as snapshots keep it."""
 
-    versions: dict[int, PolicyTerms]
-    current_version: int
 
-
-class StrategyPolicy(Aggregate):
+class StrategyPolicy(Aggregate, PolicyFields):
     """Every published version of the strategy policy; the newest governs."""
 
     state_model: ClassVar[type[BaseModel]] = PolicyState
 
     @classmethod
-    def create(
-        cls, terms: PolicyTerms, actor: Actor, occurred_at: datetime, now: datetime, note: str = "default policy v1"
-    ) -> StrategyPolicy:
+    def create(cls, terms: PolicyTerms, *, act: Act, note: str = "default policy v1") -> StrategyPolicy:
         """Open the policy store and publish version 1."""
-        check_not_future(occurred_at, now)
-        policy = cls._create(PolicyStoreOpened, id=POLICY_ID, actor=actor, occurred_at=occurred_at)
-        policy.trigger_event(PolicyPublished, version=1, terms=terms, note=note, actor=actor, occurred_at=occurred_at)
+        policy = cls._create(PolicyStoreOpened, id=POLICY_ID, **act.attribution())
+        policy.trigger_event(PolicyPublished, version=1, terms=terms, note=note, **act.attribution())
         return policy
 
-    def publish(self, terms: PolicyTerms, note: str, actor: Actor, occurred_at: datetime, now: datetime) -> int:
+    def publish(self, terms: PolicyTerms, note: str, *, act: Act) -> int:
         """Publish a new version (supervisors and admins only); returns its number."""
-        if actor.role not in PUBLISHERS:
-            raise PermissionDeniedError(f"a {actor.role} cannot publish strategy policy")
+        if act.actor.role not in PUBLISHERS:
+            raise PermissionDeniedError(f"a {act.actor.role} cannot publish strategy policy")
         check_not_blank(note, "note")
-        check_not_future(occurred_at, now)
         if self.current_version and terms == self.current:
             raise InvariantError(f"the terms are those of version {self.current_version} already")
         version = self.current_version + 1
-        self.trigger_event(
-            PolicyPublished, version=version, terms=terms, note=note, actor=actor, occurred_at=occurred_at
-        )
+        self.trigger_event(PolicyPublished, version=version, terms=terms, note=note, **act.attribution())
         return version
 
     @property
@@ -193,8 +192,7 @@ class StrategyPolicy(Aggregate):
 
     @applies
     def _(self, event: PolicyStoreOpened) -> None:
-        self.versions: dict[int, PolicyTerms] = {}
-        self.current_version: int = 0
+        self.restore(PolicyState())
 
     @applies
     def _(self, event: PolicyPublished) -> None:
@@ -207,14 +205,7 @@ def due(assigned_at: datetime, days: int) -> datetime:
     return assigned_at + timedelta(days=days)
 
 
-def apply_treatment(
-    case: CollectionCase,
-    policy_version: int,
-    treatment: Treatment,
-    actor: Actor,
-    occurred_at: datetime,
-    now: datetime,
-) -> bool:
+def apply_treatment(case: CollectionCase, policy_version: int, treatment: Treatment, *, act: Act) -> bool:
     """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already so."""
     if case.tier is treatment.tier and case.policy_version == policy_version:
         return False
@@ -223,34 +214,28 @@ def apply_treatment(
         tier=treatment.tier,
         treatment=treatment.treatment,
         channels=treatment.channels,
-        actor=actor,
-        occurred_at=occurred_at,
-        now=now,
+        act=act,
     )
     for deadline in list(case.deadlines.values()):
         if deadline.deadline_id.startswith("strategy-") and deadline.status == "open":
             reason = f"superseded by the {treatment.tier} strategy of policy v{policy_version}"
-            case.cancel_deadline(deadline.deadline_id, reason, actor, occurred_at, now)
+            case.cancel_deadline(deadline.deadline_id, reason, act=act)
     stamp = case.version
     for rule in treatment.deadlines:
         case.set_deadline(
             deadline_id=f"strategy-{stamp}-{rule.kind}",
             kind=rule.kind,
-            due_at=due(occurred_at, rule.due_in_days),
+            due_at=due(act.occurred_at, rule.due_in_days),
             action=rule.action,
-            actor=actor,
-            occurred_at=occurred_at,
-            now=now,
+            act=act,
         )
     for number, task in enumerate(treatment.tasks, start=1):
         case.assign_task(
             task_id=f"strategy-{stamp}-task-{number}",
             department=task.department,
             title=task.title,
-            due_at=due(occurred_at, task.due_in_days),
+            due_at=due(act.occurred_at, task.due_in_days),
             assignee="",
-            actor=actor,
-            occurred_at=occurred_at,
-            now=now,
+            act=act,
         )
     return True

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from domain.case_events import ContactEvent, LetterSent
-from domain.case_values import Channel, LetterKind
+from domain.case.events import ContactEvent, LetterSent
+from domain.case.values import Channel, LetterKind
 
 
 @dataclass(frozen=True)

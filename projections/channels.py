@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.case_events import (
+from domain.case.events import (
     CaseEvent,
     CaseOpened,
     ContactEvent,
@@ -19,7 +19,7 @@ from domain.case_events import (
     RiskAssessed,
     StrategyAssigned,
 )
-from domain.enterprise import EnterpriseRegistered, ProfileUpdated
+from domain.enterprise.events import EnterpriseRegistered, ProfileUpdated
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View
 from projections.state import add_counts, load_states, save_states, state_table_ddl

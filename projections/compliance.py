@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from domain.case_events import CaseClosed, CaseEvent, CaseOpened, CaseResolved, ContactEvent, StrategyAssigned
+from domain.case.events import CaseClosed, CaseEvent, CaseOpened, CaseResolved, ContactEvent, StrategyAssigned
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
 from projections.cadence import required_contact

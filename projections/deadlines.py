@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.case_events import DeadlineCancelled, DeadlineExpired, DeadlineMet, DeadlineSet
+from domain.case.events import DeadlineCancelled, DeadlineExpired, DeadlineMet, DeadlineSet
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from domain.case_events import (
+from domain.case.events import (
     CaseClosed,
     CaseEvent,
     CaseOpened,

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from domain.case_events import (
+from domain.case.events import (
     CaseClosed,
     CaseEvent,
     CaseOpened,
@@ -26,7 +26,7 @@ from domain.case_events import (
     TaskAssigned,
     TaskCompleted,
 )
-from domain.case_state import overdue_after_payment
+from domain.case.state import overdue_after_payment
 from infrastructure.view_store import Row, ViewTx
 from projections.base import Envelope, View, utc_text
 

@@ -9,7 +9,7 @@ from application.app import CollectionsApp
 from application.commands import OpenCase, RegisterEnterprise
 from domain.base import Actor, Role
 from domain.credit_code import complete_credit_code
-from domain.enterprise import ContactPerson, Registration
+from domain.enterprise.values import ContactPerson, Registration
 from domain.errors import NotFoundError
 from domain.money import Money
 

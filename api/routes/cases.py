@@ -25,7 +25,7 @@ from api.schemas.cases import (
 from api.schemas.common import CaseWritten
 from application.commands import AssessRisk, AssignCollector, Escalate, OpenCase, ResolveCase
 from application.handlers.strategy import Assessment
-from domain.case_values import CaseStatus, Department, Tier
+from domain.case.values import CaseStatus, Department, Tier
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])

@@ -24,7 +24,7 @@ from api.schemas.cases import (
 )
 from application.commands import MakePromise, ProposePlan, ReceivePayment, SignAgreement
 from application.handlers.commitments import Balance, ProposedPlan
-from domain.case_values import Installment
+from domain.case.values import Installment
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/cases", tags=["commitments"])

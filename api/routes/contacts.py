@@ -14,7 +14,7 @@ from api.routes.common import WRITE
 from api.schemas.cases import ContactIn
 from api.schemas.common import CaseWritten
 from application.commands import LetterFacts, LogContact, VisitFacts
-from domain.case_values import Channel
+from domain.case.values import Channel
 
 router = APIRouter(prefix="/v1/cases", tags=["contacts"])
 

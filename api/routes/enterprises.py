@@ -20,7 +20,7 @@ from api.schemas.enterprises import (
 )
 from api.views import enterprise_view
 from application.commands import AddLoanRecord, FileStatement, RegisterEnterprise
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, Registration
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.money import Money
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])

@@ -11,7 +11,7 @@ from api.deps import ReadsDep, require
 from api.permissions import Permission
 from api.routes.common import READ
 from api.schemas.reads import Queue, Worklist
-from domain.case_values import Department
+from domain.case.values import Department
 
 router = APIRouter(prefix="/v1", tags=["queues"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Amount, ApiModel, Attributed, CaseWritten, Currency, Day, ShortText, Text, Time
-from domain.case_values import (
+from domain.case.values import (
     Channel,
     ContactOutcome,
     Department,

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Amount, ApiModel, Currency, Day, ShortText, SignedAmount, Time, TimeZone
-from domain.enterprise import LoanStatus
+from domain.enterprise.values import LoanStatus
 
 Period = Annotated[
     str,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.commands.base import CaseCommand
-from domain.case_values import Department, LegalActionKind, Severity, SignalSource
+from domain.case.values import Department, LegalActionKind, Severity, SignalSource
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from application.commands.base import CaseCommand
-from domain.case_values import Installment, PlanKind
+from domain.case.values import Installment, PlanKind
 from domain.money import Money
 
 

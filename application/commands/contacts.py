@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from application.commands.base import CaseCommand
-from domain.case_values import Channel, ContactOutcome, Direction, LetterKind
+from domain.case.values import Channel, ContactOutcome, Direction, LetterKind
 from domain.errors import InvariantError
 
 

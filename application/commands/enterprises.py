@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.commands.base import Command, EnterpriseCommand
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, Registration
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

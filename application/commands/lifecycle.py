@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from application.commands.base import CaseCommand, Command
-from domain.case_values import Resolution
+from domain.case.values import Resolution
 from domain.money import Money
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from application.commands.base import CaseCommand, Command
-from domain.case_values import Channel, Reason, Tier
+from domain.case.values import Channel, Reason, Tier
 from domain.strategy import PolicyTerms
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.act import Act
-
 from application.commands.commitments import (
     BreakPromise,
     DefaultAgreement,
@@ -17,8 +15,9 @@ from application.commands.commitments import (
     SignAgreement,
 )
 from application.handlers.registry import new_id, on_case
+from domain.act import Act
 from domain.case import CollectionCase
-from domain.case_values import Installment
+from domain.case.values import Installment
 from domain.errors import InvariantError
 from domain.money import Money
 from domain.repayment import build_schedule, plan_parameters

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from domain.act import Act
-
 from application.commands.contacts import LogContact, ScheduleVisit
 from application.contacts import ContactContext, check_contact, contact_context
 from application.handlers.registry import new_id, on_case
+from domain.act import Act
 from domain.case import CollectionCase
-from domain.case_values import Channel, ContactOutcome, Direction
+from domain.case.values import Channel, ContactOutcome, Direction
 from infrastructure.unit_of_work import UnitOfWork
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.act import Act
-
 from application.case_facts import enterprise_of
 from application.commands.base import Outcome
 from application.commands.strategy import (
@@ -24,9 +22,11 @@ from application.commands.strategy import (
 )
 from application.handlers.registry import act_of, handles, new_id, on_case
 from application.policies import CurrentPolicy, current_policy, stored_policy
+from domain.act import Act
 from domain.case import CollectionCase
-from domain.case_values import Reason, Tier
-from domain.enterprise import Enterprise, FinancialStatement, LoanRecord
+from domain.case.values import Reason, Tier
+from domain.enterprise import Enterprise
+from domain.enterprise.values import FinancialStatement, LoanRecord
 from domain.risk import assess
 from domain.rules import local_date
 from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, apply_treatment

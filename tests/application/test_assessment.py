@@ -28,7 +28,7 @@ from application.handlers.strategy import Assessment
 from demo.examples import SEED_EXAMPLES
 from demo.seeding import seed_enterprise
 from domain.base import Actor, Role
-from domain.case_events import (
+from domain.case.events import (
     CallLogged,
     DeadlineCancelled,
     DelinquencyClassified,
@@ -39,7 +39,7 @@ from domain.case_events import (
     TaskAssigned,
     VisitScheduled,
 )
-from domain.case_values import Channel, ContactOutcome, Department, PlanKind, Tier
+from domain.case.values import Channel, ContactOutcome, Department, PlanKind, Tier
 from domain.contact_policy import (
     DAILY_CONNECTED_CALLS,
     DO_NOT_CONTACT,
@@ -48,7 +48,7 @@ from domain.contact_policy import (
     VISIT_STAFF,
     WEEKLY_CALL_ATTEMPTS,
 )
-from domain.enterprise import LoanRecord, LoanStatus
+from domain.enterprise.values import LoanRecord, LoanStatus
 from domain.errors import ContactPolicyError, InvariantError, PermissionDeniedError
 from domain.ids import case_id as derive_case_id
 from domain.money import Money

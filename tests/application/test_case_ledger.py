@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 from pydantic import BaseModel
 
-import domain.enterprise as enterprise_module
+import domain.enterprise.events as enterprise_events_module
 from application.app import CollectionsApp
 from application.bootstrap import bootstrap
 from application.commands import (
@@ -55,8 +55,8 @@ from application.handlers.commitments import ProposedPlan
 from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
-from domain.case_events import CaseEvent, ContactEvent
-from domain.case_values import (
+from domain.case.events import CaseEvent, ContactEvent
+from domain.case.values import (
     Channel,
     ContactOutcome,
     Department,
@@ -70,7 +70,7 @@ from domain.case_values import (
     SignalSource,
     Tier,
 )
-from domain.enterprise import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
 from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
 from domain.money import Money
 from infrastructure.clock import ManualClock
@@ -350,7 +350,7 @@ def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: Manual
     catalogue = {c for c in all_subclasses(CaseEvent) if c is not ContactEvent}
     assert catalogue - seen == set(), "every case event kind is exercised"
     enterprise_catalogue = {
-        c for c in vars(enterprise_module).values() if isinstance(c, type) and issubclass(c, Aggregate.Event)
+        c for c in vars(enterprise_events_module).values() if isinstance(c, type) and issubclass(c, Aggregate.Event)
     } - {Aggregate.Event, Aggregate.Created}
     assert enterprise_catalogue - seen == set(), "every enterprise event kind is exercised"
 

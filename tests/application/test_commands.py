@@ -28,8 +28,8 @@ from application.commands import (
 )
 from application.handlers import HANDLERS
 from application.handlers.commitments import ProposedPlan
-from domain.case_events import AgreementSigned, NoteAdded, PromiseToPayMade, RepaymentPlanProposed, TaskAssigned
-from domain.case_values import Channel, ContactOutcome, Department, Installment, PlanKind
+from domain.case.events import AgreementSigned, NoteAdded, PromiseToPayMade, RepaymentPlanProposed, TaskAssigned
+from domain.case.values import Channel, ContactOutcome, Department, Installment, PlanKind
 from domain.errors import InvariantError
 from domain.money import Money
 from infrastructure.clock import ManualClock

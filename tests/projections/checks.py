@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from application.bootstrap import Container
-from domain.case_values import Department
+from domain.case.values import Department
 from tests.projections.oracle import Oracle
 
 

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from application.app import CollectionsApp
+from domain.act import Act
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_values import Channel, ContactOutcome, Department, LetterKind, Reason, Resolution, Tier
+from domain.case.values import Channel, ContactOutcome, Department, LetterKind, Reason, Resolution, Tier
 from domain.enterprise import Enterprise
 from domain.money import Money
 from tests.factories import contacts, registration
@@ -40,11 +41,9 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
         outstanding=Money.of(rng.randrange(500_000_00, 2_000_000_00)),
         overdue_amount=Money.of(300_000_00),
         overdue_since=(at - timedelta(days=rng.randrange(1, 200))).date(),
-        actor=SUPERVISOR,
-        occurred_at=at,
-        now=at,
+        act=Act.of(SUPERVISOR, at, at),
     )
-    case.assign_collector(collector.user_id, SUPERVISOR, at, at)
+    case.assign_collector(collector.user_id, act=Act.of(SUPERVISOR, at, at))
     tier = rng.choice(list(Tier))
     case.record_assessment(
         model_version="scorecard-1",
@@ -52,18 +51,14 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
         tier=tier,
         reasons=[Reason(code="LEV", message="leverage")],
         features={"dta": "0.7"},
-        actor=SUPERVISOR,
-        occurred_at=at,
-        now=at,
+        act=Act.of(SUPERVISOR, at, at),
     )
     case.assign_strategy(
         policy_version=1,
         tier=tier,
         treatment="default",
         channels=[Channel.PHONE],
-        actor=SUPERVISOR,
-        occurred_at=at,
-        now=at,
+        act=Act.of(SUPERVISOR, at, at),
     )
     serial = 0
     while case.version < events:
@@ -85,9 +80,7 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
                 channel=channel,
                 party="Li Na",
                 outcome=rng.choice(OUTCOMES[channel]),
-                actor=collector,
-                occurred_at=at,
-                now=at,
+                act=Act.of(collector, at, at),
                 summary="reminder",
                 override_reason=override,
                 overridden_rules=["CP-QUIET-HOURS"] if override else None,
@@ -98,24 +91,20 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
                 promise_id=f"p{serial}",
                 amount=Money.of(10_000_00),
                 due_on=at.date() + timedelta(days=5),
-                actor=collector,
-                occurred_at=at,
-                now=at,
+                act=Act.of(collector, at, at),
             )
         elif roll < 0.60 and open_promises:
             promise = rng.choice(open_promises)
             if promise.due_on < at.date() and rng.random() < 0.5:
-                case.break_promise(promise.promise_id, collector, at, at)
+                case.break_promise(promise.promise_id, act=Act.of(collector, at, at))
             else:
-                case.keep_promise(promise.promise_id, collector, at, at)
+                case.keep_promise(promise.promise_id, act=Act.of(collector, at, at))
         elif roll < 0.68 and case.outstanding.fen > 5_000_00:
             case.receive_payment(
                 amount=Money.of(rng.randrange(1_000_00, 5_000_00)),
                 received_on=at.date(),
                 reference=f"B{n}-{serial}",
-                actor=collector,
-                occurred_at=at,
-                now=at,
+                act=Act.of(collector, at, at),
             )
         elif roll < 0.74:
             case.set_deadline(
@@ -123,14 +112,12 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
                 kind="contact",
                 due_at=at + timedelta(days=rng.randrange(1, 9)),
                 action="notify",
-                actor=SUPERVISOR,
-                occurred_at=at,
-                now=at,
+                act=Act.of(SUPERVISOR, at, at),
             )
         elif roll < 0.79 and open_deadlines:
             deadline = rng.choice(open_deadlines)
             (case.meet_deadline if rng.random() < 0.6 else case.expire_deadline)(
-                deadline.deadline_id, collector, at, at
+                deadline.deadline_id, act=Act.of(collector, at, at)
             )
         elif roll < 0.84:
             case.assign_task(
@@ -139,36 +126,32 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
                 title="follow up",
                 due_at=at + timedelta(days=rng.randrange(1, 15)),
                 assignee=collector.user_id,
-                actor=SUPERVISOR,
-                occurred_at=at,
-                now=at,
+                act=Act.of(SUPERVISOR, at, at),
             )
         elif roll < 0.88 and open_tasks:
-            case.complete_task(rng.choice(open_tasks).task_id, "done", collector, at, at)
+            case.complete_task(rng.choice(open_tasks).task_id, "done", act=Act.of(collector, at, at))
         elif roll < 0.91 and case.tier is not Tier.HIGH:
             to = Tier.HIGH if case.tier is Tier.MEDIUM else Tier.MEDIUM
-            case.escalate(to, "no progress", SUPERVISOR, at, at)
+            case.escalate(to, "no progress", act=Act.of(SUPERVISOR, at, at))
             case.assign_strategy(
                 policy_version=1,
                 tier=to,
                 treatment="firmer",
                 channels=[Channel.VISIT],
-                actor=SUPERVISOR,
-                occurred_at=at,
-                now=at,
+                act=Act.of(SUPERVISOR, at, at),
             )
         else:
-            case.add_note(f"note {serial}", collector, at, at)
+            case.add_note(f"note {serial}", act=Act.of(collector, at, at))
     if rng.random() < 0.2:
         at += timedelta(days=1)
-        case.resolve(rng.choice([Resolution.RESTRUCTURED, Resolution.WRITTEN_OFF]), "", SUPERVISOR, at, at)
+        case.resolve(rng.choice([Resolution.RESTRUCTURED, Resolution.WRITTEN_OFF]), "", act=Act.of(SUPERVISOR, at, at))
     return case
 
 
 def enterprise(n: int) -> Enterprise:
     """Enterprise number n with a segment."""
     reg = registration(n, industry=INDUSTRIES[n % len(INDUSTRIES)], region=REGIONS[n % len(REGIONS)])
-    return Enterprise.register(reg, contacts(), SUPERVISOR, START - timedelta(days=30), START)
+    return Enterprise.register(reg, contacts(), act=Act.of(SUPERVISOR, START - timedelta(days=30), START))
 
 
 def generate(

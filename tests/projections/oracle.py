@@ -9,7 +9,7 @@ from application.bootstrap import Container
 from application.narration import describe
 from domain.base import DomainEvent
 from domain.case import CollectionCase
-from domain.case_events import CaseEvent, CaseOpened, ContactEvent, PaymentReceived, PromiseKept, PromiseToPayMade
+from domain.case.events import CaseEvent, CaseOpened, ContactEvent, PaymentReceived, PromiseKept, PromiseToPayMade
 from projections.audit_chain import GENESIS, chain_hash
 from projections.base import utc_text
 from projections.channels import count

@@ -16,7 +16,7 @@ from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
 from tests.projections.raw import RawEvents
 
-NOTE_TOPIC = "domain.case_events:NoteAdded"
+NOTE_TOPIC = "domain.case.events:NoteAdded"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from application.commands import (
     SetDeadline,
     VisitFacts,
 )
-from domain.case_values import Channel, ContactOutcome, Department, LetterKind, Tier
+from domain.case.values import Channel, ContactOutcome, Department, LetterKind, Tier
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from tests.factories import COLLECTOR, SUPERVISOR, open_case

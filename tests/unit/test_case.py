@@ -6,10 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from pydantic import BaseModel
 
+from domain.act import Act
 from domain.case import CollectionCase
-from domain.case_events import CaseOpened, PaymentReceived, PromiseKept
-from domain.case_values import (
+from domain.case.events import CaseOpened, PaymentReceived, PromiseKept
+from domain.case.state import CaseFields, CaseState
+from domain.case.values import (
     CaseStatus,
     Channel,
     ContactOutcome,
@@ -18,6 +21,7 @@ from domain.case_values import (
     Resolution,
     Tier,
 )
+from domain.enterprise.aggregate import EnterpriseFields, EnterpriseState
 from domain.errors import (
     DuplicateError,
     FutureEventError,
@@ -27,9 +31,11 @@ from domain.errors import (
 )
 from domain.ids import case_id
 from domain.money import Money
+from domain.strategy import PolicyFields, PolicyState
 from tests.factories import COLLECTOR
 
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+ACT = Act.of(COLLECTOR, NOW, NOW)
 SHA = "a" * 64
 
 
@@ -41,23 +47,18 @@ def new_case() -> CollectionCase:
         outstanding=Money.parse("900.00"),
         overdue_amount=Money.parse("300.00"),
         overdue_since=date(2026, 9, 1),
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
 
 
-def call(case: CollectionCase, **changes: object) -> None:
+def call(case: CollectionCase, occurred_at: datetime = NOW, **changes: object) -> None:
     fields: dict[str, object] = dict(
         channel=Channel.PHONE,
         party="Li Na",
         outcome=ContactOutcome.CONNECTED,
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
     )
     fields.update(changes)
-    case.log_contact(**fields)  # type: ignore[arg-type]
+    case.log_contact(act=Act.of(COLLECTOR, occurred_at, NOW), **fields)  # type: ignore[arg-type]
 
 
 def test_case_id_is_derived_from_the_loan_id() -> None:
@@ -76,9 +77,7 @@ def test_opening_rejects_inconsistent_balances(outstanding: str, overdue: str) -
             outstanding=Money.parse(outstanding),
             overdue_amount=Money.parse(overdue),
             overdue_since=date(2026, 9, 1),
-            actor=COLLECTOR,
-            occurred_at=NOW,
-            now=NOW,
+            act=ACT,
         )
 
 
@@ -93,28 +92,26 @@ def test_occurred_at_may_not_be_in_the_future_or_naive() -> None:
 
 def test_closed_case_takes_no_contact() -> None:
     case = new_case()
-    case.resolve(Resolution.SETTLED, "", COLLECTOR, NOW, NOW)
-    case.close("filed", COLLECTOR, NOW, NOW)
+    case.resolve(Resolution.SETTLED, "", act=ACT)
+    case.close("filed", act=ACT)
     assert case.status is CaseStatus.CLOSED
     with pytest.raises(IllegalTransitionError):
         call(case)
     with pytest.raises(IllegalTransitionError):
-        case.reopen("again", COLLECTOR, NOW, NOW)
+        case.reopen("again", act=ACT)
 
 
 def test_paid_in_full_needs_nothing_outstanding() -> None:
     case = new_case()
     with pytest.raises(IllegalTransitionError):
-        case.resolve(Resolution.PAID_IN_FULL, "", COLLECTOR, NOW, NOW)
+        case.resolve(Resolution.PAID_IN_FULL, "", act=ACT)
     case.receive_payment(
         amount=Money.parse("900.00"),
         received_on=date(2026, 11, 2),
         reference="P1",
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
-    case.resolve(Resolution.PAID_IN_FULL, "", COLLECTOR, NOW, NOW)
+    case.resolve(Resolution.PAID_IN_FULL, "", act=ACT)
     assert case.status is CaseStatus.RESOLVED
 
 
@@ -126,9 +123,7 @@ def test_payments_are_positive_and_within_outstanding(amount: str) -> None:
             amount=Money.parse(amount),
             received_on=date(2026, 11, 2),
             reference="P1",
-            actor=COLLECTOR,
-            occurred_at=NOW,
-            now=NOW,
+            act=ACT,
         )
 
 
@@ -138,9 +133,7 @@ def test_a_payment_reference_is_recorded_once() -> None:
         amount=Money.parse("1.00"),
         received_on=date(2026, 11, 2),
         reference="P1",
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     case.receive_payment(**pay)  # type: ignore[arg-type]
     with pytest.raises(DuplicateError):
@@ -156,9 +149,7 @@ def test_promise_dates_are_not_in_the_past() -> None:
             promise_id="p",
             amount=Money.parse("10.00"),
             due_on=date(2026, 11, 1),
-            actor=COLLECTOR,
-            occurred_at=NOW,
-            now=NOW,
+            act=ACT,
         )
 
 
@@ -168,26 +159,20 @@ def test_a_payment_keeps_the_promises_it_covers() -> None:
         promise_id="p1",
         amount=Money.parse("100.00"),
         due_on=date(2026, 11, 10),
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     case.make_promise(
         promise_id="p2",
         amount=Money.parse("500.00"),
         due_on=date(2026, 11, 20),
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     case.collect_events()
     case.receive_payment(
         amount=Money.parse("150.00"),
         received_on=date(2026, 11, 2),
         reference="P1",
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     kept = [e.promise_id for e in case.collect_events() if isinstance(e, PromiseKept)]
     assert kept == ["p1"]
@@ -200,14 +185,12 @@ def test_a_promise_cannot_be_broken_before_it_is_due() -> None:
         promise_id="p1",
         amount=Money.parse("100.00"),
         due_on=date(2026, 11, 10),
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     with pytest.raises(IllegalTransitionError):
-        case.break_promise("p1", COLLECTOR, NOW, NOW)
+        case.break_promise("p1", act=ACT)
     later = NOW + timedelta(days=10)
-    case.break_promise("p1", COLLECTOR, later, later)
+    case.break_promise("p1", act=Act.of(COLLECTOR, later, later))
     assert case.promises["p1"].status == "broken"
 
 
@@ -218,9 +201,7 @@ def plan(case: CollectionCase, schedule: list[tuple[date, str]], amount: str = "
         amount=Money.parse(amount),
         schedule=[Installment(due_on=d, amount=Money.parse(a)) for d, a in schedule],
         parameters={},
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
 
 
@@ -244,18 +225,14 @@ def test_payments_allocate_to_instalments_oldest_first_and_complete_the_agreemen
         signatories=["Bank", "Enterprise"],
         terms="",
         document_sha256=SHA,
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     case.collect_events()
     case.receive_payment(
         amount=Money.parse("150.00"),
         received_on=date(2026, 11, 2),
         reference="P1",
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     payment = case.collect_events()[0]
     assert isinstance(payment, PaymentReceived)
@@ -264,9 +241,7 @@ def test_payments_allocate_to_instalments_oldest_first_and_complete_the_agreemen
         amount=Money.parse("150.00"),
         received_on=date(2026, 11, 2),
         reference="P2",
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     assert case.agreements["a1"].status == "completed"
 
@@ -281,9 +256,7 @@ def test_an_agreement_needs_a_proposed_plan_and_a_document_hash() -> None:
             signatories=["Bank", "Enterprise"],
             terms="",
             document_sha256=SHA,
-            actor=COLLECTOR,
-            occurred_at=NOW,
-            now=NOW,
+            act=ACT,
         )
     plan(case, [(date(2026, 12, 1), "300.00")])
     with pytest.raises(InvariantError):
@@ -294,9 +267,7 @@ def test_an_agreement_needs_a_proposed_plan_and_a_document_hash() -> None:
             signatories=["Bank", "Enterprise"],
             terms="",
             document_sha256="not-a-hash",
-            actor=COLLECTOR,
-            occurred_at=NOW,
-            now=NOW,
+            act=ACT,
         )
 
 
@@ -307,17 +278,15 @@ def test_escalation_only_goes_up_and_a_deadline_fires_once() -> None:
         kind="promise_or_payment",
         due_at=NOW + timedelta(days=10),
         action="escalate:medium",
-        actor=COLLECTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
-    case.escalate(Tier.MEDIUM, "no payment in 10 days", COLLECTOR, NOW, NOW, deadline_id="d1")
+    case.escalate(Tier.MEDIUM, "no payment in 10 days", act=ACT, deadline_id="d1")
     assert case.tier is Tier.MEDIUM
     assert case.deadlines["d1"].status == "expired"
     with pytest.raises(IllegalTransitionError):
-        case.escalate(Tier.LOW, "down", COLLECTOR, NOW, NOW)
+        case.escalate(Tier.LOW, "down", act=ACT)
     with pytest.raises(DuplicateError):
-        case.escalate(Tier.HIGH, "again", COLLECTOR, NOW, NOW, deadline_id="d1")
+        case.escalate(Tier.HIGH, "again", act=ACT, deadline_id="d1")
 
 
 def test_letters_are_fixed_by_their_sha256_and_visits_name_their_staff() -> None:
@@ -328,3 +297,19 @@ def test_letters_are_fixed_by_their_sha256_and_visits_name_their_staff() -> None
         call(case, channel=Channel.VISIT, outcome=ContactOutcome.MET, staff=[])
     call(case, channel=Channel.VISIT, outcome=ContactOutcome.MET, staff=["wang", "liu"])
     assert case.contact_counts == {"visit": 1}
+
+
+@pytest.mark.parametrize(
+    ("fields", "state"),
+    [(CaseFields, CaseState), (EnterpriseFields, EnterpriseState), (PolicyFields, PolicyState)],
+)
+def test_snapshots_keep_every_field_the_aggregates_carry(fields: type, state: type[BaseModel]) -> None:
+    assert list(state.model_fields) == list(fields.__annotations__)
+
+
+def test_an_opened_case_holds_every_field_itself() -> None:
+    case, other = new_case(), new_case()
+    assert set(CaseFields.__annotations__) <= set(vars(case))  # not the class's shared defaults
+    case.add_note("called", act=ACT)
+    case.make_promise(promise_id="p1", amount=Money.parse("10.00"), due_on=date(2026, 11, 20), act=ACT)
+    assert other.promises == {}

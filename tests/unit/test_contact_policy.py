@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.case_values import Channel, Direction
+from domain.case.values import Channel, Direction
 from domain.contact_policy import (
     DAILY_CONNECTED_CALLS,
     DISPUTED,

@@ -7,16 +7,18 @@ from uuid import uuid4
 
 import pytest
 
+from domain.act import Act
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_events import DelinquencyClassified, LimitationPeriodSet
-from domain.case_values import Channel, ContactOutcome, LetterKind
+from domain.case.events import DelinquencyClassified, LimitationPeriodSet
+from domain.case.values import Channel, ContactOutcome, LetterKind
 from domain.classification import LoanCategory, bucket, category, days_past_due
 from domain.legal_clock import add_years, restarts_limitation
 from domain.money import Money
 
 ACTOR = Actor(user_id="wang", role=Role.COLLECTOR)
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+ACT = Act.of(ACTOR, NOW, NOW)
 SHA = "ab" * 32
 
 
@@ -63,17 +65,13 @@ def a_case(overdue_since: date = date(2024, 1, 10)) -> CollectionCase:
         outstanding=Money.parse("800.00"),
         overdue_amount=Money.parse("300.00"),
         overdue_since=overdue_since,
-        actor=ACTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
 
 
 def test_a_delivered_demand_restarts_the_limitation_period_and_moves_its_warning() -> None:
     case = a_case(overdue_since=date(2025, 1, 10))
-    case.set_limitation_period(
-        starts_on=date(2025, 1, 10), years=3, warn_days=90, basis="due", actor=ACTOR, occurred_at=NOW, now=NOW
-    )
+    case.set_limitation_period(starts_on=date(2025, 1, 10), years=3, warn_days=90, basis="due", act=ACT)
     assert case.limitation_ends_on == date(2028, 1, 10)
     first_warning = "limitation-warning-2028-01-10"
     assert case.deadlines[first_warning].status == "open"
@@ -81,9 +79,7 @@ def test_a_delivered_demand_restarts_the_limitation_period_and_moves_its_warning
         channel=Channel.LETTER,
         party="the company",
         outcome=ContactOutcome.DELIVERED,
-        actor=ACTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
         letter_kind=LetterKind.DEMAND,
         document_sha256=SHA,
         delivery_evidence="signed receipt",
@@ -99,9 +95,7 @@ def test_an_undelivered_letter_does_not_restart_it() -> None:
         channel=Channel.LETTER,
         party="the company",
         outcome=ContactOutcome.FAILED,
-        actor=ACTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
         letter_kind=LetterKind.DEMAND,
         document_sha256=SHA,
     )
@@ -110,36 +104,30 @@ def test_an_undelivered_letter_does_not_restart_it() -> None:
 
 def test_legal_gets_one_task_when_the_period_nears_its_end() -> None:
     case = a_case(overdue_since=date(2023, 12, 1))
-    case.set_limitation_period(
-        starts_on=date(2023, 12, 1), years=3, warn_days=90, basis="due", actor=ACTOR, occurred_at=NOW, now=NOW
-    )
-    assert case.review_legal_clock(ACTOR, NOW, NOW) is True  # ends 2026-12-01, within 90 days
+    case.set_limitation_period(starts_on=date(2023, 12, 1), years=3, warn_days=90, basis="due", act=ACT)
+    assert case.review_legal_clock(act=ACT) is True  # ends 2026-12-01, within 90 days
     task = case.tasks["limitation-2026-12-01"]
     assert task.department == "legal"
-    assert case.review_legal_clock(ACTOR, NOW, NOW) is False
+    assert case.review_legal_clock(act=ACT) is False
 
 
 def test_a_far_off_end_gives_no_task_yet() -> None:
     case = a_case(overdue_since=date(2026, 7, 1))
-    case.set_limitation_period(
-        starts_on=date(2026, 7, 1), years=3, warn_days=90, basis="due", actor=ACTOR, occurred_at=NOW, now=NOW
-    )
-    assert case.review_legal_clock(ACTOR, NOW, NOW) is False
+    case.set_limitation_period(starts_on=date(2026, 7, 1), years=3, warn_days=90, basis="due", act=ACT)
+    assert case.review_legal_clock(act=ACT) is False
     assert case.tasks == {}
 
 
 def test_a_payment_reclassifies_the_case() -> None:
     case = a_case(overdue_since=date(2026, 7, 1))
-    assert case.classify(date(2026, 11, 2), ACTOR, NOW, NOW) is True
+    assert case.classify(date(2026, 11, 2), act=ACT) is True
     assert (case.delinquency_bucket, case.loan_category) == ("91-180", "substandard")
-    assert case.classify(date(2026, 11, 2), ACTOR, NOW, NOW) is False  # no change, no event
+    assert case.classify(date(2026, 11, 2), act=ACT) is False  # no change, no event
     case.receive_payment(
         amount=Money.parse("300.00"),
         received_on=date(2026, 11, 2),
         reference="R1",
-        actor=ACTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     last = case.pending_events[-1]
     assert isinstance(last, DelinquencyClassified)
@@ -150,15 +138,13 @@ def test_a_payment_reclassifies_the_case() -> None:
 
 def test_a_partial_payment_keeps_the_bucket_and_records_nothing_new() -> None:
     case = a_case(overdue_since=date(2026, 10, 1))
-    case.classify(date(2026, 11, 2), ACTOR, NOW - timedelta(hours=1), NOW)
+    case.classify(date(2026, 11, 2), act=Act.of(ACTOR, NOW - timedelta(hours=1), NOW))
     before = len(case.pending_events)
     case.receive_payment(
         amount=Money.parse("100.00"),
         received_on=date(2026, 11, 2),
         reference="R1",
-        actor=ACTOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=ACT,
     )
     assert len(case.pending_events) == before + 1  # the payment only
     assert case.overdue_amount == Money.parse("200.00")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from domain.case import check_schedule
-from domain.case_values import Installment, PlanKind
+from domain.case.checks import check_schedule
+from domain.case.values import Installment, PlanKind
 from domain.errors import InvariantError
 from domain.money import Money
 from domain.repayment import add_months, apportion, build_schedule

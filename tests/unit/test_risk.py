@@ -12,8 +12,8 @@ from demo.examples import SEED_EXAMPLES
 from demo.portfolio import generated_portfolio
 from demo.seeding import to_statement
 from demo.specs import DemoEnterprise
-from domain.case_values import Tier
-from domain.enterprise import FinancialStatement, LoanRecord, LoanStatus
+from domain.case.values import Tier
+from domain.enterprise.values import FinancialStatement, LoanRecord, LoanStatus
 from domain.money import Money
 from domain.risk import (
     MODEL_VERSION,

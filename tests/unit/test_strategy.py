@@ -8,9 +8,10 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
+from domain.act import Act
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case_values import Channel, Department, Tier
+from domain.case.values import Channel, Department, Tier
 from domain.errors import PermissionDeniedError
 from domain.money import Money
 from domain.risk import RiskThresholds
@@ -47,12 +48,12 @@ def test_a_policy_needs_one_treatment_per_tier_and_ordered_thresholds() -> None:
 
 
 def test_versions_are_published_as_events_by_supervisors() -> None:
-    policy = StrategyPolicy.create(default_terms(), Actor.system("policy"), NOW, NOW)
+    policy = StrategyPolicy.create(default_terms(), act=Act.of(Actor.system("policy"), NOW, NOW))
     assert policy.current_version == 1
     stricter = default_terms().model_copy(update={"risk": RiskThresholds(medium_from=10, high_from=50)})
     with pytest.raises(PermissionDeniedError):
-        policy.publish(stricter, "stricter", Actor(user_id="wang", role=Role.COLLECTOR), NOW, NOW)
-    assert policy.publish(stricter, "stricter", SUPERVISOR, NOW, NOW) == 2
+        policy.publish(stricter, "stricter", act=Act.of(Actor(user_id="wang", role=Role.COLLECTOR), NOW, NOW))
+    assert policy.publish(stricter, "stricter", act=Act.of(SUPERVISOR, NOW, NOW)) == 2
     assert [e.version for e in policy.pending_events if isinstance(e, PolicyPublished)] == [1, 2]
     assert policy.versions[1] == default_terms() and policy.current.risk.high_from == 50
 
@@ -65,13 +66,11 @@ def test_applying_the_same_treatment_twice_changes_nothing() -> None:
         outstanding=Money.parse("100.00"),
         overdue_amount=Money.parse("10.00"),
         overdue_since=date(2026, 10, 1),
-        actor=SUPERVISOR,
-        occurred_at=NOW,
-        now=NOW,
+        act=Act.of(SUPERVISOR, NOW, NOW),
     )
     treatment = default_terms().treatment_for(Tier.MEDIUM)
-    assert apply_treatment(case, 1, treatment, SUPERVISOR, NOW, NOW) is True
+    assert apply_treatment(case, 1, treatment, act=Act.of(SUPERVISOR, NOW, NOW)) is True
     count = len(case.pending_events)
     assert count == 1 + 1 + 2 + 2  # opened, strategy, two deadlines, two tasks
-    assert apply_treatment(case, 1, treatment, SUPERVISOR, NOW, NOW) is False
+    assert apply_treatment(case, 1, treatment, act=Act.of(SUPERVISOR, NOW, NOW)) is False
     assert len(case.pending_events) == count

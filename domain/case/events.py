@@ -13,7 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from domain.base import Actor, Aggregate
-from domain.case_values import (
+from domain.case.values import (
     Allocation,
     Channel,
     ContactOutcome,

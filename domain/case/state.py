@@ -1,4 +1,4 @@
-"""A collection case's state, and how each event of the catalogue changes it (commands are in case.py)."""
+"""A collection case's state, and how each event of the catalogue changes it (the commands are in the mixins)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from domain.base import Aggregate, applies
-from domain.case_events import (
+from domain.case.events import (
     AgreementCompleted,
     AgreementDefaulted,
     AgreementSigned,
@@ -44,7 +44,7 @@ from domain.case_events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case_values import (
+from domain.case.values import (
     Agreement,
     CaseStatus,
     Channel,
@@ -58,6 +58,7 @@ from domain.case_values import (
     Task,
     Tier,
 )
+from domain.errors import IllegalTransitionError
 from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
 from domain.money import Money
 
@@ -71,8 +72,11 @@ def overdue_after_payment(overdue_fen: int, paid_fen: int, outstanding_fen: int)
 CALL_MEMORY = timedelta(days=31)
 
 
-class CaseState(BaseModel):
-    """The case's state, as snapshots keep it."""
+class CaseFields:
+    """Every field of a case's state, declared once: the aggregate carries them and ``CaseState`` keeps them.
+
+    The fields without a default come from the ``CaseOpened`` event; the others start as given here.
+    """
 
     loan_id: str
     enterprise_id: UUID
@@ -83,28 +87,28 @@ class CaseState(BaseModel):
     currency: str
     timezone: str
     opened_at: datetime
-    status: CaseStatus
-    resolution: Resolution | None
-    collector: str | None
-    tier: Tier | None
-    score: int | None
-    model_version: str | None
-    policy_version: int | None
-    treatment: str | None
+    status: CaseStatus = CaseStatus.OPEN
+    resolution: Resolution | None = None
+    collector: str | None = None
+    tier: Tier | None = None
+    score: int | None = None
+    model_version: str | None = None
+    policy_version: int | None = None
+    treatment: str | None = None
     paid: Money
-    payment_references: list[str]
-    last_contact_at: datetime | None
-    contact_counts: dict[str, int]
-    deadlines: dict[str, Deadline]
-    promises: dict[str, Promise]
-    plans: dict[str, Plan]
-    agreements: dict[str, Agreement]
-    tasks: dict[str, Task]
-    visits: dict[str, str]
-    legal_actions: dict[str, LegalActionKind]
-    disputed: bool
-    notes: int
-    signals: int
+    payment_references: list[str] = []
+    last_contact_at: datetime | None = None
+    contact_counts: dict[str, int] = {}
+    deadlines: dict[str, Deadline] = {}
+    promises: dict[str, Promise] = {}
+    plans: dict[str, Plan] = {}
+    agreements: dict[str, Agreement] = {}
+    tasks: dict[str, Task] = {}
+    visits: dict[str, str] = {}
+    legal_actions: dict[str, LegalActionKind] = {}
+    disputed: bool = False
+    notes: int = 0
+    signals: int = 0
     limitation_starts_on: date | None = None
     limitation_ends_on: date | None = None
     limitation_years: int = DEFAULT_LIMITATION_YEARS
@@ -115,8 +119,12 @@ class CaseState(BaseModel):
     calls: list[tuple[datetime, bool]] = []
 
 
-class CaseEvolution(Aggregate):
-    """A collection case's state and its evolution from events; CollectionCase adds the commands."""
+class CaseState(BaseModel, CaseFields):
+    """The case's state, as snapshots keep it (pydantic validates the fields and copies their defaults)."""
+
+
+class CaseEvolution(Aggregate, CaseFields):
+    """A collection case's state and its evolution from events; the command mixins add the commands."""
 
     state_model: ClassVar[type[BaseModel]] = CaseState
 
@@ -124,45 +132,20 @@ class CaseEvolution(Aggregate):
 
     @applies
     def _(self, event: CaseOpened) -> None:
-        self.loan_id: str = event.loan_id
-        self.enterprise_id: UUID = event.enterprise_id
-        self.principal: Money = event.principal
-        self.outstanding: Money = event.outstanding
-        self.overdue_amount: Money = event.overdue_amount
-        self.overdue_since: date = event.overdue_since
-        self.currency: str = event.currency
-        self.timezone: str = event.timezone
-        self.opened_at: datetime = event.occurred_at
-        self.status: CaseStatus = CaseStatus.OPEN
-        self.resolution: Resolution | None = None
-        self.collector: str | None = None
-        self.tier: Tier | None = None
-        self.score: int | None = None
-        self.model_version: str | None = None
-        self.policy_version: int | None = None
-        self.treatment: str | None = None
-        self.paid: Money = Money.zero(event.currency)
-        self.payment_references: list[str] = []
-        self.last_contact_at: datetime | None = None
-        self.contact_counts: dict[str, int] = {}
-        self.deadlines: dict[str, Deadline] = {}
-        self.promises: dict[str, Promise] = {}
-        self.plans: dict[str, Plan] = {}
-        self.agreements: dict[str, Agreement] = {}
-        self.tasks: dict[str, Task] = {}
-        self.visits: dict[str, str] = {}
-        self.legal_actions: dict[str, LegalActionKind] = {}
-        self.disputed: bool = False
-        self.notes: int = 0
-        self.signals: int = 0
-        self.limitation_starts_on: date | None = None
-        self.limitation_ends_on: date | None = None
-        self.limitation_years: int = DEFAULT_LIMITATION_YEARS
-        self.limitation_warn_days: int = DEFAULT_WARN_DAYS
-        self.days_past_due: int = 0
-        self.delinquency_bucket: str | None = None
-        self.loan_category: str | None = None
-        self.calls: list[tuple[datetime, bool]] = []
+        self.restore(
+            CaseState(
+                loan_id=event.loan_id,
+                enterprise_id=event.enterprise_id,
+                principal=event.principal,
+                outstanding=event.outstanding,
+                overdue_amount=event.overdue_amount,
+                overdue_since=event.overdue_since,
+                currency=event.currency,
+                timezone=event.timezone,
+                opened_at=event.occurred_at,
+                paid=Money.zero(event.currency),
+            )
+        )
 
     @applies
     def _(self, event: CollectorAssigned) -> None:
@@ -350,3 +333,10 @@ class CaseEvolution(Aggregate):
         times = [d.due_at for d in self.deadlines.values() if d.status == "open"]
         times += [t.due_at for t in self.tasks.values() if t.status == "open" and t.due_at is not None]
         return min(times, default=None)
+
+    # --- guards --------------------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        """Most commands need an open case."""
+        if self.status is not CaseStatus.OPEN:
+            raise IllegalTransitionError(f"the case is {self.status}")

@@ -1,0 +1,108 @@
+"""Contacts with the enterprise: every channel's contact, and scheduled visits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.act import Act
+from domain.case.checks import check_sha256
+from domain.case.events import CONTACT_EVENTS, LetterSent, VisitCompleted, VisitScheduled
+from domain.case.legal import LegalCommands
+from domain.case.values import Channel, ContactOutcome, Direction
+from domain.errors import DuplicateError, InvariantError, NotFoundError
+from domain.legal_clock import restarts_limitation
+from domain.rules import check_aware, check_not_blank, local_date
+
+
+class ContactCommands(LegalCommands):
+    """Logging contacts (a delivered demand restarts the limitation period) and scheduling visits."""
+
+    def log_contact(
+        self,
+        *,
+        channel: Channel,
+        party: str,
+        outcome: ContactOutcome,
+        act: Act,
+        direction: Direction = Direction.OUTBOUND,
+        summary: str = "",
+        feedback: str = "",
+        next_step: str = "",
+        override_reason: str | None = None,
+        overridden_rules: list[str] | None = None,
+        **channel_fields: Any,
+    ) -> None:
+        """Log a contact of any channel; the channel picks the event type."""
+        self.check_open()
+        check_not_blank(party, "party")
+        event_class = CONTACT_EVENTS[channel]
+        if event_class is LetterSent:
+            check_sha256(channel_fields.get("document_sha256", ""))
+        if event_class is VisitCompleted:
+            visit_id = channel_fields.get("visit_id")
+            if visit_id is not None and visit_id not in self.visits:
+                raise NotFoundError(f"no scheduled visit {visit_id!r}")
+            if not channel_fields.get("staff"):
+                raise InvariantError("a visit names the staff who went")
+        if overridden_rules and not (override_reason and override_reason.strip()):
+            raise InvariantError("an override needs a reason")
+        self.trigger_event(
+            event_class,
+            channel=channel,
+            party=party,
+            direction=direction,
+            outcome=outcome,
+            summary=summary,
+            feedback=feedback,
+            next_step=next_step,
+            override_reason=override_reason,
+            overridden_rules=overridden_rules or [],
+            **act.attribution(),
+            **channel_fields,
+        )
+        if event_class is LetterSent and restarts_limitation(
+            channel_fields["letter_kind"], channel_fields.get("delivery_evidence", "")
+        ):
+            self.set_limitation_period(
+                starts_on=local_date(act.occurred_at, self.timezone),
+                years=self.limitation_years,
+                warn_days=self.limitation_warn_days,
+                basis=f"{channel_fields['letter_kind']} delivered: {channel_fields['delivery_evidence']}",
+                act=act,
+            )
+
+    def schedule_visit(
+        self,
+        *,
+        visit_id: str,
+        planned_at: datetime,
+        party: str,
+        staff: list[str],
+        purpose: str,
+        act: Act,
+        override_reason: str | None = None,
+        overridden_rules: list[str] | None = None,
+    ) -> None:
+        """Plan an on-site visit (a supervisor's override of the contact policy is recorded on it)."""
+        self.check_open()
+        check_not_blank(visit_id, "visit_id")
+        check_not_blank(party, "party")
+        check_aware(planned_at, "planned_at")
+        if not staff:
+            raise InvariantError("a visit names the staff who will go")
+        if visit_id in self.visits:
+            raise DuplicateError(f"visit {visit_id!r} already scheduled")
+        if overridden_rules and not (override_reason and override_reason.strip()):
+            raise InvariantError("an override needs a reason")
+        self.trigger_event(
+            VisitScheduled,
+            visit_id=visit_id,
+            planned_at=planned_at,
+            party=party,
+            staff=staff,
+            purpose=purpose,
+            override_reason=override_reason,
+            overridden_rules=overridden_rules or [],
+            **act.attribution(),
+        )

@@ -1,0 +1,116 @@
+"""The legal clock (limitation period) and the delinquency classification of a case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.act import Act
+from domain.case.events import (
+    DeadlineCancelled,
+    DeadlineExpired,
+    DeadlineSet,
+    DelinquencyClassified,
+    LimitationPeriodSet,
+    TaskAssigned,
+)
+from domain.case.state import CaseEvolution
+from domain.case.values import CaseStatus, Department
+from domain.classification import bucket, category, days_past_due
+from domain.errors import IllegalTransitionError, InvariantError
+from domain.legal_clock import at_workday_start, limitation_ends, warning_day
+from domain.rules import check_not_blank, local_date
+
+
+class LegalCommands(CaseEvolution):
+    """The limitation period, its warning, and the loan's bucket and category."""
+
+    def set_limitation_period(
+        self,
+        *,
+        starts_on: date,
+        years: int,
+        warn_days: int,
+        basis: str,
+        act: Act,
+    ) -> None:
+        """(Re)start the limitation period and move its warning deadline."""
+        self.check_open()
+        check_not_blank(basis, "basis")
+        if years < 1 or warn_days < 1:
+            raise InvariantError("the limitation period and its warning are at least one year and one day")
+        if self.limitation_starts_on is not None and starts_on < self.limitation_starts_on:
+            raise IllegalTransitionError(f"the period already restarted on {self.limitation_starts_on}")
+        ends_on = limitation_ends(starts_on, years)
+        self.trigger_event(
+            LimitationPeriodSet,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            years=years,
+            warn_days_before=warn_days,
+            basis=basis,
+            **act.attribution(),
+        )
+        for deadline in list(self.deadlines.values()):
+            if deadline.kind == "limitation_warning" and deadline.status == "open":
+                self.trigger_event(
+                    DeadlineCancelled,
+                    deadline_id=deadline.deadline_id,
+                    reason=f"limitation period restarted; it now ends on {ends_on}",
+                    **act.attribution(),
+                )
+        warn_at = at_workday_start(warning_day(ends_on, warn_days), self.timezone)
+        deadline_id = f"limitation-warning-{ends_on.isoformat()}"
+        if warn_at > act.occurred_at and deadline_id not in self.deadlines:
+            self.trigger_event(
+                DeadlineSet,
+                deadline_id=deadline_id,
+                kind="limitation_warning",
+                due_at=warn_at,
+                action="legal_task",
+                **act.attribution(),
+            )
+
+    def review_legal_clock(self, *, act: Act) -> bool:
+        """When the period nears its end, give legal a task (once per end date); True if one was given."""
+        self.check_open()
+        ends_on = self.limitation_ends_on
+        if ends_on is None or local_date(act.recorded_at, self.timezone) < warning_day(
+            ends_on, self.limitation_warn_days
+        ):
+            return False
+        task_id = f"limitation-{ends_on.isoformat()}"
+        if task_id in self.tasks:
+            return False
+        deadline = self.deadlines.get(f"limitation-warning-{ends_on.isoformat()}")
+        if deadline is not None and deadline.status == "open":
+            self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, **act.attribution())
+        self.trigger_event(
+            TaskAssigned,
+            task_id=task_id,
+            department=Department.LEGAL,
+            title=f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit",
+            due_at=at_workday_start(ends_on, self.timezone),
+            assignee="",
+            **act.attribution(),
+        )
+        return True
+
+    def classify(self, as_of: date, *, act: Act) -> bool:
+        """Recompute days past due; record a new bucket or category only when either changes."""
+        if self.status is CaseStatus.CLOSED:
+            raise IllegalTransitionError("the case is closed")
+        days = days_past_due(self.overdue_since, self.overdue_amount.fen, as_of)
+        new_bucket, new_category = bucket(days), str(category(days))
+        if (new_bucket, new_category) == (self.delinquency_bucket, self.loan_category):
+            return False
+        self.trigger_event(
+            DelinquencyClassified,
+            as_of=as_of,
+            days_past_due=days,
+            bucket=new_bucket,
+            category=new_category,
+            previous_bucket=self.delinquency_bucket,
+            previous_category=self.loan_category,
+            **act.attribution(),
+        )
+        return True
