@@ -21,10 +21,10 @@ from application.assessment import AssessmentResult
 from application.bootstrap import Container, bootstrap
 from application.demo import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from application.importing import ImportFormat, ImportKind
-from application.narration import describe
 from domain.base import Actor, Role
 from domain.case_events import RiskAssessed
 from domain.errors import DomainError
+from domain.narration import describe
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError
 from infrastructure.progress import progress

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from application.narration import describe
 from domain.base import Actor
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
 from domain.money import Money
+from domain.narration import describe
 
 #: fields every event has; the timeline shows them at the top level, not under ``data``
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}

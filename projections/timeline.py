@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from application.narration import describe
+from domain.narration import describe
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
 

@@ -6,10 +6,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from application.bootstrap import Container
-from application.narration import describe
 from domain.base import DomainEvent
 from domain.case import CollectionCase
 from domain.case_events import CaseEvent, CaseOpened, ContactEvent, PaymentReceived, PromiseKept, PromiseToPayMade
+from domain.narration import describe
 from projections.audit_chain import GENESIS, chain_hash
 from projections.base import utc_text
 from projections.channels import count
