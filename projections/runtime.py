@@ -169,11 +169,11 @@ class ProjectionRuntime:
         """Process everything recorded so far (all views, or the named ones), in batches; returns events read."""
         return self._catch_up(list(names or self.views), on_batch)
 
-    def refresh(self, names: Iterable[str], position: int | None = None) -> None:
-        """Bring the named views to ``position`` (default: the log's head now, so every write acknowledged before
-        this call is in them), touching only those views: one already there costs a position query; one behind
-        is caught up under its own lock (another thread catching it up meanwhile does the work for this one)."""
-        target = self.head() if position is None else position
+    def refresh(self, names: Iterable[str]) -> None:
+        """Bring the named views up to the log's head as it is now (so every write acknowledged before this call is
+        in them), touching only those views: one already there costs a position query; one behind is caught up
+        under its own lock (another thread catching it up meanwhile does the work for this one)."""
+        target = self.head()
         behind = [name for name in names if self.position(name) < target]
         if not behind:
             return
