@@ -21,11 +21,11 @@ from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
 from application.handlers.strategy import Assessment
 from application.importing import ImportFormat, ImportKind, ImportResult, import_command
-from application.narration import describe
 from demo.seeding import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from domain.base import Actor, Role
 from domain.case.events import RiskAssessed
 from domain.errors import DomainError
+from domain.narration import describe
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError
 from infrastructure.progress import progress

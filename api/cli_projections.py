@@ -59,19 +59,19 @@ def cmd_verify(args: argparse.Namespace, build: Build) -> int:
     """Recompute the audit hash chains from the store; exit 1 naming every altered, deleted or inserted event."""
     container = build(args)
     try:
-        report: dict[str, Any] = container.read_model.verify(args.case)
+        report = container.read_model.verify(args.case)
     finally:
         container.close()
-    for m in report["mismatches"]:
-        print(f"  {m['kind'].upper():<13} case {m['case_id']} v{m['version']}: {m['detail']}")
-    verdict = "OK" if report["ok"] else f"{len(report['mismatches'])} MISMATCH(ES)"
+    for m in report.mismatches:
+        print(f"  {m.kind.upper():<13} case {m.case_id} v{m.version}: {m.detail}")
+    verdict = "OK" if report.ok else f"{len(report.mismatches)} MISMATCH(ES)"
     print(
-        f"audit verify: {verdict} — {report['checked_events']} events, {report['chains']} chains, "
-        f"{'sealed' if report['sealed'] else 'unsealed (set ARREARS_AUDIT_KEY)'}"
+        f"audit verify: {verdict} — {report.checked_events} events, {report.chains} chains, "
+        f"{'sealed' if report.sealed else 'unsealed (set ARREARS_AUDIT_KEY)'}"
     )
     if args.json:
-        print(json.dumps(report, indent=2))
-    return 0 if report["ok"] else 1
+        print(json.dumps(report.model_dump(exclude={"problems"}), indent=2))
+    return 0 if report.ok else 1
 
 
 def cmd_worker(args: argparse.Namespace, build: Build) -> int:

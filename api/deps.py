@@ -29,13 +29,13 @@ from pydantic import BaseModel
 from api.auth import Principal, TokenError, bearer_token
 from api.errors import ApiError
 from api.permissions import Permission, allowed
-from api.reads import CaseReads
 from api.schemas.common import CaseWritten
 from api.schemas.enterprises import EnterpriseWritten
 from api.services import Services
 from application.app import CollectionsApp
 from application.commands import Command, Outcome
 from domain.base import Actor
+from projections.read_model import ReadModel
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"(?P<version>\d{1,12})"\s*$')
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="arrears"'}
@@ -72,13 +72,13 @@ async def get_app(services: ServicesDep) -> CollectionsApp:
     return services.app
 
 
-async def get_reads(services: ServicesDep) -> CaseReads:
-    """The read model."""
-    return services.reads
+async def get_reads(services: ServicesDep) -> ReadModel:
+    """The read model: each query catches up the views it reads, so a caller reads its own writes."""
+    return services.container.read_model
 
 
 AppDep = Annotated[CollectionsApp, Depends(get_app)]
-ReadsDep = Annotated[CaseReads, Depends(get_reads)]
+ReadsDep = Annotated[ReadModel, Depends(get_reads)]
 
 
 def authenticate(request: Request) -> Principal:

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.reads import CursorError
 from domain.errors import (
     ConflictError,
     ContactPolicyError,
@@ -25,6 +24,7 @@ from domain.errors import (
     PermissionDeniedError,
 )
 from domain.money import MoneyError
+from projections.read_model import CursorError
 
 log = logging.getLogger("arrears.api")
 PROBLEM_JSON = "application/problem+json"

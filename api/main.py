@@ -7,33 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.middleware import ApiMiddleware
 from api.openapi import openapi_document
-from api.routes import (
-    cases,
-    collaboration,
-    commitments,
-    contacts,
-    enterprises,
-    health,
-    history,
-    imports,
-    queues,
-    reports,
-)
+from api.routers import ROUTERS
 from api.services import Bootstrap, Services, build_services
 from application.bootstrap import bootstrap
 from infrastructure.clock import Clock
 from infrastructure.settings import Settings
 
 log = logging.getLogger("arrears.api")
-ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router
-    for module in (enterprises, imports, cases, contacts, commitments, collaboration, history, queues, reports, health)
-)
 DESCRIPTION = """Collections case tracking for corporate overdue loans.
 
 Send `Authorization: Bearer <token>` (get one with `arrears token issue --user U --role R`).

@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 
 from api.auth import USER_ROLES
 from api.permissions import MATRIX, Permission
+from api.routers import ROUTERS
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,6 @@ def declared(dependant: Any, attribute: str) -> Iterator[Any]:
 
 def api_routes() -> Iterator[APIRoute]:
     """Every route of the API's routers that the OpenAPI document shows."""
-    from api.main import ROUTERS
-
     for router in ROUTERS:
         for route in router.routes:
             if isinstance(route, APIRoute) and route.include_in_schema:

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from api.auth import TokenCodec
-from api.projection_reads import ProjectionReads
-from api.reads import CaseReads
 from application.app import CollectionsApp
 from application.bootstrap import Container, bootstrap
 from infrastructure.clock import Clock
@@ -23,7 +21,6 @@ class Services:
     """The container plus the API's own infrastructure."""
 
     container: Container
-    reads: CaseReads
     idempotency: IdempotencyStore
     tokens: TokenCodec
 
@@ -47,11 +44,9 @@ def build_services(settings: Settings | None, clock: Clock | None, bootstrap_fn:
     """Call the composition root once and add the API's read model, idempotency store and token codec."""
     container = bootstrap_fn(settings, clock)
     try:
-        reads: CaseReads = ProjectionReads(container)  # the projections' views, caught up on each read
         container.projections.catch_up()  # a fresh process answers its first read without a backlog
         return Services(
             container=container,
-            reads=reads,
             idempotency=idempotency_store(container.settings),
             tokens=TokenCodec(resolve_secret_key(container.settings)),
         )

@@ -1,4 +1,4 @@
-"""Domain objects → JSON-ready dicts with the API's conventions (decimal-string amounts, ISO times)."""
+"""Domain objects → the API's answers and JSON-ready dicts (decimal-string amounts, ISO times)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from application.narration import describe
 from domain.base import Actor
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
 from domain.money import Money
+from domain.narration import describe
+from projections.models import ActorOut, CaseProgress, TimelineItem
 
 #: fields every event has; the timeline shows them at the top level, not under ``data``
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
@@ -40,47 +41,47 @@ def to_api(value: Any) -> Any:
     return value
 
 
-def case_progress(case: CollectionCase) -> dict[str, Any]:
-    """The progress view of a case as it stands (now or at a past version)."""
+def case_progress(case: CollectionCase) -> CaseProgress:
+    """The progress of a case as it stands (now or at a past version), replayed rather than read from the view."""
     next_due = case.next_action_due()
-    return {
-        "case_id": str(case.id),
-        "version": case.version,
-        "loan_id": case.loan_id,
-        "enterprise_id": str(case.enterprise_id),
-        "status": case.status.value,
-        "resolution": case.resolution.value if case.resolution else None,
-        "tier": case.tier.value if case.tier else None,
-        "score": case.score,
-        "collector": case.collector,
-        "currency": case.currency,
-        "principal": str(case.principal),
-        "outstanding": str(case.outstanding),
-        "overdue_amount": str(case.overdue_amount),
-        "overdue_since": case.overdue_since.isoformat(),
-        "paid": str(case.paid),
-        "opened_at": case.opened_at.isoformat(),
-        "last_contact_at": case.last_contact_at.isoformat() if case.last_contact_at else None,
-        "next_action_due": next_due.isoformat() if next_due else None,
-        "contact_counts": dict(case.contact_counts),
-        "open_tasks": sum(1 for t in case.tasks.values() if t.status == "open"),
-        "open_deadlines": sum(1 for d in case.deadlines.values() if d.status == "open"),
-        "disputed": case.disputed,
-    }
+    return CaseProgress(
+        case_id=str(case.id),
+        version=case.version,
+        loan_id=case.loan_id,
+        enterprise_id=str(case.enterprise_id),
+        status=case.status.value,
+        resolution=case.resolution.value if case.resolution else None,
+        tier=case.tier.value if case.tier else None,
+        score=case.score,
+        collector=case.collector,
+        currency=case.currency,
+        principal=str(case.principal),
+        outstanding=str(case.outstanding),
+        overdue_amount=str(case.overdue_amount),
+        overdue_since=case.overdue_since.isoformat(),
+        paid=str(case.paid),
+        opened_at=case.opened_at.isoformat(),
+        last_contact_at=case.last_contact_at.isoformat() if case.last_contact_at else None,
+        next_action_due=next_due.isoformat() if next_due else None,
+        contact_counts=dict(case.contact_counts),
+        open_tasks=sum(1 for t in case.tasks.values() if t.status == "open"),
+        open_deadlines=sum(1 for d in case.deadlines.values() if d.status == "open"),
+        disputed=case.disputed,
+    )
 
 
-def timeline_item(event: Any) -> dict[str, Any]:
+def timeline_item(event: Any) -> TimelineItem:
     """One readable timeline entry: who, when, what, and the event's own fields under ``data``."""
     actor = getattr(event, "actor", None)
-    return {
-        "version": event.originator_version,
-        "type": type(event).__name__,
-        "occurred_at": event.occurred_at.isoformat(),
-        "recorded_at": event.timestamp.isoformat(),
-        "actor": to_api(actor) if actor is not None else None,
-        "summary": describe(event),
-        "data": {name: to_api(getattr(event, name)) for name in type(event).model_fields if name not in ENVELOPE},
-    }
+    return TimelineItem(
+        version=event.originator_version,
+        type=type(event).__name__,
+        occurred_at=event.occurred_at.isoformat(),
+        recorded_at=event.timestamp.isoformat(),
+        actor=ActorOut(user_id=actor.user_id, role=str(actor.role)) if actor is not None else None,
+        summary=describe(event),
+        data={name: to_api(getattr(event, name)) for name in type(event).model_fields if name not in ENVELOPE},
+    )
 
 
 def enterprise_view(enterprise: Enterprise) -> dict[str, Any]:

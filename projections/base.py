@@ -60,6 +60,9 @@ class View(ABC):
     name: str = ""
     #: its tables, dropped and recreated by a rebuild
     tables: tuple[str, ...] = ()
+    #: the version of its tables' DDL: bump it whenever ``schema()`` changes; a process that finds another
+    #: version recorded drops the view and rebuilds it from the log (views made before versioning are 1)
+    version: int = 1
 
     @abstractmethod
     def schema(self) -> list[str]:

@@ -25,7 +25,7 @@ REQUIREMENT_COLUMNS = (
     "met_by",
     "policy_version",
 )
-OVERRIDE_COLUMNS = ("case_id", "version", "type", "rules", "reason", "actor", "occurred_at")
+OVERRIDE_COLUMNS = ("case_id", "version", "type", "rules", "reason", "actor_user", "actor_role", "occurred_at")
 
 
 class ComplianceView(View):
@@ -33,6 +33,7 @@ class ComplianceView(View):
 
     name = "compliance"
     tables = ("compliance_state", "compliance_requirements", "compliance_overrides")
+    version = 2  # 2: an override's actor as two columns (user, role) instead of one text
 
     def schema(self) -> list[str]:
         """Working state per case, the requirements and the overrides."""
@@ -44,7 +45,8 @@ class ComplianceView(View):
             "PRIMARY KEY (case_id, seq))",
             "CREATE INDEX IF NOT EXISTS compliance_requirements_status ON compliance_requirements (status, due_at)",
             "CREATE TABLE IF NOT EXISTS compliance_overrides (case_id TEXT NOT NULL, version BIGINT NOT NULL, "
-            "type TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL, occurred_at TEXT, "
+            "type TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT NOT NULL, actor_user TEXT NOT NULL, "
+            "actor_role TEXT NOT NULL, occurred_at TEXT, "
             "PRIMARY KEY (case_id, version))",
         ]
 
@@ -86,7 +88,8 @@ def judge(
                 type(event).__name__,
                 ",".join(event.overridden_rules),
                 event.override_reason,
-                str(event.actor),
+                event.actor.user_id,
+                str(event.actor.role),
                 utc_text(event.occurred_at),
             )
         )

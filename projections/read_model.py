@@ -1,24 +1,60 @@
-"""The read interface the HTTP API and the scheduler use: plain dicts with DESIGN.md §6 field names
-(amounts as decimal strings, times ISO 8601), served from the projections' views."""
+"""The read side: typed answers (``projections/models.py``, ``projections/reports.py``) served from the views, which the
+HTTP API returns as they are.
+
+Each query first brings the views it reads (and only those) up to the log's head, so a client reads its own writes
+whether or not a worker follows the log, then reads them in one read transaction.
+"""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import orjson
+from domain.case_events import CaseOpened
 
 from domain.errors import NotFoundError
-from infrastructure.view_store import Row, ViewStore
+from infrastructure.view_store import Row, ViewStore, ViewTx
 from projections.audit_verify import verify_chains
 from projections.base import fen_text, utc_text
-from projections.portfolio import BUCKETS
+from projections.models import (
+    ActorOut,
+    AuditHead,
+    AuditItem,
+    AuditTrail,
+    AuditVerification,
+    CaseList,
+    CaseProgress,
+    OpenDeadline,
+    Queue,
+    QueueItem,
+    Timeline,
+    TimelineItem,
+    Worklist,
+    WorklistItem,
+)
+from projections.reports import (
+    ChannelReport,
+    ComplianceReport,
+    PortfolioReport,
+    channel_report,
+    compliance_report,
+    portfolio_report,
+)
 from projections.runtime import ProjectionRuntime
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+#: the type of the event that opens a case: its first event in the timeline and audit views
+CASE_OPENED = CaseOpened.__name__
+
+
+class CursorError(ValueError):
+    """A paging cursor that this server did not hand out."""
 
 
 def encode_cursor(*parts: Any) -> str:
@@ -26,14 +62,14 @@ def encode_cursor(*parts: Any) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(list(parts))).decode()
 
 
-def decode_cursor(cursor: str) -> list[Any]:
-    """The parts of a cursor made by encode_cursor (ValueError when it is not one)."""
+def decode_cursor(cursor: str, length: int) -> list[Any]:
+    """The ``length`` parts of a cursor made by encode_cursor (CursorError when it is not one)."""
     try:
         parts = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except Exception as error:
-        raise ValueError("invalid cursor") from error
-    if not isinstance(parts, list):
-        raise ValueError("invalid cursor")
+    except Exception:
+        parts = None
+    if not isinstance(parts, list) or len(parts) != length:
+        raise CursorError("cursor is not one this server handed out")
     return parts
 
 
@@ -41,36 +77,35 @@ def _limit(limit: int | None) -> int:
     return max(1, min(limit or DEFAULT_LIMIT, MAX_LIMIT))
 
 
-def progress_item(row: Row) -> dict[str, Any]:
+def progress_item(row: Row) -> CaseProgress:
     """A case_progress row as the API's case (DESIGN.md §6 names)."""
     pending = orjson.loads(row["pending"])
-    return {
-        "case_id": row["case_id"],
-        "version": int(row["version"]),
-        "status": row["status"],
-        "resolution": row["resolution"],
-        "tier": row["tier"],
-        "score": row["score"],
-        "enterprise_id": row["enterprise_id"],
-        "loan_id": row["loan_id"],
-        "collector": row["collector"],
-        "currency": row["currency"],
-        "principal": fen_text(row["principal_fen"]),
-        "outstanding": fen_text(row["outstanding_fen"]),
-        "overdue_amount": fen_text(row["overdue_fen"]),
-        "paid": fen_text(row["paid_fen"]),
-        "opened_at": row["opened_at"],
-        "last_contact_at": row["last_contact_at"],
-        "next_action_due": row["next_action_due"],
-        "contacts": orjson.loads(row["contacts"]),
-        "open_deadlines": sorted(k[2:] for k in pending if k.startswith("d:")),
-        "open_tasks": sorted(k[2:] for k in pending if k.startswith("t:")),
-        "updated_at": row["updated_at"],
-    }
+    return CaseProgress(
+        case_id=row["case_id"],
+        version=int(row["version"]),
+        status=row["status"],
+        resolution=row["resolution"],
+        tier=row["tier"],
+        score=row["score"],
+        enterprise_id=row["enterprise_id"],
+        loan_id=row["loan_id"],
+        collector=row["collector"],
+        currency=row["currency"],
+        principal=fen_text(row["principal_fen"]),
+        outstanding=fen_text(row["outstanding_fen"]) or "",
+        overdue_amount=fen_text(row["overdue_fen"]),
+        paid=fen_text(row["paid_fen"]) or "",
+        opened_at=row["opened_at"],
+        last_contact_at=row["last_contact_at"],
+        next_action_due=row["next_action_due"],
+        contact_counts=orjson.loads(row["contacts"]),
+        open_deadlines=sum(1 for k in pending if k.startswith("d:")),
+        open_tasks=sum(1 for k in pending if k.startswith("t:")),
+    )
 
 
 class ReadModel:
-    """Synchronous queries over the views (one short read transaction each)."""
+    """Synchronous queries over the views (one short read transaction each, after catching up what it reads)."""
 
     def __init__(
         self, store: ViewStore, runtime: ProjectionRuntime, events: Any, audit_key: bytes | None, clock: Any
@@ -81,15 +116,26 @@ class ReadModel:
         self.audit_key = audit_key
         self.clock = clock
 
-    def _query(self, sql: str, params: list[Any] | None = None) -> list[Row]:
+    @contextmanager
+    def _reading(self, *views: str) -> Iterator[ViewTx]:
+        """A read transaction over these views, once they hold everything recorded so far."""
+        self.runtime.refresh(views)
         with self.store.reading() as tx:
-            return tx.query(sql, params or [])
+            yield tx
+
+    @staticmethod
+    def _check_case(tx: ViewTx, table: str, case_id: UUID) -> None:
+        """NotFoundError unless the view's first event of this aggregate opened a case."""
+        rows = tx.query(f"SELECT type FROM {table} WHERE originator_id = ? AND version = 1", [str(case_id)])
+        if not rows or rows[0]["type"] != CASE_OPENED:
+            raise NotFoundError(f"no case {case_id}")
 
     # --- cases ---------------------------------------------------------------------------------
 
-    def case_progress(self, case_id: UUID) -> dict[str, Any]:
+    def case_progress(self, case_id: UUID) -> CaseProgress:
         """Where a case stands now (NotFoundError for an unknown case)."""
-        rows = self._query("SELECT * FROM case_progress WHERE case_id = ?", [str(case_id)])
+        with self._reading("progress") as tx:
+            rows = tx.query("SELECT * FROM case_progress WHERE case_id = ?", [str(case_id)])
         if not rows:
             raise NotFoundError(f"no case {case_id}")
         return progress_item(rows[0])
@@ -102,8 +148,8 @@ class ReadModel:
         department: str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
-    ) -> dict[str, Any]:
-        """Cases by filters, paged by case id: {items, next_cursor}."""
+    ) -> CaseList:
+        """Cases by filters, paged by case id (CursorError for a cursor this server did not hand out)."""
         clauses, params = [], []
         for column, value in (("tier", tier), ("status", status), ("collector", collector)):
             if value is not None:
@@ -114,208 +160,159 @@ class ReadModel:
             params.append(f"%,{department},%")
         if cursor:
             clauses.append("case_id > ?")
-            params.append(str(decode_cursor(cursor)[0]))
+            params.append(str(decode_cursor(cursor, 1)[0]))
         size = _limit(limit)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._query(f"SELECT * FROM case_progress {where} ORDER BY case_id LIMIT ?", [*params, size + 1])
+        with self._reading("progress") as tx:
+            rows = tx.query(f"SELECT * FROM case_progress {where} ORDER BY case_id LIMIT ?", [*params, size + 1])
         items = [progress_item(r) for r in rows[:size]]
-        return {"items": items, "next_cursor": encode_cursor(items[-1]["case_id"]) if len(rows) > size else None}
+        return CaseList(items=items, next_cursor=encode_cursor(items[-1].case_id) if len(rows) > size else None)
 
-    def timeline(self, case_id: UUID, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
-        """Every event of a case in occurred_at order, paged: {items, next_cursor}."""
+    def timeline(
+        self, case_id: UUID, cursor: str | None = None, limit: int | None = None, case_only: bool = True
+    ) -> Timeline:
+        """Every event of a case in occurred_at order, paged: NotFoundError unless ``case_id`` is a case's id
+        (``case_only=False``: any aggregate's events, e.g. an enterprise's; none for an unknown id)."""
         size = _limit(limit)
         params: list[Any] = [str(case_id)]
         after = ""
         if cursor:
-            occurred, version = decode_cursor(cursor)
+            occurred, version = decode_cursor(cursor, 2)
+            if not isinstance(occurred, str) or not isinstance(version, int):
+                raise CursorError("cursor is not one this server handed out")
             after = " AND (occurred_at > ? OR (occurred_at = ? AND version > ?))"
-            params += [occurred, occurred, int(version)]
-        rows = self._query(
-            "SELECT version, type, occurred_at, recorded_at, actor, summary FROM timeline "
-            f"WHERE originator_id = ?{after} ORDER BY occurred_at, version LIMIT ?",
-            [*params, size + 1],
-        )
-        items = [{**row, "version": int(row["version"])} for row in rows[:size]]
+            params += [occurred, occurred, version]
+        with self._reading("timeline") as tx:
+            if case_only:
+                self._check_case(tx, "timeline", case_id)
+            rows = tx.query(
+                "SELECT version, type, occurred_at, recorded_at, actor_user, actor_role, summary FROM timeline "
+                f"WHERE originator_id = ?{after} ORDER BY occurred_at, version LIMIT ?",
+                [*params, size + 1],
+            )
+        items = [
+            TimelineItem(
+                version=int(row["version"]),
+                type=row["type"],
+                occurred_at=row["occurred_at"],
+                recorded_at=row["recorded_at"],
+                actor=ActorOut.of(row["actor_user"], row["actor_role"]),
+                summary=row["summary"],
+            )
+            for row in rows[:size]
+        ]
         last = items[-1] if items else None
-        next_cursor = encode_cursor(last["occurred_at"], last["version"]) if last and len(rows) > size else None
-        return {"items": items, "next_cursor": next_cursor}
+        next_cursor = encode_cursor(last.occurred_at, last.version) if last and len(rows) > size else None
+        return Timeline(case_id=str(case_id), items=items, next_cursor=next_cursor)
 
-    def audit(self, case_id: UUID) -> dict[str, Any]:
-        """The case's hash chain: {items: [{version, type, hash, prev_hash, recorded_at, position}], head}."""
-        rows = self._query(
-            "SELECT version, type, hash, prev_hash, recorded_at, position FROM audit_trail "
-            "WHERE originator_id = ? ORDER BY version",
-            [str(case_id)],
+    def audit(self, case_id: UUID, case_only: bool = True) -> AuditTrail:
+        """The case's hash chain and its sealed head: NotFoundError unless ``case_id`` is a case's id
+        (``case_only=False``: any aggregate's chain, e.g. an enterprise's)."""
+        with self._reading("audit") as tx:
+            if case_only:
+                self._check_case(tx, "audit_trail", case_id)
+            rows = tx.query(
+                "SELECT version, type, hash, prev_hash, recorded_at, position FROM audit_trail "
+                "WHERE originator_id = ? ORDER BY version",
+                [str(case_id)],
+            )
+            heads = tx.query("SELECT version, hash, seal FROM audit_heads WHERE originator_id = ?", [str(case_id)])
+        return AuditTrail(
+            case_id=str(case_id),
+            items=[AuditItem.model_validate(r) for r in rows],
+            head=AuditHead.model_validate(heads[0]) if heads else None,
         )
-        heads = self._query("SELECT version, hash, seal FROM audit_heads WHERE originator_id = ?", [str(case_id)])
-        items = [{**r, "version": int(r["version"]), "position": int(r["position"])} for r in rows]
-        return {"case_id": str(case_id), "items": items, "head": heads[0] if heads else None}
 
-    def verify(self, case_id: UUID | None = None) -> dict[str, Any]:
-        """Recompute the chains from the events table: {ok, checked_events, mismatches: [{kind, case_id, version}]}."""
+    def verify(self, case_id: UUID | None = None, catch_up: bool = False) -> AuditVerification:
+        """Recompute the chains from the events table and name what was altered, deleted or inserted.
+
+        Without ``catch_up`` the audit view is compared as it stands (what `arrears audit verify` checks: an event
+        the view has not chained yet shows as inserted); with it, the view first chains what was recorded so far.
+        """
+        if catch_up:
+            self.runtime.refresh(["audit"])
         report = verify_chains(self.events, self.store, self.audit_key, case_id)
-        report["audit_position"] = self.runtime.position("audit")
-        return report
+        mismatches = report.pop("mismatches")
+        return AuditVerification(
+            **report, mismatches=mismatches, problems=mismatches, audit_position=self.runtime.position("audit")
+        )
 
     # --- work ----------------------------------------------------------------------------------
 
-    def queue(self, department: str, include_done: bool = False, limit: int | None = None) -> dict[str, Any]:
-        """A department's tasks, open ones by due time: {department, items}."""
+    def queue(self, department: str, include_done: bool = False, limit: int | None = None) -> Queue:
+        """A department's tasks, open ones by due time."""
         status = "" if include_done else " AND status = 'open'"
-        rows = self._query(
-            f"SELECT * FROM tasks WHERE department = ?{status} ORDER BY due_at IS NULL, due_at, case_id, task_id "
-            "LIMIT ?",
-            [department, _limit(limit)],
-        )
-        return {"department": department, "items": [{**r, "version": int(r["version"])} for r in rows]}
+        with self._reading("queues") as tx:
+            rows = tx.query(
+                f"SELECT * FROM tasks WHERE department = ?{status} "
+                "ORDER BY due_at IS NULL, due_at, case_id, task_id LIMIT ?",
+                [department, _limit(limit)],
+            )
+        return Queue(department=department, items=[QueueItem.model_validate(r) for r in rows])
 
-    def worklist(self, collector: str, limit: int | None = None) -> dict[str, Any]:
-        """A collector's open cases by next action due, and the tasks assigned to them: {collector, cases, tasks}."""
-        cases = self._query(
-            "SELECT * FROM case_progress WHERE collector = ? AND status = 'open' "
-            "ORDER BY next_action_due IS NULL, next_action_due, case_id LIMIT ?",
-            [collector, _limit(limit)],
-        )
-        tasks = self._query(
-            "SELECT * FROM tasks WHERE assignee = ? AND status = 'open' ORDER BY due_at IS NULL, due_at LIMIT ?",
-            [collector, _limit(limit)],
-        )
-        return {
-            "collector": collector,
-            "cases": [progress_item(r) for r in cases],
-            "tasks": [{**r, "version": int(r["version"])} for r in tasks],
-        }
+    def worklist(self, collector: str, limit: int | None = None) -> Worklist:
+        """A collector's open cases by next action due and the open tasks assigned to them, earliest first."""
+        with self._reading("progress", "queues") as tx:
+            cases = tx.query(
+                "SELECT case_id, loan_id, tier, next_action_due FROM case_progress "
+                "WHERE collector = ? AND status = 'open' ORDER BY next_action_due IS NULL, next_action_due, case_id "
+                "LIMIT ?",
+                [collector, _limit(limit)],
+            )
+            tasks = tx.query(
+                "SELECT case_id, task_id, title, due_at FROM tasks WHERE assignee = ? AND status = 'open' "
+                "ORDER BY due_at IS NULL, due_at LIMIT ?",
+                [collector, _limit(limit)],
+            )
+        items = [
+            WorklistItem(
+                case_id=c["case_id"],
+                kind="case",
+                what="next action on the case",
+                due_at=c["next_action_due"],
+                loan_id=c["loan_id"],
+                tier=c["tier"],
+            )
+            for c in cases
+        ]
+        items += [
+            WorklistItem(case_id=t["case_id"], kind="task", id=t["task_id"], what=t["title"], due_at=t["due_at"])
+            for t in tasks
+        ]
+        items.sort(key=lambda i: (i.due_at is None, i.due_at or ""))
+        return Worklist(collector=collector, items=items)
 
-    def open_deadlines(self, due_before: datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def open_deadlines(self, due_before: datetime | None = None, limit: int | None = None) -> list[OpenDeadline]:
         """Open deadlines due at or before a time (all open ones without it), earliest first."""
         params: list[Any] = []
         due = ""
         if due_before is not None:
             due = " AND due_at <= ?"
             params.append(utc_text(due_before))
-        rows = self._query(
-            f"SELECT * FROM deadlines WHERE status = 'open'{due} ORDER BY due_at, case_id LIMIT ?",
-            [*params, limit or 10_000],
-        )
-        return [{**r, "set_version": int(r["set_version"])} for r in rows]
+        with self._reading("deadlines") as tx:
+            rows = tx.query(
+                f"SELECT * FROM deadlines WHERE status = 'open'{due} ORDER BY due_at, case_id LIMIT ?",
+                [*params, limit or 10_000],
+            )
+        return [OpenDeadline.model_validate(r) for r in rows]
 
     # --- reports -------------------------------------------------------------------------------
 
-    def portfolio_report(self) -> dict[str, Any]:
+    def portfolio_report(self) -> PortfolioReport:
         """KPIs: overdue balance over time and by tier, recovery, cure, roll, promise-kept and RPC rates."""
-        counters = {r["name"]: int(r["value"]) for r in self._query("SELECT name, value FROM portfolio_counters")}
-        balance_rows = self._query("SELECT day, tier, delta_fen FROM portfolio_balance ORDER BY day, tier")
-        running: dict[str, int] = {}
-        over_time = []
-        for row in balance_rows:
-            running[row["tier"]] = running.get(row["tier"], 0) + int(row["delta_fen"])
-            over_time.append({"day": row["day"], "tier": row["tier"], "balance": fen_text(running[row["tier"]])})
-        rolls = self._query("SELECT from_bucket, to_bucket, count FROM portfolio_rolls ORDER BY from_bucket, to_bucket")
+        with self._reading("portfolio") as tx:
+            return portfolio_report(tx)
 
-        def rate(part: int, whole: int) -> str | None:
-            return f"{part / whole:.4f}" if whole else None
-
-        c = counters.get
-        return {
-            "overdue_balance_by_tier": {tier: fen_text(fen) for tier, fen in sorted(running.items())},
-            "overdue_balance_over_time": over_time,
-            "cases_opened": c("cases_opened", 0),
-            "cases_resolved": c("cases_resolved", 0),
-            "recovered": fen_text(c("recovered_fen", 0)),
-            "recovery_rate": rate(c("recovered_fen", 0), c("opened_fen", 0)),
-            "cure_rate": rate(c("cases_cured", 0), c("cases_opened", 0)),
-            "promise_kept_rate": rate(c("promises_kept", 0), c("promises_kept", 0) + c("promises_broken", 0)),
-            "right_party_contact_rate": rate(c("right_party_contacts", 0), c("contacts", 0)),
-            "roll_rates": [
-                {
-                    "from": r["from_bucket"],
-                    "to": r["to_bucket"],
-                    "count": int(r["count"]),
-                    "rate": rate(int(r["count"]), c(f"entered:{r['from_bucket']}", 0)),
-                }
-                for r in rolls
-            ],
-            "buckets": ["current", *(label for _, label in BUCKETS), ">360"],
-            "counters": counters,
-        }
-
-    def channel_report(self) -> dict[str, Any]:
+    def channel_report(self) -> ChannelReport:
         """Per segment (industry, region, tier) x channel: counts and rates, and the recommended channel order."""
-        rows = self._query("SELECT * FROM channel_stats ORDER BY industry, region, tier, channel")
-        segments: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        for row in rows:
-            attempts = int(row["attempts"])
-            item = {
-                k: row[k] if k in ("channel",) else int(row[k])
-                for k in ("channel", "attempts", "rpc", "promises", "kept", "paid_7d")
-            }
-            item["rpc_rate"] = f"{int(row['rpc']) / attempts:.4f}" if attempts else None
-            item["paid_7d_rate"] = f"{int(row['paid_7d']) / attempts:.4f}" if attempts else None
-            segments.setdefault((row["industry"], row["region"], row["tier"]), []).append(item)
-        items = []
-        for (industry, region, tier), channels in segments.items():
-            order = sorted(
-                channels,
-                key=lambda i: (
-                    -(i["paid_7d"] + i["kept"]) / max(i["attempts"], 1),
-                    -i["rpc"] / max(i["attempts"], 1),
-                    i["channel"],
-                ),
-            )
-            items.append(
-                {
-                    "industry": industry,
-                    "region": region,
-                    "tier": tier,
-                    "channels": channels,
-                    "recommended_order": [i["channel"] for i in order],
-                    "sample_size": sum(i["attempts"] for i in channels),
-                }
-            )
-        return {"items": items}
+        with self._reading("channels") as tx:
+            return channel_report(tx)
 
-    def compliance_report(self, as_of: datetime | None = None) -> dict[str, Any]:
-        """Required contacts vs made: met, late and missing ones with their evidence, and overrides."""
+    def compliance_report(self, as_of: datetime | None = None) -> ComplianceReport:
+        """Required contacts vs made (open ones judged at ``as_of``, default now), with evidence, and overrides."""
         now = utc_text(as_of or self.clock.now()) or ""
-        rows = self._query("SELECT * FROM compliance_requirements ORDER BY case_id, seq")
-        counts: dict[str, int] = {}
-        gaps = []
-        for row in rows:
-            status = row["status"]
-            if (status == "open" and row["due_at"] < now) or status == "missed":
-                status = "missing"
-            counts[status] = counts.get(status, 0) + 1
-            if status in ("late", "missing"):
-                evidence = [{"case_id": row["case_id"], "version": int(row["required_by"]), "role": "required_by"}]
-                if row["met_by"] is not None:
-                    evidence.append({"case_id": row["case_id"], "version": int(row["met_by"]), "role": "met_by"})
-                gaps.append(
-                    {
-                        "case_id": row["case_id"],
-                        "tier": row["tier"],
-                        "kind": row["kind"],
-                        "status": status,
-                        "due_at": row["due_at"],
-                        "met_at": row["met_at"],
-                        "evidence": evidence,
-                    }
-                )
-        overrides = [
-            {
-                **r,
-                "version": int(r["version"]),
-                "rules": [x for x in r["rules"].split(",") if x],
-                "evidence": [{"case_id": r["case_id"], "version": int(r["version"])}],
-            }
-            for r in self._query("SELECT * FROM compliance_overrides ORDER BY case_id, version")
-        ]
-        return {
-            "as_of": now,
-            "requirements": len(rows),
-            "by_status": counts,
-            "violations": gaps,
-            "overrides": overrides,
-        }
+        with self._reading("compliance") as tx:
+            return compliance_report(tx, now)
 
     # --- health --------------------------------------------------------------------------------
 

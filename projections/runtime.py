@@ -1,6 +1,7 @@
-"""The projection runtime: catches every view up with the log in batches (one transaction per batch and view,
-rows and tracking position together), follows the log (LISTEN/NOTIFY on PostgreSQL, polling on SQLite), stops a
-failing view loudly, rebuilds views from scratch, and reports lag."""
+"""The projection runtime: catches views up with the log in batches (one transaction per batch and view, rows and
+tracking position together), brings just the views a read needs up to the log's head, follows the log
+(LISTEN/NOTIFY on PostgreSQL, polling on SQLite), stops a failing view loudly, rebuilds views from scratch (also
+when a view's DDL version changed), and reports lag."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -19,7 +20,7 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError
 
 from infrastructure.progress import progress_bar
-from infrastructure.view_store import PositionMoved, ViewStore
+from infrastructure.view_store import PositionMoved, ViewStore, ViewTx
 from projections.base import Envelope, ProjectionError, View
 from projections.decoding import envelopes
 
@@ -33,6 +34,8 @@ FAILURES_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_failures ("
     "name TEXT PRIMARY KEY, position BIGINT NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL)"
 )
+#: the DDL version each view's tables were created with (``View.version``), written with its tracking position
+SCHEMAS_DDL = "CREATE TABLE IF NOT EXISTS projection_schemas (name TEXT PRIMARY KEY, version INTEGER NOT NULL)"
 
 
 class Outcome(Enum):
@@ -79,7 +82,9 @@ class ProjectionRuntime:
         self.poll_seconds = poll_seconds
         self.throttle_seconds = throttle_seconds
         self.rebuild_batch_size = rebuild_batch_size
-        self._lock = threading.Lock()
+        #: one per view: whoever applies events to the view in this process holds it (reentrant, so a reader
+        #: holding its views' locks can run the catch-up that takes them again per batch)
+        self._locks = {name: threading.RLock() for name in self.views}
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.setup()
@@ -87,13 +92,39 @@ class ProjectionRuntime:
     # --- tables and positions ------------------------------------------------------------------
 
     def setup(self) -> None:
-        """Create every view's tables (idempotent)."""
+        """Create every view's tables (idempotent); a view whose tables have another DDL version than this code's
+        is dropped, to be rebuilt from the log by the next catch-up."""
+        positions = {name: self.position(name) for name in self.views}
         with self.store.transaction() as tx:
             tx.execute(FAILURES_DDL)
+            tx.execute(SCHEMAS_DDL)
+            found = {r["name"]: int(r["version"]) for r in tx.query("SELECT name, version FROM projection_schemas")}
             for view in self.views.values():
-                for statement in view.schema():
-                    tx.execute(statement)
-                tx.register(self.key(view.name))
+                if found.get(view.name, 1) != view.version:
+                    if positions[view.name]:
+                        log.warning(
+                            "projection %s: its tables have DDL version %s, this code %s: rebuilding it from the log",
+                            view.name,
+                            found.get(view.name, 1),
+                            view.version,
+                        )
+                    self._drop(tx, view.name)
+                self._create(tx, view.name)
+
+    def _drop(self, tx: ViewTx, name: str) -> None:
+        """Drop a view's tables, tracking position and failure."""
+        for table in self.views[name].tables:
+            tx.execute(f"DROP TABLE IF EXISTS {table}")
+        tx.forget(self.key(name))
+        tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
+
+    def _create(self, tx: ViewTx, name: str) -> None:
+        """Create a view's tables (if missing), its tracking position (0 if missing) and its DDL version."""
+        view = self.views[name]
+        for statement in view.schema():
+            tx.execute(statement)
+        tx.register(self.key(name))
+        tx.upsert("projection_schemas", ("name",), ("name", "version"), [(name, view.version)])
 
     def key(self, name: str) -> str:
         """The view's tracking key: the upstream application and the view."""
@@ -135,9 +166,29 @@ class ProjectionRuntime:
     # --- catching up ---------------------------------------------------------------------------
 
     def catch_up(self, names: Sequence[str] | None = None, on_batch: Callable[[int], None] | None = None) -> int:
-        """Process everything recorded so far, in batches; returns the number of events read."""
-        with self._lock:
-            return self._catch_up(list(names or self.views), on_batch)
+        """Process everything recorded so far (all views, or the named ones), in batches; returns events read."""
+        return self._catch_up(list(names or self.views), on_batch)
+
+    def refresh(self, names: Iterable[str]) -> None:
+        """Bring the named views up to the log's head as it is now (so every write acknowledged before this call is
+        in them), touching only those views: one already there costs a position query; one behind is caught up
+        under its own lock (another thread catching it up meanwhile does the work for this one)."""
+        target = self.head()
+        behind = [name for name in names if self.position(name) < target]
+        if not behind:
+            return
+        with self._holding(behind):
+            still = [name for name in behind if self.position(name) < target]
+            if still:
+                self._catch_up(still, None)
+
+    @contextmanager
+    def _holding(self, names: Iterable[str]) -> Iterator[None]:
+        """Hold these views' locks (taken in name order, so two threads never wait on each other in a circle)."""
+        with ExitStack() as stack:
+            for name in sorted(set(names)):
+                stack.enter_context(self._locks[name])
+            yield
 
     def _catch_up(self, names: list[str], on_batch: Callable[[int], None] | None, batch_size: int = 0) -> int:
         size = batch_size or self.batch_size
@@ -152,7 +203,8 @@ class ProjectionRuntime:
             ThreadPoolExecutor(max_workers=VIEW_WRITERS, thread_name_prefix="arrears-views") as writers,
         ):
             fetch = functools.partial(self.app.recorder.select_notifications, limit=size, inclusive_of_start=False)
-            upcoming = prefetch.submit(fetch, start=min(positions.values()))
+            upcoming: Future[Any] = Future()  # the first page is read here; the next ones while a page is projected
+            upcoming.set_result(fetch(start=min(positions.values())))
             while live and not self._stopping.is_set():
                 notifications = upcoming.result()
                 if not notifications:
@@ -164,7 +216,9 @@ class ProjectionRuntime:
                 batch = envelopes(self.app.mapper, notifications)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
                 apply = functools.partial(self._apply_after, batch=batch, last=last, positions=dict(positions))
-                for name, outcome in zip(behind, list(writers.map(apply, behind)), strict=True):
+                with self._holding(behind):  # a reader of one of these views waits for this batch, not the run
+                    outcomes = [apply(behind[0])] if len(behind) == 1 else list(writers.map(apply, behind))
+                for name, outcome in zip(behind, outcomes, strict=True):
                     if outcome is Outcome.FAILED:
                         live.remove(name)
                     elif outcome is Outcome.MOVED:
@@ -253,16 +307,11 @@ class ProjectionRuntime:
         unknown = set(chosen) - set(self.views)
         if unknown:
             raise ValueError(f"unknown projection(s): {', '.join(sorted(unknown))}; known: {', '.join(self.views)}")
-        with self._lock:
+        with self._holding(chosen):  # this process's readers of these views wait for the whole rebuild
             with self.store.transaction() as tx:  # one transaction: a worker sees the old view or the empty new one
                 for name in chosen:
-                    for table in self.views[name].tables:
-                        tx.execute(f"DROP TABLE IF EXISTS {table}")
-                    tx.forget(self.key(name))
-                    tx.execute("DELETE FROM projection_failures WHERE name = ?", [name])
-                    for statement in self.views[name].schema():
-                        tx.execute(statement)
-                    tx.register(self.key(name))
+                    self._drop(tx, name)
+                    self._create(tx, name)
             bar = progress_bar(f"rebuilding {', '.join(chosen)}", total=self.head())
             bar.disable = bar.disable or not show_progress
             try:

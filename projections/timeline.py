@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from application.narration import describe
+from domain.narration import describe
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
 
-COLUMNS = ("originator_id", "version", "position", "type", "occurred_at", "recorded_at", "actor", "summary")
+COLUMNS = (
+    "originator_id",
+    "version",
+    "position",
+    "type",
+    "occurred_at",
+    "recorded_at",
+    "actor_user",
+    "actor_role",
+    "summary",
+)
 
 
 class TimelineView(View):
@@ -17,13 +28,14 @@ class TimelineView(View):
 
     name = "timeline"
     tables = ("timeline",)
+    version = 2  # 2: the actor as two columns (user, role) instead of one text
 
     def schema(self) -> list[str]:
         """The rows and the index the pages walk."""
         return [
             "CREATE TABLE IF NOT EXISTS timeline ("
             "originator_id TEXT NOT NULL, version BIGINT NOT NULL, position BIGINT NOT NULL, type TEXT NOT NULL, "
-            "occurred_at TEXT, recorded_at TEXT, actor TEXT, summary TEXT NOT NULL, "
+            "occurred_at TEXT, recorded_at TEXT, actor_user TEXT, actor_role TEXT, summary TEXT NOT NULL, "
             "PRIMARY KEY (originator_id, version))",
             "CREATE INDEX IF NOT EXISTS timeline_order ON timeline (originator_id, occurred_at, version)",
         ]
@@ -45,7 +57,7 @@ class TimelineView(View):
                         envelope.type,
                         utc_text(datetime.fromisoformat(occurred)) if isinstance(occurred, str) else None,
                         utc_text(datetime.fromisoformat(raw["timestamp"])) if "timestamp" in raw else None,
-                        actor.get("user_id") if isinstance(actor, dict) else None,
+                        *_raw_actor(actor),
                         envelope.type,
                     )
                 )
@@ -59,8 +71,17 @@ class TimelineView(View):
                     envelope.type,
                     utc_text(getattr(event, "occurred_at", None) or event.timestamp),
                     utc_text(event.timestamp),
-                    str(actor) if actor is not None else None,
+                    actor.user_id if actor is not None else None,
+                    str(actor.role) if actor is not None else None,
                     describe(event),
                 )
             )
         tx.insert("timeline", COLUMNS, rows)
+
+
+def _raw_actor(actor: Any) -> tuple[str | None, str | None]:
+    """The user and role of an event of unknown kind, from its decoded JSON (None where absent)."""
+    if not isinstance(actor, dict) or not isinstance(actor.get("user_id"), str):
+        return None, None
+    role = actor.get("role")
+    return actor["user_id"], role if isinstance(role, str) else None

@@ -15,9 +15,7 @@ from api.schemas.cases import (
     AssessmentOut,
     AssignmentIn,
     CaseCreated,
-    CaseList,
     CaseOpenIn,
-    CaseProgress,
     EscalationIn,
     ReasonOut,
     ResolutionIn,
@@ -27,6 +25,7 @@ from application.commands import AssessRisk, AssignCollector, Escalate, OpenCase
 from application.handlers.strategy import Assessment
 from domain.case.values import CaseStatus, Department, Tier
 from domain.money import Money
+from projections.models import CaseList, CaseProgress
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
@@ -72,7 +71,7 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 50,
 ) -> CaseList:
     """Cases, oldest first, filtered by tier, status, collector and department, one page at a time."""
-    page = reads.list_cases(
+    return reads.list_cases(
         tier.value if tier else None,
         status.value if status else None,
         collector,
@@ -80,13 +79,12 @@ def list_cases(
         cursor,
         limit,
     )
-    return CaseList.model_validate(page)
 
 
 @router.get("/{case_id}", responses=READ_ONE, summary="Read a case's progress")
 def get_case(case_id: UUID, reads: ReadsDep, _who: Reader, response: Response) -> CaseProgress:
     """Status, tier, balances, last contact and next action due; the ETag is the case's version."""
-    progress = CaseProgress.model_validate(reads.case_progress(case_id))
+    progress = reads.case_progress(case_id)
     set_etag(response, progress.version)
     return progress
 

@@ -12,10 +12,10 @@ from api.deps import AppDep, ReadsDep, require
 from api.errors import ApiError
 from api.permissions import Permission
 from api.routes.common import READ_ONE, set_etag
-from api.schemas.cases import CaseProgress
 from api.schemas.common import Time
-from api.schemas.reads import AuditTrail, CaseHistory, Timeline, TimelineItem
+from api.schemas.reads import CaseHistory
 from api.views import case_progress, timeline_item
+from projections.models import AuditTrail, Timeline
 
 router = APIRouter(prefix="/v1/cases", tags=["history"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
@@ -30,7 +30,7 @@ def timeline(
     limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 100,
 ) -> Timeline:
     """Every event of the case, readable, in occurred_at order, paged."""
-    return Timeline.model_validate(reads.timeline(case_id, cursor, limit))
+    return reads.timeline(case_id, cursor, limit)
 
 
 @router.get("/{case_id}/audit", responses=READ_ONE, summary="Read a case's audit trail")
@@ -38,7 +38,7 @@ def audit(
     case_id: UUID, reads: ReadsDep, _who: Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
 ) -> AuditTrail:
     """Every stored event with its sha256 hash chain (version, type, hash, prev_hash)."""
-    return AuditTrail.model_validate(reads.audit(case_id))
+    return reads.audit(case_id)
 
 
 @router.get("/{case_id}/history", responses=READ_ONE, summary="Replay a case as it stood")
@@ -64,6 +64,6 @@ def history(
     return CaseHistory(
         as_of=as_of.isoformat() if as_of else None,
         version=case.version,
-        case=CaseProgress.model_validate(case_progress(case)),
-        events=[TimelineItem.model_validate(timeline_item(e)) for e in events],
+        case=case_progress(case),
+        events=[timeline_item(e) for e in events],
     )

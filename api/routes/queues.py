@@ -10,8 +10,8 @@ from api.auth import Principal
 from api.deps import ReadsDep, require
 from api.permissions import Permission
 from api.routes.common import READ
-from api.schemas.reads import Queue, Worklist
 from domain.case.values import Department
+from projections.models import Queue, Worklist
 
 router = APIRouter(prefix="/v1", tags=["queues"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
@@ -20,7 +20,7 @@ Reader = Annotated[Principal, Depends(require(Permission.READ))]
 @router.get("/queues/{department}", responses=READ, summary="Read a department's queue")
 def department_queue(department: Department, reads: ReadsDep, _who: Reader) -> Queue:
     """Open tasks of a department across cases, earliest due first."""
-    return Queue.model_validate(reads.department_queue(department.value))
+    return reads.queue(department.value)
 
 
 @router.get("/worklist", responses=READ, summary="Read a collector's worklist")
@@ -32,4 +32,4 @@ def worklist(
     ] = None,
 ) -> Worklist:
     """A collector's next actions: open deadlines and tasks of their cases, earliest first."""
-    return Worklist.model_validate(reads.worklist(collector or who.user_id))
+    return reads.worklist(collector or who.user_id)

@@ -210,37 +210,3 @@ class ResolutionIn(Attributed):
 
     resolution: Resolution = Field(description="paid_in_full, restructured, settled or written_off")
     remark: Text = Field(default="", description="remark")
-
-
-class CaseProgress(BaseModel):
-    """Where a case stands."""
-
-    case_id: str = Field(description="the case id (uuid5 of the loan id)")
-    version: int = Field(description="its version (the ETag)")
-    status: str = Field(description="open, resolved or closed")
-    tier: str | None = Field(default=None, description="low, medium or high; null until assessed")
-    outstanding: str = Field(description="what is still owed")
-    paid: str = Field(description="paid so far")
-    last_contact_at: str | None = Field(default=None, description="the latest contact")
-    next_action_due: str | None = Field(default=None, description="the earliest open deadline or task")
-    loan_id: str | None = Field(default=None, description="the loan")
-    enterprise_id: str | None = Field(default=None, description="the borrower")
-    resolution: str | None = Field(default=None, description="how it ended, once resolved")
-    score: int | None = Field(default=None, description="the latest risk score")
-    collector: str | None = Field(default=None, description="the responsible collector")
-    currency: str | None = Field(default=None, description="the case's currency")
-    principal: str | None = Field(default=None, description="the loan's principal")
-    overdue_amount: str | None = Field(default=None, description="past due now")
-    overdue_since: str | None = Field(default=None, description="first day past due")
-    opened_at: str | None = Field(default=None, description="when the case was opened")
-    contact_counts: dict[str, int] = Field(default_factory=dict, description="contacts logged per channel")
-    open_tasks: int | None = Field(default=None, description="tasks not yet done")
-    open_deadlines: int | None = Field(default=None, description="deadlines still open")
-    disputed: bool | None = Field(default=None, description="whether the debt is disputed")
-
-
-class CaseList(BaseModel):
-    """A page of cases."""
-
-    items: list[CaseProgress] = Field(description="the cases on this page")
-    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")

@@ -80,13 +80,6 @@ class Attributed(ApiModel):
     )
 
 
-class ActorOut(BaseModel):
-    """Who did something."""
-
-    user_id: str = Field(description="the user (or `system:scheduler`)")
-    role: str = Field(description="the role they acted in")
-
-
 class CaseWritten(BaseModel):
     """A write to a case was recorded."""
 

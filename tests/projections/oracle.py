@@ -6,14 +6,15 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from application.bootstrap import Container
-from application.narration import describe
 from domain.base import DomainEvent
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened, ContactEvent, PaymentReceived, PromiseKept, PromiseToPayMade
+from domain.narration import describe
 from projections.audit_chain import GENESIS, chain_hash
 from projections.base import utc_text
 from projections.channels import count
 from projections.compliance import judge
+from projections.models import ActorOut
 from projections.portfolio import account
 
 
@@ -32,6 +33,12 @@ def whole_log(container: Container) -> list[tuple[Any, Any]]:
         if len(page) < 1000:
             return found
         start = page[-1].id
+
+
+def actor_of(event: Any) -> ActorOut | None:
+    """Who did it, as the API shows it (None for events without an actor)."""
+    actor = getattr(event, "actor", None)
+    return None if actor is None else ActorOut(user_id=actor.user_id, role=str(actor.role))
 
 
 class Oracle:
@@ -60,10 +67,12 @@ class Oracle:
             "paid": str(case.paid),
             "last_contact_at": utc_text(case.last_contact_at),
             "next_action_due": utc_text(case.next_action_due()),
-            "contacts": dict(case.contact_counts),
+            "contact_counts": dict(case.contact_counts),
+            "open_tasks": sum(1 for t in case.tasks.values() if t.status == "open"),
+            "open_deadlines": sum(1 for d in case.deadlines.values() if d.status == "open"),
         }
 
-    def timeline(self, key: str) -> list[tuple[int, str, str]]:
+    def timeline(self, key: str) -> list[tuple[int, str, str, ActorOut | None]]:
         items = self.by_originator[key]
         rows = [
             (
@@ -71,10 +80,11 @@ class Oracle:
                 n.originator_version,
                 type(e).__name__ if isinstance(e, DomainEvent) else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
                 describe(e) if e is not None else n.topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1],
+                actor_of(e),
             )
             for n, e in items
         ]
-        return [(v, t, s) for _, v, t, s in sorted(rows, key=lambda r: (r[0] or "", r[1]))]
+        return [(v, t, s, a) for _, v, t, s, a in sorted(rows, key=lambda r: (r[0] or "", r[1]))]
 
     def audit(self, key: str) -> list[tuple[int, str, str]]:
         chain, prev = [], GENESIS

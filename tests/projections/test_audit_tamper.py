@@ -33,12 +33,12 @@ def three_cases(container: Container) -> list[UUID]:
         for text in ("called", "visited", "wrote"):
             container.app.handle(AddNote(case_id=case_id, text=text, actor=COLLECTOR))
     container.projections.catch_up()
-    assert container.read_model.verify()["ok"]
+    assert container.read_model.verify().ok
     return cases
 
 
 def named(container: Container, case_id: UUID | None = None) -> list[tuple[str, str, int | None]]:
-    return [(m["kind"], m["case_id"], m["version"]) for m in container.read_model.verify(case_id)["mismatches"]]
+    return [(m.kind, m.case_id, m.version) for m in container.read_model.verify(case_id).mismatches]
 
 
 def test_an_updated_event_is_named(keyed: Container, settings: Settings) -> None:

@@ -25,5 +25,5 @@ def test_rebuild_and_status(
     assert "rebuilt timeline from 4 events" in out
     assert "timeline    position         4  lag       0  ok" in out
     assert main(["projections", "rebuild"]) == 0
-    assert container.read_model.case_progress(case_id)["version"] == 2
+    assert container.read_model.case_progress(case_id).version == 2
     assert main(["projections", "rebuild", "nonsense"]) == 2

@@ -79,7 +79,7 @@ def test_compliance_lists_late_and_missing_contacts_with_their_evidence(
     clock.advance(2 * DAY)  # day 10: the low case's third reminder (due day 9) is missing
     container.projections.catch_up()
 
-    report = container.read_model.compliance_report()
+    report = container.read_model.compliance_report().model_dump()
     assert report["by_status"] == {"met": 2, "late": 2, "missing": 1}
     gaps = {(g["case_id"], g["status"]): g for g in report["violations"]}
     assert set(gaps) == {(str(low), "late"), (str(medium), "late"), (str(low), "missing")}
@@ -93,6 +93,7 @@ def test_compliance_lists_late_and_missing_contacts_with_their_evidence(
     [only] = report["overrides"]
     assert (only["case_id"], only["version"], only["rules"]) == (str(high), override, ["CP-QUIET-HOURS"])
     assert only["reason"] == "debtor asked for an evening call"
+    assert only["actor"] == {"user_id": SUPERVISOR.user_id, "role": "supervisor"}
 
 
 def test_channel_report_attributes_promises_and_payments_to_the_last_contact(
@@ -117,7 +118,7 @@ def test_channel_report_attributes_promises_and_payments_to_the_last_contact(
     )  # keeps the promise
     container.projections.catch_up()
 
-    [segment] = container.read_model.channel_report()["items"]
+    [segment] = container.read_model.channel_report().model_dump()["items"]
     assert (segment["industry"], segment["region"], segment["tier"]) == ("manufacturing", "Jiangsu", "medium")
     by_channel = {c["channel"]: c for c in segment["channels"]}
     assert {k: by_channel["phone"][k] for k in ("attempts", "rpc", "promises", "kept", "paid_7d")} == {
@@ -155,7 +156,7 @@ def test_portfolio_rolls_cases_between_dpd_buckets_and_tracks_balance_by_tier(
     )
     container.projections.catch_up()
 
-    report = container.read_model.portfolio_report()
+    report = container.read_model.portfolio_report().model_dump(by_alias=True)
     assert report["roll_rates"] == [{"from": "31-60", "to": "61-90", "count": 1, "rate": "1.0000"}]
     assert report["overdue_balance_by_tier"] == {"high": "5000000.00", "unrated": "0.00"}
     assert report["recovered"] == "1000000.00"
@@ -191,22 +192,24 @@ def test_lists_queues_worklists_and_due_deadlines(container: Container, clock: M
     container.projections.catch_up()
     read = container.read_model
 
-    assert [c["case_id"] for c in read.list_cases(tier="high")["items"]] == [str(first)]
-    assert [c["case_id"] for c in read.list_cases(department="legal")["items"]] == [str(first)]
-    assert [c["case_id"] for c in read.list_cases(collector="wang.collector", status="open")["items"]] == [str(first)]
+    assert [c.case_id for c in read.list_cases(tier="high").items] == [str(first)]
+    assert [c.case_id for c in read.list_cases(department="legal").items] == [str(first)]
+    assert [c.case_id for c in read.list_cases(collector="wang.collector", status="open").items] == [str(first)]
     page = read.list_cases(limit=1)
-    assert len(page["items"]) == 1 and page["next_cursor"]
-    assert len(read.list_cases(cursor=page["next_cursor"])["items"]) == 1
-    assert [t["task_id"] for t in read.queue("legal")["items"]] == [task]
-    worklist = read.worklist("wang.collector")
-    assert [c["case_id"] for c in worklist["cases"]] == [str(first)]
-    assert worklist["cases"][0]["next_action_due"] == (clock.now() + 5 * DAY).isoformat(timespec="microseconds")
+    assert len(page.items) == 1 and page.next_cursor
+    assert len(read.list_cases(cursor=page.next_cursor).items) == 1
+    assert [t.task_id for t in read.queue("legal").items] == [task]
+    worklist = read.worklist("wang.collector").items
+    assert [c.case_id for c in worklist if c.kind == "case"] == [str(first)]
+    assert [t.id for t in worklist if t.kind == "task"] == [task]
+    due_in_five_days = (clock.now() + 5 * DAY).isoformat(timespec="microseconds")
+    assert [c.due_at for c in worklist if c.kind == "case"] == [due_in_five_days]
     assert read.open_deadlines(due_before=clock.now() + DAY) == []
     [due] = read.open_deadlines(due_before=clock.now() + 2 * DAY)
-    assert (due["case_id"], due["deadline_id"]) == (str(second), deadline)
+    assert (due.case_id, due.deadline_id) == (str(second), deadline)
 
     container.app.handle(CompleteTask(case_id=first, task_id=task, actor=COLLECTOR))
     container.app.handle(MeetDeadline(case_id=second, deadline_id=deadline, actor=COLLECTOR))
     container.projections.catch_up()
-    assert read.queue("legal")["items"] == [] and read.open_deadlines() == []
-    assert read.case_progress(first)["next_action_due"] is None
+    assert read.queue("legal").items == [] and read.open_deadlines() == []
+    assert read.case_progress(first).next_action_due is None

@@ -40,23 +40,23 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
     assert status["progress"]["failed_position"] == position
     assert "ValidationError" in status["progress"]["error"]
     assert status["progress"]["position"] == position - 1  # everything before it was committed
-    assert fast.read_model.case_progress(case_id)["version"] == 2
-    assert str(later) not in [i["case_id"] for i in fast.read_model.list_cases()["items"]]
+    assert fast.read_model.case_progress(case_id).version == 2
+    assert str(later) not in [i.case_id for i in fast.read_model.list_cases().items]
     assert status["audit"]["failed_position"] is None  # the audit trail needs only the bytes: it chains it
     assert status["audit"]["lag"] == 0
     assert f'arrears_projection_failed_position{{projection="progress"}} {position}' in fast.read_model.metrics()
     fast.projections.catch_up()  # a failed view stays stopped: never silently skipped
     assert {s["name"]: s for s in fast.read_model.status()}["progress"]["position"] == position - 1
     fast.projections.rebuild(["audit"], show_progress=False)  # other views rebuild independently
-    assert fast.read_model.verify()["ok"]
+    assert fast.read_model.verify().ok
 
     raw = RawEvents(settings)  # the cause is fixed; the view resumes at the event that stopped it
     raw.update_state(case_id, 3, raw.state(case_id, 2))
     fast.projections.retry("progress")
     fast.projections.catch_up()
-    assert fast.read_model.case_progress(case_id)["version"] == 3
-    assert str(later) in [i["case_id"] for i in fast.read_model.list_cases()["items"]]
-    assert [m["kind"] for m in fast.read_model.verify()["mismatches"]] == ["altered"]  # and the audit trail noticed
+    assert fast.read_model.case_progress(case_id).version == 3
+    assert str(later) in [i.case_id for i in fast.read_model.list_cases().items]
+    assert [m.kind for m in fast.read_model.verify().mismatches] == ["altered"]  # and the audit trail noticed
 
 
 def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast: Container, settings: Settings) -> None:
@@ -76,11 +76,15 @@ def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast:
     )
     fast.projections.catch_up()
     assert {s["failed_position"] for s in fast.read_model.status()} == {None}
-    timeline = fast.read_model.timeline(case_id)["items"]
-    assert [(i["version"], i["type"]) for i in timeline][-1] == (2, "PolicyPublished")
-    assert [i["version"] for i in fast.read_model.audit(case_id)["items"]] == [1, 2]
-    assert fast.read_model.case_progress(case_id)["version"] == 2
-    assert fast.read_model.verify()["ok"]
+    timeline = fast.read_model.timeline(case_id).items
+    assert [(i.version, i.type) for i in timeline][-1] == (2, "PolicyPublished")
+    assert timeline[-1].actor is not None and timeline[-1].actor.model_dump() == {
+        "user_id": "risk.officer",
+        "role": "risk",
+    }  # the actor of an unknown kind, from its stored JSON
+    assert [i.version for i in fast.read_model.audit(case_id).items] == [1, 2]
+    assert fast.read_model.case_progress(case_id).version == 2
+    assert fast.read_model.verify().ok
 
 
 def test_the_background_thread_follows_the_log(fast: Container) -> None:
@@ -92,7 +96,7 @@ def test_the_background_thread_follows_the_log(fast: Container) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and max(fast.read_model.lag().values()) > 0:
             time.sleep(0.05)
-        assert fast.read_model.case_progress(case_id)["version"] == 8
+        assert fast.read_model.case_progress(case_id).version == 8
     finally:
         fast.projections.stop()
     assert_views_equal_oracle(fast)
@@ -105,6 +109,6 @@ def test_views_and_the_audit_chain_work_over_encrypted_events(settings: Settings
         sum(generate(built.app, cases=6, events_per_case=25))
         built.projections.catch_up()
         assert_views_equal_oracle(built)
-        assert built.read_model.verify()["ok"]  # chained over the encrypted bytes, as stored
+        assert built.read_model.verify().ok  # chained over the encrypted bytes, as stored
     finally:
         built.close()

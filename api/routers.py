@@ -1,0 +1,23 @@
+"""Every router of the API, in the order the OpenAPI document lists them (read by main, matrix and openapi)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import (
+    cases,
+    collaboration,
+    commitments,
+    contacts,
+    enterprises,
+    health,
+    history,
+    imports,
+    queues,
+    reports,
+)
+
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    for module in (enterprises, imports, cases, contacts, commitments, collaboration, history, queues, reports, health)
+)
