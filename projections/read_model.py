@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from domain.case_events import CaseOpened
+from domain.case.events import CaseOpened
 
 from domain.errors import NotFoundError
 from infrastructure.view_store import Row, ViewStore, ViewTx
