@@ -4,8 +4,10 @@ by another DDL version is rebuilt on start (both stores)."""
 from __future__ import annotations
 
 import threading
+from uuid import UUID
 
 from application.bootstrap import Container, bootstrap
+from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from tests.factories import COLLECTOR, open_case
@@ -26,7 +28,7 @@ def positions(container: Container) -> dict[str, int]:
 
 def test_a_read_catches_up_only_the_views_it_reads(container: Container) -> None:
     case_id = open_case(container.app)
-    version = container.app.add_note(case_id, "called the CFO", COLLECTOR)
+    version = container.app.handle(AddNote(case_id=case_id, text="called the CFO", actor=COLLECTOR)).version
     head = container.projections.head()
 
     assert container.read_model.case_progress(case_id).version == version
@@ -45,13 +47,13 @@ def test_readers_on_many_threads_read_their_own_writes(container: Container) -> 
     cases = [open_case(container.app, n) for n in range(1, 7)]
     errors: list[BaseException] = []
 
-    def work(case_id: object) -> None:
+    def work(case_id: UUID) -> None:
         try:
             for n in range(8):
-                version = container.app.add_note(case_id, f"note {n}", COLLECTOR)  # type: ignore[arg-type]
-                assert container.read_model.case_progress(case_id).version == version  # type: ignore[arg-type]
-                assert container.read_model.timeline(case_id).items[-1].version == version  # type: ignore[arg-type]
-                assert container.read_model.audit(case_id).items[-1].version == version  # type: ignore[arg-type]
+                version = container.app.handle(AddNote(case_id=case_id, text=f"note {n}", actor=COLLECTOR)).version
+                assert container.read_model.case_progress(case_id).version == version
+                assert container.read_model.timeline(case_id).items[-1].version == version
+                assert container.read_model.audit(case_id).items[-1].version == version
                 container.read_model.portfolio_report()
         except BaseException as error:
             errors.append(error)
@@ -71,7 +73,7 @@ def test_a_view_made_by_another_ddl_version_is_rebuilt_on_start(
     container: Container, settings: Settings, clock: ManualClock
 ) -> None:
     case_id = open_case(container.app)
-    container.app.add_note(case_id, "called the CFO", COLLECTOR)
+    container.app.handle(AddNote(case_id=case_id, text="called the CFO", actor=COLLECTOR))
     container.projections.catch_up()
     head = container.projections.head()
     with container.projections.store.transaction() as tx:  # the timeline as the code before version 2 made it
