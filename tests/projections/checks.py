@@ -7,7 +7,26 @@ from typing import Any
 
 from application.bootstrap import Container
 from domain.case.values import Department
+from projections.reports import rate
 from tests.projections.oracle import Oracle
+
+REQUIREMENT_FIELDS = (
+    "case_id",
+    "seq",
+    "tier",
+    "kind",
+    "due_at",
+    "status",
+    "required_by",
+    "met_at",
+    "met_by",
+    "policy_version",
+)
+
+
+def fen(text: str) -> int:
+    """A decimal string ("-12.30") as fen."""
+    return int(text.replace(".", ""))
 
 
 def all_pages(fetch: Any) -> list[Any]:
@@ -46,30 +65,55 @@ def assert_views_equal_oracle(container: Container) -> None:
         queue = read.queue(str(department), limit=500).items
         assert sorted((t.case_id, t.task_id) for t in queue) == oracle.queue(str(department))
 
-    counters, by_tier, simple = oracle.portfolio()
+    portfolio = oracle.portfolio()
     report = read.portfolio_report()
-    assert {k: v for k, v in report.counters.items() if v} == {k: v for k, v in counters.items() if v}
-    for name, value in simple.items():
-        assert report.counters.get(name, 0) == value, name
-    view_balance = {t: int(v.replace(".", "")) for t, v in report.overdue_balance_by_tier.items()}
-    assert {t: v for t, v in view_balance.items() if v} == {t: v for t, v in by_tier.items() if v}
+    assert {k: v for k, v in report.counters.items() if v} == portfolio["counters"]
+    assert {(r.from_, r.to): r.count for r in report.roll_rates if r.count} == portfolio["rolls"]
+    for r in report.roll_rates:
+        assert r.rate == rate(r.count, portfolio["counters"].get(f"entered:{r.from_}", 0)), (r.from_, r.to)
+    balance_by_day = portfolio["balance_by_day"]
+    held: dict[str, int] = {}
+    points = iter(report.overdue_balance_over_time)
+    point = next(points, None)
+    for day in sorted(set(balance_by_day) | {p.day for p in report.overdue_balance_over_time}):
+        while point is not None and point.day == day:
+            held[point.tier] = fen(point.balance)
+            point = next(points, None)
+        assert {t: v for t, v in held.items() if v} == {t: v for t, v in balance_by_day[day].items() if v}, day
+    last = balance_by_day[max(balance_by_day)] if balance_by_day else {}
+    view_balance = {t: fen(v) for t, v in report.overdue_balance_by_tier.items()}
+    assert {t: v for t, v in view_balance.items() if v} == {t: v for t, v in last.items() if v}
     assert sum(view_balance.values()) == oracle.open_balance_fen()
 
     channels: dict[tuple[Any, ...], dict[str, int]] = {}
     for segment in read.channel_report().items:
+        assert segment.sample_size == sum(c.attempts for c in segment.channels)
         for c in segment.channels:
             key = (segment.industry, segment.region, segment.tier, c.channel)
             counts = c.model_dump(include={"attempts", "rpc", "promises", "kept", "paid_7d"})
             channels[key] = {k: v for k, v in counts.items() if v}
-    assert channels == {k: {n: v for n, v in c.items() if v} for k, c in oracle.channels().items()}
+    assert channels == oracle.channels()
 
     requirements, overrides = oracle.compliance()
     with container.projections.store.reading() as tx:
         rows = tx.query("SELECT * FROM compliance_requirements")
-    stored = {(r["case_id"], int(r["seq"])): (r["status"], r["due_at"], r["met_by"]) for r in rows}
-    assert stored == {k: (r["status"], r["due_at"], r["met_by"]) for k, r in requirements.items()}
+    stored = {(r["case_id"], int(r["seq"])): {k: r[k] for k in REQUIREMENT_FIELDS} for r in rows}
+    for row in stored.values():
+        for k in ("seq", "required_by", "met_by", "policy_version"):
+            row[k] = None if row[k] is None else int(row[k])
+    assert stored == {k: {f: r[f] for f in REQUIREMENT_FIELDS} for k, r in requirements.items()}
     compliance = read.compliance_report()
-    assert sorted((o.case_id, o.version, o.actor.user_id, o.actor.role) for o in compliance.overrides) == sorted(
-        (o[0], o[1], o[5], o[6]) for o in overrides
-    )
+    assert sorted(
+        (
+            o.case_id,
+            o.version,
+            o.type,
+            ",".join(o.rules),
+            o.reason,
+            o.actor.user_id,
+            o.actor.role,
+            o.occurred_at,
+        )
+        for o in compliance.overrides
+    ) == sorted(overrides)
     assert sum(Counter(compliance.by_status).values()) == len(requirements)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from application.bootstrap import Container
 from domain.base import DomainEvent
 from domain.case import CollectionCase
-from domain.case.events import CaseEvent, CaseOpened, ContactEvent, PaymentReceived, PromiseKept, PromiseToPayMade
+from domain.case.events import CaseEvent, CaseOpened
 from domain.narration import describe
 from projections.audit_chain import GENESIS, chain_hash
 from projections.base import utc_text
-from projections.channels import count
-from projections.compliance import judge
 from projections.models import ActorOut
-from projections.portfolio import account
+from tests.projections.rules import channel_counts, compliance_rows, portfolio_figures
 
 
 def whole_log(container: Container) -> list[tuple[Any, Any]]:
@@ -110,41 +108,17 @@ class Oracle:
             if t.status == "open" and str(t.department) == department
         )
 
-    def portfolio(self) -> tuple[Counter[str], dict[str, int], Counter[str]]:
-        """Counters and balance by tier via the view's rules in one pass, plus independent simple counts."""
-        states: dict[str, dict[str, Any]] = {}
-        counters: Counter[str] = Counter()
-        balance: dict[tuple[str, str], Counter[str]] = {}
-        rolls: dict[tuple[str, str], Counter[str]] = {}
-        simple: Counter[str] = Counter()
-        for n, e in self.log:
-            if isinstance(e, CaseOpened | CaseEvent):
-                account(states, str(n.originator_id), e, counters, balance, rolls)
-            simple["promises_made"] += isinstance(e, PromiseToPayMade)
-            simple["promises_kept"] += isinstance(e, PromiseKept)
-            simple["contacts"] += isinstance(e, ContactEvent)
-            simple["right_party_contacts"] += isinstance(e, ContactEvent) and e.outcome.reached_party
-            simple["recovered_fen"] += e.amount.fen if isinstance(e, PaymentReceived) else 0
-        by_tier: dict[str, int] = Counter()
-        for (_, tier), c in balance.items():
-            by_tier[tier] += c["delta_fen"]
-        return counters, dict(by_tier), simple
+    def portfolio(self) -> dict[str, Any]:
+        """The portfolio KPIs, per case over its whole history (tests/projections/rules.py, not the view's code)."""
+        return portfolio_figures(self.log)
 
     def open_balance_fen(self) -> int:
         return sum(c.outstanding.fen for c in self.cases.values() if str(c.status) == "open")
 
-    def channels(self) -> dict[tuple[Any, ...], dict[str, int]]:
-        states: dict[str, dict[str, Any]] = {}
-        counts: dict[tuple[Any, ...], Counter[str]] = {}
-        for n, e in self.log:
-            count(states, n.originator_id, e, counts)
-        return {k: dict(v) for k, v in counts.items()}
+    def channels(self) -> dict[tuple[str, str, str, str], dict[str, int]]:
+        """Channel counts per segment x channel (tests/projections/rules.py, not the view's code)."""
+        return channel_counts(self.log)
 
     def compliance(self) -> tuple[dict[tuple[str, int], dict[str, Any]], list[tuple[Any, ...]]]:
-        states: dict[str, dict[str, Any]] = {}
-        requirements: dict[tuple[str, int], dict[str, Any]] = {}
-        overrides: list[tuple[Any, ...]] = []
-        for n, e in self.log:
-            if isinstance(e, CaseOpened | CaseEvent):
-                judge(states, str(n.originator_id), n.originator_version, e, requirements, overrides)
-        return requirements, overrides
+        """Required contacts and overrides (tests/projections/rules.py, not the view's code)."""
+        return compliance_rows(self.log)

@@ -1,0 +1,342 @@
+"""The oracle's own rules for the channel, compliance and portfolio views, written from the documented rules
+(README "Projections", "Strategy policy", "Contact policy"; DESIGN.md §3-4), not from the views' code.
+
+The views fold the log event by event into state tables. These rules instead take each case's whole ordered
+list of events and say what must be true of it: each figure is found by looking back from the event that
+makes it (the tier then in force, the contact it follows, the promise it keeps), so a slip in a view's
+incremental bookkeeping shows up as a difference. Nothing here is imported from projections/channels.py,
+compliance.py, cadence.py or portfolio.py; the contract's names (bucket labels, statuses, kinds) are
+restated.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from domain.case.events import (
+    CallLogged,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    ContactEvent,
+    EmailSent,
+    Escalated,
+    LetterSent,
+    PaymentReceived,
+    PromiseBroken,
+    PromiseKept,
+    PromiseToPayMade,
+    RiskAssessed,
+    SmsSent,
+    StrategyAssigned,
+    VisitCompleted,
+    VisitScheduled,
+)
+from domain.case.values import LetterKind
+from domain.enterprise.events import EnterpriseRegistered, ProfileUpdated
+
+Log = list[tuple[Any, Any]]
+
+# --- shared: the cases, the tier in force -------------------------------------------------------------
+
+
+def case_histories(log: Log) -> dict[str, list[tuple[int, int, Any]]]:
+    """Per case (one that opened), its events as (log position, version, event), in version order."""
+    by_case: dict[str, list[tuple[int, int, Any]]] = defaultdict(list)
+    for n, e in log:
+        by_case[str(n.originator_id)].append((n.id, n.originator_version, e))
+    return {
+        key: sorted(items, key=lambda item: item[1])
+        for key, items in by_case.items()
+        if items and isinstance(min(items, key=lambda item: item[1])[2], CaseOpened)
+    }
+
+
+def tier_after(events: list[Any]) -> str:
+    """The case's tier once ``events`` happened: the last strategy or escalation sets it; before either,
+    the first risk assessment; before that, "unrated"."""
+    for e in reversed(events):
+        if isinstance(e, StrategyAssigned):
+            return str(e.tier)
+        if isinstance(e, Escalated):
+            return str(e.to_tier)
+    first = next((e for e in events if isinstance(e, RiskAssessed)), None)
+    return "unrated" if first is None else str(first.tier)
+
+
+# --- channel effectiveness ----------------------------------------------------------------------------
+
+#: "payments within 7 days" of a contact (DESIGN.md §3 Strategy optimisation)
+PAYMENT_WINDOW = timedelta(days=7)
+
+
+class Segments:
+    """An enterprise's (industry, region) as of a log position: its registration or latest profile update."""
+
+    def __init__(self, log: Log) -> None:
+        self.history: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+        for n, e in log:
+            if isinstance(e, EnterpriseRegistered | ProfileUpdated):
+                segment = (e.registration.industry or "unknown", e.registration.region or "unknown")
+                self.history[str(n.originator_id)].append((n.id, segment))
+
+    def at(self, enterprise_id: Any, position: int) -> tuple[str, str]:
+        """The segment recorded last at or before ``position`` ("unknown" before any)."""
+        history = self.history.get(str(enterprise_id), [])
+        i = bisect_right([p for p, _ in history], position)
+        return history[i - 1][1] if i else ("unknown", "unknown")
+
+
+def channel_counts(log: Log) -> dict[tuple[str, str, str, str], dict[str, int]]:
+    """Per (industry, region, tier, channel): attempts and right-party contacts of each contact; promises
+    that followed a contact, under the last contact before them; of those, the kept ones (under the promise's
+    segment and channel); payments within 7 days after the last contact before them, under that contact's
+    channel. The segment is the enterprise's and the case's tier at the event that is counted."""
+    segments = Segments(log)
+    counts: dict[tuple[str, str, str, str], Counter[str]] = defaultdict(Counter)
+    for items in case_histories(log).values():
+        events = [e for _, _, e in items]
+        enterprise_id = events[0].enterprise_id
+
+        positions = [position for position, _, _ in items]
+
+        def segment(
+            i: int, events: list[Any] = events, enterprise_id: Any = enterprise_id, positions: list[int] = positions
+        ) -> tuple[str, str, str]:
+            return (*segments.at(enterprise_id, positions[i]), tier_after(events[: i + 1]))
+
+        def last_contact(i: int, events: list[Any] = events) -> ContactEvent | None:
+            return next((e for e in reversed(events[:i]) if isinstance(e, ContactEvent)), None)
+
+        for i, e in enumerate(events):
+            if isinstance(e, ContactEvent):
+                counts[(*segment(i), str(e.channel))].update(attempts=1, rpc=int(e.outcome.reached_party))
+            elif isinstance(e, PromiseToPayMade) and (contact := last_contact(i)) is not None:
+                counts[(*segment(i), str(contact.channel))]["promises"] += 1
+            elif isinstance(e, PromiseKept):
+                made = next(
+                    (
+                        j
+                        for j in range(i - 1, -1, -1)
+                        if isinstance(events[j], PromiseToPayMade) and events[j].promise_id == e.promise_id
+                    ),
+                    None,
+                )
+                if made is not None and (contact := last_contact(made)) is not None:
+                    counts[(*segment(made), str(contact.channel))]["kept"] += 1
+            elif (
+                isinstance(e, PaymentReceived)
+                and (contact := last_contact(i)) is not None
+                and timedelta(0) <= e.occurred_at - contact.occurred_at <= PAYMENT_WINDOW
+            ):
+                counts[(*segment(i), str(contact.channel))]["paid_7d"] += 1
+    return {key: {k: v for k, v in c.items() if v} for key, c in counts.items()}
+
+
+# --- compliance ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """What a tier's strategy requires (README "Projections" and DESIGN.md §3 strategy table)."""
+
+    kind: str
+    within: timedelta
+    recurring: bool
+
+    def made_by(self, event: Any) -> bool:
+        """Is the event the contact asked for?"""
+        if self.kind == "reminder":  # low: phone, SMS, email
+            return isinstance(event, CallLogged | SmsSent | EmailSent)
+        if self.kind == "visit":  # medium: an on-site visit that took place
+            return isinstance(event, VisitCompleted)
+        return isinstance(event, LetterSent) and event.letter_kind == LetterKind.LAWYERS_LETTER  # high
+
+
+#: low — a reminder every 3 days; medium — a visit within 7 days; high — a lawyer's letter within 3 days
+CADENCE = {
+    "low": Cadence("reminder", timedelta(days=3), recurring=True),
+    "medium": Cadence("visit", timedelta(days=7), recurring=False),
+    "high": Cadence("lawyers_letter", timedelta(days=3), recurring=False),
+}
+
+
+def utc(moment: datetime) -> str:
+    """The views' time text (UTC ISO 8601 with microseconds)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def compliance_rows(log: Log) -> tuple[dict[tuple[str, int], dict[str, Any]], list[tuple[Any, ...]]]:
+    """Each strategy governs a case from its StrategyAssigned until the next one, or until the case is resolved
+    or closed. Within it the tier's contact is required within its time of the assignment; a recurring one
+    (low) again within its time of each contact that met it. A requirement is met (by its due time) or late
+    by the first such contact; without one it ends missed if due before the strategy's end, else superseded
+    (a new strategy) or cancelled (resolved or closed); open if the strategy still governs.
+    Overrides: every contact or planned visit recorded with a supervisor's override reason."""
+    requirements: dict[tuple[str, int], dict[str, Any]] = {}
+    overrides: list[tuple[Any, ...]] = []
+    for case_id, items in case_histories(log).items():
+        for _, version, e in items:
+            if isinstance(e, ContactEvent | VisitScheduled) and e.override_reason:
+                overrides.append(
+                    (
+                        case_id,
+                        version,
+                        type(e).__name__,
+                        ",".join(e.overridden_rules),
+                        e.override_reason,
+                        e.actor.user_id,
+                        str(e.actor.role),
+                        utc(e.occurred_at),
+                    )
+                )
+        seq = 0
+        for start, (_, assigned_by, assigned) in enumerate(items):
+            if not isinstance(assigned, StrategyAssigned):
+                continue
+            tier, cadence = str(assigned.tier), CADENCE[str(assigned.tier)]
+            end = next(
+                (
+                    j
+                    for j in range(start + 1, len(items))
+                    if isinstance(items[j][2], StrategyAssigned | CaseResolved | CaseClosed)
+                ),
+                len(items),
+            )
+            since, required_by, searched_from = assigned.occurred_at, assigned_by, start + 1
+            while True:
+                seq += 1
+                due = since + cadence.within
+                row = {
+                    "case_id": case_id,
+                    "seq": seq,
+                    "tier": tier,
+                    "kind": cadence.kind,
+                    "due_at": utc(due),
+                    "required_by": required_by,
+                    "met_at": None,
+                    "met_by": None,
+                    "policy_version": assigned.policy_version,
+                }
+                requirements[(case_id, seq)] = row
+                made = next((j for j in range(searched_from, end) if cadence.made_by(items[j][2])), None)
+                if made is not None:
+                    contact = items[made][2]
+                    row.update(
+                        status="met" if contact.occurred_at <= due else "late",
+                        met_at=utc(contact.occurred_at),
+                        met_by=items[made][1],
+                    )
+                    if cadence.recurring:
+                        since, required_by, searched_from = contact.occurred_at, items[made][1], made + 1
+                        continue
+                elif end == len(items):
+                    row["status"] = "open"
+                else:
+                    ended = items[end][2]
+                    if due < ended.occurred_at:
+                        row["status"] = "missed"
+                    else:
+                        row["status"] = "superseded" if isinstance(ended, StrategyAssigned) else "cancelled"
+                break
+    return requirements, overrides
+
+
+# --- portfolio ----------------------------------------------------------------------------------------
+
+#: DESIGN.md §3 delinquency buckets by days past due, in order
+BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "181-360", ">360")
+BUCKET_UPPER = (0, 30, 60, 90, 180, 360)
+#: resolutions that count as cures
+CURED = ("paid_in_full", "restructured")
+
+
+def bucket_of(days: int) -> str:
+    """current (0 or less), 1-30, ..., 181-360, >360."""
+    return next((BUCKETS[i] for i, upper in enumerate(BUCKET_UPPER) if days <= upper), BUCKETS[-1])
+
+
+def days_past_due(opened: CaseOpened, events: list[Any], on: date) -> int:
+    """Days since the overdue amount fell due, on ``on``, after ``events``; 0 once payments (which settle the
+    overdue part first) leave nothing overdue (README "Legal clock and classification")."""
+    overdue, outstanding = opened.overdue_amount.fen, opened.outstanding.fen
+    for e in events:
+        if isinstance(e, PaymentReceived):
+            outstanding -= e.amount.fen
+            overdue = min(max(0, overdue - e.amount.fen), outstanding)
+    return (on - opened.overdue_since).days if overdue > 0 else 0
+
+
+def is_open(events: list[Any]) -> bool:
+    """Open after ``events``: opened or reopened since the last resolution or closure."""
+    last = next(e for e in reversed(events) if isinstance(e, CaseOpened | CaseReopened | CaseResolved | CaseClosed))
+    return isinstance(last, CaseOpened | CaseReopened)
+
+
+def outstanding_after(events: list[Any]) -> int:
+    """The opening outstanding amount less every payment."""
+    return events[0].outstanding.fen - sum(e.amount.fen for e in events if isinstance(e, PaymentReceived))
+
+
+def portfolio_figures(log: Log) -> dict[str, Any]:
+    """The counters (plain counts of event kinds, sums of amounts, the buckets cases entered), the rolls
+    between days-past-due buckets, and the overdue balance (the outstanding amount of the open cases) per
+    tier at the end of every day on which a case event happened.
+
+    Buckets: a case enters its bucket when it opens; at every later event found while it is open, the
+    bucket of the days past due on that event's day is where the case is, and each change is a roll."""
+    counters: Counter[str] = Counter()
+    rolls: Counter[tuple[str, str]] = Counter()
+    # per case, the (tier, fen) it adds to the balance at the end of each day it had an event
+    ends_of_day: list[dict[str, tuple[str, int]]] = []
+    for items in case_histories(log).values():
+        events = [e for _, _, e in items]
+        opened: CaseOpened = events[0]
+        counters.update(
+            cases_opened=1,
+            opened_fen=opened.outstanding.fen,
+            recovered_fen=sum(e.amount.fen for e in events if isinstance(e, PaymentReceived)),
+            cases_resolved=sum(isinstance(e, CaseResolved) for e in events),
+            cases_cured=sum(isinstance(e, CaseResolved) and str(e.resolution) in CURED for e in events),
+            cases_reopened=sum(isinstance(e, CaseReopened) for e in events),
+            promises_made=sum(isinstance(e, PromiseToPayMade) for e in events),
+            promises_kept=sum(isinstance(e, PromiseKept) for e in events),
+            promises_broken=sum(isinstance(e, PromiseBroken) for e in events),
+            contacts=sum(isinstance(e, ContactEvent) for e in events),
+            right_party_contacts=sum(isinstance(e, ContactEvent) and e.outcome.reached_party for e in events),
+        )
+        trail = [bucket_of(days_past_due(opened, [], opened.occurred_at.date()))]
+        trail += [
+            bucket_of(days_past_due(opened, events[:i], e.occurred_at.date()))
+            for i, e in enumerate(events)
+            if i and is_open(events[:i])
+        ]
+        runs = [b for j, b in enumerate(trail) if j == 0 or b != trail[j - 1]]
+        counters.update(f"entered:{b}" for b in runs)
+        rolls.update(pairwise(runs))
+        days: dict[str, tuple[str, int]] = {}
+        for i, e in enumerate(events):
+            done = events[: i + 1]
+            days[e.occurred_at.date().isoformat()] = (tier_after(done), outstanding_after(done) if is_open(done) else 0)
+        ends_of_day.append(days)
+    balance_by_day: dict[str, dict[str, int]] = {}
+    current: list[tuple[str, int] | None] = [None] * len(ends_of_day)
+    for day in sorted({d for days in ends_of_day for d in days}):
+        for c, days in enumerate(ends_of_day):
+            current[c] = days.get(day, current[c])
+        totals: Counter[str] = Counter()
+        for held in current:
+            if held is not None:
+                totals[held[0]] += held[1]
+        balance_by_day[day] = dict(totals)
+    return {
+        "counters": {k: v for k, v in counters.items() if v},
+        "rolls": {k: v for k, v in rolls.items() if v},
+        "balance_by_day": balance_by_day,
+    }
