@@ -15,8 +15,8 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from domain.case.events import CaseOpened
 
+from domain.case.events import CaseOpened
 from domain.errors import NotFoundError
 from infrastructure.view_store import Row, ViewStore, ViewTx
 from projections.audit_verify import verify_chains
