@@ -18,6 +18,7 @@ from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 
+from infrastructure.outage import DatabaseUnavailable, is_unavailable
 from infrastructure.progress import progress_bar
 from infrastructure.view_store import PositionMoved, ViewStore
 from projections.base import Envelope, ProjectionError, View
@@ -26,7 +27,7 @@ from projections.decoding import envelopes
 log = logging.getLogger("arrears.projections")
 
 #: errors of the database rather than of an event: retried, never recorded as a failing event
-TRANSIENT = (OperationalError, InterfaceError)
+TRANSIENT = (OperationalError, InterfaceError, DatabaseUnavailable)
 #: views applied side by side, so one view's database round trips overlap another's Python work
 VIEW_WRITERS = 4
 FAILURES_DDL = (
@@ -87,8 +88,9 @@ class ProjectionRuntime:
     # --- tables and positions ------------------------------------------------------------------
 
     def setup(self) -> None:
-        """Create every view's tables (idempotent)."""
+        """Create every view's tables (idempotent; processes starting together take turns)."""
         with self.store.transaction() as tx:
+            tx.lock_ddl()
             tx.execute(FAILURES_DDL)
             for view in self.views.values():
                 for statement in view.schema():
@@ -255,6 +257,7 @@ class ProjectionRuntime:
             raise ValueError(f"unknown projection(s): {', '.join(sorted(unknown))}; known: {', '.join(self.views)}")
         with self._lock:
             with self.store.transaction() as tx:  # one transaction: a worker sees the old view or the empty new one
+                tx.lock_ddl()
                 for name in chosen:
                     for table in self.views[name].tables:
                         tx.execute(f"DROP TABLE IF EXISTS {table}")
@@ -300,19 +303,29 @@ class ProjectionRuntime:
 
     def _follow(self) -> None:
         wait, close = self._listener()
+        waiting_for_database = False
         try:
             while not self._stopping.is_set():
                 try:
                     self.catch_up()
-                except Exception:
-                    log.exception("projection catch-up failed; retrying")
+                    waiting_for_database = False
+                except Exception as error:
+                    if not is_unavailable(error):
+                        log.exception("projection catch-up failed; retrying")
+                    elif not waiting_for_database:  # once per outage, not every poll
+                        log.warning("projections wait for the database: %s", error)
+                    waiting_for_database = is_unavailable(error)
                     self._stopping.wait(self.poll_seconds)
                 wait()
         finally:
             close()
 
     def _listener(self) -> tuple[Callable[[], None], Callable[[], None]]:
-        """A function that blocks until new events may have been recorded, and one that releases it."""
+        """A function that blocks until new events may have been recorded, and one that releases it.
+
+        On PostgreSQL it listens for the recorder's NOTIFY on a connection of its own, opened again when it breaks
+        (the database restarted): without that, waiting would return at once forever after and the follower spin.
+        """
         recorder = self.app.recorder
         channel = getattr(recorder, "channel_name", None)
         if channel is None:
@@ -325,12 +338,25 @@ class ProjectionRuntime:
 
         pool = recorder.datastore.pool
         options = {**(pool.kwargs or {}), "autocommit": True}
-        conn = psycopg.connect(pool.conninfo, **options)
-        conn.execute(f'LISTEN "{channel}"')
+        listening: list[Any] = []
+
+        def close() -> None:
+            while listening:
+                with suppress(Exception):
+                    listening.pop().close()
 
         def wait() -> None:
-            with suppress(Exception):
-                for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
+            try:
+                if not listening or listening[0].closed or listening[0].broken:
+                    close()
+                    conn = psycopg.connect(pool.conninfo, **options)
+                    listening.append(conn)
+                    conn.execute(f'LISTEN "{channel}"')
+                    return  # the caller catches up with whatever was recorded meanwhile
+                for _ in listening[0].notifies(timeout=self.poll_seconds, stop_after=1):
                     break
+            except Exception:
+                close()
+                self._stopping.wait(self.poll_seconds)
 
-        return wait, conn.close
+        return wait, close
