@@ -28,7 +28,8 @@ log = logging.getLogger("arrears.projections")
 
 #: errors of the database rather than of an event: retried, never recorded as a failing event
 TRANSIENT = (OperationalError, InterfaceError, DatabaseUnavailable)
-#: views applied side by side, so one view's database round trips overlap another's Python work
+#: views applied side by side on PostgreSQL, so one view's database round trips overlap another's Python work
+#: (SQLite has one writer at a time: there they take turns in one thread)
 VIEW_WRITERS = 4
 FAILURES_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_failures ("
@@ -83,6 +84,7 @@ class ProjectionRuntime:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self.view_writers = VIEW_WRITERS if store.dialect == "postgres" else 1
         self.setup()
 
     # --- tables and positions ------------------------------------------------------------------
@@ -151,7 +153,7 @@ class ProjectionRuntime:
         read = 0
         with (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="arrears-prefetch") as prefetch,
-            ThreadPoolExecutor(max_workers=VIEW_WRITERS, thread_name_prefix="arrears-views") as writers,
+            ThreadPoolExecutor(max_workers=self.view_writers, thread_name_prefix="arrears-views") as writers,
         ):
             fetch = functools.partial(self.app.recorder.select_notifications, limit=size, inclusive_of_start=False)
             upcoming = prefetch.submit(fetch, start=min(positions.values()))
@@ -165,7 +167,9 @@ class ProjectionRuntime:
                     upcoming = prefetch.submit(fetch, start=last)
                 batch = envelopes(self.app.mapper, notifications)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
-                apply = functools.partial(self._apply_after, batch=batch, last=last, positions=dict(positions))
+                apply = functools.partial(
+                    self._apply_after, batch=batch, last=last, positions=dict(positions), gave_up=threading.Event()
+                )
                 for name, outcome in zip(behind, list(writers.map(apply, behind)), strict=True):
                     if outcome is Outcome.FAILED:
                         live.remove(name)
@@ -187,10 +191,19 @@ class ProjectionRuntime:
                     break
         return read
 
-    def _apply_after(self, name: str, batch: list[Envelope], last: int, positions: dict[str, int]) -> Outcome:
-        """Apply the part of the batch the view has not seen yet."""
+    def _apply_after(
+        self, name: str, batch: list[Envelope], last: int, positions: dict[str, int], gave_up: threading.Event
+    ) -> Outcome:
+        """Apply the part of the batch the view has not seen yet; once one view of the batch met a database error
+        (unreachable, locked too long), the others do not wait for the database again: the caller retries."""
+        if gave_up.is_set():
+            return Outcome.MOVED  # the caller raises the first view's error before looking
         start = positions[name]
-        return self._apply(name, [e for e in batch if e.position > start], start, last)
+        try:
+            return self._apply(name, [e for e in batch if e.position > start], start, last)
+        except TRANSIENT:
+            gave_up.set()
+            raise
 
     def _apply(self, name: str, batch: list[Envelope], start: int, last: int) -> Outcome:
         """Apply a batch to one view and move its position from ``start`` to ``last``, in one transaction.
