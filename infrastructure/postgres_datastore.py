@@ -63,6 +63,7 @@ class SchemaLockedCreate(PostgresRecorder):
         with self.datastore.transaction(commit=True) as curs:
             lock_ddl(curs, self.datastore.schema)
             ensure_schema(curs, self.datastore.schema)
+            self._under_ddl_lock(curs)
             for statement in self.sql_create_statements:
                 if "CREATE TYPE" in statement.as_string():
                     try:
@@ -72,6 +73,9 @@ class SchemaLockedCreate(PostgresRecorder):
                         pass
             self._create_table(curs)
         self.datastore.register_type_adapters()
+
+    def _under_ddl_lock(self, curs: Any) -> None:
+        """Look again at what exists, now that no one else is creating it (what was seen before may be stale)."""
 
 
 class ResilientPostgresDatastore(PostgresDatastore):

@@ -278,6 +278,19 @@ class PostgresViewStore(PostgresTrackingRecorder, SchemaLockedCreate):
 
     dialect = "postgres"
 
+    def _under_ddl_lock(self, curs: Any) -> None:
+        """eventsourcing decides whether to create the tracking table (and record its ``__migration__`` row) from a
+        look taken before the DDL lock; another process may have created both since: look again."""
+        curs.execute("SELECT to_regclass(%s) AS found", (f'"{self.datastore.schema}"."{self.tracking_table_name}"',))
+        row = curs.fetchone()
+        self.tracking_table_exists = row is not None and row["found"] is not None
+        previous = None
+        if self.tracking_table_exists:
+            curs.execute(self.max_tracking_id_statement, (self.table_migration_identifier,))
+            found = curs.fetchone()
+            previous = found["max"] if found else None
+        self.tracking_migration_previous = self.tracking_migration_current = previous
+
     @contextmanager
     def transaction(self) -> Iterator[ViewTx]:
         """A write transaction, committed on success."""
