@@ -28,7 +28,7 @@ from domain.errors import (
     PermissionDeniedError,
 )
 from domain.money import MoneyError
-from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
+from infrastructure.outage import RETRY_AFTER_SECONDS, DatabaseUnavailable, is_unavailable
 
 log = logging.getLogger("arrears.api")
 PROBLEM_JSON = "application/problem+json"
@@ -167,7 +167,14 @@ async def on_database_error(request: Request, error: Exception) -> Response:
     any other database error is a bug (500)."""
     if not is_unavailable(error):
         return await on_unexpected(request, error)
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    quiet = isinstance(error, DatabaseUnavailable)  # an outage: the breaker logs it once, not every request
+    log.log(
+        logging.DEBUG if quiet else logging.WARNING,
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        error,
+    )
     return unavailable(request.url.path)
 
 

@@ -199,7 +199,7 @@ class ApiMiddleware:
         except Exception as error:
             if not is_unavailable(error):
                 raise
-            log.warning("Idempotency-Key not reserved: %s", error)
+            log.debug("Idempotency-Key not reserved: %s", error)
             await send_unavailable(send)
             return
         if reservation.outcome is Outcome.MISMATCH:
