@@ -14,6 +14,8 @@ ALGORITHM = "HS256"
 #: how many verified tokens a process remembers
 VERIFIED_TOKENS_KEPT = 10_000
 ISSUER = "arrears"
+#: user ids of the service's own actors (``system:scheduler``): refused in tokens, whoever signed them
+SYSTEM_PREFIX = "system:"
 #: the nine roles a person can hold (``system`` is for the scheduler, never in a token)
 USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
 
@@ -56,7 +58,7 @@ class TokenCodec:
         role = Role(role)
         if role is Role.SYSTEM:
             raise ValueError("the system role is not issued to people")
-        if not user_id.strip() or user_id.startswith("system:"):
+        if not user_id.strip() or user_id.startswith(SYSTEM_PREFIX):
             raise ValueError("user must be a non-blank name not starting with 'system:'")
         claims = {"sub": user_id, "role": role.value, "iss": ISSUER, "iat": now, "exp": now + ttl}
         return jwt.encode(claims, self.key, algorithm=ALGORITHM)
@@ -95,4 +97,6 @@ class TokenCodec:
             raise TokenError("the token names an unknown role") from None
         if role is Role.SYSTEM or not isinstance(claims["sub"], str) or not claims["sub"].strip():
             raise TokenError("the token names no user")
+        if claims["sub"].startswith(SYSTEM_PREFIX):  # the scheduler's identity is never a person's
+            raise TokenError("the token names a system user; system users act only inside the service")
         return Principal(user_id=claims["sub"], role=role), float(claims["exp"])

@@ -143,9 +143,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "http": CoalescingHttpToolsProtocol,
     }
     if args.workers > 1:
-        uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **server_options)
-    else:
-        uvicorn.run(create_app(settings), **server_options)
+        return serve_workers(args.workers, server_options)
+    uvicorn.run(create_app(settings), **server_options)  # exits 3 when the app fails to start
+    return 0
+
+
+def serve_workers(workers: int, options: dict[str, Any]) -> int:
+    """Run uvicorn's worker processes; non-zero when one failed to start (uvicorn then stops the others, but its
+    own ``run`` returns as if all was well)."""
+    from uvicorn.config import STARTUP_FAILURE, Config
+    from uvicorn.supervisors import Multiprocess
+
+    config = Config("api.main:create_app", factory=True, workers=workers, **options)
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor.run()
+    failed = [process.pid for process in supervisor.processes if process.exitcode == STARTUP_FAILURE]
+    if failed:
+        print(f"arrears serve: worker process {', '.join(map(str, failed))} failed to start", file=sys.stderr)
+        return STARTUP_FAILURE
     return 0
 
 

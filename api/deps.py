@@ -46,15 +46,21 @@ IF_MATCH_PARAMETER = {
     "in": "header",
     "required": False,
     "description": 'the case version the write is based on, e.g. `"7"`; a stale one is refused with 412',
-    "schema": {"type": "string", "examples": ['"3"']},
+    "schema": {"type": "string", "pattern": r'^\s*(\*|(W/)?"[0-9]{1,12}")\s*$', "examples": ['"3"']},
 }
 IDEMPOTENCY_KEY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "makes a POST safe to retry: a repeat with the same key returns the first response "
-    "and records nothing; the same key with a different body is refused (422)",
-    "schema": {"type": "string", "maxLength": 255, "examples": ["7f1c0b6e-2d4e-4c59-9d4b-8f0f5b7b9c21"]},
+    "and records nothing; the same key with a different body is refused (422); 1-255 visible ASCII characters",
+    "schema": {
+        "type": "string",
+        "pattern": "^[!-~]{1,255}$",
+        "minLength": 1,
+        "maxLength": 255,
+        "examples": ["7f1c0b6e-2d4e-4c59-9d4b-8f0f5b7b9c21"],
+    },
 }
 
 

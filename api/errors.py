@@ -1,11 +1,14 @@
-"""Every error becomes `application/problem+json` (RFC 9457); domain errors are mapped here, once."""
+"""Every error becomes `application/problem+json` (RFC 9457); domain and database errors are mapped here, once."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -24,6 +27,7 @@ from domain.errors import (
     PermissionDeniedError,
 )
 from domain.money import MoneyError
+from infrastructure.outage import RETRY_AFTER_SECONDS, DatabaseUnavailable, is_unavailable
 from projections.read_model import CursorError
 
 log = logging.getLogger("arrears.api")
@@ -100,9 +104,18 @@ async def on_domain_error(request: Request, error: Exception) -> Response:
     return problem(status_for(error, request), str(error), code=error.code, instance=request.url.path, rule_id=rule_id)
 
 
+def malformed_json(request: Request, why: str) -> Response:
+    """A body that is not JSON at all: 400, whatever way it is broken."""
+    return problem(400, f"the body is not valid JSON: {why}", code="malformed-json", instance=request.url.path)
+
+
 async def on_request_validation(request: Request, error: Exception) -> Response:
-    """Invalid input: 422 with field paths and reasons."""
+    """Invalid input: 422 with field paths and reasons (a body that is not JSON: 400)."""
     assert isinstance(error, RequestValidationError)
+    broken = [e for e in error.errors() if e.get("type") == "json_invalid"]
+    if broken:
+        position = broken[0].get("loc", ("body", "?"))[-1]
+        return malformed_json(request, f"{broken[0].get('ctx', {}).get('error', 'decode error')} (at byte {position})")
     errors = field_errors(list(error.errors()))
     detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors[:5]) or "invalid input"
     return problem(422, detail, code="invalid-input", instance=request.url.path, errors=errors)
@@ -126,10 +139,54 @@ async def on_api_error(request: Request, error: Exception) -> Response:
 
 
 async def on_http_exception(request: Request, error: Exception) -> Response:
-    """Starlette's errors (unknown path, wrong method)."""
+    """Starlette's errors (unknown path, wrong method; OPTIONS answers with the path's methods)."""
     assert isinstance(error, StarletteHTTPException)
-    headers = dict(error.headers) if error.headers else None
-    return problem(error.status_code, str(error.detail), instance=request.url.path, headers=headers)
+    headers = dict(error.headers) if error.headers else {}
+    if error.status_code == 400 and isinstance(error.__cause__, ValueError):  # FastAPI could not read the body
+        return malformed_json(request, "it is not UTF-8 text")
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.url.path))
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=headers)
+    return problem(error.status_code, str(error.detail), instance=request.url.path, headers=headers or None)
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Every method the routes matching ``path`` answer, and OPTIONS (Starlette's 405 names only the first route's)."""
+    from api.matrix import api_routes  # the routes, once the app's modules are loaded
+
+    methods = {"OPTIONS"}
+    for route in api_routes():
+        if route.path_regex.match(path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
+
+
+async def on_database_error(request: Request, error: Exception) -> Response:
+    """The database cannot answer now (unreachable, timed out, SQLite locked too long): 503 with Retry-After;
+    any other database error is a bug (500)."""
+    if not is_unavailable(error):
+        return await on_unexpected(request, error)
+    quiet = isinstance(error, DatabaseUnavailable)  # an outage: the breaker logs it once, not every request
+    log.log(
+        logging.DEBUG if quiet else logging.WARNING,
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        error,
+    )
+    return unavailable(request.url.path)
+
+
+def unavailable(instance: str | None) -> Response:
+    """503: the database cannot answer now; retry after a moment."""
+    return problem(
+        503,
+        "the database cannot be reached right now; retry in a moment",
+        code="database-unavailable",
+        instance=instance,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def on_unexpected(request: Request, error: Exception) -> Response:
@@ -147,4 +204,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CursorError, on_validation)
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    for database_error in (PersistenceError, psycopg.Error, sqlite3.Error):
+        app.add_exception_handler(database_error, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -1,4 +1,5 @@
-"""ASGI middleware: body size limit (413), Idempotency-Key replay, Prometheus metrics.
+"""ASGI middleware: non-canonical path ids (422), body size limit (413), Idempotency-Key replay, an unreachable
+database while keys are kept (503), Prometheus metrics.
 
 A key's reservation and completion are single short statements, run on the event loop like the writes
 they guard (see ``api.deps``): off the thread pool they cost a third less CPU per keyed request.
@@ -7,21 +8,30 @@ they guard (see ``api.deps``): off the thread pool they cost a third less CPU pe
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
+from functools import cache
 from typing import Any
+from uuid import UUID
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
+from api.schemas.common import UUID_PATTERN
 from infrastructure.idempotency import Outcome, StoredResponse
+from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
 
 PROBLEM_JSON = b"application/problem+json"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 #: response headers worth replaying (the rest are recomputed by the server)
 REPLAYED_HEADERS = {"content-type", "etag", "location"}
+#: a path made only of these characters cannot hold a UUID spelled other than canonically or as 32 hex digits
+_PLAIN_PATH = re.compile(r"^[A-Za-z0-9/_.~-]*$")
+_CANONICAL_UUID = re.compile(UUID_PATTERN)
+log = logging.getLogger("arrears.api")
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -32,14 +42,56 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def send_problem(send: Send, status: int, title: str, detail: str, code: str, **extra: Any) -> None:
+async def send_problem(
+    send: Send, status: int, title: str, detail: str, code: str, headers_: dict[str, str] | None = None, **extra: Any
+) -> None:
     """Answer with a problem+json document."""
     body = orjson.dumps(
         {"type": f"urn:arrears:problem:{code}", "title": title, "status": status, "detail": detail, **extra}
     )
     headers = [(b"content-type", PROBLEM_JSON), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers_ or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def send_unavailable(send: Send) -> None:
+    """Answer 503: the database cannot keep the Idempotency-Key now."""
+    await send_problem(
+        send,
+        503,
+        "Service Unavailable",
+        "the database cannot be reached right now; retry in a moment",
+        "database-unavailable",
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+@cache
+def uuid_path_params() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """Each API route's path pattern and the names of its path parameters typed UUID."""
+    from api.matrix import api_routes  # the routes, once the app's modules are loaded
+
+    found = []
+    for route in api_routes():
+        names = tuple(p.name for p in route.dependant.path_params if p.field_info.annotation is UUID)
+        if names:
+            found.append((route.path_regex, names))
+    return found
+
+
+def odd_path_id(path: str) -> str | None:
+    """The name of a UUID path parameter spelled other than canonically (8-4-4-4-12) or as 32 hex digits, which
+    FastAPI's UUID type would accept (``{...}``, ``urn:uuid:...``); None when the path is fine."""
+    if _PLAIN_PATH.match(path):
+        return None
+    for pattern, names in uuid_path_params():
+        match = pattern.match(path)
+        if match is not None:
+            for name in names:
+                if not _CANONICAL_UUID.match(match.group(name)):
+                    return name
+    return None
 
 
 async def send_too_large(send: Send, limit: int) -> None:
@@ -78,6 +130,18 @@ class ApiMiddleware:
             observe_request(scope["method"], template, status, time.perf_counter() - started)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        odd = odd_path_id(scope["path"])
+        if odd is not None:
+            reason = "ids are UUIDs written as 8-4-4-4-12 hex digits or as 32 hex digits"
+            await send_problem(
+                send,
+                422,
+                "Unprocessable Content",
+                f"path.{odd}: {reason}",
+                "invalid-input",
+                errors=[{"field": f"path.{odd}", "reason": reason}],
+            )
+            return
         services = scope["app"].state.services
         limit = services.settings.max_body_bytes
         declared = header(scope, b"content-length")
@@ -130,7 +194,14 @@ class ApiMiddleware:
         for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1")):
             fingerprint.update(part.encode() + b"\0")
         fingerprint.update(body)
-        reservation = store.reserve(user, key, fingerprint.hexdigest())
+        try:
+            reservation = store.reserve(user, key, fingerprint.hexdigest())
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            log.debug("Idempotency-Key not reserved: %s", error)
+            await send_unavailable(send)
+            return
         if reservation.outcome is Outcome.MISMATCH:
             await send_problem(
                 send,
@@ -171,11 +242,27 @@ class ApiMiddleware:
             await self.app(scope, receive, capture)
             if captured["status"] < 500:
                 response = StoredResponse(captured["status"], captured["headers"], bytes(captured["body"]))
-                store.complete(user, key, response)
-                completed = True
+                try:
+                    store.complete(user, key, response)
+                    completed = True
+                except Exception as error:  # answered already; the key stays reserved until its TTL
+                    if not is_unavailable(error):
+                        raise
+                    completed = True
+                    log.error("Idempotency-Key %r of %s answered but not kept: %s", key, user, error)
         finally:
             if not completed:
-                store.release(user, key)
+                release(store, user, key)
+
+
+def release(store: Any, user: str, key: str) -> None:
+    """Free a key whose request failed; with the database gone it stays reserved until its TTL runs out."""
+    try:
+        store.release(user, key)
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        log.warning("Idempotency-Key %r of %s not released: %s", key, user, error)
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:

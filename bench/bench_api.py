@@ -301,12 +301,14 @@ def main() -> int:
         command += ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
+        for _ in range(300):  # its workers create the idempotency table together (under the schema's DDL lock)
             try:
                 if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
+            if server.poll() is not None:
+                raise SystemExit(f"the server exited with {server.returncode} before it was ready (a worker failed)")
             time.sleep(0.1)
         else:
             raise SystemExit("the server did not become ready")

@@ -8,7 +8,8 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, model_validator
 
 DEFAULT_CURRENCY = "CNY"
-_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<units>\d{1,15})(?:\.(?P<cents>\d{1,2}))?$")
+#: ASCII digits only: ``int()`` would read full-width or Arabic-Indic digits as numbers too
+_AMOUNT = re.compile(r"(?P<sign>-)?(?P<units>[0-9]{1,15})(?:\.(?P<cents>[0-9]{1,2}))?")
 
 
 class MoneyError(ValueError):
@@ -35,7 +36,7 @@ class Money(BaseModel):
         """Parse a decimal string such as ``"12500.00"`` or ``"-3.5"`` into exact fen."""
         if not isinstance(text, str):
             raise MoneyError(f"amount must be a decimal string, got {type(text).__name__}")
-        match = _AMOUNT.match(text.strip().replace(",", ""))
+        match = _AMOUNT.fullmatch(text.strip().replace(",", ""))
         if match is None:
             raise MoneyError(f"{text!r} is not a decimal amount with at most 2 decimal places")
         fen = int(match["units"]) * 100 + int((match["cents"] or "0").ljust(2, "0"))
@@ -112,6 +113,6 @@ class Money(BaseModel):
 
 
 def _currency(code: str) -> str:
-    if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
+    if not (isinstance(code, str) and len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
         raise MoneyError(f"{code!r} is not an ISO 4217 currency code")
     return code

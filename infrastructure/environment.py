@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from pathlib import Path
 
 from infrastructure.database_url import DatabaseUrl
@@ -32,8 +33,10 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         env.update(AGGREGATE_CACHE_MAXSIZE=str(settings.aggregate_cache_size), AGGREGATE_CACHE_FASTFORWARD="y")
     if url.is_postgres:
         env.update(
-            PERSISTENCE_MODULE="eventsourcing.postgres",
+            PERSISTENCE_MODULE="infrastructure.postgres_factory:ArrearsPostgresFactory",
             APPLICATION_RECORDER_TOPIC="infrastructure.postgres_recorder:LockedInsertPostgresRecorder",
+            DB_TIMEOUT_SECONDS=str(settings.db_timeout_seconds),
+            POSTGRES_CONNECT_TIMEOUT=str(max(1, math.ceil(settings.db_timeout_seconds))),
             POSTGRES_DBNAME=url.dbname,
             POSTGRES_HOST=url.host,
             POSTGRES_PORT=str(url.port),

@@ -13,14 +13,15 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import orjson
-import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
 from infrastructure.database_url import DatabaseUrl
+from infrastructure.outage import Breaker, drainer, guarded_connection, harden_pool
+from infrastructure.postgres_datastore import ensure_schema, lock_ddl
 from infrastructure.settings import Settings
 
 TABLE = "idempotency_keys"
@@ -156,25 +157,34 @@ class SqliteIdempotencyStore:
 class PostgresIdempotencyStore:
     """Keys in a table of the PostgreSQL database (and schema) the events live in."""
 
-    def __init__(self, url: DatabaseUrl, schema: str, ttl_seconds: int, pool_size: int) -> None:
+    def __init__(self, url: DatabaseUrl, schema: str, ttl_seconds: int, pool_size: int, timeout: float = 2.0) -> None:
         conninfo = make_conninfo(
             host=url.host, port=url.port, user=url.user, password=url.password or None, dbname=url.dbname
         )
         self.table = f'"{schema}".{TABLE}' if schema else TABLE
         self.ttl = ttl_seconds
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=pool_size, kwargs={"autocommit": True}, open=True)
-        # another process may create it at the same moment
-        with self.pool.connection() as conn, contextlib.suppress(psycopg.errors.UniqueViolation):
-            conn.execute(
+        harden_pool(self.pool, timeout)
+        self.breaker = Breaker(f"PostgreSQL {url.host}:{url.port}/{url.dbname} (idempotency keys)")
+        self._drain = drainer()
+        # under the schema's DDL lock: another process may create it at the same moment
+        with self.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            lock_ddl(cursor, schema or "public")
+            ensure_schema(cursor, schema or "public")
+            cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} (user_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
                 "request_hash TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, status INTEGER, "
                 "headers TEXT, body BYTEA, PRIMARY KEY (user_id, idem_key))"
             )
 
+    def connection(self) -> contextlib.AbstractContextManager[Any]:
+        """A pooled connection, waited for at most the database timeout (503 at once while it is unreachable)."""
+        return guarded_connection(self.pool, self.breaker, self._drain)
+
     def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
         """Insert-first reservation of (user, key)."""
         now = time.time()
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             cursor = conn.execute(
                 f"INSERT INTO {self.table} (user_id, idem_key, request_hash, created_at) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT DO NOTHING",
@@ -200,7 +210,7 @@ class PostgresIdempotencyStore:
 
     def complete(self, user_id: str, key: str, response: StoredResponse) -> None:
         """Store the first response."""
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute(
                 f"UPDATE {self.table} SET status = %s, headers = %s, body = %s WHERE user_id = %s AND idem_key = %s",
                 (response.status, orjson.dumps(response.headers).decode(), response.body, user_id, key),
@@ -208,14 +218,14 @@ class PostgresIdempotencyStore:
 
     def release(self, user_id: str, key: str) -> None:
         """Forget an unfinished reservation."""
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute(
                 f"DELETE FROM {self.table} WHERE user_id = %s AND idem_key = %s AND status IS NULL", (user_id, key)
             )
 
     def ping(self) -> None:
         """Raise unless the database answers."""
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute(f"SELECT 1 FROM {self.table} LIMIT 1").fetchall()
 
     def close(self) -> None:
@@ -228,6 +238,10 @@ def idempotency_store(settings: Settings) -> IdempotencyStore:
     url = DatabaseUrl.parse(settings.database_url)
     if url.is_postgres:
         return PostgresIdempotencyStore(
-            url, settings.database_schema, settings.idempotency_ttl_seconds, max(2, settings.pool_size // 2)
+            url,
+            settings.database_schema,
+            settings.idempotency_ttl_seconds,
+            max(2, settings.pool_size // 2),
+            settings.db_timeout_seconds,
         )
     return SqliteIdempotencyStore(url.path, settings.idempotency_ttl_seconds, settings.lock_timeout_seconds)

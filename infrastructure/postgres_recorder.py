@@ -20,9 +20,11 @@ from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
+from infrastructure.postgres_datastore import SchemaLockedCreate
 
-class LockedInsertPostgresRecorder(PostgresApplicationRecorder):
-    """Inserts a command's events, locked and notified, in a single round trip."""
+
+class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
+    """Inserts a command's events, locked and notified, in a single round trip (tables created under the DDL lock)."""
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)

@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(default=10_000, ge=0, description="aggregates kept in memory (0 = off)")
     pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process")
     lock_timeout_seconds: int = Field(default=5, ge=0, description="how long a writer waits for the table lock")
+    db_timeout_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="PostgreSQL: the longest a request waits for a connection (an unreachable database is then a 503)",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="signs API bearer tokens (HS256); unset on SQLite: a dev key is generated next to the db file",

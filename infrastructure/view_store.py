@@ -1,25 +1,31 @@
 """Where projections keep their views: the app's own database, through an eventsourcing TrackingRecorder.
 
 Views write portable SQL with ``?`` placeholders; the dialect differences (placeholders, ``IN`` lists,
-bulk inserts, dropping tables) live here. A view's rows and its tracking position commit in one
-transaction (``ViewStore.transaction``), so a crash never double-counts or skips an event.
+bulk inserts, dropping tables, text PostgreSQL cannot hold, locks) live here. A view's rows and its tracking
+position commit in one transaction (``ViewStore.transaction``), so a crash never double-counts or skips an event.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, cast
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder, SQLiteTransaction
+
+from infrastructure.postgres_datastore import SchemaLockedCreate, lock_ddl
 
 Row = dict[str, Any]
 #: SQLite allows at most 999 bound parameters in old builds; keep IN lists well below
 IN_CHUNK = 500
+#: what a NUL (U+0000) in text becomes in a PostgreSQL view row: PostgreSQL text cannot hold NUL, and an event
+#: carrying one (recorded before the API refused them, or by another client) must not stop a view
+NUL_STANDIN = "\ufffd"
 
 
 class ViewTx(Protocol):
@@ -57,6 +63,9 @@ class ViewTx(Protocol):
 
     def forget(self, name: str) -> None:
         """Remove projection ``name``'s tracking position."""
+
+    def lock_ddl(self) -> None:
+        """Hold the database's DDL lock until this transaction ends (other processes creating tables wait)."""
 
 
 def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False) -> str:
@@ -139,12 +148,32 @@ class _Tx:
     def forget(self, name: str) -> None:
         self.execute(f"DELETE FROM {self.tracking_table} WHERE application_name = ?", [name])
 
+    def lock_ddl(self) -> None:
+        pass  # SQLite: a write transaction is already exclusive
+
 
 class _SqliteTx(_Tx):
     pass
 
 
 _QMARK = re.compile(r"\?")
+
+
+def pg_text(value: Any) -> Any:
+    """A value PostgreSQL can store: text without NUL (see ``NUL_STANDIN``), lists alike, the rest as it is."""
+    if type(value) is str:
+        return value.replace("\x00", NUL_STANDIN) if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        return [pg_text(item) for item in value]
+    return value
+
+
+def pg_row(row: Sequence[Any]) -> Sequence[Any]:
+    """A row of values PostgreSQL can store (the same row when nothing needs changing, the usual case)."""
+    for value in row:
+        if (type(value) is str and "\x00" in value) or isinstance(value, list | tuple):
+            return [pg_text(item) for item in row]
+    return row
 
 
 class _PostgresTx(_Tx):
@@ -157,12 +186,26 @@ class _PostgresTx(_Tx):
     def sql(self, text: str) -> str:
         return _QMARK.sub("%s", text.replace("%", "%%"))
 
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self.sql(sql), pg_row(params))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.cursor.execute(self.sql(sql), pg_row(params))
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self.sql(sql), [pg_row(row) for row in rows])
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row(pg_row(row))
+
+    def lock_ddl(self) -> None:
+        lock_ddl(self.cursor, self.recorder.datastore.schema)
 
     def select_in(self, table: str, key: str, values: Sequence[Any], where: str = "") -> list[Row]:
         extra = f" AND {where}" if where else ""
@@ -189,6 +232,21 @@ class ViewStore(Protocol):
         ...
 
 
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's SQLite transaction, begun IMMEDIATE: the write lock is taken (waiting up to the busy timeout)
+    before the first read. A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another process committed in between (SQLite cannot upgrade a stale read snapshot, and does not wait)."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            cursor.sqlite_cursor.close()
+            raise OperationalError(error) from error
+        return cursor
+
+
 class SqliteViewStore(SQLiteTrackingRecorder):
     """Views in the application's SQLite file, on its connection pool."""
 
@@ -196,8 +254,12 @@ class SqliteViewStore(SQLiteTrackingRecorder):
 
     @contextmanager
     def transaction(self) -> Iterator[ViewTx]:
-        """A write transaction, committed on success."""
-        with self.datastore.transaction(commit=True) as cursor:
+        """A write transaction (holding the write lock from its start), committed on success."""
+        with (
+            self.datastore.get_connection(commit=True) as conn,
+            _ImmediateTransaction(conn, commit=True) as cursor,
+            cursor,
+        ):
             yield _SqliteTx(cursor, self)
 
     @contextmanager
@@ -211,10 +273,23 @@ class SqliteViewStore(SQLiteTrackingRecorder):
         return self.max_tracking_id(name) or 0
 
 
-class PostgresViewStore(PostgresTrackingRecorder):
+class PostgresViewStore(PostgresTrackingRecorder, SchemaLockedCreate):
     """Views in the application's PostgreSQL schema, on its connection pool."""
 
     dialect = "postgres"
+
+    def _under_ddl_lock(self, curs: Any) -> None:
+        """eventsourcing decides whether to create the tracking table (and record its ``__migration__`` row) from a
+        look taken before the DDL lock; another process may have created both since: look again."""
+        curs.execute("SELECT to_regclass(%s) AS found", (f'"{self.datastore.schema}"."{self.tracking_table_name}"',))
+        row = curs.fetchone()
+        self.tracking_table_exists = row is not None and row["found"] is not None
+        previous = None
+        if self.tracking_table_exists:
+            curs.execute(self.max_tracking_id_statement, (self.table_migration_identifier,))
+            found = curs.fetchone()
+            previous = found["max"] if found else None
+        self.tracking_migration_previous = self.tracking_migration_current = previous
 
     @contextmanager
     def transaction(self) -> Iterator[ViewTx]:

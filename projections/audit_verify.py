@@ -1,29 +1,65 @@
-"""Recompute every hash chain from the events table and name each event altered, deleted or inserted."""
+"""Recompute every hash chain from the events table and name each event altered, deleted, inserted or unreadable."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
-from infrastructure.view_store import ViewStore
+from infrastructure.view_store import ViewStore, events_table
 from projections.audit_chain import GENESIS, chain_hash, seal_is_valid
 
 
-def stored_events(app: Any, case_id: UUID | None, page: int = 5000) -> Iterator[StoredEvent]:
-    """The stored events of one aggregate, or of the whole log in pages."""
+class StoredRow(NamedTuple):
+    """A row of the events table as it is, whatever it holds."""
+
+    originator_id: str
+    version: int
+    topic: Any
+    state: Any
+
+
+def stored_rows(app: Any, store: ViewStore, case_id: UUID | None, page: int = 5000) -> Iterator[StoredRow]:
+    """The events table's rows of one aggregate, or of the whole log in pages, read as they are: a verifier cannot
+    trust them to hold what the recorder expects (it turns ``state`` into bytes and fails on anything else)."""
+    table = events_table(app)
+    columns = "originator_id, originator_version, topic, state"
     if case_id is not None:
-        yield from app.recorder.select_events(case_id)
+        key: Any = case_id if store.dialect == "postgres" else case_id.hex
+        with store.reading() as tx:
+            rows = tx.query(f"SELECT {columns} FROM {table} WHERE originator_id = ? ORDER BY originator_version", [key])
+        yield from (_row(row) for row in rows)
         return
+    position = "notification_id" if store.dialect == "postgres" else "rowid"  # SQLite's log position is the rowid
     start = 0
     while True:
-        batch = app.recorder.select_notifications(start=start, limit=page, inclusive_of_start=False)
-        yield from batch
-        if len(batch) < page:
+        with store.reading() as tx:
+            rows = tx.query(
+                f"SELECT {position} AS position, {columns} FROM {table} WHERE {position} > ? "
+                f"ORDER BY {position} LIMIT ?",
+                [start, page],
+            )
+        yield from (_row(row) for row in rows)
+        if len(rows) < page:
             return
-        start = batch[-1].id
+        start = int(rows[-1]["position"])
+
+
+def _row(row: dict[str, Any]) -> StoredRow:
+    originator = row["originator_id"]
+    key = str(originator if isinstance(originator, UUID) else UUID(str(originator)))
+    return StoredRow(key, int(row["originator_version"]), row["topic"], row["state"])
+
+
+def unreadable(row: StoredRow) -> str | None:
+    """Why a stored event cannot be hashed (its bytes are not bytes, or its topic not text), or None."""
+    if row.state is None:
+        return "stored bytes are missing (NULL)"
+    if not isinstance(row.state, bytes | bytearray | memoryview):
+        return f"stored bytes are not bytes (found {type(row.state).__name__}): replaced or unreadable"
+    if not isinstance(row.topic, str):
+        return f"stored topic is not text (found {type(row.topic).__name__})"
+    return None
 
 
 def verify_chains(app: Any, store: ViewStore, key: bytes | None, case_id: UUID | None = None) -> dict[str, Any]:
@@ -46,15 +82,19 @@ def verify_chains(app: Any, store: ViewStore, key: bytes | None, case_id: UUID |
 
     checked = 0
     seen: set[tuple[str, int]] = set()
-    for event in stored_events(app, case_id):
+    for event in stored_rows(app, store, case_id):
         checked += 1
-        key_ = (str(event.originator_id), event.originator_version)
+        key_ = (event.originator_id, event.version)
         seen.add(key_)
         link = chain.get(key_)
         if link is None:
             name("inserted", *key_, "stored event is not in the audit chain")
             continue
-        again = chain_hash(link["prev_hash"], event.originator_id, event.originator_version, event.topic, event.state)
+        problem = unreadable(event)
+        if problem is not None:
+            name("unreadable", *key_, problem)
+            continue
+        again = chain_hash(link["prev_hash"], event.originator_id, event.version, event.topic, bytes(event.state))
         if again != link["hash"]:
             name("altered", *key_, "stored bytes no longer match the chained hash")
     for key_ in sorted(set(chain) - seen):

@@ -19,6 +19,7 @@ from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 
+from infrastructure.outage import DatabaseUnavailable, is_unavailable
 from infrastructure.progress import progress_bar
 from infrastructure.view_store import PositionMoved, ViewStore, ViewTx
 from projections.base import Envelope, ProjectionError, View
@@ -27,8 +28,9 @@ from projections.decoding import envelopes
 log = logging.getLogger("arrears.projections")
 
 #: errors of the database rather than of an event: retried, never recorded as a failing event
-TRANSIENT = (OperationalError, InterfaceError)
-#: views applied side by side, so one view's database round trips overlap another's Python work
+TRANSIENT = (OperationalError, InterfaceError, DatabaseUnavailable)
+#: views applied side by side on PostgreSQL, so one view's database round trips overlap another's Python work
+#: (SQLite has one writer at a time: there they take turns in one thread)
 VIEW_WRITERS = 4
 FAILURES_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_failures ("
@@ -87,15 +89,17 @@ class ProjectionRuntime:
         self._locks = {name: threading.RLock() for name in self.views}
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self.view_writers = VIEW_WRITERS if store.dialect == "postgres" else 1
         self.setup()
 
     # --- tables and positions ------------------------------------------------------------------
 
     def setup(self) -> None:
         """Create every view's tables (idempotent); a view whose tables have another DDL version than this code's
-        is dropped, to be rebuilt from the log by the next catch-up."""
+        is dropped, to be rebuilt from the log by the next catch-up (processes starting together take turns)."""
         positions = {name: self.position(name) for name in self.views}
         with self.store.transaction() as tx:
+            tx.lock_ddl()
             tx.execute(FAILURES_DDL)
             tx.execute(SCHEMAS_DDL)
             found = {r["name"]: int(r["version"]) for r in tx.query("SELECT name, version FROM projection_schemas")}
@@ -200,7 +204,7 @@ class ProjectionRuntime:
         read = 0
         with (
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="arrears-prefetch") as prefetch,
-            ThreadPoolExecutor(max_workers=VIEW_WRITERS, thread_name_prefix="arrears-views") as writers,
+            ThreadPoolExecutor(max_workers=self.view_writers, thread_name_prefix="arrears-views") as writers,
         ):
             fetch = functools.partial(self.app.recorder.select_notifications, limit=size, inclusive_of_start=False)
             upcoming: Future[Any] = Future()  # the first page is read here; the next ones while a page is projected
@@ -215,7 +219,9 @@ class ProjectionRuntime:
                     upcoming = prefetch.submit(fetch, start=last)
                 batch = envelopes(self.app.mapper, notifications)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
-                apply = functools.partial(self._apply_after, batch=batch, last=last, positions=dict(positions))
+                apply = functools.partial(
+                    self._apply_after, batch=batch, last=last, positions=dict(positions), gave_up=threading.Event()
+                )
                 with self._holding(behind):  # a reader of one of these views waits for this batch, not the run
                     outcomes = [apply(behind[0])] if len(behind) == 1 else list(writers.map(apply, behind))
                 for name, outcome in zip(behind, outcomes, strict=True):
@@ -239,10 +245,19 @@ class ProjectionRuntime:
                     break
         return read
 
-    def _apply_after(self, name: str, batch: list[Envelope], last: int, positions: dict[str, int]) -> Outcome:
-        """Apply the part of the batch the view has not seen yet."""
+    def _apply_after(
+        self, name: str, batch: list[Envelope], last: int, positions: dict[str, int], gave_up: threading.Event
+    ) -> Outcome:
+        """Apply the part of the batch the view has not seen yet; once one view of the batch met a database error
+        (unreachable, locked too long), the others do not wait for the database again: the caller retries."""
+        if gave_up.is_set():
+            return Outcome.MOVED  # the caller raises the first view's error before looking
         start = positions[name]
-        return self._apply(name, [e for e in batch if e.position > start], start, last)
+        try:
+            return self._apply(name, [e for e in batch if e.position > start], start, last)
+        except TRANSIENT:
+            gave_up.set()
+            raise
 
     def _apply(self, name: str, batch: list[Envelope], start: int, last: int) -> Outcome:
         """Apply a batch to one view and move its position from ``start`` to ``last``, in one transaction.
@@ -309,6 +324,7 @@ class ProjectionRuntime:
             raise ValueError(f"unknown projection(s): {', '.join(sorted(unknown))}; known: {', '.join(self.views)}")
         with self._holding(chosen):  # this process's readers of these views wait for the whole rebuild
             with self.store.transaction() as tx:  # one transaction: a worker sees the old view or the empty new one
+                tx.lock_ddl()
                 for name in chosen:
                     self._drop(tx, name)
                     self._create(tx, name)
@@ -349,19 +365,29 @@ class ProjectionRuntime:
 
     def _follow(self) -> None:
         wait, close = self._listener()
+        waiting_for_database = False
         try:
             while not self._stopping.is_set():
                 try:
                     self.catch_up()
-                except Exception:
-                    log.exception("projection catch-up failed; retrying")
+                    waiting_for_database = False
+                except Exception as error:
+                    if not is_unavailable(error):
+                        log.exception("projection catch-up failed; retrying")
+                    elif not waiting_for_database:  # once per outage, not every poll
+                        log.warning("projections wait for the database: %s", error)
+                    waiting_for_database = is_unavailable(error)
                     self._stopping.wait(self.poll_seconds)
                 wait()
         finally:
             close()
 
     def _listener(self) -> tuple[Callable[[], None], Callable[[], None]]:
-        """A function that blocks until new events may have been recorded, and one that releases it."""
+        """A function that blocks until new events may have been recorded, and one that releases it.
+
+        On PostgreSQL it listens for the recorder's NOTIFY on a connection of its own, opened again when it breaks
+        (the database restarted): without that, waiting would return at once forever after and the follower spin.
+        """
         recorder = self.app.recorder
         channel = getattr(recorder, "channel_name", None)
         if channel is None:
@@ -374,12 +400,25 @@ class ProjectionRuntime:
 
         pool = recorder.datastore.pool
         options = {**(pool.kwargs or {}), "autocommit": True}
-        conn = psycopg.connect(pool.conninfo, **options)
-        conn.execute(f'LISTEN "{channel}"')
+        listening: list[Any] = []
+
+        def close() -> None:
+            while listening:
+                with suppress(Exception):
+                    listening.pop().close()
 
         def wait() -> None:
-            with suppress(Exception):
-                for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
+            try:
+                if not listening or listening[0].closed or listening[0].broken:
+                    close()
+                    conn = psycopg.connect(pool.conninfo, **options)
+                    listening.append(conn)
+                    conn.execute(f'LISTEN "{channel}"')
+                    return  # the caller catches up with whatever was recorded meanwhile
+                for _ in listening[0].notifies(timeout=self.poll_seconds, stop_after=1):
                     break
+            except Exception:
+                close()
+                self._stopping.wait(self.poll_seconds)
 
-        return wait, conn.close
+        return wait, close

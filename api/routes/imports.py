@@ -12,6 +12,7 @@ from api.deps import Write, writes
 from api.errors import ApiError, problem
 from api.permissions import Permission
 from api.routes.common import WRITE
+from api.schemas.common import control_in_file
 from api.schemas.problem import Problem
 from application.commands import ImportRecords
 from application.importing import ImportFormat, ImportKind, ImportResult
@@ -81,10 +82,18 @@ async def import_file(
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ApiError(422, "the file is not UTF-8", code="invalid-input") from None
+    control = control_in_file(text, json_escapes=fmt is ImportFormat.JSONL)
+    if control is not None:
+        line, character = control
+        raise ApiError(
+            422, f"line {line}: control character {character} is not allowed in an import file", code="invalid-input"
+        )
     command = ImportRecords(text=text, format=fmt, kind=kind.value if kind else None, actor=write.actor)
     result: ImportResult = (await run_in_threadpool(write.send, command)).result
     if result.errors:
         return rejected(result, request.url.path)
+    if result.rows == 0:
+        raise ApiError(422, "the file has no data rows; nothing was imported", code="import-empty")
     return ImportOut(
         rows=result.rows,
         enterprises_registered=result.enterprises_registered,

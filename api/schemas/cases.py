@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Amount, ApiModel, Attributed, CaseWritten, Currency, Day, ShortText, Text, Time
+from api.schemas.common import (
+    Amount,
+    ApiModel,
+    Attributed,
+    CaseWritten,
+    Currency,
+    Day,
+    JsonObject,
+    ShortText,
+    Text,
+    Time,
+    UuidText,
+)
 from domain.case.values import (
     Channel,
     ContactOutcome,
@@ -27,10 +39,7 @@ class CaseOpenIn(ApiModel):
     """Open a case for an overdue loan (the case id is derived from the loan id, so a repeat is a 409)."""
 
     loan_id: ShortText = Field(min_length=1, description="the overdue loan's id")
-    enterprise_id: str = Field(
-        pattern=r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
-        description="the borrower (a registered enterprise's id, a UUID)",
-    )
+    enterprise_id: UuidText = Field(description="the borrower (a registered enterprise's id, a UUID)")
     principal: Amount = Field(description="the loan's principal")
     outstanding: Amount = Field(description="what is still owed")
     overdue_amount: Amount = Field(description="what is past due")
@@ -122,7 +131,7 @@ class PlanIn(Attributed):
     schedule: list[InstallmentIO] | None = Field(
         default=None, max_length=600, description="the explicit schedule; must sum exactly to amount"
     )
-    parameters: dict[str, Any] = Field(default_factory=dict, description="the kind's own parameters")
+    parameters: JsonObject = Field(default_factory=dict, description="the kind's own parameters")
 
 
 class PlanCreated(CaseWritten):

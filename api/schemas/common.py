@@ -1,16 +1,29 @@
-"""Shared field types: decimal-string amounts, offset-carrying times, write results."""
+"""Shared field types: decimal-string amounts, offset-carrying times, text without control characters, write
+results. Every request field uses one of them, so the input rules live here once."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 EARLIEST = datetime(1900, 1, 1).date()
 LATEST = datetime(2200, 12, 31).date()
+#: C0 control characters and DEL, except tab and line breaks: never in free text
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: every C0 control character and DEL: never in names, ids and other one-line values
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+#: ISO 8601 date-time with an offset (the shape only; pydantic then checks the values)
+_ISO_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: a UUID written the canonical way (8-4-4-4-12 hex digits) or as 32 hex digits
+UUID_PATTERN = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$"
 
 
 def _sane_datetime(value: datetime) -> datetime:
@@ -25,6 +38,22 @@ def _sane_date(value: date) -> date:
     return value
 
 
+def _iso_time(value: Any) -> Any:
+    if isinstance(value, datetime):  # built in Python (the CLI, tests): already a time
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise ValueError("times are ISO 8601 strings with an offset, e.g. 2026-11-02T10:00:00+08:00")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("dates are ISO 8601 strings, YYYY-MM-DD")
+    return value
+
+
 def _zone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -33,28 +62,88 @@ def _zone(value: str) -> str:
     return value
 
 
+def _refuse(found: re.Match[str] | None, where: str) -> None:
+    if found is not None:
+        raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in {where}")
+
+
+def free_text(value: str) -> str:
+    """Free text: any character but C0 controls and DEL (tab, line feed and carriage return are fine)."""
+    _refuse(_CONTROL_IN_TEXT.search(value), "text (only tab and line breaks are)")
+    return value
+
+
+def one_line(value: str) -> str:
+    """A name, id or other one-line value: no C0 control character (not even tab or a line break) and no DEL."""
+    _refuse(_CONTROL_IN_LINE.search(value), "a one-line value")
+    return value
+
+
+def _free_json(value: Any) -> Any:
+    """Every key and string inside free-form JSON is free text."""
+    if isinstance(value, str):
+        free_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            free_text(str(key))
+            _free_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            _free_json(item)
+    return value
+
+
+#: a JSON string escape of a C0 control character or DEL, other than \t \n \r (not itself escaped: an even run of
+#: backslashes before it)
+_ESCAPED_CONTROL = re.compile(r"(?<!\\)(?:\\\\)*\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
+
+
+def control_in_file(text: str, json_escapes: bool) -> tuple[int, str] | None:
+    """The line and character of the first control character an import file may not carry (C0 but tab and line
+    breaks, and DEL; also written as ``\\u00XX`` escapes in JSON Lines), or None."""
+    found = _CONTROL_IN_TEXT.search(text)
+    escaped = _ESCAPED_CONTROL.search(text) if json_escapes else None
+    if escaped is not None and (found is None or escaped.start() < found.start()):
+        code = escaped.group()[-6:]
+        return text.count("\n", 0, escaped.start()) + 1, f"U+{code[2:].upper()} (written {code})"
+    if found is not None:
+        return text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group()):04X}"
+    return None
+
+
+_TEXT_SCHEMA = {"pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"}
+_LINE_SCHEMA = {"pattern": "^[^\\u0000-\\u001f\\u007f]*$"}
+
 Amount = Annotated[
     str,
     Field(
-        pattern=r"^\d{1,15}(\.\d{1,2})?$",
-        description="a non-negative decimal amount with at most 2 decimals, as a string",
+        pattern=r"^[0-9]{1,15}(\.[0-9]{1,2})?$",
+        description="a non-negative decimal amount with at most 2 decimals (ASCII digits), as a string",
         examples=["12500.00"],
     ),
 ]
 SignedAmount = Annotated[
     str,
     Field(
-        pattern=r"^-?\d{1,15}(\.\d{1,2})?$",
-        description="a decimal amount (may be negative) with at most 2 decimals, as a string",
+        pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$",
+        description="a decimal amount (may be negative) with at most 2 decimals (ASCII digits), as a string",
         examples=["-320000.00"],
     ),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code", examples=["CNY"])]
-Time = Annotated[AwareDatetime, AfterValidator(_sane_datetime)]
-Day = Annotated[date, AfterValidator(_sane_date)]
-TimeZone = Annotated[str, AfterValidator(_zone)]
-Text = Annotated[str, Field(max_length=4000)]
-ShortText = Annotated[str, Field(max_length=200)]
+Time = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_sane_datetime)]
+Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_sane_date)]
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(one_line), AfterValidator(_zone)]
+#: free text (notes, summaries, reasons): tab and line breaks allowed, other control characters not
+Text = Annotated[str, Field(max_length=4000, json_schema_extra=_TEXT_SCHEMA), AfterValidator(free_text)]
+#: names, ids and references: one line, no control characters
+ShortText = Annotated[str, Field(max_length=200, json_schema_extra=_LINE_SCHEMA), AfterValidator(one_line)]
+#: a UUID in a body (canonical 8-4-4-4-12 or 32 hex digits)
+UuidText = Annotated[
+    str, Field(pattern=UUID_PATTERN, description="a UUID", examples=["0c9d2f4e-1b7a-5c3d-9e8f-a1b2c3d4e5f6"])
+]
+#: free-form JSON (a plan kind's parameters): every string and key in it is free text
+JsonObject = Annotated[dict[str, Any], AfterValidator(_free_json)]
 
 
 class ApiModel(BaseModel):

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Amount, ApiModel, Currency, Day, ShortText, SignedAmount, Time, TimeZone
+from api.schemas.common import Amount, ApiModel, Currency, Day, ShortText, SignedAmount, Text, Time, TimeZone
 from domain.enterprise.values import LoanStatus
 
 Period = Annotated[
     str,
     Field(
-        pattern=r"^\d{4}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$",
+        pattern=r"^[0-9]{4}(-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?$",
         description='the period: "2025", "2025-Q4", "2025-H1" or "2025-06"',
         examples=["2025-Q4"],
     ),
@@ -32,12 +32,12 @@ class EnterpriseIn(ApiModel):
     """Register an enterprise (its id is derived from the credit code, so a repeat is a 409)."""
 
     credit_code: str = Field(
-        min_length=18, max_length=18, description="unified social credit code (18 characters, checked)"
+        pattern=r"^[0-9A-Za-z]{18}$", description="unified social credit code (18 characters, checked)"
     )
     name: ShortText = Field(description="registered name")
     registered_capital: Amount = Field(description="registered capital")
     currency: Currency = Field(default="CNY", description="currency of the registered capital")
-    business_scope: str = Field(default="", max_length=2000, description="business scope")
+    business_scope: Text = Field(default="", max_length=2000, description="business scope")
     legal_representative: ShortText = Field(default="", description="legal representative")
     industry: ShortText = Field(default="", description="industry")
     region: ShortText = Field(default="", description="region or province")
