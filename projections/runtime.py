@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -24,6 +24,7 @@ from infrastructure.progress import progress_bar
 from infrastructure.view_store import PositionMoved, ViewStore, ViewTx
 from projections.base import Envelope, ProjectionError, View
 from projections.decoding import envelopes
+from projections.log_listener import log_listener
 
 log = logging.getLogger("arrears.projections")
 
@@ -383,42 +384,5 @@ class ProjectionRuntime:
             close()
 
     def _listener(self) -> tuple[Callable[[], None], Callable[[], None]]:
-        """A function that blocks until new events may have been recorded, and one that releases it.
-
-        On PostgreSQL it listens for the recorder's NOTIFY on a connection of its own, opened again when it breaks
-        (the database restarted): without that, waiting would return at once forever after and the follower spin.
-        """
-        recorder = self.app.recorder
-        channel = getattr(recorder, "channel_name", None)
-        if channel is None:
-
-            def poll() -> None:
-                self._stopping.wait(self.poll_seconds)
-
-            return poll, lambda: None
-        import psycopg
-
-        pool = recorder.datastore.pool
-        options = {**(pool.kwargs or {}), "autocommit": True}
-        listening: list[Any] = []
-
-        def close() -> None:
-            while listening:
-                with suppress(Exception):
-                    listening.pop().close()
-
-        def wait() -> None:
-            try:
-                if not listening or listening[0].closed or listening[0].broken:
-                    close()
-                    conn = psycopg.connect(pool.conninfo, **options)
-                    listening.append(conn)
-                    conn.execute(f'LISTEN "{channel}"')
-                    return  # the caller catches up with whatever was recorded meanwhile
-                for _ in listening[0].notifies(timeout=self.poll_seconds, stop_after=1):
-                    break
-            except Exception:
-                close()
-                self._stopping.wait(self.poll_seconds)
-
-        return wait, close
+        """A function that blocks until new events may have been recorded, and one that releases it."""
+        return log_listener(self.app.recorder, self.poll_seconds, self._stopping)
