@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.act import Act
-
 from domain.base import Actor
 from domain.errors import DuplicateError, NotFoundError
 from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, default_terms

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from domain.act import Act
-
 from application.commands.collaboration import (
     AddNote,
     AssignTask,
@@ -14,6 +12,7 @@ from application.commands.collaboration import (
     StartLegalAction,
 )
 from application.handlers.registry import new_id, on_case
+from domain.act import Act
 from domain.case import CollectionCase
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.act import Act
-
 from application.commands.base import Outcome
 from application.commands.enterprises import (
     AddContactPerson,
@@ -17,6 +15,7 @@ from application.commands.enterprises import (
     UpdateProfile,
 )
 from application.handlers.registry import handles, on_enterprise
+from domain.act import Act
 from domain.enterprise import Enterprise
 from infrastructure.unit_of_work import UnitOfWork
 

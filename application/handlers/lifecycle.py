@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.act import Act
-
 from application.commands.base import Outcome
 from application.commands.lifecycle import AssignCollector, CloseCase, OpenCase, ReopenCase, ResolveCase
 from application.handlers.registry import act_of, handles, on_case
+from domain.act import Act
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
 from domain.errors import DuplicateError

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from domain.act import Act
-
 from application.commands.base import CaseCommand, Command, EnterpriseCommand, Outcome
+from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
