@@ -145,20 +145,20 @@ async def on_http_exception(request: Request, error: Exception) -> Response:
     if error.status_code == 400 and isinstance(error.__cause__, ValueError):  # FastAPI could not read the body
         return malformed_json(request, "it is not UTF-8 text")
     if error.status_code == 405:
-        headers["Allow"] = ", ".join(allowed_methods(request))
+        headers["Allow"] = ", ".join(allowed_methods(request.url.path))
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=headers)
     return problem(error.status_code, str(error.detail), instance=request.url.path, headers=headers or None)
 
 
-def allowed_methods(request: Request) -> list[str]:
-    """Every method the app's routes matching the request's path answer, and OPTIONS (Starlette's 405 names only the
-    first route's)."""
+def allowed_methods(path: str) -> list[str]:
+    """Every method the routes matching ``path`` answer, and OPTIONS (Starlette's 405 names only the first route's)."""
+    from api.matrix import api_routes  # the routes, once the app's modules are loaded
+
     methods = {"OPTIONS"}
-    for route in request.app.router.routes:
-        regex = getattr(route, "path_regex", None)
-        if regex is not None and regex.match(request.url.path):
-            methods |= set(getattr(route, "methods", None) or ())
+    for route in api_routes():
+        if route.path_regex.match(path):
+            methods |= set(route.methods or ())
     return sorted(methods)
 
 
