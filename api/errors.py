@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +13,7 @@ from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -138,28 +140,27 @@ async def on_api_error(request: Request, error: Exception) -> Response:
     return problem(error.status, error.detail, code=error.code, instance=request.url.path, headers=error.headers)
 
 
-async def on_http_exception(request: Request, error: Exception) -> Response:
-    """Starlette's errors (unknown path, wrong method; OPTIONS answers with the path's methods)."""
-    assert isinstance(error, StarletteHTTPException)
-    headers = dict(error.headers) if error.headers else {}
-    if error.status_code == 400 and isinstance(error.__cause__, ValueError):  # FastAPI could not read the body
-        return malformed_json(request, "it is not UTF-8 text")
-    if error.status_code == 405:
-        headers["Allow"] = ", ".join(allowed_methods(request.url.path))
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=headers)
-    return problem(error.status_code, str(error.detail), instance=request.url.path, headers=headers or None)
+def http_exception_handler(
+    routes: Callable[[], Iterable[APIRoute]],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Starlette's errors (unknown path, wrong method); OPTIONS and 405 name every method of the path's ``routes``
+    (Starlette's own 405 names only the first matching route's)."""
 
+    async def on_http_exception(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        headers = dict(error.headers) if error.headers else {}
+        if error.status_code == 400 and isinstance(error.__cause__, ValueError):  # FastAPI could not read the body
+            return malformed_json(request, "it is not UTF-8 text")
+        if error.status_code == 405:
+            methods = {"OPTIONS"}.union(
+                *(route.methods or () for route in routes() if route.path_regex.match(request.url.path))
+            )
+            headers["Allow"] = ", ".join(sorted(methods))
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers=headers)
+        return problem(error.status_code, str(error.detail), instance=request.url.path, headers=headers or None)
 
-def allowed_methods(path: str) -> list[str]:
-    """Every method the routes matching ``path`` answer, and OPTIONS (Starlette's 405 names only the first route's)."""
-    from api.matrix import api_routes  # the routes, once the app's modules are loaded
-
-    methods = {"OPTIONS"}
-    for route in api_routes():
-        if route.path_regex.match(path):
-            methods |= set(route.methods or ())
-    return sorted(methods)
+    return on_http_exception
 
 
 async def on_database_error(request: Request, error: Exception) -> Response:
@@ -195,15 +196,15 @@ async def on_unexpected(request: Request, error: Exception) -> Response:
     return problem(500, "internal error; it has been logged", code="internal", instance=request.url.path)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register every handler on the app."""
+def install_error_handlers(app: FastAPI, routes: Callable[[], Iterable[APIRoute]]) -> None:
+    """Register every handler on the app; ``routes`` are the API's routes (for the methods a path answers)."""
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_request_validation)
     app.add_exception_handler(ValidationError, on_validation)
     app.add_exception_handler(MoneyError, on_validation)
     app.add_exception_handler(CursorError, on_validation)
     app.add_exception_handler(ApiError, on_api_error)
-    app.add_exception_handler(StarletteHTTPException, on_http_exception)
+    app.add_exception_handler(StarletteHTTPException, http_exception_handler(routes))
     for database_error in (PersistenceError, psycopg.Error, sqlite3.Error):
         app.add_exception_handler(database_error, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)

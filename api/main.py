@@ -10,6 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.matrix import api_routes
 from api.middleware import ApiMiddleware
 from api.openapi import openapi_document
 from api.routers import ROUTERS
@@ -59,7 +60,7 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
     )
-    install_error_handlers(api)
+    install_error_handlers(api, api_routes)
     api.add_middleware(ApiMiddleware)
     for router in ROUTERS:
         api.include_router(router)
