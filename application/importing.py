@@ -14,7 +14,7 @@ from uuid import UUID
 
 from application.commands.base import Outcome
 from application.commands.imports import ImportRecords
-from application.handlers.registry import handles
+from application.handlers.registry import act_now, handles
 from application.import_rows import (
     FIELDS,
     ImportFormat,
@@ -98,8 +98,7 @@ def import_records(command: ImportRecords, uow: UnitOfWork) -> Outcome[ImportRes
     """
     fmt = ImportFormat(command.format) if command.format else detect_format(command.name, command.text)
     rows, errors = read_rows(command.text, fmt, ImportKind(command.kind) if command.kind else None)
-    staging = Staging(uow, Act.of(command.actor, command.occurred_at, uow.clock.now()))
-    staging.result = ImportResult(rows=len(rows) + len(errors), errors=errors)
+    staging = Staging(uow, act_now(command, uow), ImportResult(rows=len(rows) + len(errors), errors=errors))
     ordered = sorted(rows, key=lambda r: (r.kind is not ImportKind.ENTERPRISES, r.line))
     track = command.progress or (lambda items, _total: items)
     for row in track(ordered, len(ordered)):
@@ -121,10 +120,10 @@ def import_records(command: ImportRecords, uow: UnitOfWork) -> Outcome[ImportRes
 class Staging:
     """The enterprises an import changes, as private copies, and what each row did to them."""
 
-    def __init__(self, uow: UnitOfWork, act: Act) -> None:
+    def __init__(self, uow: UnitOfWork, act: Act, result: ImportResult) -> None:
         self.uow = uow
         self.act = act
-        self.result = ImportResult()
+        self.result = result
         self.staged: dict[UUID, Enterprise] = {}
         self.seen_codes: dict[str, int] = {}
         self.seen_keys: dict[str, tuple[str, int]] = {}

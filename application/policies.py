@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from domain.act import Act
@@ -35,23 +36,30 @@ def current_policy(uow: UnitOfWork, max_age_seconds: float = 0.0) -> CurrentPoli
     )
 
 
-def stored_policy(uow: UnitOfWork) -> StrategyPolicy:
-    """A copy of the policy aggregate, stored first with the default v1 when none exists yet."""
-    try:
-        return uow.load(StrategyPolicy, POLICY_ID)
-    except NotFoundError:
-        act = Act.of(Actor.system("policy"), None, uow.clock.now())
-        policy = StrategyPolicy.create(default_terms(), act=act)
-        try:
+def ensure_stored(uow: UnitOfWork) -> None:
+    """Store the policy with the default v1 if no policy is stored yet (so a version a case names can be read back).
+
+    Whether it is stored is remembered for a minute: once stored, a policy is never removed.
+    """
+    stored = uow.read(
+        StrategyPolicy, POLICY_ID, lambda _: True, max_age_seconds=60.0, purpose="stored", if_missing=lambda: False
+    )
+    if not stored:
+        policy = StrategyPolicy.create(default_terms(), act=Act.of(Actor.system("policy"), None, uow.clock.now()))
+        with contextlib.suppress(DuplicateError):  # another process stored it first
             uow.create(policy)
-        except DuplicateError:
-            return uow.load(StrategyPolicy, POLICY_ID)
-        return policy
+
+
+def stored_policy(uow: UnitOfWork) -> StrategyPolicy:
+    """A copy of the policy aggregate with every published version (stored first with the default v1 if need be)."""
+    ensure_stored(uow)
+    return uow.load(StrategyPolicy, POLICY_ID)
 
 
 def policy_terms(uow: UnitOfWork, version: int) -> PolicyTerms:
     """The terms of a published version."""
-    terms = stored_policy(uow).versions.get(version)
+    ensure_stored(uow)
+    terms = uow.read(StrategyPolicy, POLICY_ID, lambda p: p.versions.get(version))
     if terms is None:
         raise NotFoundError(f"no policy version {version}")
     return terms

@@ -8,7 +8,6 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from api.deps import Write, writes
-from api.errors import ApiError
 from api.permissions import Permission
 from api.routes.common import WRITE, case_money
 from api.schemas.cases import (
@@ -66,8 +65,6 @@ async def propose_plan(
     (e.g. equal: ``{"count": 6}``; extension: ``{"count": 6, "balloon_share_bp": 6000}``; see domain/repayment.py
     for milestone, seasonal, revenue_share and collateral). The schedule sums exactly to the amount."""
     amount = case_money(write.app, case_id, body.amount)
-    if body.schedule is None and body.start_on is None:
-        raise ApiError(422, "give the schedule, or start_on with the kind's parameters", code="invalid-input")
     schedule = None
     if body.schedule is not None:
         schedule = tuple(

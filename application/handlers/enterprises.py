@@ -14,7 +14,7 @@ from application.commands.enterprises import (
     SetDoNotContact,
     UpdateProfile,
 )
-from application.handlers.registry import handles, on_enterprise
+from application.handlers.registry import act_now, handles, on_enterprise
 from domain.act import Act
 from domain.enterprise import Enterprise
 from infrastructure.unit_of_work import UnitOfWork
@@ -23,8 +23,7 @@ from infrastructure.unit_of_work import UnitOfWork
 @handles(RegisterEnterprise)
 def register_enterprise(command: RegisterEnterprise, uow: UnitOfWork) -> Outcome[UUID]:
     """Register an enterprise; its id is the uuid5 of its credit code."""
-    act = Act.of(command.actor, command.occurred_at, uow.clock.now())
-    enterprise = Enterprise.register(command.registration, list(command.contacts), act=act)
+    enterprise = Enterprise.register(command.registration, list(command.contacts), act=act_now(command, uow))
     return Outcome(enterprise.id, uow.create(enterprise))
 
 

@@ -44,6 +44,11 @@ def act_of(command: Command, session: Session) -> Act:
     return Act.of(command.actor, command.occurred_at, session.now)
 
 
+def act_now(command: Command, uow: UnitOfWork) -> Act:
+    """Who acted and when, for a command decided outside ``UnitOfWork.change`` (one that creates aggregates)."""
+    return Act.of(command.actor, command.occurred_at, uow.clock.now())
+
+
 def deciding(
     cls: type[A],
     target: Callable[[Any], UUID],
@@ -54,16 +59,10 @@ def deciding(
 
     def register(decide: Callable[..., Any]) -> Any:
         def handle(command: Any, uow: UnitOfWork) -> Outcome[Any]:
-            if prepare is None:
+            prepared = () if prepare is None else (prepare(uow, command),)
 
-                def run(aggregate: A, session: Session) -> Any:
-                    return decide(aggregate, command, act_of(command, session))
-
-            else:
-                prepared = prepare(uow, command)
-
-                def run(aggregate: A, session: Session) -> Any:
-                    return decide(aggregate, command, act_of(command, session), prepared)
+            def run(aggregate: A, session: Session) -> Any:
+                return decide(aggregate, command, act_of(command, session), *prepared)
 
             changed = uow.change(cls, target(command), run, command.expected_version)
             return Outcome(changed.result, changed.version)

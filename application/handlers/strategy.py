@@ -21,7 +21,7 @@ from application.commands.strategy import (
     SetDeadline,
 )
 from application.handlers.registry import act_of, handles, new_id, on_case
-from application.policies import CurrentPolicy, current_policy, stored_policy
+from application.policies import CurrentPolicy, current_policy, ensure_stored
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import Reason, Tier
@@ -58,7 +58,7 @@ class AssessmentInputs:
 
 def assessment_inputs(uow: UnitOfWork, command: AssessRisk) -> AssessmentInputs:
     """Read the policy and the enterprise before the case's lock is taken."""
-    stored_policy(uow)  # the policy an assessment names is stored, so its version can be read back
+    ensure_stored(uow)  # the policy an assessment names is stored, so its version can be read back
     enterprise_id = enterprise_of(uow, command.case_id)
     industry, statements, loans = uow.read(
         Enterprise,
@@ -182,7 +182,7 @@ def classify_case(case: CollectionCase, command: ClassifyCase, act: Act) -> None
 @handles(PublishPolicy)
 def publish_policy(command: PublishPolicy, uow: UnitOfWork) -> Outcome[int]:
     """Publish a new policy version; the result is its number (the outcome's version is the aggregate's)."""
-    stored_policy(uow)
+    ensure_stored(uow)
 
     def decide(policy: StrategyPolicy, session: Session) -> int:
         return policy.publish(command.terms, command.note, act=act_of(command, session))
