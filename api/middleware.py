@@ -1,4 +1,4 @@
-"""ASGI middleware: non-canonical path ids (422), body size limit (413), Idempotency-Key replay, an unreachable
+"""ASGI middleware: body size limit (413), Idempotency-Key replay, an unreachable
 database while keys are kept (503), Prometheus metrics.
 
 A key's reservation and completion are single short statements, run on the event loop like the writes
@@ -11,16 +11,13 @@ import hashlib
 import logging
 import re
 import time
-from functools import cache
 from typing import Any
-from uuid import UUID
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
-from api.schemas.common import UUID_PATTERN
 from infrastructure.idempotency import Outcome, StoredResponse
 from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
 
@@ -28,9 +25,6 @@ PROBLEM_JSON = b"application/problem+json"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 #: response headers worth replaying (the rest are recomputed by the server)
 REPLAYED_HEADERS = {"content-type", "etag", "location"}
-#: a path made only of these characters cannot hold a UUID spelled other than canonically or as 32 hex digits
-_PLAIN_PATH = re.compile(r"^[A-Za-z0-9/_.~-]*$")
-_CANONICAL_UUID = re.compile(UUID_PATTERN)
 log = logging.getLogger("arrears.api")
 
 
@@ -65,33 +59,6 @@ async def send_unavailable(send: Send) -> None:
         "database-unavailable",
         {"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
-
-
-@cache
-def uuid_path_params() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
-    """Each API route's path pattern and the names of its path parameters typed UUID."""
-    from api.matrix import api_routes  # the routes, once the app's modules are loaded
-
-    found = []
-    for route in api_routes():
-        names = tuple(p.name for p in route.dependant.path_params if p.field_info.annotation is UUID)
-        if names:
-            found.append((route.path_regex, names))
-    return found
-
-
-def odd_path_id(path: str) -> str | None:
-    """The name of a UUID path parameter spelled other than canonically (8-4-4-4-12) or as 32 hex digits, which
-    FastAPI's UUID type would accept (``{...}``, ``urn:uuid:...``); None when the path is fine."""
-    if _PLAIN_PATH.match(path):
-        return None
-    for pattern, names in uuid_path_params():
-        match = pattern.match(path)
-        if match is not None:
-            for name in names:
-                if not _CANONICAL_UUID.match(match.group(name)):
-                    return name
-    return None
 
 
 async def send_too_large(send: Send, limit: int) -> None:
@@ -130,32 +97,16 @@ class ApiMiddleware:
             observe_request(scope["method"], template, status, time.perf_counter() - started)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        odd = odd_path_id(scope["path"])
-        if odd is not None:
-            reason = "ids are UUIDs written as 8-4-4-4-12 hex digits or as 32 hex digits"
-            await send_problem(
-                send,
-                422,
-                "Unprocessable Content",
-                f"path.{odd}: {reason}",
-                "invalid-input",
-                errors=[{"field": f"path.{odd}", "reason": reason}],
-            )
-            return
         services = scope["app"].state.services
         limit = services.settings.max_body_bytes
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await send_problem(
-                send, 413, "Content Too Large", f"request bodies are limited to {limit} bytes", "too-large"
-            )
+            await send_too_large(send, limit)
             return
         try:
             body = await read_body(receive, limit)
         except BodyTooLarge:
-            await send_problem(
-                send, 413, "Content Too Large", f"request bodies are limited to {limit} bytes", "too-large"
-            )
+            await send_too_large(send, limit)
             return
         replay = replaying_receive(body, receive)
         key = header(scope, b"idempotency-key")

@@ -20,7 +20,7 @@ from api.schemas.cases import (
     ReasonOut,
     ResolutionIn,
 )
-from api.schemas.common import CaseWritten
+from api.schemas.common import CaseWritten, PathId
 from application.commands import AssessRisk, AssignCollector, Escalate, OpenCase, ResolveCase
 from application.handlers.strategy import Assessment
 from domain.case.values import CaseStatus, Department, Tier
@@ -82,7 +82,7 @@ def list_cases(
 
 
 @router.get("/{case_id}", responses=READ_ONE, summary="Read a case's progress")
-def get_case(case_id: UUID, reads: ReadsDep, _who: Reader, response: Response) -> CaseProgress:
+def get_case(case_id: PathId, reads: ReadsDep, _who: Reader, response: Response) -> CaseProgress:
     """Status, tier, balances, last contact and next action due; the ETag is the case's version."""
     progress = reads.case_progress(case_id)
     set_etag(response, progress.version)
@@ -97,7 +97,7 @@ def get_case(case_id: UUID, reads: ReadsDep, _who: Reader, response: Response) -
     summary="Assign a collector",
 )
 async def assign_collector(
-    case_id: UUID,
+    case_id: PathId,
     body: AssignmentIn,
     write: Annotated[Write, writes(Permission.ASSIGN_COLLECTOR)],
 ) -> Response:
@@ -115,7 +115,7 @@ async def assign_collector(
     summary="Assess the case's risk",
 )
 async def assess_case(
-    case_id: UUID,
+    case_id: PathId,
     write: Annotated[Write, writes(Permission.ASSESS)],
 ) -> Response:
     """Run the risk model on the enterprise's statements and history; the policy's strategy,
@@ -145,7 +145,7 @@ async def assess_case(
     summary="Escalate the case",
 )
 async def escalate(
-    case_id: UUID,
+    case_id: PathId,
     body: EscalationIn,
     write: Annotated[Write, writes(Permission.ESCALATE)],
 ) -> Response:
@@ -163,7 +163,7 @@ async def escalate(
     summary="Resolve the case",
 )
 async def resolve(
-    case_id: UUID,
+    case_id: PathId,
     body: ResolutionIn,
     write: Annotated[Write, writes(Permission.RESOLVE)],
 ) -> Response:

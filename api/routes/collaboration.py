@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Path, Response, status
 
@@ -11,7 +10,7 @@ from api.deps import Write, writes
 from api.permissions import Permission
 from api.routes.common import WRITE
 from api.schemas.cases import NoteIn, SignalIn, TaskCompletionIn, TaskCreated, TaskIn
-from api.schemas.common import CaseWritten
+from api.schemas.common import CaseWritten, PathId
 from application.commands import AddNote, AssignTask, CompleteTask, RecordSignal
 
 router = APIRouter(prefix="/v1/cases", tags=["collaboration"])
@@ -25,7 +24,7 @@ router = APIRouter(prefix="/v1/cases", tags=["collaboration"])
     summary="Assign a task",
 )
 async def assign_task(
-    case_id: UUID,
+    case_id: PathId,
     body: TaskIn,
     write: Annotated[Write, writes(Permission.ASSIGN_TASK)],
 ) -> Response:
@@ -50,7 +49,7 @@ async def assign_task(
     summary="Complete a task",
 )
 async def complete_task(
-    case_id: UUID,
+    case_id: PathId,
     task_id: Annotated[str, Path(max_length=200, description="the task's id")],
     body: TaskCompletionIn,
     write: Annotated[Write, writes(Permission.COMPLETE_TASK)],
@@ -69,7 +68,7 @@ async def complete_task(
     summary="Record a signal",
 )
 async def record_signal(
-    case_id: UUID,
+    case_id: PathId,
     body: SignalIn,
     write: Annotated[Write, writes(Permission.RECORD_SIGNAL)],
 ) -> Response:
@@ -88,7 +87,7 @@ async def record_signal(
     summary="Add a note",
 )
 async def add_note(
-    case_id: UUID,
+    case_id: PathId,
     body: NoteIn,
     write: Annotated[Write, writes(Permission.ADD_NOTE)],
 ) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
@@ -21,6 +20,7 @@ from api.schemas.cases import (
     PromiseCreated,
     PromiseIn,
 )
+from api.schemas.common import PathId
 from application.commands import MakePromise, ProposePlan, ReceivePayment, SignAgreement
 from application.handlers.commitments import Balance, ProposedPlan
 from domain.case.values import Installment
@@ -37,7 +37,7 @@ router = APIRouter(prefix="/v1/cases", tags=["commitments"])
     summary="Record a promise",
 )
 async def make_promise(
-    case_id: UUID,
+    case_id: PathId,
     body: PromiseIn,
     write: Annotated[Write, writes(Permission.PROMISE)],
 ) -> Response:
@@ -57,7 +57,7 @@ async def make_promise(
     summary="Propose a repayment plan",
 )
 async def propose_plan(
-    case_id: UUID,
+    case_id: PathId,
     body: PlanIn,
     write: Annotated[Write, writes(Permission.PLAN)],
 ) -> Response:
@@ -100,7 +100,7 @@ async def propose_plan(
     summary="Sign an agreement",
 )
 async def sign_agreement(
-    case_id: UUID,
+    case_id: PathId,
     body: AgreementIn,
     write: Annotated[Write, writes(Permission.SIGN_AGREEMENT)],
 ) -> Response:
@@ -129,7 +129,7 @@ async def sign_agreement(
     summary="Record a payment",
 )
 async def receive_payment(
-    case_id: UUID,
+    case_id: PathId,
     body: PaymentIn,
     write: Annotated[Write, writes(Permission.RECORD_PAYMENT)],
 ) -> Response:

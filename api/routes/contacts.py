@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Response, status
 
@@ -12,7 +11,7 @@ from api.errors import ApiError
 from api.permissions import Permission, allowed
 from api.routes.common import WRITE
 from api.schemas.cases import ContactIn
-from api.schemas.common import CaseWritten
+from api.schemas.common import CaseWritten, PathId
 from application.commands import LetterFacts, LogContact, VisitFacts
 from domain.case.values import Channel
 
@@ -45,7 +44,7 @@ def letter_facts(body: ContactIn) -> LetterFacts | None:
     summary="Log a contact",
 )
 async def log_contact(
-    case_id: UUID, body: ContactIn, write: Annotated[Write, writes(Permission.LOG_CONTACT)]
+    case_id: PathId, body: ContactIn, write: Annotated[Write, writes(Permission.LOG_CONTACT)]
 ) -> Response:
     """Log a contact of any channel; a contact-policy violation is refused with its rule id (422).
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
 
@@ -11,6 +10,7 @@ from api.auth import Principal
 from api.deps import AppDep, Write, require, writes
 from api.permissions import Permission
 from api.routes.common import READ_ONE, WRITE, set_etag
+from api.schemas.common import PathId
 from api.schemas.enterprises import (
     EnterpriseIn,
     EnterpriseOut,
@@ -64,7 +64,7 @@ async def register_enterprise(
 
 
 @router.get("/{enterprise_id}", responses=READ_ONE, summary="Read an enterprise")
-def get_enterprise(enterprise_id: UUID, app: AppDep, _who: Reader, response: Response) -> EnterpriseOut:
+def get_enterprise(enterprise_id: PathId, app: AppDep, _who: Reader, response: Response) -> EnterpriseOut:
     """The enterprise with its contacts, statements and loan history."""
     enterprise = app.get_enterprise(enterprise_id)
     set_etag(response, enterprise.version)
@@ -79,7 +79,7 @@ def get_enterprise(enterprise_id: UUID, app: AppDep, _who: Reader, response: Res
     summary="File a period's financial statements",
 )
 async def file_statement(
-    enterprise_id: UUID,
+    enterprise_id: PathId,
     body: FinancialStatementIn,
     write: Annotated[Write, writes(Permission.WRITE_ENTERPRISE)],
 ) -> Response:
@@ -100,7 +100,7 @@ async def file_statement(
     summary="Add a loan to the enterprise's history",
 )
 async def add_loan_record(
-    enterprise_id: UUID,
+    enterprise_id: PathId,
     body: LoanRecordIn,
     write: Annotated[Write, writes(Permission.WRITE_ENTERPRISE)],
 ) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -12,7 +11,7 @@ from api.deps import AppDep, ReadsDep, require
 from api.errors import ApiError
 from api.permissions import Permission
 from api.routes.common import READ_ONE, set_etag
-from api.schemas.common import Time
+from api.schemas.common import PathId, Time
 from api.schemas.reads import CaseHistory
 from api.views import case_progress, timeline_item
 from projections.models import AuditTrail, Timeline
@@ -23,7 +22,7 @@ Reader = Annotated[Principal, Depends(require(Permission.READ))]
 
 @router.get("/{case_id}/timeline", responses=READ_ONE, summary="Read a case's timeline")
 def timeline(
-    case_id: UUID,
+    case_id: PathId,
     reads: ReadsDep,
     _who: Reader,
     cursor: Annotated[str | None, Query(max_length=500, description="from a previous page's next_cursor")] = None,
@@ -35,7 +34,7 @@ def timeline(
 
 @router.get("/{case_id}/audit", responses=READ_ONE, summary="Read a case's audit trail")
 def audit(
-    case_id: UUID, reads: ReadsDep, _who: Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
+    case_id: PathId, reads: ReadsDep, _who: Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
 ) -> AuditTrail:
     """Every stored event with its sha256 hash chain (version, type, hash, prev_hash)."""
     return reads.audit(case_id)
@@ -43,7 +42,7 @@ def audit(
 
 @router.get("/{case_id}/history", responses=READ_ONE, summary="Replay a case as it stood")
 def history(
-    case_id: UUID,
+    case_id: PathId,
     app: AppDep,
     _who: Reader,
     response: Response,

@@ -6,10 +6,20 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated, Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import orjson
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 EARLIEST = datetime(1900, 1, 1).date()
 LATEST = datetime(2200, 12, 31).date()
@@ -24,6 +34,7 @@ _ISO_TIME = re.compile(
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: a UUID written the canonical way (8-4-4-4-12 hex digits) or as 32 hex digits
 UUID_PATTERN = r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$"
+_UUID = re.compile(UUID_PATTERN)
 
 
 def _sane_datetime(value: datetime) -> datetime:
@@ -35,6 +46,13 @@ def _sane_datetime(value: datetime) -> datetime:
 def _sane_date(value: date) -> date:
     if not EARLIEST <= value <= LATEST:
         raise ValueError("dates must lie between 1900 and 2200")
+    return value
+
+
+def _plain_uuid(value: object) -> object:
+    """A path id must be spelled as a plain UUID: hyphenated 8-4-4-4-12, or 32 hex digits."""
+    if isinstance(value, str) and not _UUID.match(value):
+        raise ValueError("ids are UUIDs written as 8-4-4-4-12 hex digits or as 32 hex digits")
     return value
 
 
@@ -141,6 +159,10 @@ ShortText = Annotated[str, Field(max_length=200, json_schema_extra=_LINE_SCHEMA)
 #: a UUID in a body (canonical 8-4-4-4-12 or 32 hex digits)
 UuidText = Annotated[
     str, Field(pattern=UUID_PATTERN, description="a UUID", examples=["0c9d2f4e-1b7a-5c3d-9e8f-a1b2c3d4e5f6"])
+]
+#: a UUID in a path (canonical 8-4-4-4-12 or 32 hex digits; not ``{...}`` nor ``urn:uuid:...``, which UUID accepts)
+PathId = Annotated[
+    UUID, BeforeValidator(_plain_uuid), WithJsonSchema({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})
 ]
 #: free-form JSON (a plan kind's parameters): every string and key in it is free text
 JsonObject = Annotated[dict[str, Any], AfterValidator(_free_json)]
