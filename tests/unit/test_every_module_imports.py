@@ -11,12 +11,16 @@ import pytest
 PACKAGES = ["domain", "application", "infrastructure", "projections", "api", "demo"]
 
 
+def fail(name: str) -> None:
+    raise ImportError(f"package {name} does not import")
+
+
 def modules() -> list[str]:
     found = []
     for name in PACKAGES:
         package = importlib.import_module(name)
         found.append(name)
-        found += [info.name for info in pkgutil.walk_packages(package.__path__, f"{name}.")]
+        found += [info.name for info in pkgutil.walk_packages(package.__path__, f"{name}.", onerror=fail)]
     return found
 
 
