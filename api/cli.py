@@ -17,6 +17,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from api import cli_projections
+from api.cli_output import end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
 from application.handlers.strategy import Assessment
@@ -41,10 +42,12 @@ def build_container(args: argparse.Namespace) -> Container:
 
 
 def print_timeline(container: Container, case_id: UUID) -> None:
-    """Every event of a case, one readable line each."""
+    """Every event of a case, one readable line each, its time in the business zone with its offset."""
+    zone = container.settings.zone
     for event in container.app.case_events(case_id):
         actor = getattr(event, "actor", "")
-        print(f"  v{event.originator_version:<3} {event.occurred_at:%Y-%m-%d %H:%M} {actor!s:<28} {describe(event)}")
+        when = show_time(event.occurred_at, zone)
+        print(f"  v{event.originator_version:<3} {when} {actor!s:<28} {zoned_text(describe(event), zone)}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -77,16 +80,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
     container = build_container(args)
     try:
         app = container.app
+        case_id = args.case if isinstance(args.case, UUID) else app.case_id_for(args.case)
         if args.version is not None:
-            case = app.case_at_version(args.case_id, args.version)
+            case = app.case_at_version(case_id, args.version)
         elif args.as_of is not None:
-            case = app.case_as_of(args.case_id, args.as_of)
+            case = app.case_as_of(case_id, args.as_of)
         else:
-            case = app.get_case(args.case_id)
+            case = app.get_case(case_id)
         print(f"case {case.id} at version {case.version}: status {case.status}, tier {case.tier or 'unrated'}")
         print(f"  outstanding {case.outstanding}, paid {case.paid}, contacts {case.contact_counts}")
-        for event in app.case_events(args.case_id)[: case.version]:
-            print(f"  v{event.originator_version:<3} {event.occurred_at:%Y-%m-%d %H:%M} {describe(event)}")
+        zone = container.settings.zone
+        for event in app.case_events(case.id)[: case.version]:
+            when = show_time(event.occurred_at, zone)
+            print(f"  v{event.originator_version:<3} {when} {zoned_text(describe(event), zone)}")
     finally:
         container.close()
     return 0
@@ -171,10 +177,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def duration(text: str) -> timedelta:
-    """argparse type: 3600, 90s, 30m, 8h or 7d."""
+    """argparse type: 3600, 90s, 30m, 8h or 7d (more than zero)."""
     match = re.fullmatch(r"(\d+)([smhd]?)", text.strip())
-    if match is None or int(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 30m, 8h or 7d")
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: a number and a unit, e.g. 90s, 30m, 8h, 7d")
+    if int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is zero: a token must live for some time, e.g. 30m, 8h or 7d")
     unit = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
     return timedelta(seconds=int(match[1]) * unit)
 
@@ -237,8 +245,8 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         current = app.current_policy()
         version = args.version or current.version
         terms = app.policy_version(version) if args.version else current.terms
-        print(f"strategy policy v{version}" + (" (governing)" if version == current.version else ""))
-        print(terms.model_dump_json(indent=2))
+        note(f"strategy policy v{version}" + (" (governing)" if version == current.version else ""))  # stderr
+        print(terms.model_dump_json(indent=2))  # stdout holds only the JSON
     finally:
         container.close()
     return 0
@@ -270,10 +278,13 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--enterprises", type=int, default=DEFAULT_PORTFOLIO, help="portfolio size (default 500)")
     demo.set_defaults(handler=cmd_demo)
 
-    replay = commands.add_parser("replay", help="show a case as it stood at a past time or version")
-    replay.add_argument("case_id", type=UUID)
-    replay.add_argument("--as-of", type=aware_datetime, help="ISO 8601 time with offset")
-    replay.add_argument("--version", type=int)
+    replay = commands.add_parser("replay", help="a case (by case or loan id) as it stood at a past time or version")
+    replay.add_argument(
+        "case", type=case_or_loan, metavar="CASE_ID|LOAN_ID", help="the case's id (UUID) or its loan id"
+    )
+    when = replay.add_mutually_exclusive_group()
+    when.add_argument("--as-of", type=aware_datetime, help="ISO 8601 time with offset")
+    when.add_argument("--version", type=int, help="the case's version (its Nth event)")
     replay.set_defaults(handler=cmd_replay)
 
     serve = commands.add_parser("serve", help="run the HTTP API (seeds the demo portfolio on first start)")
@@ -290,16 +301,22 @@ def parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="token_command", required=True)
     issue = token_commands.add_parser("issue", help="print a signed token for a user in a role")
     issue.add_argument("--user", required=True, help="the user id the token names")
-    issue.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM])
+    issue.add_argument(
+        "--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM], help="what the user may do"
+    )
     issue.add_argument("--ttl", type=duration, help="lifetime, e.g. 30m, 8h, 7d (default ARREARS_TOKEN_TTL_SECONDS)")
     issue.set_defaults(handler=cmd_token_issue)
     assess = commands.add_parser("assess", help="run the risk model on a case and print score, tier and reasons")
-    assess.add_argument("case", type=case_or_loan, help="case id or loan id")
+    assess.add_argument(
+        "case", type=case_or_loan, metavar="CASE_ID|LOAN_ID", help="the case's id (UUID) or its loan id"
+    )
     assess.add_argument("--user", default="cli.risk", help="who is assessing (recorded on the event)")
     assess.set_defaults(handler=cmd_assess)
 
     importing = commands.add_parser("import", help="import enterprises, statements or loans (CSV or JSON Lines)")
-    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "file", type=Path, metavar="FILE", help="a .csv or .jsonl file (rows name enterprises by credit code)"
+    )
     importing.add_argument("--format", choices=[f.value for f in ImportFormat], help="default: from the suffix")
     importing.add_argument("--kind", choices=[k.value for k in ImportKind], help="default: per row, from its fields")
     importing.add_argument("--user", default="cli.import", help="who is importing (recorded on the events)")
@@ -308,7 +325,7 @@ def parser() -> argparse.ArgumentParser:
     policy = commands.add_parser("policy", help="the strategy policy")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True)
     show = policy_commands.add_parser("show", help="print the governing policy (or --version N)")
-    show.add_argument("--version", type=int)
+    show.add_argument("--version", type=int, help="a published policy version number (default: the governing one)")
     show.set_defaults(handler=cmd_policy_show)
 
     cli_projections.register(commands, build_container)
@@ -317,13 +334,18 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``arrears`` console script."""
-    args = parser().parse_args(argv)
-    handler: Handler = args.handler
     try:
-        return handler(args)
-    except (DomainError, DatabaseUrlError, CipherKeyError, SecretKeyError, ValidationError, ValueError) as error:
-        print(f"arrears: error: {error}", file=sys.stderr)
-        return 2
+        args = parser().parse_args(argv)
+        handler: Handler = args.handler
+        try:
+            status = handler(args)
+        except (DomainError, DatabaseUrlError, CipherKeyError, SecretKeyError, ValidationError, ValueError) as error:
+            print(f"arrears: error: {error}", file=sys.stderr)
+            return 2
+        sys.stdout.flush()  # inside the guard: a reader gone before the last flush ends quietly too
+        return status
+    except BrokenPipeError:  # `arrears ... | head -1`: the reader has what it wanted
+        return end_quietly_on_closed_pipe()
 
 
 if __name__ == "__main__":
