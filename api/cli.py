@@ -17,7 +17,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from api import cli_projections
-from api.cli_output import end_quietly_on_closed_pipe, note, show_time, zoned_text
+from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
 from application.handlers.strategy import Assessment
@@ -135,9 +135,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             container.close()
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
-    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs)")
-    print(f"get a token:  arrears{db} token issue --user wang.collector --role collector")
-    print(f"then:         curl -H 'Authorization: Bearer <token>' {base}/v1/cases")
+    arrears = command_name()  # as runnable from here: .venv/bin/arrears unless arrears is on PATH
+    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs, offline)")
+    print(f"get a token:  TOKEN=$({arrears}{db} token issue --user wang.collector --role collector)")
+    print(f'then:         curl -H "Authorization: Bearer $TOKEN" {base}/v1/cases')
     sys.stdout.flush()
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
 from datetime import date, datetime
 from typing import Any
@@ -73,6 +74,21 @@ def configure_logging(zone: ZoneInfo, level: int = logging.INFO) -> None:
     handler.setFormatter(ZonedFormatter(zone))
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def command_name() -> str:
+    """How to run this very ``arrears`` again from where the user stands, for hints to print exactly as runnable:
+    ``.venv/bin/arrears`` (a path under the current folder), its absolute path, or ``arrears`` when that is what
+    the shell finds on PATH."""
+    started = sys.argv[0] if sys.argv and sys.argv[0] else "arrears"
+    script = os.path.abspath(started)
+    if os.path.basename(script) != "arrears" or not os.path.isfile(script):  # `python -m api.cli`, or a test
+        return f"{sys.executable} -m api.cli"
+    on_path = shutil.which("arrears")
+    if on_path is not None and os.path.realpath(on_path) == os.path.realpath(script):
+        return "arrears"
+    relative = os.path.relpath(script)
+    return relative if not relative.startswith("..") else script
 
 
 def end_quietly_on_closed_pipe() -> int:
