@@ -21,6 +21,7 @@ from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
 from application.handlers.strategy import Assessment
+from application.history import case_then
 from application.importing import ImportFormat, ImportKind, ImportResult, import_command
 from demo.seeding import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from domain.base import Actor, Role
@@ -76,23 +77,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    """Print a case as it stood at a past moment or version."""
+    """Print a case as it stood at a past business time (--as-of), as the bank knew it (--known-at), or both; or
+    after its N-th event (--version)."""
+    if args.version is not None and (args.as_of is not None or args.known_at is not None):
+        print("arrears replay: error: --version cannot be combined with --as-of or --known-at", file=sys.stderr)
+        return 2
     container = build_container(args)
     try:
         app = container.app
         case_id = args.case if isinstance(args.case, UUID) else app.case_id_for(args.case)
+        events = app.case_events(case_id)
         if args.version is not None:
             case = app.case_at_version(case_id, args.version)
-        elif args.as_of is not None:
-            case = app.case_as_of(case_id, args.as_of)
+            shown = events[: case.version]
         else:
-            case = app.get_case(case_id)
-        print(f"case {case.id} at version {case.version}: status {case.status}, tier {case.tier or 'unrated'}")
-        print(f"  outstanding {case.outstanding}, paid {case.paid}, contacts {case.contact_counts}")
+            then = case_then(events, as_of=args.as_of, known_at=args.known_at)
+            case, shown = then.case, then.events
         zone = container.settings.zone
-        for event in app.case_events(case.id)[: case.version]:
-            when = show_time(event.occurred_at, zone)
-            print(f"  v{event.originator_version:<3} {when} {zoned_text(describe(event), zone)}")
+        asked = [f"as of {show_time(args.as_of, zone)}" if args.as_of else "", ""]
+        asked[1] = f"as known at {show_time(args.known_at, zone)}" if args.known_at else ""
+        heading = ", ".join(a for a in asked if a) or f"at version {case.version}"
+        print(f"case {case.id} {heading}: status {case.status}, tier {case.tier or 'unrated'}")
+        print(f"  outstanding {case.outstanding}, paid {case.paid}, contacts {case.contact_counts}")
+        print(f"  {len(shown)} of {len(events)} events, in business-time order (happened · recorded):")
+        for event in shown:
+            happened, recorded = show_time(event.occurred_at, zone), show_time(event.timestamp, zone)
+            print(f"  v{event.originator_version:<3} {happened} · {recorded}  {zoned_text(describe(event), zone)}")
     finally:
         container.close()
     return 0
@@ -283,9 +293,13 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "case", type=case_or_loan, metavar="CASE_ID|LOAN_ID", help="the case's id (UUID) or its loan id"
     )
-    when = replay.add_mutually_exclusive_group()
-    when.add_argument("--as-of", type=aware_datetime, help="ISO 8601 time with offset")
-    when.add_argument("--version", type=int, help="the case's version (its Nth event)")
+    replay.add_argument(
+        "--as-of", type=aware_datetime, metavar="T", help="business time (ISO 8601 with offset): what had happened"
+    )
+    replay.add_argument(
+        "--known-at", type=aware_datetime, metavar="T", help="recording time: what the bank had recorded by then"
+    )
+    replay.add_argument("--version", type=int, help="the case after its N-th event (not with --as-of/--known-at)")
     replay.set_defaults(handler=cmd_replay)
 
     serve = commands.add_parser("serve", help="run the HTTP API (seeds the demo portfolio on first start)")

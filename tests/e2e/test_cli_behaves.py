@@ -56,9 +56,9 @@ def test_replay_names_the_ids_it_takes_and_refuses_version_with_a_time(capsys: p
     with pytest.raises(SystemExit):
         parser().parse_args(["replay", "--help"])
     assert "CASE_ID|LOAN_ID" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        main(["replay", "L-1", "--version", "2", "--as-of", "2026-11-24T09:00:00+08:00"])
-    assert "not allowed with argument" in capsys.readouterr().err
+    assert main(["replay", "L-1", "--version", "2", "--as-of", "2026-11-24T09:00:00+08:00"]) == 2
+    assert "--version cannot be combined with --as-of or --known-at" in capsys.readouterr().err
+    assert main(["replay", "L-1", "--version", "2", "--known-at", "2026-11-24T09:00:00+08:00"]) == 2
 
 
 def test_every_command_names_what_its_arguments_are(capsys: pytest.CaptureFixture[str]) -> None:
