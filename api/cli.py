@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_projections
+from api import cli_evidence, cli_projections
 from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
@@ -344,6 +344,7 @@ def parser() -> argparse.ArgumentParser:
     show.set_defaults(handler=cmd_policy_show)
 
     cli_projections.register(commands, build_container)
+    cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
     return root
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.auth import Principal
-from api.deps import AppDep, ReadsDep, require
+from api.deps import AppDep, ReadsDep, ServicesDep, require
 from api.errors import ApiError
 from api.permissions import Permission
 from api.routes.common import READ_ONE, set_etag
@@ -15,6 +15,7 @@ from api.schemas.common import PathId, Time
 from api.schemas.reads import CaseHistory
 from api.views import case_progress, timeline_item
 from application.history import case_then
+from projections.evidence import build_pack
 from projections.models import AuditTrail, Timeline
 
 router = APIRouter(prefix="/v1/cases", tags=["history"])
@@ -74,4 +75,38 @@ def history(
         version=case.version,
         case=case_progress(case),
         events=[timeline_item(e) for e in shown],
+    )
+
+
+EVIDENCE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **READ_ONE,
+    200: {
+        "description": "the evidence pack as a zip: events.jsonl, chain.jsonl, heads.json, compliance.json, "
+        "report.html and manifest.json; check it offline with `arrears evidence verify DIR`",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    },
+}
+
+
+@router.get(
+    "/{case_id}/evidence",
+    responses=EVIDENCE_RESPONSES,
+    response_class=Response,
+    summary="Download a case's evidence pack",
+)
+def evidence(
+    case_id: PathId,
+    reads: ReadsDep,
+    services: ServicesDep,
+    _who: Annotated[Principal, Depends(require(Permission.READ_AUDIT))],
+) -> Response:
+    """A self-verifying bundle of the case: its events as stored, their hash chain and sealed head, the compliance
+    judgement of each required contact with the events proving it, and a printable HTML report (a zip)."""
+    reads.case_progress(case_id)  # 404 for an unknown case, before any work
+    settings = services.settings
+    pack = build_pack(reads, [case_id], reads.clock.now(), settings.zone, {"kind": "case", "case_id": str(case_id)})
+    return Response(
+        pack.zipped(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{case_id}.zip"'},
     )
