@@ -78,7 +78,7 @@ def verify(directory: Path) -> int:
     for problem in check.problems:
         print(f"  CHANGED  {problem}")
     seals = "seals checked" if check.seals_checked else "seals NOT checked (set ARREARS_AUDIT_KEY to check them)"
-    compliance = "judgement recomputed" if check.compliance_checked else "judgement not recomputed"
+    compliance = "judgement recomputed" if check.compliance_checked else "judgement not recomputed (encrypted events)"
     verdict = "OK" if check.ok else f"{len(check.problems)} CHANGE(S)"
     print(f"evidence verify: {verdict} — {check.cases} case(s), {check.events} events; {seals}; {compliance}")
     return 0 if check.ok else 1
