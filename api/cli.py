@@ -16,10 +16,12 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_projections
+from api import cli_evidence, cli_projections
+from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
 from application.handlers.strategy import Assessment
+from application.history import case_then
 from application.importing import ImportFormat, ImportKind, ImportResult, import_command
 from demo.seeding import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from domain.base import Actor, Role
@@ -41,10 +43,12 @@ def build_container(args: argparse.Namespace) -> Container:
 
 
 def print_timeline(container: Container, case_id: UUID) -> None:
-    """Every event of a case, one readable line each."""
+    """Every event of a case, one readable line each, its time in the business zone with its offset."""
+    zone = container.settings.zone
     for event in container.app.case_events(case_id):
         actor = getattr(event, "actor", "")
-        print(f"  v{event.originator_version:<3} {event.occurred_at:%Y-%m-%d %H:%M} {actor!s:<28} {describe(event)}")
+        when = show_time(event.occurred_at, zone)
+        print(f"  v{event.originator_version:<3} {when} {actor!s:<28} {zoned_text(describe(event), zone)}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -73,20 +77,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    """Print a case as it stood at a past moment or version."""
+    """Print a case as it stood at a past business time (--as-of), as the bank knew it (--known-at), or both; or
+    after its N-th event (--version)."""
+    if args.version is not None and (args.as_of is not None or args.known_at is not None):
+        print("arrears replay: error: --version cannot be combined with --as-of or --known-at", file=sys.stderr)
+        return 2
     container = build_container(args)
     try:
         app = container.app
+        case_id = args.case if isinstance(args.case, UUID) else app.case_id_for(args.case)
+        events = app.case_events(case_id)
         if args.version is not None:
-            case = app.case_at_version(args.case_id, args.version)
-        elif args.as_of is not None:
-            case = app.case_as_of(args.case_id, args.as_of)
+            case = app.case_at_version(case_id, args.version)
+            shown = events[: case.version]
         else:
-            case = app.get_case(args.case_id)
-        print(f"case {case.id} at version {case.version}: status {case.status}, tier {case.tier or 'unrated'}")
+            then = case_then(events, as_of=args.as_of, known_at=args.known_at)
+            case, shown = then.case, then.events
+        zone = container.settings.zone
+        asked = [f"as of {show_time(args.as_of, zone)}" if args.as_of else "", ""]
+        asked[1] = f"as known at {show_time(args.known_at, zone)}" if args.known_at else ""
+        heading = ", ".join(a for a in asked if a) or f"at version {case.version}"
+        print(f"case {case.id} {heading}: status {case.status}, tier {case.tier or 'unrated'}")
         print(f"  outstanding {case.outstanding}, paid {case.paid}, contacts {case.contact_counts}")
-        for event in app.case_events(args.case_id)[: case.version]:
-            print(f"  v{event.originator_version:<3} {event.occurred_at:%Y-%m-%d %H:%M} {describe(event)}")
+        print(f"  {len(shown)} of {len(events)} events, in business-time order (happened · recorded):")
+        for event in shown:
+            happened, recorded = show_time(event.occurred_at, zone), show_time(event.timestamp, zone)
+            print(f"  v{event.originator_version:<3} {happened} · {recorded}  {zoned_text(describe(event), zone)}")
     finally:
         container.close()
     return 0
@@ -129,9 +145,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             container.close()
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
-    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs)")
-    print(f"get a token:  arrears{db} token issue --user wang.collector --role collector")
-    print(f"then:         curl -H 'Authorization: Bearer <token>' {base}/v1/cases")
+    arrears = command_name()  # as runnable from here: .venv/bin/arrears unless arrears is on PATH
+    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs, offline)")
+    print(f"get a token:  TOKEN=$({arrears}{db} token issue --user wang.collector --role collector)")
+    print(f'then:         curl -H "Authorization: Bearer $TOKEN" {base}/v1/cases')
     sys.stdout.flush()
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
@@ -171,10 +188,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def duration(text: str) -> timedelta:
-    """argparse type: 3600, 90s, 30m, 8h or 7d."""
+    """argparse type: 3600, 90s, 30m, 8h or 7d (more than zero)."""
     match = re.fullmatch(r"(\d+)([smhd]?)", text.strip())
-    if match is None or int(match[1]) == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 30m, 8h or 7d")
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration: a number and a unit, e.g. 90s, 30m, 8h, 7d")
+    if int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is zero: a token must live for some time, e.g. 30m, 8h or 7d")
     unit = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
     return timedelta(seconds=int(match[1]) * unit)
 
@@ -237,8 +256,8 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         current = app.current_policy()
         version = args.version or current.version
         terms = app.policy_version(version) if args.version else current.terms
-        print(f"strategy policy v{version}" + (" (governing)" if version == current.version else ""))
-        print(terms.model_dump_json(indent=2))
+        note(f"strategy policy v{version}" + (" (governing)" if version == current.version else ""))  # stderr
+        print(terms.model_dump_json(indent=2))  # stdout holds only the JSON
     finally:
         container.close()
     return 0
@@ -270,10 +289,17 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--enterprises", type=int, default=DEFAULT_PORTFOLIO, help="portfolio size (default 500)")
     demo.set_defaults(handler=cmd_demo)
 
-    replay = commands.add_parser("replay", help="show a case as it stood at a past time or version")
-    replay.add_argument("case_id", type=UUID)
-    replay.add_argument("--as-of", type=aware_datetime, help="ISO 8601 time with offset")
-    replay.add_argument("--version", type=int)
+    replay = commands.add_parser("replay", help="a case (by case or loan id) as it stood at a past time or version")
+    replay.add_argument(
+        "case", type=case_or_loan, metavar="CASE_ID|LOAN_ID", help="the case's id (UUID) or its loan id"
+    )
+    replay.add_argument(
+        "--as-of", type=aware_datetime, metavar="T", help="business time (ISO 8601 with offset): what had happened"
+    )
+    replay.add_argument(
+        "--known-at", type=aware_datetime, metavar="T", help="recording time: what the bank had recorded by then"
+    )
+    replay.add_argument("--version", type=int, help="the case after its N-th event (not with --as-of/--known-at)")
     replay.set_defaults(handler=cmd_replay)
 
     serve = commands.add_parser("serve", help="run the HTTP API (seeds the demo portfolio on first start)")
@@ -290,16 +316,22 @@ def parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="token_command", required=True)
     issue = token_commands.add_parser("issue", help="print a signed token for a user in a role")
     issue.add_argument("--user", required=True, help="the user id the token names")
-    issue.add_argument("--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM])
+    issue.add_argument(
+        "--role", required=True, choices=[r.value for r in Role if r is not Role.SYSTEM], help="what the user may do"
+    )
     issue.add_argument("--ttl", type=duration, help="lifetime, e.g. 30m, 8h, 7d (default ARREARS_TOKEN_TTL_SECONDS)")
     issue.set_defaults(handler=cmd_token_issue)
     assess = commands.add_parser("assess", help="run the risk model on a case and print score, tier and reasons")
-    assess.add_argument("case", type=case_or_loan, help="case id or loan id")
+    assess.add_argument(
+        "case", type=case_or_loan, metavar="CASE_ID|LOAN_ID", help="the case's id (UUID) or its loan id"
+    )
     assess.add_argument("--user", default="cli.risk", help="who is assessing (recorded on the event)")
     assess.set_defaults(handler=cmd_assess)
 
     importing = commands.add_parser("import", help="import enterprises, statements or loans (CSV or JSON Lines)")
-    importing.add_argument("file", type=Path)
+    importing.add_argument(
+        "file", type=Path, metavar="FILE", help="a .csv or .jsonl file (rows name enterprises by credit code)"
+    )
     importing.add_argument("--format", choices=[f.value for f in ImportFormat], help="default: from the suffix")
     importing.add_argument("--kind", choices=[k.value for k in ImportKind], help="default: per row, from its fields")
     importing.add_argument("--user", default="cli.import", help="who is importing (recorded on the events)")
@@ -308,22 +340,28 @@ def parser() -> argparse.ArgumentParser:
     policy = commands.add_parser("policy", help="the strategy policy")
     policy_commands = policy.add_subparsers(dest="policy_command", required=True)
     show = policy_commands.add_parser("show", help="print the governing policy (or --version N)")
-    show.add_argument("--version", type=int)
+    show.add_argument("--version", type=int, help="a published policy version number (default: the governing one)")
     show.set_defaults(handler=cmd_policy_show)
 
     cli_projections.register(commands, build_container)
+    cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``arrears`` console script."""
-    args = parser().parse_args(argv)
-    handler: Handler = args.handler
     try:
-        return handler(args)
-    except (DomainError, DatabaseUrlError, CipherKeyError, SecretKeyError, ValidationError, ValueError) as error:
-        print(f"arrears: error: {error}", file=sys.stderr)
-        return 2
+        args = parser().parse_args(argv)
+        handler: Handler = args.handler
+        try:
+            status = handler(args)
+        except (DomainError, DatabaseUrlError, CipherKeyError, SecretKeyError, ValidationError, ValueError) as error:
+            print(f"arrears: error: {error}", file=sys.stderr)
+            return 2
+        sys.stdout.flush()  # inside the guard: a reader gone before the last flush ends quietly too
+        return status
+    except BrokenPipeError:  # `arrears ... | head -1`: the reader has what it wanted
+        return end_quietly_on_closed_pipe()
 
 
 if __name__ == "__main__":

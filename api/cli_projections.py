@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import signal
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from api.cli_output import configure_logging, note, print_json
 from application.bootstrap import Container
+from projections.heartbeat import Heartbeat
 
 Build = Callable[[argparse.Namespace], Container]
 
@@ -59,32 +59,53 @@ def cmd_verify(args: argparse.Namespace, build: Build) -> int:
     """Recompute the audit hash chains from the store; exit 1 naming every altered, deleted or inserted event."""
     container = build(args)
     try:
-        report = container.read_model.verify(args.case)
+        runtime = container.projections
+        before = runtime.position("audit")
+        report = container.read_model.verify(args.case, catch_up=args.catch_up)
+        head = runtime.head()
     finally:
         container.close()
+    behind = max(0, head - report.audit_position)
+    if args.catch_up:
+        caught = report.audit_position - before
+        progress = f"the audit view chained {caught} new event(s) first" if caught else "the audit view was up to date"
+    else:
+        progress = (
+            f"the audit view is {behind} event(s) behind the log (position {report.audit_position} of {head}): "
+            "events recorded since show as INSERTED until a worker or a verify without --no-catch-up chains them"
+            if behind
+            else "the audit view is up to date"
+        )
+    if args.json:
+        print_json({**report.model_dump(exclude={"problems"}), "log_head": head, "audit_behind": behind})
+        note(f"audit verify: {progress}")
+        return 0 if report.ok else 1
     for m in report.mismatches:
-        print(f"  {m.kind.upper():<13} case {m.case_id} v{m.version}: {m.detail}")
+        print(f"  {m.kind.upper():<13} {m.case_id} v{m.version}: {m.detail}")
     verdict = "OK" if report.ok else f"{len(report.mismatches)} MISMATCH(ES)"
     print(
         f"audit verify: {verdict} — {report.checked_events} events, {report.chains} chains, "
-        f"{'sealed' if report.sealed else 'unsealed (set ARREARS_AUDIT_KEY)'}"
+        f"{'sealed' if report.sealed else 'unsealed (set ARREARS_AUDIT_KEY)'}; {progress}"
     )
-    if args.json:
-        print(json.dumps(report.model_dump(exclude={"problems"}), indent=2))
     return 0 if report.ok else 1
 
 
 def cmd_worker(args: argparse.Namespace, build: Build) -> int:
     """Follow the log and keep every projection up to date until SIGTERM/SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     container = build(args)
+    configure_logging(container.settings.zone)
     runtime = container.projections
+    heartbeat = Heartbeat(runtime.status, container.settings.worker_log_seconds)  # .count(...) for scheduler ticks
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())
+    heartbeat.log.info("worker started: following %d views; a line every %gs", len(runtime.views), heartbeat.every)
+    heartbeat.start()
     try:
         runtime.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        heartbeat.stop()
+        heartbeat.log.info("worker stopped")
         container.close()
     return 0
 
@@ -94,10 +115,12 @@ def register(commands: Any, build: Build) -> None:
     projections = commands.add_parser("projections", help="rebuild projections or show their lag")
     sub = projections.add_subparsers(dest="projections_command", required=True)
     rebuild = sub.add_parser("rebuild", help="drop and rebuild projections from the log (all, or NAME...)")
-    rebuild.add_argument("names", nargs="*", metavar="NAME")
+    rebuild.add_argument(
+        "names", nargs="*", metavar="NAME", help="a projection's name, as `projections status` lists it"
+    )
     rebuild.set_defaults(handler=lambda a: cmd_rebuild(a, build))
     retry = sub.add_parser("retry", help="resume a projection stopped by a failing event, at that event")
-    retry.add_argument("name", metavar="NAME")
+    retry.add_argument("name", metavar="NAME", help="a projection, as `projections status` names it")
     retry.set_defaults(handler=lambda a: cmd_retry(a, build))
     status = sub.add_parser("status", help="position, lag and failures of every projection")
     status.set_defaults(handler=lambda a: cmd_status(a, build))
@@ -105,8 +128,14 @@ def register(commands: Any, build: Build) -> None:
     audit = commands.add_parser("audit", help="the tamper-evident audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_sub.add_parser("verify", help="recompute every hash chain and name altered/deleted/inserted events")
-    verify.add_argument("--case", type=UUID, help="only this case (or enterprise)")
-    verify.add_argument("--json", action="store_true", help="also print the report as JSON")
+    verify.add_argument("--case", type=UUID, metavar="ID", help="only this case id or enterprise id (a UUID)")
+    verify.add_argument("--json", action="store_true", help="print only the report, as JSON (notes go to stderr)")
+    verify.add_argument(
+        "--no-catch-up",
+        dest="catch_up",
+        action="store_false",
+        help="compare the audit view as it stands (default: chain what was recorded since it last ran, first)",
+    )
     verify.set_defaults(handler=lambda a: cmd_verify(a, build))
 
     worker = commands.add_parser("worker", help="follow the log and keep the projections up to date")

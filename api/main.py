@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
+from api.docs import install_offline_docs
 from api.errors import install_error_handlers
 from api.matrix import api_routes
 from api.middleware import ApiMiddleware
@@ -22,7 +23,7 @@ from infrastructure.settings import Settings
 log = logging.getLogger("arrears.api")
 DESCRIPTION = """Collections case tracking for corporate overdue loans.
 
-Send `Authorization: Bearer <token>` (get one with `arrears token issue --user U --role R`).
+Send `Authorization: Bearer <token>` (get one with `.venv/bin/arrears token issue --user U --role R`).
 Errors are `application/problem+json` (RFC 9457). Case responses carry `ETag: "<version>"`;
 writes accept `If-Match`. POSTs accept `Idempotency-Key`. Amounts are decimal strings, times
 ISO 8601 with an offset, ids UUIDs."""
@@ -59,7 +60,10 @@ def create_app(
         summary="Event-sourced corporate overdue-loan collections",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from an installed package instead of a CDN: api.docs
+        redoc_url=None,
     )
+    install_offline_docs(api)
     install_error_handlers(api, api_routes)
     api.add_middleware(ApiMiddleware)
     for router in ROUTERS:

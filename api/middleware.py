@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
+from api.route_template import route_template
 from infrastructure.idempotency import Outcome, StoredResponse
 from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
 
@@ -91,8 +92,7 @@ class ApiMiddleware:
         try:
             await self.handle(scope, receive, send_observed)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = route_template(scope)  # replays and docs routes too, not "unmatched"
             status = status_seen[0] if status_seen else 500
             observe_request(scope["method"], template, status, time.perf_counter() - started)
 

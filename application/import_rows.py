@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.ids import normalise_credit_code
 from domain.money import Money, MoneyError
+
+T = TypeVar("T")
 
 
 class ImportKind(StrEnum):
@@ -111,12 +113,37 @@ class Row:
 
 
 class RowProblem(Exception):
-    """A field of a row is bad."""
+    """A field of a row is bad (or several are: ``problems`` lists every (field, reason) of the row)."""
 
-    def __init__(self, field_name: str, reason: str) -> None:
+    def __init__(self, field_name: str, reason: str, more: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(reason)
         self.field_name = field_name
         self.reason = reason
+        self.problems: list[tuple[str, str]] = [(field_name, reason), *more]
+
+
+class Faults:
+    """Every fault of one row, collected so the row is reported whole instead of one fault per attempt."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def take(self, read: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """``read(*args)``, or None with its problem(s) noted."""
+        try:
+            return read(*args, **kwargs)
+        except RowProblem as problem:
+            self.found.extend(problem.problems)
+            return None
+        except ValidationError as error:
+            self.found.extend(_problems(error))
+            return None
+
+    def check(self) -> None:
+        """Raise one RowProblem naming every fault noted."""
+        if self.found:
+            first, *rest = self.found
+            raise RowProblem(*first, more=rest)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -191,7 +218,7 @@ def _add_row(
         return
     unknown = sorted(set(data) - FIELDS[resolved])
     if unknown:
-        errors.append(RowError(number, unknown[0], f"unknown field for {resolved}"))
+        errors.extend(RowError(number, name, f"unknown field for {resolved}") for name in unknown)
         return
     rows.append(Row(number, resolved, data))
 
@@ -257,53 +284,86 @@ def _text(data: dict[str, Any], name: str) -> str:
     return value
 
 
+def credit_code(data: dict[str, Any]) -> str:
+    """A row's unified social credit code, normalised."""
+    return normalise_credit_code(str(required_value(data, "credit_code")))
+
+
 def to_registration(data: dict[str, Any]) -> tuple[Registration, list[ContactPerson]]:
-    """An enterprise row as a registration and its contact persons."""
+    """An enterprise row as a registration and its contact persons; every bad field is named at once."""
+    faults = Faults()
     values: dict[str, Any] = {
-        "credit_code": normalise_credit_code(str(required_value(data, "credit_code"))),
-        "name": required_value(data, "name"),
-        "registered_capital": _money(data, "registered_capital"),
-        "established_on": _date(data, "established_on", required=False),
+        "credit_code": faults.take(credit_code, data),
+        "name": faults.take(required_value, data, "name"),
+        "registered_capital": faults.take(_money, data, "registered_capital"),
+        "established_on": faults.take(_date, data, "established_on", required=False),
     }
     for name in ("business_scope", "legal_representative", "industry", "region", "timezone"):
         if name in data:
-            values[name] = _text(data, name)
+            values[name] = faults.take(_text, data, name)
     contacts_data = data.get("contacts", [])
     if not isinstance(contacts_data, list):
-        raise RowProblem("contacts", "must be a list of {name, role, phone, email}")
+        faults.found.append(("contacts", "must be a list of {name, role, phone, email}"))
+        contacts_data = []
     if "contact_name" in data:
         contacts_data = [*contacts_data, {k[len("contact_") :]: v for k, v in data.items() if k.startswith("contact_")}]
+    taken = [faults.take(_contact, person, index) for index, person in enumerate(contacts_data)]
+    contacts = [person for person in taken if person is not None]
+    faults.check()
     try:
-        contacts = [ContactPerson.model_validate(c) for c in contacts_data]
         return Registration(**values), contacts
     except ValidationError as error:
-        raise _problem(error) from None
+        faults.found.extend(_problems(error))
+        faults.check()
+        raise
+
+
+def _contact(data: Any, index: int) -> ContactPerson:
+    try:
+        return ContactPerson.model_validate(data)
+    except ValidationError as error:
+        where = f"contacts.{index}"
+        problems = [(f"{where}.{name}" if name else where, why) for name, why in _problems(error)]
+        raise RowProblem(*problems[0], more=problems[1:]) from None
 
 
 def to_statement(data: dict[str, Any]) -> FinancialStatement:
-    """A statement row as the domain's value."""
-    values: dict[str, Any] = {"period": str(required_value(data, "period"))}
+    """A statement row as the domain's value; every bad field is named at once."""
+    faults = Faults()
+    values: dict[str, Any] = {"period": faults.take(lambda: str(required_value(data, "period")))}
     for name in STATEMENT_MONEY:
-        values[name] = _money(data, name)
-    return FinancialStatement(**values)
+        values[name] = faults.take(_money, data, name)
+    faults.check()
+    try:
+        return FinancialStatement(**values)
+    except ValidationError as error:
+        faults.found.extend(_problems(error))
+        faults.check()
+        raise
 
 
 def to_loan(data: dict[str, Any]) -> LoanRecord:
-    """A loan row as the domain's value."""
+    """A loan row as the domain's value; every bad field is named at once."""
+    faults = Faults()
     status = str(data.get("status", "current"))
     if status not in {s.value for s in LoanStatus}:
-        raise RowProblem("status", f"must be one of {', '.join(s.value for s in LoanStatus)}")
-    return LoanRecord(
-        loan_id=str(required_value(data, "loan_id")).strip(),
-        amount=_money(data, "amount"),
-        start_on=_date(data, "start_on"),
-        maturity_on=_date(data, "maturity_on"),
-        overdue_episodes=_int(data, "overdue_episodes"),
-        max_days_past_due=_int(data, "max_days_past_due"),
-        status=LoanStatus(status),
-    )
+        faults.found.append(("status", f"must be one of {', '.join(s.value for s in LoanStatus)}"))
+    values = {
+        "loan_id": faults.take(lambda: str(required_value(data, "loan_id")).strip()),
+        "amount": faults.take(_money, data, "amount"),
+        "start_on": faults.take(_date, data, "start_on"),
+        "maturity_on": faults.take(_date, data, "maturity_on"),
+        "overdue_episodes": faults.take(_int, data, "overdue_episodes"),
+        "max_days_past_due": faults.take(_int, data, "max_days_past_due"),
+    }
+    faults.check()
+    try:
+        return LoanRecord(**values, status=LoanStatus(status))
+    except ValidationError as error:
+        faults.found.extend(_problems(error))
+        faults.check()
+        raise
 
 
-def _problem(error: ValidationError) -> RowProblem:
-    first = error.errors()[0]
-    return RowProblem(".".join(str(p) for p in first["loc"]), first["msg"])
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    return [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in error.errors()]

@@ -17,15 +17,16 @@ from application.commands.imports import ImportRecords
 from application.handlers.registry import act_now, handles
 from application.import_rows import (
     FIELDS,
+    Faults,
     ImportFormat,
     ImportKind,
     Row,
     RowError,
     RowProblem,
+    credit_code,
     detect_format,
     is_existing_file,
     read_rows,
-    required_value,
     to_loan,
     to_registration,
     to_statement,
@@ -35,7 +36,6 @@ from domain.enterprise import Enterprise
 from domain.enterprise.values import ContactPerson, Registration
 from domain.errors import DomainError, NotFoundError
 from domain.ids import enterprise_id as derive_enterprise_id
-from domain.ids import normalise_credit_code
 from infrastructure.unit_of_work import UnitOfWork
 
 __all__ = ["ImportFormat", "ImportKind", "ImportResult", "RowError", "import_command", "import_records"]
@@ -104,8 +104,8 @@ def import_records(command: ImportRecords, uow: UnitOfWork) -> Outcome[ImportRes
     for row in track(ordered, len(ordered)):
         try:
             staging.apply(row)
-        except RowProblem as problem:
-            staging.result.errors.append(RowError(row.line, problem.field_name, problem.reason))
+        except RowProblem as problem:  # every fault of the row, so one round of fixes is enough
+            staging.result.errors.extend(RowError(row.line, name, reason) for name, reason in problem.problems)
         except DomainError as error:
             staging.result.errors.append(RowError(row.line, field_of(str(error), row.data), str(error)))
     result = staging.result
@@ -131,17 +131,20 @@ class Staging:
     def apply(self, row: Row) -> None:
         """Apply one row, or raise RowProblem / DomainError saying what is wrong with it."""
         act, result = self.act, self.result
-        code = normalise_credit_code(str(required_value(row.data, "credit_code")))
-        enterprise_id = derive_enterprise_id(code)
         if row.kind is ImportKind.ENTERPRISES:
+            registration, contacts = to_registration(row.data)  # every bad field at once
+            code = registration.credit_code
             if code in self.seen_codes:
                 raise RowProblem("credit_code", f"{code} is already on line {self.seen_codes[code]}")
             self.seen_codes[code] = row.line
-            registration, contacts = to_registration(row.data)
-            self.stage_enterprise(enterprise_id, registration, contacts, set(row.data))
+            self.stage_enterprise(derive_enterprise_id(code), registration, contacts, set(row.data))
             return
-        statement = to_statement(row.data) if row.kind is ImportKind.STATEMENTS else None
-        record = to_loan(row.data) if row.kind is ImportKind.LOANS else None
+        faults = Faults()
+        code = faults.take(credit_code, row.data) or ""
+        statement = faults.take(to_statement, row.data) if row.kind is ImportKind.STATEMENTS else None
+        record = faults.take(to_loan, row.data) if row.kind is ImportKind.LOANS else None
+        faults.check()
+        enterprise_id = derive_enterprise_id(code)
         enterprise = self.staged.get(enterprise_id) or self.existing(enterprise_id)
         if enterprise is None:
             raise RowProblem("credit_code", f"no enterprise {code}: register it first (or in the same file)")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,3 +50,24 @@ class Settings(BaseSettings):
     projection_throttle_seconds: float = Field(
         default=0.0, ge=0, description="pause after each projection batch (tests of crashes mid catch-up)"
     )
+    business_zone: str = Field(
+        default="Asia/Shanghai",
+        description="the IANA time zone the CLI shows times in (always with their offset)",
+    )
+    worker_log_seconds: float = Field(
+        default=30.0, gt=0, description="how often `arrears worker` logs what it did (views, lag, scheduler ticks)"
+    )
+
+    @field_validator("business_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as Asia/Shanghai") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The business time zone."""
+        return ZoneInfo(self.business_zone)

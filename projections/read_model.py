@@ -169,18 +169,31 @@ class ReadModel:
         return CaseList(items=items, next_cursor=encode_cursor(items[-1].case_id) if len(rows) > size else None)
 
     def timeline(
-        self, case_id: UUID, cursor: str | None = None, limit: int | None = None, case_only: bool = True
+        self,
+        case_id: UUID,
+        cursor: str | None = None,
+        limit: int | None = None,
+        case_only: bool = True,
+        as_of: datetime | None = None,
+        known_at: datetime | None = None,
     ) -> Timeline:
-        """Every event of a case in occurred_at order, paged: NotFoundError unless ``case_id`` is a case's id
-        (``case_only=False``: any aggregate's events, e.g. an enterprise's; none for an unknown id)."""
+        """Every event of a case in business-time (occurred_at) order, paged: NotFoundError unless ``case_id`` is a
+        case's id (``case_only=False``: any aggregate's events, e.g. an enterprise's; none for an unknown id).
+        ``as_of`` keeps the events that had happened by then, ``known_at`` those recorded by then."""
         size = _limit(limit)
         params: list[Any] = [str(case_id)]
         after = ""
+        if as_of is not None:
+            after += " AND occurred_at <= ?"
+            params.append(utc_text(as_of))
+        if known_at is not None:
+            after += " AND recorded_at <= ?"
+            params.append(utc_text(known_at))
         if cursor:
             occurred, version = decode_cursor(cursor, 2)
             if not isinstance(occurred, str) or not isinstance(version, int):
                 raise CursorError("cursor is not one this server handed out")
-            after = " AND (occurred_at > ? OR (occurred_at = ? AND version > ?))"
+            after += " AND (occurred_at > ? OR (occurred_at = ? AND version > ?))"
             params += [occurred, occurred, version]
         with self._reading("timeline") as tx:
             if case_only:

@@ -1,4 +1,5 @@
-"""Timeline: every event of a case (or enterprise), one readable line each, paged in occurred_at order."""
+"""Timeline: every event of a case (or enterprise), one readable line each, paged in business-time order
+(``occurred_at``: when it happened; a payment's is its value date), with ``recorded_at`` for known_at reads."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class TimelineView(View):
 
     name = "timeline"
     tables = ("timeline",)
-    version = 2  # 2: the actor as two columns (user, role) instead of one text
+    version = 3  # 2: the actor as two columns (user, role) instead of one text; 3: an index for known_at reads
 
     def schema(self) -> list[str]:
         """The rows and the index the pages walk."""
@@ -38,6 +39,7 @@ class TimelineView(View):
             "occurred_at TEXT, recorded_at TEXT, actor_user TEXT, actor_role TEXT, summary TEXT NOT NULL, "
             "PRIMARY KEY (originator_id, version))",
             "CREATE INDEX IF NOT EXISTS timeline_order ON timeline (originator_id, occurred_at, version)",
+            "CREATE INDEX IF NOT EXISTS timeline_known ON timeline (originator_id, recorded_at)",
         ]
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:

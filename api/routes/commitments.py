@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.deps import Write, writes
 from api.permissions import Permission
@@ -23,6 +23,7 @@ from api.schemas.cases import (
 from api.schemas.common import PathId
 from application.commands import MakePromise, ProposePlan, ReceivePayment, SignAgreement
 from application.handlers.commitments import Balance, ProposedPlan
+from application.history import value_date_time
 from domain.case.values import Installment
 from domain.money import Money
 
@@ -132,13 +133,17 @@ async def receive_payment(
     case_id: PathId,
     body: PaymentIn,
     write: Annotated[Write, writes(Permission.RECORD_PAYMENT)],
+    request: Request,
 ) -> Response:
-    """Record a payment; it is allocated to instalments and settles promises it covers."""
+    """Record a payment; it is allocated to instalments and settles promises it covers. Without ``occurred_at``
+    its business time is the close of ``received_on`` in the business zone (now, if that is today)."""
     amount = case_money(write.app, case_id, body.amount)
+    common = write.on_case(case_id, body)
+    if common["occurred_at"] is None:  # a payment happened on its value date (business time), not when recorded
+        zone = request.app.state.services.settings.zone
+        common["occurred_at"] = value_date_time(body.received_on, zone, write.app.clock.now())
     payment = write.send(
-        ReceivePayment(
-            amount=amount, received_on=body.received_on, reference=body.reference, **write.on_case(case_id, body)
-        )
+        ReceivePayment(amount=amount, received_on=body.received_on, reference=body.reference, **common)
     )
     balance: Balance = payment.result
     return write.created(

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.auth import Principal
-from api.deps import AppDep, ReadsDep, require
+from api.deps import AppDep, ReadsDep, ServicesDep, require
 from api.errors import ApiError
 from api.permissions import Permission
 from api.routes.common import READ_ONE, set_etag
 from api.schemas.common import PathId, Time
 from api.schemas.reads import CaseHistory
 from api.views import case_progress, timeline_item
+from application.history import case_then
+from projections.evidence import build_pack
 from projections.models import AuditTrail, Timeline
 
 router = APIRouter(prefix="/v1/cases", tags=["history"])
+AS_OF = "business time, ISO 8601 with offset: only what had happened by then (each event's occurred_at)"
+KNOWN_AT = "recording time, ISO 8601 with offset: only what the bank had recorded by then"
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
 
 
@@ -27,9 +31,12 @@ def timeline(
     _who: Reader,
     cursor: Annotated[str | None, Query(max_length=500, description="from a previous page's next_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 100,
+    as_of: Annotated[Time | None, Query(description=AS_OF)] = None,
+    known_at: Annotated[Time | None, Query(description=KNOWN_AT)] = None,
 ) -> Timeline:
-    """Every event of the case, readable, in occurred_at order, paged."""
-    return reads.timeline(case_id, cursor, limit)
+    """Every event of the case, readable, in business-time (occurred_at) order, paged; ``as_of`` keeps what had
+    happened by then, ``known_at`` what the bank had recorded by then."""
+    return reads.timeline(case_id, cursor, limit, as_of=as_of, known_at=known_at)
 
 
 @router.get("/{case_id}/audit", responses=READ_ONE, summary="Read a case's audit trail")
@@ -46,23 +53,60 @@ def history(
     app: AppDep,
     _who: Reader,
     response: Response,
-    as_of: Annotated[Time | None, Query(description="ISO 8601 with offset: what the bank knew then")] = None,
+    as_of: Annotated[Time | None, Query(description=AS_OF)] = None,
+    known_at: Annotated[Time | None, Query(description=KNOWN_AT)] = None,
     version: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="the case after its N-th event")] = None,
 ) -> CaseHistory:
-    """The case replayed from its events as of a past moment (recording time) or version."""
-    if as_of is not None and version is not None:
-        raise ApiError(422, "give as_of or version, not both", code="invalid-input")
+    """The case replayed from its events: as it stood at business time ``as_of``, as the bank knew it at
+    ``known_at`` (both together: what the bank knew then about that moment), or after its N-th event."""
+    if version is not None and (as_of is not None or known_at is not None):
+        raise ApiError(422, "give version, or as_of and/or known_at, not both", code="invalid-input")
+    events = app.case_events(case_id)
     if version is not None:
         case = app.case_at_version(case_id, version)
-    elif as_of is not None:
-        case = app.case_as_of(case_id, as_of)
+        shown = events[: case.version]
     else:
-        case = app.get_case(case_id)
-    events = app.case_events(case_id)[: case.version]
+        then = case_then(events, as_of=as_of, known_at=known_at)
+        case, shown = then.case, then.events
     set_etag(response, case.version)
     return CaseHistory(
         as_of=as_of.isoformat() if as_of else None,
+        known_at=known_at.isoformat() if known_at else None,
         version=case.version,
         case=case_progress(case),
-        events=[timeline_item(e) for e in events],
+        events=[timeline_item(e) for e in shown],
+    )
+
+
+EVIDENCE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **READ_ONE,
+    200: {
+        "description": "the evidence pack as a zip: events.jsonl, chain.jsonl, heads.json, compliance.json, "
+        "report.html and manifest.json; check it offline with `arrears evidence verify DIR`",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    },
+}
+
+
+@router.get(
+    "/{case_id}/evidence",
+    responses=EVIDENCE_RESPONSES,
+    response_class=Response,
+    summary="Download a case's evidence pack",
+)
+def evidence(
+    case_id: PathId,
+    reads: ReadsDep,
+    services: ServicesDep,
+    _who: Annotated[Principal, Depends(require(Permission.READ_AUDIT))],
+) -> Response:
+    """A self-verifying bundle of the case: its events as stored, their hash chain and sealed head, the compliance
+    judgement of each required contact with the events proving it, and a printable HTML report (a zip)."""
+    reads.case_progress(case_id)  # 404 for an unknown case, before any work
+    settings = services.settings
+    pack = build_pack(reads, [case_id], reads.clock.now(), settings.zone, {"kind": "case", "case_id": str(case_id)})
+    return Response(
+        pack.zipped(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{case_id}.zip"'},
     )

@@ -11,10 +11,13 @@ from projections.models import CaseProgress, TimelineItem
 class CaseHistory(BaseModel):
     """A case replayed as it stood at a past moment or version."""
 
-    as_of: str | None = Field(description="the moment asked for (events recorded by then)")
-    version: int = Field(description="the version the case stood at")
+    as_of: str | None = Field(description="business time asked for: what had happened by then (occurred_at)")
+    known_at: str | None = Field(default=None, description="recording time asked for: what the bank had recorded")
+    version: int = Field(description="the version of the last event folded (events skipped leave gaps below it)")
     case: CaseProgress = Field(description="the case as it stood")
-    events: list[TimelineItem] = Field(description="the events up to that version, in version order")
+    events: list[TimelineItem] = Field(
+        description="the events folded, in business-time order (occurred_at, then version)"
+    )
 
 
 class Health(BaseModel):

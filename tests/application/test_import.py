@@ -124,15 +124,38 @@ def test_every_bad_row_is_reported_and_nothing_is_written(app: CollectionsApp) -
         (3, "cash"),
         (4, "period"),
         (5, "start_on"),
+        (5, "maturity_on"),
         (6, "credit_code"),
         (7, ""),
     ]
     assert "never a float" in result.errors[1].reason
-    assert "already on line 1" in result.errors[4].reason
+    assert "already on line 1" in result.errors[5].reason
     assert str(result.errors[0]).startswith("line 2, credit_code: ")
     assert result.events_recorded == 0
     with pytest.raises(NotFoundError):  # the good row was not written either
         app.get_enterprise(app.enterprise_id_for(CODE_A))
+
+
+def test_a_row_with_several_faults_reports_all_of_them_at_once(app: CollectionsApp) -> None:
+    bad_enterprise = {"kind": "enterprise", "credit_code": CODE_A, "registered_capital": 12.5, "established_on": "x"}
+    bad_loan = {"kind": "loan", "credit_code": CODE_A, "loan_id": "L-1", "amount": "-", "max_days_past_due": -3}
+    bad_statement = {"kind": "statement", "credit_code": CODE_A, "period": "2025", **STATEMENT, "cash": 1.5}
+    del bad_statement["revenue"]
+    result = app.send(
+        import_command(jsonl(bad_enterprise, bad_loan, bad_statement), "jsonl", actor=IMPORTER), ImportResult
+    )
+    assert [(e.line, e.field) for e in result.errors] == [
+        (1, "name"),
+        (1, "registered_capital"),
+        (1, "established_on"),
+        (2, "amount"),
+        (2, "start_on"),
+        (2, "maturity_on"),
+        (2, "max_days_past_due"),
+        (3, "cash"),
+        (3, "revenue"),
+    ]
+    assert result.events_recorded == 0
 
 
 def test_a_statement_breaking_a_balance_sheet_rule_names_its_field(app: CollectionsApp) -> None:
@@ -150,9 +173,12 @@ def test_unknown_fields_and_kinds_are_rejected(app: CollectionsApp) -> None:
         ImportResult,
     )
     assert [(e.line, e.field) for e in result.errors] == [(1, "kind"), (2, "kind")]
-    csv_text = "credit_code,name,registered_capital,colour\n" + f"{CODE_A},A,1.00,red\n"
+    csv_text = "credit_code,name,registered_capital,colour,size\n" + f"{CODE_A},A,1.00,red,L\n"
     result = app.send(import_command(csv_text, "csv", actor=IMPORTER), ImportResult)
-    assert [(e.line, e.field, e.reason) for e in result.errors] == [(2, "colour", "unknown field for enterprises")]
+    assert [(e.line, e.field, e.reason) for e in result.errors] == [
+        (2, "colour", "unknown field for enterprises"),
+        (2, "size", "unknown field for enterprises"),
+    ]
 
 
 def test_a_single_long_line_of_text_is_read_as_the_file_itself(app: CollectionsApp) -> None:

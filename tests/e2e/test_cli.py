@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,7 @@ def test_assess_prints_score_tier_and_reasons(db: list[str], capsys: pytest.Capt
 
 def test_policy_show_prints_the_governing_version(db: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*db, "policy", "show"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("strategy policy v1 (governing)")
-    assert '"high_from": 60' in out and '"limitation_years": 3' in out
+    captured = capsys.readouterr()
+    assert captured.err.startswith("strategy policy v1 (governing)")  # the heading is for the person, on stderr
+    terms = json.loads(captured.out)  # stdout is the JSON alone, for jq
+    assert terms["risk"]["high_from"] == 60 and '"limitation_years": 3' in captured.out

@@ -207,10 +207,15 @@ def test_history_replays_the_case_by_version_and_as_of(client, as_role, clock):
     now = client.get(f"/v1/cases/{case_id}/history", headers=auditor).json()
     assert now["case"]["paid"] == "1000.00"
     recorded = now["events"][0]["recorded_at"]
-    as_of = client.get(f"/v1/cases/{case_id}/history", params={"as_of": recorded}, headers=auditor)
-    assert as_of.status_code == 200 and as_of.json()["version"] == 1
+    known = client.get(f"/v1/cases/{case_id}/history", params={"known_at": recorded}, headers=auditor)
+    assert known.status_code == 200 and known.json()["version"] == 1 and known.json()["known_at"] == recorded
+    opened = now["events"][0]["occurred_at"]
+    as_of = client.get(f"/v1/cases/{case_id}/history", params={"as_of": opened}, headers=auditor)
+    assert as_of.status_code == 200 and as_of.json()["version"] == now["version"]  # the clock stood still: all then
     before = client.get(f"/v1/cases/{case_id}/history", params={"as_of": "2000-01-01T00:00:00+08:00"}, headers=auditor)
     assert before.status_code == 404
+    both = {"version": 2, "known_at": recorded}
+    assert client.get(f"/v1/cases/{case_id}/history", params=both, headers=auditor).status_code == 422
     assert client.get(f"/v1/cases/{case_id}/history", params={"version": 99}, headers=auditor).status_code == 404
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -90,4 +91,25 @@ def test_cli_verify_exits_non_zero_and_names_the_event(
     assert main(["audit", "verify"]) == 0
     RawEvents(settings).delete(a, 3)
     assert main(["audit", "verify", "--case", str(a)]) == 1
-    assert f"DELETED       case {a} v3" in capsys.readouterr().out
+    assert f"DELETED       {a} v3" in capsys.readouterr().out
+
+
+def test_cli_verify_catches_the_audit_view_up_first_or_says_how_far_behind_it_is(
+    keyed: Container, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
+    monkeypatch.setenv("ARREARS_AUDIT_KEY", "audit-secret")
+    for n in (1, 2):  # recorded with no worker running (a CLI import, say): the audit view has not chained them
+        case_id = open_case(keyed.app, n)
+        keyed.app.handle(AddNote(case_id=case_id, text="called", actor=COLLECTOR))
+    behind = keyed.projections.head() - keyed.projections.position("audit")
+    assert behind > 0
+    assert main(["audit", "verify", "--no-catch-up"]) == 1
+    out = capsys.readouterr().out
+    assert f"the audit view is {behind} event(s) behind the log" in out
+    assert main(["audit", "verify", "--json"]) == 0  # no false tamper alarm: the view is caught up first
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)  # stdout is the JSON alone
+    assert report["ok"] and report["audit_behind"] == 0
+    assert f"chained {behind} new event(s) first" in captured.err
