@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from application.bootstrap import Container
+from infrastructure.scheduling import PeriodicRunner
 
 Build = Callable[[argparse.Namespace], Container]
 
@@ -79,14 +80,25 @@ def cmd_worker(args: argparse.Namespace, build: Build) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     container = build(args)
     runtime = container.projections
+    ticker = scheduler_runner(container)
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())
     try:
+        if ticker is not None:
+            ticker.start()
         runtime.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        if ticker is not None:
+            ticker.stop()
         container.close()
     return 0
+
+
+def scheduler_runner(container: Container) -> PeriodicRunner | None:
+    """The runner that ticks the deadline scheduler every ``scheduler_tick_seconds`` (None when it is 0)."""
+    seconds = container.settings.scheduler_tick_seconds
+    return PeriodicRunner(container.scheduler.tick, seconds) if seconds > 0 else None
 
 
 def register(commands: Any, build: Build) -> None:
@@ -109,5 +121,7 @@ def register(commands: Any, build: Build) -> None:
     verify.add_argument("--json", action="store_true", help="also print the report as JSON")
     verify.set_defaults(handler=lambda a: cmd_verify(a, build))
 
-    worker = commands.add_parser("worker", help="follow the log and keep the projections up to date")
+    worker = commands.add_parser(
+        "worker", help="follow the log, keep the projections up to date and fire due deadlines"
+    )
     worker.set_defaults(handler=lambda a: cmd_worker(a, build))

@@ -63,3 +63,27 @@ def policy_terms(uow: UnitOfWork, version: int) -> PolicyTerms:
     if terms is None:
         raise NotFoundError(f"no policy version {version}")
     return terms
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """Every published version of the policy, to find the one that governs a case."""
+
+    current: int
+    versions: dict[int, PolicyTerms]
+
+    def governing(self, policy_version: int | None) -> CurrentPolicy:
+        """The version a case names (the current one when it names none)."""
+        version = policy_version if policy_version in self.versions else self.current
+        return CurrentPolicy(version=version, terms=self.versions[version])
+
+
+def policy_book(uow: UnitOfWork, _command: object = None) -> PolicyBook:
+    """Every published version (read before a case's lock is taken: versions never change once published)."""
+    ensure_stored(uow)
+    return uow.read(
+        StrategyPolicy,
+        POLICY_ID,
+        lambda p: PolicyBook(current=p.current_version, versions=dict(p.versions)),
+        if_missing=lambda: PolicyBook(current=1, versions={1: default_terms()}),
+    )

@@ -48,3 +48,8 @@ class Settings(BaseSettings):
     projection_throttle_seconds: float = Field(
         default=0.0, ge=0, description="pause after each projection batch (tests of crashes mid catch-up)"
     )
+    scheduler_tick_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="how often `arrears serve` and `arrears worker` fire the due deadlines (0: never)",
+    )
