@@ -245,7 +245,12 @@ def test_a_restart_after_a_day_down_fires_exactly_what_it_missed_oldest_first(
     second = bootstrap(settings, clock)
     ticked = threading.Event()
     reports: list[TickReport] = []
-    runner = PeriodicRunner(lambda: (reports.append(second.scheduler.tick()), ticked.set()), seconds=3600)
+
+    def job() -> None:
+        reports.append(second.scheduler.tick())
+        ticked.set()
+
+    runner = PeriodicRunner(job, seconds=3600)
     try:
         runner.start()  # APScheduler runs the first tick at once
         assert ticked.wait(timeout=60)
