@@ -103,6 +103,7 @@ class LegalActionKind(StrEnum):
     LAWYERS_LETTER = "lawyers_letter"
     LITIGATION = "litigation"
     ASSET_PRESERVATION = "asset_preservation"
+    ARBITRATION = "arbitration"
 
 
 class SignalSource(StrEnum):
