@@ -65,7 +65,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         throttle_seconds=settings.projection_throttle_seconds,
     )
     read_model = ReadModel(views, runtime, store, audit_key, clock)
-    scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings))
+    scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)
     return Container(
         settings=settings,
         clock=clock,

@@ -53,3 +53,6 @@ class Settings(BaseSettings):
         ge=0,
         description="how often `arrears serve` and `arrears worker` fire the due deadlines (0: never)",
     )
+    scheduler_workers: int = Field(
+        default=4, ge=1, le=64, description="threads a tick fires the due deadlines of different cases on"
+    )
