@@ -78,12 +78,19 @@ class PolicyBook:
         return CurrentPolicy(version=version, terms=self.versions[version])
 
 
+#: how stale the book of versions may be: a published version never changes, so only a version published in
+#: another process within these seconds can be missing (a case naming it is then treated under the book's current)
+BOOK_MAX_AGE_SECONDS = 2.0
+
+
 def policy_book(uow: UnitOfWork, _command: object = None) -> PolicyBook:
-    """Every published version (read before a case's lock is taken: versions never change once published)."""
+    """Every published version (read before a case's lock is taken; a publication in this process shows at once)."""
     ensure_stored(uow)
     return uow.read(
         StrategyPolicy,
         POLICY_ID,
         lambda p: PolicyBook(current=p.current_version, versions=dict(p.versions)),
+        max_age_seconds=BOOK_MAX_AGE_SECONDS,
+        purpose="book",
         if_missing=lambda: PolicyBook(current=1, versions={1: default_terms()}),
     )
