@@ -21,6 +21,8 @@ from infrastructure.database_url import DatabaseUrl
 from infrastructure.settings import Settings
 
 log = logging.getLogger("arrears.scheduler")
+#: APScheduler logs every run at INFO; the tick logs what it fired itself
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def tick_lock(settings: Settings) -> Callable[[], AbstractContextManager[bool]]:
