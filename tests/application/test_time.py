@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -13,7 +13,7 @@ import pytest
 
 from api.cli import main
 from application.bootstrap import Container, bootstrap
-from application.commands import AssessRisk, ProposePlan, SetDeadline, SignAgreement
+from application.commands import AssessRisk, OpenCase, ProposePlan, ReviewLegalClock, SetDeadline, SignAgreement
 from application.handlers.commitments import ProposedPlan
 from application.scheduler import DeadlineScheduler, TickReport
 from domain.case.events import (
@@ -45,7 +45,7 @@ from tests.application.time_scenarios import (
     walk_120_days,
 )
 from tests.conftest import settings_for
-from tests.factories import COLLECTOR, SUPERVISOR, open_case
+from tests.factories import COLLECTOR, SUPERVISOR, credit_code, open_case
 
 SHA = "cd" * 32
 
@@ -325,3 +325,27 @@ def test_arrears_scheduler_tick_now_fires_what_is_due_then(
 def test_the_scheduler_fires_nothing_before_its_time(container: Container) -> None:
     deadlines_due_in(container, [30])
     assert container.scheduler.tick().firings == []
+
+
+def test_the_limitation_period_nearing_its_end_gives_legal_a_task(container: Container) -> None:
+    app = container.app
+    open_case(app, n=9)  # registers enterprise 9
+    enterprise_id = app.enterprise_id_for(credit_code(9))
+    case_id = app.send(
+        OpenCase(
+            loan_id="LN-OLD-DEBT",
+            enterprise_id=enterprise_id,
+            principal=Money.parse("500000.00"),
+            outstanding=Money.parse("400000.00"),
+            overdue_amount=Money.parse("400000.00"),
+            overdue_since=date(2024, 2, 15),  # the period ends 2027-02-15; legal is warned 90 days before
+            actor=COLLECTOR,
+        ),
+        UUID,
+    )
+    app.handle(ReviewLegalClock(case_id=case_id, actor=RISK))
+    reports = pass_days(container, 16)
+    assert [(f.kind, f.outcome) for r in reports for f in r.firings] == [("limitation_warning", "fired")]
+    legal = [t for t in events_of(container, case_id, TaskAssigned) if t.department is Department.LEGAL]
+    assert len(legal) == 1 and "2027-02-15" in legal[0].title
+    fired_once(container, case_id)
