@@ -59,6 +59,8 @@ class StrategyCommands(DeadlineCommands):
             raise InvariantError("policy_version starts at 1")
         if not channels:
             raise InvariantError("a strategy names at least one channel")
+        if self.escalated_to is not None and self.tier is not None and tier.rank < self.tier.rank:
+            raise IllegalTransitionError(f"the case was escalated to {self.tier}; lower it with a de-escalation")
         self.trigger_event(
             StrategyAssigned,
             policy_version=policy_version,

@@ -106,6 +106,8 @@ def test_escalation_applies_the_whole_treatment_and_reassessment_never_lowers_it
     assert {t.department.value for t in case.tasks.values()} >= {"legal", "crm"}
     assert not apply_treatment(case, 1, terms.treatment_for(Tier.LOW), act=ACT)  # a re-assessment to low
     assert case.tier is Tier.HIGH
+    with pytest.raises(IllegalTransitionError):  # nor by assigning a strategy by hand
+        case.assign_strategy(policy_version=1, tier=Tier.LOW, treatment="gentle", channels=[Channel.SMS], act=ACT)
 
 
 def test_deescalation_needs_a_supervisor_a_reason_and_no_arrears() -> None:
