@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_evidence, cli_projections
+from api import cli_evidence, cli_projections, cli_scheduler
 from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
@@ -161,7 +161,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     if args.workers > 1:
         return serve_workers(args.workers, server_options)
-    uvicorn.run(create_app(settings), **server_options)  # exits 3 when the app fails to start
+    uvicorn.run(create_app(settings, run_scheduler=True), **server_options)  # exits 3 when the app fails to start
     return 0
 
 
@@ -171,7 +171,7 @@ def serve_workers(workers: int, options: dict[str, Any]) -> int:
     from uvicorn.config import STARTUP_FAILURE, Config
     from uvicorn.supervisors import Multiprocess
 
-    config = Config("api.main:create_app", factory=True, workers=workers, **options)
+    config = Config("api.main:create_serving_app", factory=True, workers=workers, **options)
     supervisor = Multiprocess(config, sockets=[config.bind_socket()])
     supervisor.run()
     failed = [process.pid for process in supervisor.processes if process.exitcode == STARTUP_FAILURE]
@@ -345,6 +345,7 @@ def parser() -> argparse.ArgumentParser:
 
     cli_projections.register(commands, build_container)
     cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
+    cli_scheduler.register(commands, settings_from, aware_datetime)
     return root
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from api.cli_output import configure_logging, note, print_json
 from application.bootstrap import Container
+from infrastructure.scheduling import PeriodicRunner
 from projections.heartbeat import Heartbeat
 
 Build = Callable[[argparse.Namespace], Container]
@@ -95,19 +96,41 @@ def cmd_worker(args: argparse.Namespace, build: Build) -> int:
     container = build(args)
     configure_logging(container.settings.zone)
     runtime = container.projections
-    heartbeat = Heartbeat(runtime.status, container.settings.worker_log_seconds)  # .count(...) for scheduler ticks
+    heartbeat = Heartbeat(runtime.status, container.settings.worker_log_seconds)
+    ticker = scheduler_runner(container, heartbeat)
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())
     heartbeat.log.info("worker started: following %d views; a line every %gs", len(runtime.views), heartbeat.every)
     heartbeat.start()
     try:
+        if ticker is not None:
+            ticker.start()
         runtime.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        if ticker is not None:
+            ticker.stop()
         heartbeat.stop()
         heartbeat.log.info("worker stopped")
         container.close()
     return 0
+
+
+def scheduler_runner(container: Container, heartbeat: Heartbeat) -> PeriodicRunner | None:
+    """The runner that ticks the deadline scheduler every ``scheduler_tick_seconds`` (None when it is 0); the
+    heartbeat's lines count the ticks and what they fired."""
+    seconds = container.settings.scheduler_tick_seconds
+    if seconds <= 0:
+        return None
+
+    def tick() -> None:
+        report = container.scheduler.tick()
+        heartbeat.count("scheduler ticks")
+        for outcome in ("fired", "already", "refused"):
+            if report.count(outcome):
+                heartbeat.count(f"deadlines {outcome}", report.count(outcome))
+
+    return PeriodicRunner(tick, seconds)
 
 
 def register(commands: Any, build: Build) -> None:
@@ -138,5 +161,7 @@ def register(commands: Any, build: Build) -> None:
     )
     verify.set_defaults(handler=lambda a: cmd_verify(a, build))
 
-    worker = commands.add_parser("worker", help="follow the log and keep the projections up to date")
+    worker = commands.add_parser(
+        "worker", help="follow the log, keep the projections up to date and fire due deadlines"
+    )
     worker.set_defaults(handler=lambda a: cmd_worker(a, build))

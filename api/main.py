@@ -18,6 +18,7 @@ from api.routers import ROUTERS
 from api.services import Bootstrap, Services, build_services
 from application.bootstrap import bootstrap
 from infrastructure.clock import Clock
+from infrastructure.scheduling import PeriodicRunner
 from infrastructure.settings import Settings
 
 log = logging.getLogger("arrears.api")
@@ -34,10 +35,12 @@ def create_app(
     clock: Clock | None = None,
     bootstrap_fn: Bootstrap = bootstrap,
     services: Services | None = None,
+    run_scheduler: bool = False,
 ) -> FastAPI:
     """The API; the composition root runs once, in the lifespan.
 
     Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
+    ``run_scheduler`` (``arrears serve``) ticks the deadline scheduler every ``scheduler_tick_seconds``.
     """
 
     @asynccontextmanager
@@ -49,9 +52,15 @@ def create_app(
         built = build_services(settings, clock, bootstrap_fn)
         api.state.services = built
         limit_threads(built.settings.api_threads)
+        seconds = built.settings.scheduler_tick_seconds
+        ticker = PeriodicRunner(built.container.scheduler.tick, seconds) if run_scheduler and seconds > 0 else None
         try:
+            if ticker is not None:
+                ticker.start()
             yield
         finally:
+            if ticker is not None:
+                ticker.stop()
             built.close()
 
     api = FastAPI(
@@ -70,6 +79,11 @@ def create_app(
         api.include_router(router)
     api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
     return api
+
+
+def create_serving_app() -> FastAPI:
+    """The app ``arrears serve --workers N`` runs in each worker process: the API and the scheduler."""
+    return create_app(run_scheduler=True)
 
 
 def limit_threads(threads: int) -> None:

@@ -38,6 +38,12 @@ class Permission(StrEnum):
     RESOLVE = "resolve"
     ASSIGN_COLLECTOR = "assign_collector"
     READ_REPORTS = "read_reports"
+    MANAGE_DEADLINES = "manage_deadlines"
+    DEESCALATE = "deescalate"
+    DISPUTE = "dispute"
+    LEGAL_ACTION = "legal_action"
+    DO_NOT_CONTACT = "do_not_contact"
+    PUBLISH_POLICY = "publish_policy"
 
 
 MATRIX: dict[Permission, frozenset[Role]] = {
@@ -61,6 +67,12 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.ADD_NOTE: WORKERS,
     Permission.RESOLVE: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.ASSIGN_COLLECTOR: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.MANAGE_DEADLINES: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.DEESCALATE: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.DISPUTE: frozenset({R.COLLECTOR, R.SUPERVISOR, R.LEGAL, R.ADMIN}),
+    Permission.LEGAL_ACTION: frozenset({R.SUPERVISOR, R.LEGAL, R.ADMIN}),
+    Permission.DO_NOT_CONTACT: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.PUBLISH_POLICY: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 assert set(MATRIX) == set(Permission)
 assert all(R.AUDITOR not in roles and R.COMPLIANCE not in roles for p, roles in MATRIX.items() if "read" not in p)

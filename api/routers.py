@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routes import (
+    case_acts,
     cases,
     collaboration,
     commitments,
@@ -13,11 +14,25 @@ from api.routes import (
     health,
     history,
     imports,
+    policy,
     queues,
     reports,
 )
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
-    for module in (enterprises, imports, cases, contacts, commitments, collaboration, history, queues, reports, health)
+    for module in (
+        enterprises,
+        imports,
+        cases,
+        contacts,
+        commitments,
+        collaboration,
+        case_acts,
+        policy,
+        history,
+        queues,
+        reports,
+        health,
+    )
 )

@@ -14,7 +14,8 @@ from domain.case import CollectionCase
 from domain.enterprise import Enterprise
 from domain.money import Money
 from domain.narration import describe
-from projections.models import ActorOut, CaseProgress, TimelineItem
+from projections.base import utc_text
+from projections.models import ActorOut, CaseDeadline, CaseProgress, DelinquencyClass, TimelineItem
 
 #: fields every event has; the timeline shows them at the top level, not under ``data``
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at", "originator_topic"}
@@ -67,6 +68,22 @@ def case_progress(case: CollectionCase) -> CaseProgress:
         open_tasks=sum(1 for t in case.tasks.values() if t.status == "open"),
         open_deadlines=sum(1 for d in case.deadlines.values() if d.status == "open"),
         disputed=case.disputed,
+        days_past_due=case.days_past_due if case.delinquency_bucket else None,
+        classification=DelinquencyClass(bucket=case.delinquency_bucket, category=case.loan_category or "")
+        if case.delinquency_bucket
+        else None,
+        limitation_ends_on=case.limitation_ends_on.isoformat() if case.limitation_ends_on else None,
+        policy_version=case.policy_version,
+        deadlines=[
+            CaseDeadline(
+                deadline_id=d.deadline_id,
+                kind=d.kind,
+                due_at=utc_text(d.due_at),
+                action=d.action,
+                met_by=list(d.met_by),
+            )
+            for d in case.open_deadlines()
+        ],
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.app import CollectionsApp
+from application.scheduler import DeadlineScheduler
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
 from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
+from infrastructure.scheduling import tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
 from infrastructure.view_store import view_store
@@ -33,6 +35,8 @@ class Container:
     projections: ProjectionRuntime
     #: the read interface served from the views
     read_model: ReadModel
+    #: fires the due deadlines (``tick()``); a runner calls it every ``scheduler_tick_seconds``
+    scheduler: DeadlineScheduler
 
     def close(self) -> None:
         """Stop following the log and release connections."""
@@ -61,4 +65,13 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         throttle_seconds=settings.projection_throttle_seconds,
     )
     read_model = ReadModel(views, runtime, store, audit_key, clock)
-    return Container(settings=settings, clock=clock, store=store, app=app, projections=runtime, read_model=read_model)
+    scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)
+    return Container(
+        settings=settings,
+        clock=clock,
+        store=store,
+        app=app,
+        projections=runtime,
+        read_model=read_model,
+        scheduler=scheduler,
+    )

@@ -63,3 +63,34 @@ def policy_terms(uow: UnitOfWork, version: int) -> PolicyTerms:
     if terms is None:
         raise NotFoundError(f"no policy version {version}")
     return terms
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """Every published version of the policy, to find the one that governs a case."""
+
+    current: int
+    versions: dict[int, PolicyTerms]
+
+    def governing(self, policy_version: int | None) -> CurrentPolicy:
+        """The version a case names (the current one when it names none)."""
+        version = policy_version if policy_version in self.versions else self.current
+        return CurrentPolicy(version=version, terms=self.versions[version])
+
+
+#: how stale the book of versions may be: a published version never changes, so only a version published in
+#: another process within these seconds can be missing (a case naming it is then treated under the book's current)
+BOOK_MAX_AGE_SECONDS = 2.0
+
+
+def policy_book(uow: UnitOfWork, _command: object = None) -> PolicyBook:
+    """Every published version (read before a case's lock is taken; a publication in this process shows at once)."""
+    ensure_stored(uow)
+    return uow.read(
+        StrategyPolicy,
+        POLICY_ID,
+        lambda p: PolicyBook(current=p.current_version, versions=dict(p.versions)),
+        max_age_seconds=BOOK_MAX_AGE_SECONDS,
+        purpose="book",
+        if_missing=lambda: PolicyBook(current=1, versions={1: default_terms()}),
+    )

@@ -19,6 +19,7 @@ from domain.case.events import (
     DeadlineExpired,
     DeadlineMet,
     DeadlineSet,
+    Deescalated,
     DelinquencyClassified,
     DisputeRaised,
     DisputeResolved,
@@ -96,7 +97,13 @@ def _(e: StrategyAssigned) -> str:
 
 @describe.register
 def _(e: Escalated) -> str:
-    return f"escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}"
+    fired = f" (deadline {e.deadline_id})" if e.deadline_id else ""
+    return f"escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}{fired}"
+
+
+@describe.register
+def _(e: Deescalated) -> str:
+    return f"de-escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}"
 
 
 @describe.register
@@ -112,12 +119,13 @@ def _(e: DelinquencyClassified) -> str:
 
 @describe.register
 def _(e: DeadlineSet) -> str:
-    return f"deadline {e.kind} due {e.due_at.isoformat()} (then {e.action})"
+    met_by = f", met by {' or '.join(e.met_by)}" if e.met_by else ""
+    return f"deadline {e.deadline_id} ({e.kind}) due {e.due_at.isoformat()}{met_by} (then {e.action})"
 
 
 @describe.register
 def _(e: DeadlineMet) -> str:
-    return f"deadline {e.deadline_id} met"
+    return f"deadline {e.deadline_id} met" + (f" by {e.by}" if e.by else "")
 
 
 @describe.register
@@ -163,7 +171,8 @@ def _(e: PromiseKept) -> str:
 
 @describe.register
 def _(e: PromiseBroken) -> str:
-    return f"promise {e.promise_id} broken"
+    paid = f" ({e.paid} paid towards it)" if e.paid is not None else ""
+    return f"promise {e.promise_id} broken{paid}"
 
 
 @describe.register

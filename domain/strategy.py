@@ -66,6 +66,10 @@ class PolicyTerms(ValueObject):
     contact: ContactRules = ContactRules()
     broken_promise_recontact_days: int = Field(default=1, ge=1)
     installment_grace_days: int = Field(default=5, ge=0)
+    #: days after a promise's date before it is judged
+    promise_grace_days: int = Field(default=1, ge=0)
+    #: missed instalments that default an agreement
+    missed_installments_to_default: int = Field(default=2, ge=1)
 
     @model_validator(mode="after")
     def _every_tier_once(self) -> PolicyTerms:
@@ -205,9 +209,15 @@ def due(assigned_at: datetime, days: int) -> datetime:
     return assigned_at + timedelta(days=days)
 
 
-def apply_treatment(case: CollectionCase, policy_version: int, treatment: Treatment, *, act: Act) -> bool:
-    """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already so."""
-    if case.tier is treatment.tier and case.policy_version == policy_version:
+def apply_treatment(
+    case: CollectionCase, policy_version: int, treatment: Treatment, *, act: Act, force: bool = False
+) -> bool:
+    """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already
+    so (``force``: apply it anyway, as an escalation does). A tier set by escalation is never lowered here."""
+    if not force and case.tier is treatment.tier and case.policy_version == policy_version:
+        return False
+    lowering = case.tier is not None and treatment.tier.rank < case.tier.rank
+    if not force and case.escalated_to is not None and lowering:
         return False
     case.assign_strategy(
         policy_version=policy_version,
@@ -216,10 +226,11 @@ def apply_treatment(case: CollectionCase, policy_version: int, treatment: Treatm
         channels=treatment.channels,
         act=act,
     )
-    for deadline in list(case.deadlines.values()):
-        if deadline.deadline_id.startswith("strategy-") and deadline.status == "open":
-            reason = f"superseded by the {treatment.tier} strategy of policy v{policy_version}"
-            case.cancel_deadline(deadline.deadline_id, reason, act=act)
+    case.cancel_open_deadlines(
+        f"superseded by the {treatment.tier} strategy of policy v{policy_version}",
+        act=act,
+        which=lambda d: d.deadline_id.startswith("strategy-"),
+    )
     stamp = case.version
     for rule in treatment.deadlines:
         case.set_deadline(
@@ -239,3 +250,28 @@ def apply_treatment(case: CollectionCase, policy_version: int, treatment: Treatm
             act=act,
         )
     return True
+
+
+def escalate_case(
+    case: CollectionCase,
+    to_tier: Tier,
+    reason: str,
+    policy_version: int,
+    terms: PolicyTerms,
+    *,
+    act: Act,
+    deadline_id: str | None = None,
+) -> bool:
+    """Escalate and apply the new tier's whole treatment (its deadlines and department tasks) from the policy;
+    the old tier's open deadlines are cancelled. False when the case was already at or above the tier."""
+    if not case.escalate(to_tier, reason, act=act, deadline_id=deadline_id):
+        return False
+    apply_treatment(case, policy_version, terms.treatment_for(to_tier), act=act, force=True)
+    return True
+
+
+def next_tier(tier: Tier | None) -> Tier | None:
+    """The firmer tier after ``tier`` (None above high)."""
+    tiers = list(Tier)
+    rank = -1 if tier is None else tier.rank
+    return tiers[rank + 1] if rank + 1 < len(tiers) else None

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     projection_throttle_seconds: float = Field(
         default=0.0, ge=0, description="pause after each projection batch (tests of crashes mid catch-up)"
     )
+    scheduler_tick_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="how often `arrears serve` and `arrears worker` fire the due deadlines (0: never)",
+    )
+    scheduler_workers: int = Field(
+        default=4, ge=1, le=64, description="threads a tick fires the due deadlines of different cases on"
+    )
     business_zone: str = Field(
         default="Asia/Shanghai",
         description="the IANA time zone the CLI shows times in (always with their offset)",

@@ -22,6 +22,24 @@ class ActorOut(BaseModel):
         return None if user is None else cls(user_id=user, role=role or "system")
 
 
+class DelinquencyClass(BaseModel):
+    """Where days past due put a case."""
+
+    bucket: str = Field(description="days-past-due bucket, e.g. 31-60")
+    category: str = Field(description="five-category loan class, e.g. special_mention")
+    as_of: str | None = Field(default=None, description="the day it was classified")
+
+
+class CaseDeadline(BaseModel):
+    """An open deadline of a case."""
+
+    deadline_id: str = Field(description="the deadline")
+    kind: str = Field(description="what kind")
+    due_at: str | None = Field(description="when it falls due")
+    action: str = Field(description="what the scheduler does if it passes unmet")
+    met_by: list[str] = Field(description="what meets it (payment, promise, contact, visit, agreement...)")
+
+
 class CaseProgress(BaseModel):
     """Where a case stands."""
 
@@ -47,6 +65,11 @@ class CaseProgress(BaseModel):
     open_tasks: int | None = Field(default=None, description="tasks not yet done")
     open_deadlines: int | None = Field(default=None, description="deadlines still open")
     disputed: bool | None = Field(default=None, description="whether the debt is disputed")
+    days_past_due: int | None = Field(default=None, description="days past due at the last classification")
+    classification: DelinquencyClass | None = Field(default=None, description="bucket and five-category class")
+    limitation_ends_on: str | None = Field(default=None, description="when the limitation period ends")
+    policy_version: int | None = Field(default=None, description="the strategy policy version that governs it")
+    deadlines: list[CaseDeadline] = Field(default_factory=list, description="its open deadlines, earliest first")
 
 
 class CaseList(BaseModel):

@@ -45,6 +45,8 @@ class PortfolioView(View):
     """Counters, daily balance changes by tier, and bucket roll counts."""
 
     name = "portfolio"
+    #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount)
+    version = 2
     tables = ("portfolio_cases", "portfolio_counters", "portfolio_balance", "portfolio_rolls")
 
     def schema(self) -> list[str]:
@@ -91,12 +93,13 @@ def account(
         balance.setdefault((day, tier), Counter())["delta_fen"] += fen
 
     if isinstance(event, CaseOpened):
-        bucket = dpd_bucket((event.occurred_at.date() - event.overdue_since).days)
+        bucket = dpd_bucket((event.occurred_at.date() - event.overdue_since).days if event.overdue_amount.fen else 0)
         cases[key] = {
             "tier": "unrated",
             "open": True,
             "out": event.outstanding.fen,
             "since": event.overdue_since.toordinal(),
+            "overdue": event.overdue_amount.fen,
             "bucket": bucket,
         }
         counters.update(cases_opened=1, opened_fen=event.outstanding.fen, **{f"entered:{bucket}": 1})
@@ -106,7 +109,8 @@ def account(
     if case is None:
         return
     if case["open"]:
-        bucket = dpd_bucket(event.occurred_at.toordinal() - case["since"])
+        overdue = case.get("overdue", 1) > 0
+        bucket = dpd_bucket(event.occurred_at.toordinal() - case["since"] if overdue else 0)
         if bucket != case["bucket"]:
             rolls.setdefault((case["bucket"], bucket), Counter())["count"] += 1
             counters[f"entered:{bucket}"] += 1
@@ -126,6 +130,8 @@ def account(
     if isinstance(event, PaymentReceived):
         counters["recovered_fen"] += event.amount.fen
         case["out"] -= event.amount.fen
+        if "overdue" in case:
+            case["overdue"] = min(max(0, case["overdue"] - event.amount.fen), case["out"])
         if case["open"]:
             move(case["tier"], -event.amount.fen)
     elif isinstance(event, CaseResolved | CaseClosed):

@@ -19,7 +19,11 @@ from domain.case.events import (
     DeadlineExpired,
     DeadlineMet,
     DeadlineSet,
+    DelinquencyClassified,
+    DisputeRaised,
+    DisputeResolved,
     Escalated,
+    LimitationPeriodSet,
     PaymentReceived,
     RiskAssessed,
     StrategyAssigned,
@@ -27,6 +31,7 @@ from domain.case.events import (
     TaskCompleted,
 )
 from domain.case.state import overdue_after_payment
+from domain.case.values import MET_BY
 from infrastructure.view_store import Row, ViewTx
 from projections.base import Envelope, View, utc_text
 
@@ -52,6 +57,7 @@ COLUMNS = (
     "contacts",
     "pending",
     "updated_at",
+    "facts",
 )
 
 
@@ -59,6 +65,9 @@ class CaseProgressView(View):
     """Where each case stands now; also serves case lists and collector worklists."""
 
     name = "progress"
+    #: 2: ``facts`` (overdue since, days past due, classification, limitation end, policy version, dispute,
+    #: the open deadlines with what meets each)
+    version = 2
     tables = ("case_progress",)
 
     def schema(self) -> list[str]:
@@ -69,7 +78,8 @@ class CaseProgressView(View):
             "status TEXT NOT NULL, resolution TEXT, tier TEXT, score INTEGER, collector TEXT, currency TEXT NOT NULL, "
             "principal_fen BIGINT NOT NULL, outstanding_fen BIGINT NOT NULL, overdue_fen BIGINT NOT NULL, "
             "paid_fen BIGINT NOT NULL, opened_at TEXT NOT NULL, last_contact_at TEXT, next_action_due TEXT, "
-            "departments TEXT NOT NULL, contacts TEXT NOT NULL, pending TEXT NOT NULL, updated_at TEXT NOT NULL)",
+            "departments TEXT NOT NULL, contacts TEXT NOT NULL, pending TEXT NOT NULL, updated_at TEXT NOT NULL, "
+            "facts TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS case_progress_collector ON case_progress (collector, next_action_due)",
             "CREATE INDEX IF NOT EXISTS case_progress_status ON case_progress (status, tier, case_id)",
         ]
@@ -130,11 +140,36 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
         "contacts": {},
         "pending": {},
         "updated_at": utc_text(event.timestamp),
+        "facts": {"overdue_since": event.overdue_since.isoformat(), "disputed": False, "deadlines": {}},
     }
+
+
+def evolve_facts(facts: dict[str, Any], event: Any) -> None:
+    """The facts a case's page shows besides its money and contacts."""
+    deadlines: dict[str, Any] = facts.setdefault("deadlines", {})
+    if isinstance(event, DelinquencyClassified):
+        facts["days_past_due"] = event.days_past_due
+        facts["classification"] = {"bucket": event.bucket, "category": event.category, "as_of": str(event.as_of)}
+    elif isinstance(event, LimitationPeriodSet):
+        facts["limitation_ends_on"] = event.ends_on.isoformat()
+    elif isinstance(event, StrategyAssigned):
+        facts["policy_version"] = event.policy_version
+    elif isinstance(event, DisputeRaised | DisputeResolved):
+        facts["disputed"] = isinstance(event, DisputeRaised)
+    elif isinstance(event, DeadlineSet):
+        deadlines[event.deadline_id] = {
+            "kind": event.kind,
+            "due_at": utc_text(event.due_at),
+            "action": event.action,
+            "met_by": event.met_by or list(MET_BY.get(event.kind, ())),
+        }
+    elif isinstance(event, DeadlineMet | DeadlineCancelled | DeadlineExpired):
+        deadlines.pop(event.deadline_id, None)
 
 
 def evolve(row: dict[str, Any], event: Any) -> None:
     """Apply one case event to a progress row."""
+    evolve_facts(row["facts"], event)
     pending: dict[str, list[Any]] = row["pending"]
     if isinstance(event, ContactEvent):
         channel = str(event.channel)
@@ -189,6 +224,7 @@ def _loaded(row: Row) -> dict[str, Any]:
     loaded = dict(row)
     loaded["contacts"] = orjson.loads(row["contacts"])
     loaded["pending"] = orjson.loads(row["pending"])
+    loaded["facts"] = orjson.loads(row["facts"])
     return loaded
 
 
@@ -196,4 +232,5 @@ def _stored(row: dict[str, Any]) -> tuple[Any, ...]:
     values = dict(row)
     values["contacts"] = orjson.dumps(row["contacts"], option=orjson.OPT_SORT_KEYS).decode()
     values["pending"] = orjson.dumps(row["pending"], option=orjson.OPT_SORT_KEYS).decode()
+    values["facts"] = orjson.dumps(row["facts"], option=orjson.OPT_SORT_KEYS).decode()
     return tuple(values[c] for c in COLUMNS)

@@ -27,6 +27,7 @@ from projections.models import (
     AuditItem,
     AuditTrail,
     AuditVerification,
+    CaseDeadline,
     CaseList,
     CaseProgress,
     OpenDeadline,
@@ -80,6 +81,11 @@ def _limit(limit: int | None) -> int:
 def progress_item(row: Row) -> CaseProgress:
     """A case_progress row as the API's case (DESIGN.md §6 names)."""
     pending = orjson.loads(row["pending"])
+    facts = orjson.loads(row["facts"])
+    deadlines = sorted(
+        (CaseDeadline(deadline_id=key, **value) for key, value in facts.get("deadlines", {}).items()),
+        key=lambda d: (d.due_at or "", d.deadline_id),
+    )
     return CaseProgress(
         case_id=row["case_id"],
         version=int(row["version"]),
@@ -101,6 +107,13 @@ def progress_item(row: Row) -> CaseProgress:
         contact_counts=orjson.loads(row["contacts"]),
         open_deadlines=sum(1 for k in pending if k.startswith("d:")),
         open_tasks=sum(1 for k in pending if k.startswith("t:")),
+        overdue_since=facts.get("overdue_since"),
+        disputed=facts.get("disputed"),
+        days_past_due=facts.get("days_past_due"),
+        classification=facts.get("classification"),
+        limitation_ends_on=facts.get("limitation_ends_on"),
+        policy_version=facts.get("policy_version"),
+        deadlines=deadlines,
     )
 
 

@@ -83,3 +83,19 @@ class ReceivePayment(CaseCommand):
     amount: Money
     received_on: date
     reference: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JudgePromise(CaseCommand):
+    """A promise's deadline (its date plus the policy's grace) passed: the payments since it was made decide
+    kept or broken; a broken one opens a recontact deadline, a second one escalates. Answers the verdict."""
+
+    deadline_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CheckInstallment(CaseCommand):
+    """An instalment's grace passed: unpaid, it is missed; the policy's count of missed ones defaults the
+    agreement and escalates. Answers whether the agreement defaulted."""
+
+    deadline_id: str

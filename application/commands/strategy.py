@@ -48,13 +48,24 @@ class Escalate(CaseCommand):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class Deescalate(CaseCommand):
+    """A supervisor lowers the case's tier, with a reason, once its arrears are cleared; the lower tier's
+    treatment then applies."""
+
+    to_tier: Tier
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class SetDeadline(CaseCommand):
-    """Set a deadline (``action`` says what happens when it passes unmet); answers with its id."""
+    """Set a deadline (``action`` says what happens when it passes unmet, ``met_by`` what meets it);
+    answers with its id."""
 
     kind: str
     due_at: datetime
     action: str
     deadline_id: str | None = None
+    met_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -74,14 +85,18 @@ class CancelDeadline(CaseCommand):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExpireDeadline(CaseCommand):
-    """Record that a deadline passed unmet (exactly once per deadline)."""
+    """A deadline passed unmet: record it (exactly once per deadline) and take its action (a reminder, a
+    notice, a legal task). The scheduler sends it for deadlines whose action is no other command's."""
 
     deadline_id: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReviewLegalClock(CaseCommand):
-    """Start the limitation clock if needed; give legal a task when it nears its end (once per end date)."""
+    """Start the limitation clock if needed; give legal a task when it nears its end (once per end date).
+    With the warning deadline's id (the scheduler), that deadline fires exactly once."""
+
+    deadline_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from application.commands.commitments import (
     BreakPromise,
+    CheckInstallment,
     DefaultAgreement,
+    JudgePromise,
     KeepPromise,
     MakePromise,
     MissInstallment,
@@ -15,12 +18,14 @@ from application.commands.commitments import (
     SignAgreement,
 )
 from application.handlers.registry import new_id, on_case
+from application.policies import PolicyBook, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import Installment
 from domain.errors import InvariantError
 from domain.money import Money
 from domain.repayment import build_schedule, plan_parameters
+from domain.strategy import escalate_case, next_tier
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,50 @@ class Balance:
     paid: Money
 
 
-@on_case(MakePromise)
-def make_promise(case: CollectionCase, command: MakePromise, act: Act) -> str:
+@on_case(MakePromise, prepare=policy_book)
+def make_promise(case: CollectionCase, command: MakePromise, act: Act, book: PolicyBook) -> str:
     promise_id = command.promise_id or new_id()
-    case.make_promise(promise_id=promise_id, amount=command.amount, due_on=command.due_on, act=act)
+    grace = book.governing(case.policy_version).terms.promise_grace_days
+    case.make_promise(promise_id=promise_id, amount=command.amount, due_on=command.due_on, act=act, grace_days=grace)
     return promise_id
+
+
+def escalate_one_tier(case: CollectionCase, reason: str, book: PolicyBook, act: Act) -> None:
+    """Escalate to the next tier with its treatment (a case already at the top stays there)."""
+    to_tier = next_tier(case.tier)
+    if to_tier is not None:
+        policy = book.governing(case.policy_version)
+        escalate_case(case, to_tier, reason, policy.version, policy.terms, act=act)
+
+
+@on_case(JudgePromise, prepare=policy_book)
+def judge_promise(case: CollectionCase, command: JudgePromise, act: Act, book: PolicyBook) -> str:
+    verdict = case.judge_promise(command.deadline_id, act=act)
+    if verdict != "broken":
+        return verdict
+    broken = case.broken_promises()
+    if broken >= 2:
+        escalate_one_tier(case, f"{broken} promises broken", book, act)
+    elif case.status.value == "open":
+        days = book.governing(case.policy_version).terms.broken_promise_recontact_days
+        promise_id = command.deadline_id.removeprefix("promise-")
+        case.set_deadline(
+            deadline_id=f"recontact-{promise_id}",
+            kind="recontact",
+            due_at=act.occurred_at + timedelta(days=days),
+            action="notify:supervisor",
+            act=act,
+        )
+    return verdict
+
+
+@on_case(CheckInstallment, prepare=policy_book)
+def check_installment(case: CollectionCase, command: CheckInstallment, act: Act, book: PolicyBook) -> bool:
+    terms = book.governing(case.policy_version).terms
+    defaulted = case.check_installment(command.deadline_id, act=act, default_after=terms.missed_installments_to_default)
+    if defaulted:
+        escalate_one_tier(case, "the repayment agreement defaulted", book, act)
+    return defaulted
 
 
 @on_case(KeepPromise)
@@ -72,8 +116,8 @@ def propose_plan(case: CollectionCase, command: ProposePlan, act: Act) -> Propos
     return ProposedPlan(plan_id, schedule)
 
 
-@on_case(SignAgreement)
-def sign_agreement(case: CollectionCase, command: SignAgreement, act: Act) -> str:
+@on_case(SignAgreement, prepare=policy_book)
+def sign_agreement(case: CollectionCase, command: SignAgreement, act: Act, book: PolicyBook) -> str:
     agreement_id = command.agreement_id or new_id()
     case.sign_agreement(
         agreement_id=agreement_id,
@@ -83,6 +127,7 @@ def sign_agreement(case: CollectionCase, command: SignAgreement, act: Act) -> st
         terms=command.terms,
         document_sha256=command.document_sha256,
         act=act,
+        grace_days=book.governing(case.policy_version).terms.installment_grace_days,
     )
     return agreement_id
 

@@ -12,6 +12,7 @@ from application.commands.strategy import (
     AssignStrategy,
     CancelDeadline,
     ClassifyCase,
+    Deescalate,
     Escalate,
     ExpireDeadline,
     MeetDeadline,
@@ -21,7 +22,7 @@ from application.commands.strategy import (
     SetDeadline,
 )
 from application.handlers.registry import act_of, handles, new_id, on_case
-from application.policies import CurrentPolicy, current_policy, ensure_stored
+from application.policies import CurrentPolicy, PolicyBook, current_policy, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import Reason, Tier
@@ -29,7 +30,7 @@ from domain.enterprise import Enterprise
 from domain.enterprise.values import FinancialStatement, LoanRecord
 from domain.risk import assess
 from domain.rules import local_date
-from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, apply_treatment
+from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, apply_treatment, escalate_case
 from infrastructure.unit_of_work import Session, UnitOfWork
 
 
@@ -141,15 +142,32 @@ def assign_strategy(case: CollectionCase, command: AssignStrategy, act: Act) -> 
     )
 
 
-@on_case(Escalate)
-def escalate(case: CollectionCase, command: Escalate, act: Act) -> None:
-    case.escalate(command.to_tier, command.reason, act=act, deadline_id=command.deadline_id)
+@on_case(Escalate, prepare=policy_book)
+def escalate(case: CollectionCase, command: Escalate, act: Act, book: PolicyBook) -> bool:
+    policy = book.governing(case.policy_version)
+    return escalate_case(
+        case, command.to_tier, command.reason, policy.version, policy.terms, act=act, deadline_id=command.deadline_id
+    )
+
+
+@on_case(Deescalate, prepare=policy_book)
+def deescalate(case: CollectionCase, command: Deescalate, act: Act, book: PolicyBook) -> None:
+    policy = book.governing(case.policy_version)
+    case.deescalate(command.to_tier, command.reason, act=act)
+    apply_treatment(case, policy.version, policy.terms.treatment_for(command.to_tier), act=act, force=True)
 
 
 @on_case(SetDeadline)
 def set_deadline(case: CollectionCase, command: SetDeadline, act: Act) -> str:
     deadline_id = command.deadline_id or new_id()
-    case.set_deadline(deadline_id=deadline_id, kind=command.kind, due_at=command.due_at, action=command.action, act=act)
+    case.set_deadline(
+        deadline_id=deadline_id,
+        kind=command.kind,
+        due_at=command.due_at,
+        action=command.action,
+        met_by=list(command.met_by),
+        act=act,
+    )
     return deadline_id
 
 
@@ -163,15 +181,17 @@ def cancel_deadline(case: CollectionCase, command: CancelDeadline, act: Act) -> 
     case.cancel_deadline(command.deadline_id, command.reason, act=act)
 
 
-@on_case(ExpireDeadline)
-def expire_deadline(case: CollectionCase, command: ExpireDeadline, act: Act) -> None:
-    case.expire_deadline(command.deadline_id, act=act)
+@on_case(ExpireDeadline, prepare=policy_book)
+def expire_deadline(case: CollectionCase, command: ExpireDeadline, act: Act, book: PolicyBook) -> None:
+    treatment = book.governing(case.policy_version).terms.treatment_for(case.tier) if case.tier else None
+    every = treatment.reminder_every_days if treatment is not None else None
+    case.fire_deadline(command.deadline_id, act=act, reminder_every_days=every)
 
 
 @on_case(ReviewLegalClock, prepare=lambda uow, _: current_policy(uow).terms)
 def review_legal_clock(case: CollectionCase, command: ReviewLegalClock, act: Act, terms: PolicyTerms) -> None:
     start_legal_clock(case, terms, act)
-    case.review_legal_clock(act=act)
+    case.review_legal_clock(act=act, deadline_id=command.deadline_id)
 
 
 @on_case(ClassifyCase)

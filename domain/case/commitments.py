@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain.act import Act
@@ -21,6 +21,7 @@ from domain.case.events import (
 from domain.case.legal import LegalCommands
 from domain.case.values import Agreement, Allocation, CaseStatus, Installment, PlanKind, Promise
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
+from domain.legal_clock import at_workday_start
 from domain.money import Money
 from domain.rules import check_currency, check_date_not_past, check_not_blank, check_positive, local_date
 
@@ -28,8 +29,8 @@ from domain.rules import check_currency, check_date_not_past, check_not_blank, c
 class CommitmentCommands(LegalCommands):
     """Promises, plans, agreements, and payments allocated to them (a payment reclassifies the case)."""
 
-    def make_promise(self, *, promise_id: str, amount: Money, due_on: date, act: Act) -> None:
-        """Record a promise to pay."""
+    def make_promise(self, *, promise_id: str, amount: Money, due_on: date, act: Act, grace_days: int = 0) -> None:
+        """Record a promise to pay; it is judged the morning after its date plus ``grace_days``."""
         self.check_open()
         check_currency(amount, self.currency)
         check_positive(amount)
@@ -45,11 +46,47 @@ class CommitmentCommands(LegalCommands):
             due_on=due_on,
             **act.attribution(),
         )
+        self.fulfil("promise", act=act)
+        self.set_deadline(
+            deadline_id=f"promise-{promise_id}",
+            kind="promise",
+            due_at=at_workday_start(due_on + timedelta(days=grace_days + 1), self.timezone),
+            action="judge_promise",
+            act=act,
+        )
 
     def keep_promise(self, promise_id: str, *, act: Act) -> None:
         """Mark a promise kept."""
         self.check_promise_open(promise_id)
+        self._keep(promise_id, act)
+
+    def _keep(self, promise_id: str, act: Act) -> None:
         self.trigger_event(PromiseKept, promise_id=promise_id, **act.attribution())
+        deadline = self.deadlines.get(f"promise-{promise_id}")
+        if deadline is not None and deadline.status == "open":
+            self.meet_deadline(deadline.deadline_id, by="promise_kept", act=act)
+
+    def judge_promise(self, deadline_id: str, *, act: Act) -> str:
+        """The promise's deadline passed: what was paid since it was made decides kept or broken (fires once).
+        Answers ``kept``, ``broken`` or the status it already had."""
+        self.fire(deadline_id, act=act)
+        promise = self.promises.get(deadline_id.removeprefix("promise-"))
+        if promise is None or promise.status != "open":
+            return promise.status if promise is not None else "unknown"
+        if promise.paid_fen >= promise.amount.fen:
+            self.trigger_event(PromiseKept, promise_id=promise.promise_id, **act.attribution())
+            return "kept"
+        self.trigger_event(
+            PromiseBroken,
+            promise_id=promise.promise_id,
+            paid=Money.of(promise.paid_fen, self.currency),
+            **act.attribution(),
+        )
+        return "broken"
+
+    def broken_promises(self) -> int:
+        """How many promises were broken."""
+        return sum(1 for p in self.promises.values() if p.status == "broken")
 
     def break_promise(self, promise_id: str, *, act: Act) -> None:
         """Mark a promise broken: its date passed without the money."""
@@ -57,7 +94,12 @@ class CommitmentCommands(LegalCommands):
         promise = self.promises[promise_id]
         if local_date(act.occurred_at, self.timezone) <= promise.due_on:
             raise IllegalTransitionError(f"promise {promise_id!r} is not due until {promise.due_on}")
-        self.trigger_event(PromiseBroken, promise_id=promise_id, **act.attribution())
+        self.trigger_event(
+            PromiseBroken, promise_id=promise_id, paid=Money.of(promise.paid_fen, self.currency), **act.attribution()
+        )
+        deadline = self.deadlines.get(f"promise-{promise_id}")
+        if deadline is not None and deadline.status == "open":
+            self.cancel_deadline(deadline.deadline_id, "the promise was recorded broken by hand", act=act)
 
     def check_promise_open(self, promise_id: str) -> None:
         """The promise exists and is neither kept nor broken."""
@@ -106,8 +148,10 @@ class CommitmentCommands(LegalCommands):
         terms: str,
         document_sha256: str,
         act: Act,
+        grace_days: int = 0,
     ) -> None:
-        """Sign a legally binding agreement on a proposed plan."""
+        """Sign a legally binding agreement on a proposed plan; each instalment is checked the morning after
+        its date plus ``grace_days``."""
         self.check_open()
         plan = self.plans.get(plan_id)
         if plan is None:
@@ -134,6 +178,17 @@ class CommitmentCommands(LegalCommands):
             schedule=plan.schedule,
             **act.attribution(),
         )
+        self.fulfil("agreement", act=act)
+        for number, installment in enumerate(plan.schedule, start=1):
+            due_at = at_workday_start(installment.due_on + timedelta(days=grace_days + 1), self.timezone)
+            if due_at > act.occurred_at:
+                self.set_deadline(
+                    deadline_id=f"installment-{agreement_id}-{number}",
+                    kind="installment",
+                    due_at=due_at,
+                    action="check_installment",
+                    act=act,
+                )
 
     def miss_installment(self, agreement_id: str, installment_no: int, *, act: Act) -> None:
         """Record that an instalment's date passed without full payment."""
@@ -157,11 +212,31 @@ class CommitmentCommands(LegalCommands):
             **act.attribution(),
         )
 
+    def check_installment(self, deadline_id: str, *, act: Act, default_after: int) -> bool:
+        """An instalment's grace passed (fires once): unpaid, it is missed; ``default_after`` missed ones
+        default the agreement. True when it defaulted."""
+        self.fire(deadline_id, act=act)
+        agreement_id, _, number = deadline_id.removeprefix("installment-").rpartition("-")
+        agreement = self.agreements.get(agreement_id)
+        if agreement is None or agreement.status != "active" or not agreement.unpaid(int(number)).is_positive():
+            return False
+        self.miss_installment(agreement_id, int(number), act=act)
+        missed = len(self.agreements[agreement_id].missed)
+        if missed < default_after:
+            return False
+        self.default_agreement(agreement_id, f"{missed} instalments missed", act=act)
+        return True
+
     def default_agreement(self, agreement_id: str, reason: str, *, act: Act) -> None:
         """Record that the enterprise defaulted on its agreement."""
         self.check_agreement_active(agreement_id)
         check_not_blank(reason, "reason")
         self.trigger_event(AgreementDefaulted, agreement_id=agreement_id, reason=reason, **act.attribution())
+        self.cancel_open_deadlines(
+            f"agreement {agreement_id} defaulted: {reason}",
+            act=act,
+            which=lambda d: d.deadline_id.startswith(f"installment-{agreement_id}-"),
+        )
 
     def check_agreement_active(self, agreement_id: str) -> Agreement:
         """The agreement exists and is active."""
@@ -231,17 +306,28 @@ class CommitmentCommands(LegalCommands):
         return allocations
 
     def settle_after_payment(self, amount: Money, received_on: date, *, act: Act) -> None:
-        """Promises the payment covers are kept; a fully paid agreement completes."""
-        remaining = amount.fen
+        """Promises paid in full (payments add up) are kept; paid instalments meet their deadlines; a fully
+        paid agreement completes; the payment meets the deadlines a payment meets; cleared arrears cancel
+        the treatment's deadlines."""
         for promise in sorted(self.open_promises(), key=lambda p: (p.due_on, p.promise_id)):
-            if promise.due_on >= received_on and promise.amount.fen <= remaining:
-                remaining -= promise.amount.fen
-                self.trigger_event(PromiseKept, promise_id=promise.promise_id, **act.attribution())
+            if promise.paid_fen >= promise.amount.fen:
+                self._keep(promise.promise_id, act)
         agreement = self.active_agreement()
-        if agreement is not None and all(
-            not agreement.unpaid(n).is_positive() for n in range(1, len(agreement.schedule) + 1)
-        ):
-            self.trigger_event(AgreementCompleted, agreement_id=agreement.agreement_id, **act.attribution())
+        if agreement is not None:
+            for number in range(1, len(agreement.schedule) + 1):
+                deadline = self.deadlines.get(f"installment-{agreement.agreement_id}-{number}")
+                if deadline is not None and deadline.status == "open" and not agreement.unpaid(number).is_positive():
+                    self.meet_deadline(deadline.deadline_id, by="installment_paid", act=act)
+            if all(not agreement.unpaid(n).is_positive() for n in range(1, len(agreement.schedule) + 1)):
+                self.trigger_event(AgreementCompleted, agreement_id=agreement.agreement_id, **act.attribution())
+        self.fulfil("payment", act=act)
+        if not self.overdue_amount.is_positive():
+            self.fulfil("arrears_cleared", act=act)
+            self.cancel_open_deadlines(
+                f"the arrears were cleared ({amount} received on {received_on})",
+                act=act,
+                which=lambda d: d.deadline_id.startswith(("strategy-", "recontact-")),
+            )
 
     def open_promises(self) -> list[Promise]:
         """Promises neither kept nor broken."""

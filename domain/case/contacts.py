@@ -9,7 +9,7 @@ from domain.act import Act
 from domain.case.checks import check_sha256
 from domain.case.events import CONTACT_EVENTS, LetterSent, VisitCompleted, VisitScheduled
 from domain.case.legal import LegalCommands
-from domain.case.values import Channel, ContactOutcome, Direction
+from domain.case.values import Channel, ContactOutcome, Direction, LetterKind
 from domain.errors import DuplicateError, InvariantError, NotFoundError
 from domain.legal_clock import restarts_limitation
 from domain.rules import check_aware, check_not_blank, local_date
@@ -61,6 +61,12 @@ class ContactCommands(LegalCommands):
             **act.attribution(),
             **channel_fields,
         )
+        if outcome.reached_party:
+            self.fulfil("contact", act=act)
+        if event_class is VisitCompleted and outcome.reached_party:
+            self.fulfil("visit", act=act)
+        if event_class is LetterSent and channel_fields.get("letter_kind") == LetterKind.LAWYERS_LETTER:
+            self.fulfil("lawyers_letter", act=act)
         if event_class is LetterSent and restarts_limitation(
             channel_fields["letter_kind"], channel_fields.get("delivery_evidence", "")
         ):

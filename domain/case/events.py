@@ -117,6 +117,14 @@ class Escalated(CaseEvent):
     deadline_id: str | None = None
 
 
+class Deescalated(CaseEvent):
+    """A supervisor moved the case back to a gentler tier (only once its arrears were cleared)."""
+
+    from_tier: Tier | None
+    to_tier: Tier
+    reason: str
+
+
 class LimitationPeriodSet(CaseEvent):
     """The limitation period (re)started: it ends on ``ends_on`` unless interrupted again."""
 
@@ -148,12 +156,17 @@ class DeadlineSet(CaseEvent):
     kind: str
     due_at: datetime
     action: str
+    #: what meets it (``payment``, ``promise``, ``contact``, ``visit``, ``agreement``, ``lawyers_letter``...);
+    #: empty in events stored before deadlines knew: then the kind's usual answer (domain/case/deadlines.py)
+    met_by: list[str] = []
 
 
 class DeadlineMet(CaseEvent):
     """What the deadline asked for happened in time."""
 
     deadline_id: str
+    #: what met it (empty: recorded by hand)
+    by: str = ""
 
 
 class DeadlineCancelled(CaseEvent):
@@ -250,6 +263,8 @@ class PromiseBroken(CaseEvent):
     """A promise's date passed without the money."""
 
     promise_id: str
+    #: what was paid towards it by the time it was judged (None in events stored before it was recorded)
+    paid: Money | None = None
 
 
 class RepaymentPlanProposed(CaseEvent):

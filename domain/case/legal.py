@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.act import Act
+from domain.case.deadlines import DeadlineCommands
 from domain.case.events import (
     DeadlineCancelled,
     DeadlineExpired,
@@ -13,7 +14,6 @@ from domain.case.events import (
     LimitationPeriodSet,
     TaskAssigned,
 )
-from domain.case.state import CaseEvolution
 from domain.case.values import CaseStatus, Department
 from domain.classification import bucket, category, days_past_due
 from domain.errors import IllegalTransitionError, InvariantError
@@ -21,7 +21,7 @@ from domain.legal_clock import at_workday_start, limitation_ends, warning_day
 from domain.rules import check_not_blank, local_date
 
 
-class LegalCommands(CaseEvolution):
+class LegalCommands(DeadlineCommands):
     """The limitation period, its warning, and the loan's bucket and category."""
 
     def set_limitation_period(
@@ -70,9 +70,12 @@ class LegalCommands(CaseEvolution):
                 **act.attribution(),
             )
 
-    def review_legal_clock(self, *, act: Act) -> bool:
-        """When the period nears its end, give legal a task (once per end date); True if one was given."""
+    def review_legal_clock(self, *, act: Act, deadline_id: str | None = None) -> bool:
+        """When the period nears its end, give legal a task (once per end date); True if one was given.
+        With the warning deadline's id (the scheduler's firing), the deadline fires exactly once."""
         self.check_open()
+        if deadline_id is not None:
+            self.check_deadline_due(deadline_id, act)
         ends_on = self.limitation_ends_on
         if ends_on is None or local_date(act.recorded_at, self.timezone) < warning_day(
             ends_on, self.limitation_warn_days
@@ -80,6 +83,8 @@ class LegalCommands(CaseEvolution):
             return False
         task_id = f"limitation-{ends_on.isoformat()}"
         if task_id in self.tasks:
+            if deadline_id is not None:
+                self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
             return False
         deadline = self.deadlines.get(f"limitation-warning-{ends_on.isoformat()}")
         if deadline is not None and deadline.status == "open":

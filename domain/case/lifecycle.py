@@ -7,8 +7,8 @@ from typing import Self
 from uuid import UUID
 
 from domain.act import Act
+from domain.case.deadlines import DeadlineCommands
 from domain.case.events import CaseClosed, CaseOpened, CaseReopened, CaseResolved, CollectorAssigned
-from domain.case.state import CaseEvolution
 from domain.case.values import CaseStatus, Resolution
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError
 from domain.ids import case_id
@@ -23,7 +23,7 @@ from domain.rules import (
 )
 
 
-class LifecycleCommands(CaseEvolution):
+class LifecycleCommands(DeadlineCommands):
     """Opening a case and moving it through its lifecycle."""
 
     @classmethod
@@ -81,6 +81,7 @@ class LifecycleCommands(CaseEvolution):
         self.check_open()
         if resolution is Resolution.PAID_IN_FULL and self.outstanding.is_positive():
             raise IllegalTransitionError(f"{self.outstanding} is still outstanding")
+        self.cancel_open_deadlines(f"the case is resolved: {resolution}", act=act)
         self.trigger_event(CaseResolved, resolution=resolution, remark=remark, **act.attribution())
 
     def reopen(self, reason: str, *, act: Act) -> None:
@@ -94,4 +95,5 @@ class LifecycleCommands(CaseEvolution):
         """File a resolved case away for good."""
         if self.status is not CaseStatus.RESOLVED:
             raise IllegalTransitionError(f"only a resolved case can be closed; it is {self.status}")
+        self.cancel_open_deadlines(f"the case is closed: {reason or 'filed away'}", act=act)
         self.trigger_event(CaseClosed, reason=reason, **act.attribution())

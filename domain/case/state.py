@@ -23,6 +23,7 @@ from domain.case.events import (
     DeadlineExpired,
     DeadlineMet,
     DeadlineSet,
+    Deescalated,
     DelinquencyClassified,
     DisputeRaised,
     DisputeResolved,
@@ -45,6 +46,7 @@ from domain.case.events import (
     VisitScheduled,
 )
 from domain.case.values import (
+    MET_BY,
     Agreement,
     CaseStatus,
     Channel,
@@ -91,6 +93,8 @@ class CaseFields:
     resolution: Resolution | None = None
     collector: str | None = None
     tier: Tier | None = None
+    #: the tier an escalation set: a re-assessment may raise the case above it, never lower it
+    escalated_to: Tier | None = None
     score: int | None = None
     model_version: str | None = None
     policy_version: int | None = None
@@ -181,11 +185,21 @@ class CaseEvolution(Aggregate, CaseFields):
     @applies
     def _(self, event: Escalated) -> None:
         self.tier = event.to_tier
+        self.escalated_to = event.to_tier
+
+    @applies
+    def _(self, event: Deescalated) -> None:
+        self.tier = event.to_tier
+        self.escalated_to = None
 
     @applies
     def _(self, event: DeadlineSet) -> None:
         self.deadlines[event.deadline_id] = Deadline(
-            deadline_id=event.deadline_id, kind=event.kind, due_at=event.due_at, action=event.action
+            deadline_id=event.deadline_id,
+            kind=event.kind,
+            due_at=event.due_at,
+            action=event.action,
+            met_by=event.met_by or list(MET_BY.get(event.kind, ())),
         )
 
     def _close_deadline(self, deadline_id: str, status: str) -> None:
@@ -287,6 +301,13 @@ class CaseEvolution(Aggregate, CaseFields):
         )
         self.paid = self.paid + event.amount
         self.payment_references.append(event.reference)
+        remaining = event.amount.fen
+        for promise in sorted(self.promises.values(), key=lambda p: (p.due_on, p.promise_id)):
+            if promise.status == "open" and remaining > 0:
+                part = min(remaining, promise.amount.fen - promise.paid_fen)
+                if part > 0:
+                    remaining -= part
+                    self.promises[promise.promise_id] = promise.model_copy(update={"paid_fen": promise.paid_fen + part})
         for allocation in event.allocations:
             paid = list(self.agreements[allocation.agreement_id].paid)
             paid[allocation.installment_no - 1] = paid[allocation.installment_no - 1] + allocation.amount

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from domain.act import Act
-from domain.case.events import (
-    DeadlineCancelled,
-    DeadlineExpired,
-    DeadlineMet,
-    DeadlineSet,
-    Escalated,
-    RiskAssessed,
-    StrategyAssigned,
-)
-from domain.case.state import CaseEvolution
+from domain.base import Role
+from domain.case.deadlines import DeadlineCommands
+from domain.case.events import DeadlineExpired, Deescalated, Escalated, RiskAssessed, StrategyAssigned
 from domain.case.values import Channel, Reason, Tier
-from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
-from domain.rules import check_aware, check_not_blank
+from domain.errors import IllegalTransitionError, InvariantError, PermissionDeniedError
+from domain.rules import check_not_blank
+
+#: roles that may lower a case's tier
+DEESCALATORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
-class StrategyCommands(CaseEvolution):
+class StrategyCommands(DeadlineCommands):
     """Rating the case, putting it under a treatment, escalating it, and its deadlines."""
 
     def record_assessment(
@@ -64,6 +59,8 @@ class StrategyCommands(CaseEvolution):
             raise InvariantError("policy_version starts at 1")
         if not channels:
             raise InvariantError("a strategy names at least one channel")
+        if self.escalated_to is not None and self.tier is not None and tier.rank < self.tier.rank:
+            raise IllegalTransitionError(f"the case was escalated to {self.tier}; lower it with a de-escalation")
         self.trigger_event(
             StrategyAssigned,
             policy_version=policy_version,
@@ -80,15 +77,22 @@ class StrategyCommands(CaseEvolution):
         *,
         act: Act,
         deadline_id: str | None = None,
-    ) -> None:
-        """Move the case to a firmer tier; with a deadline id, the deadline fires exactly once."""
+    ) -> bool:
+        """Move the case to a firmer tier and cancel the old tier's open deadlines; with a deadline id, the
+        deadline fires exactly once (a case already at or above the tier just records the firing).
+        False when the case was not moved."""
         self.check_open()
         check_not_blank(reason, "reason")
-        if self.tier is not None and to_tier.rank <= self.tier.rank:
-            raise IllegalTransitionError(f"cannot escalate from {self.tier} to {to_tier}")
         if deadline_id is not None:
-            self.check_deadline_open(deadline_id)
+            self.check_deadline_due(deadline_id, act)
             self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
+            if self.tier is not None and to_tier.rank <= self.tier.rank:
+                return False
+        elif self.tier is not None and to_tier.rank <= self.tier.rank:
+            raise IllegalTransitionError(f"cannot escalate from {self.tier} to {to_tier}")
+        self.cancel_open_deadlines(
+            f"escalated to {to_tier}: {reason}", act=act, which=lambda d: d.deadline_id.startswith("strategy-")
+        )
         self.trigger_event(
             Escalated,
             from_tier=self.tier,
@@ -97,54 +101,19 @@ class StrategyCommands(CaseEvolution):
             deadline_id=deadline_id,
             **act.attribution(),
         )
+        return True
 
-    def set_deadline(
-        self,
-        *,
-        deadline_id: str,
-        kind: str,
-        due_at: datetime,
-        action: str,
-        act: Act,
-    ) -> None:
-        """Set a deadline and the action to take when it passes."""
+    def deescalate(self, to_tier: Tier, reason: str, *, act: Act) -> None:
+        """Lower the tier (a supervisor, with a reason, once the arrears are cleared)."""
         self.check_open()
-        check_not_blank(deadline_id, "deadline_id")
-        check_not_blank(kind, "kind")
-        check_not_blank(action, "action")
-        check_aware(due_at, "due_at")
-        if deadline_id in self.deadlines:
-            raise DuplicateError(f"deadline {deadline_id!r} already exists")
-        if due_at <= act.occurred_at:
-            raise InvariantError("a deadline is due after it is set")
-        self.trigger_event(
-            DeadlineSet,
-            deadline_id=deadline_id,
-            kind=kind,
-            due_at=due_at,
-            action=action,
-            **act.attribution(),
+        check_not_blank(reason, "reason")
+        if act.actor.role not in DEESCALATORS:
+            raise PermissionDeniedError(f"a {act.actor.role} cannot lower a case's tier")
+        if self.tier is None or to_tier.rank >= self.tier.rank:
+            raise IllegalTransitionError(f"cannot de-escalate from {self.tier} to {to_tier}")
+        if self.overdue_amount.is_positive():
+            raise IllegalTransitionError(f"{self.overdue_amount} is still overdue; clear the arrears first")
+        self.cancel_open_deadlines(
+            f"de-escalated to {to_tier}: {reason}", act=act, which=lambda d: d.deadline_id.startswith("strategy-")
         )
-
-    def meet_deadline(self, deadline_id: str, *, act: Act) -> None:
-        """Record that a deadline was met."""
-        self.check_deadline_open(deadline_id)
-        self.trigger_event(DeadlineMet, deadline_id=deadline_id, **act.attribution())
-
-    def cancel_deadline(self, deadline_id: str, reason: str, *, act: Act) -> None:
-        """Withdraw a deadline."""
-        self.check_deadline_open(deadline_id)
-        self.trigger_event(DeadlineCancelled, deadline_id=deadline_id, reason=reason, **act.attribution())
-
-    def expire_deadline(self, deadline_id: str, *, act: Act) -> None:
-        """Record that a deadline passed unmet (fires once; a second call is a duplicate)."""
-        self.check_deadline_open(deadline_id)
-        self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
-
-    def check_deadline_open(self, deadline_id: str) -> None:
-        """The deadline exists and has neither been met, cancelled nor fired."""
-        deadline = self.deadlines.get(deadline_id)
-        if deadline is None:
-            raise NotFoundError(f"no deadline {deadline_id!r} on this case")
-        if deadline.status != "open":
-            raise DuplicateError(f"deadline {deadline_id!r} is already {deadline.status}")
+        self.trigger_event(Deescalated, from_tier=self.tier, to_tier=to_tier, reason=reason, **act.attribution())

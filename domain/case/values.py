@@ -103,6 +103,7 @@ class LegalActionKind(StrEnum):
     LAWYERS_LETTER = "lawyers_letter"
     LITIGATION = "litigation"
     ASSET_PRESERVATION = "asset_preservation"
+    ARBITRATION = "arbitration"
 
 
 class SignalSource(StrEnum):
@@ -166,6 +167,8 @@ class Deadline(ValueObject):
     due_at: datetime
     action: str
     status: str = "open"
+    #: what meets it
+    met_by: list[str] = []
 
 
 class Promise(ValueObject):
@@ -175,6 +178,8 @@ class Promise(ValueObject):
     amount: Money
     due_on: date
     status: str = "open"
+    #: paid towards it since it was made (payments add up, oldest promise first)
+    paid_fen: int = 0
 
 
 class Plan(ValueObject):
@@ -211,3 +216,18 @@ class Task(ValueObject):
     due_at: datetime | None = None
     assignee: str = ""
     status: str = "open"
+
+
+#: what meets a deadline of each kind when it does not say (events stored before deadlines knew)
+MET_BY: dict[str, tuple[str, ...]] = {
+    "payment_or_promise": ("payment", "promise"),
+    "visit": ("visit",),
+    "agreement": ("agreement",),
+    "lawyers_letter": ("lawyers_letter",),
+    "agreement_or_payment": ("agreement", "arrears_cleared"),
+    "recontact": ("contact",),
+    "promise": ("promise_kept",),
+    "installment": ("installment_paid",),
+}
+#: every fulfilment a deadline may name
+FULFILMENTS = frozenset({*(what for kinds in MET_BY.values() for what in kinds), "manual"})

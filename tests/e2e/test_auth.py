@@ -13,7 +13,13 @@ from api.matrix import route_rules
 from api.permissions import MATRIX
 from tests.e2e.conftest import CALL, TEST_SECRET, open_case
 
-PLACEHOLDERS = {"{case_id}": str(uuid4()), "{enterprise_id}": str(uuid4()), "{task_id}": "t-1", "{department}": "legal"}
+PLACEHOLDERS = {
+    "{case_id}": str(uuid4()),
+    "{enterprise_id}": str(uuid4()),
+    "{task_id}": "t-1",
+    "{department}": "legal",
+    "{deadline_id}": "d-1",
+}
 
 
 def concrete(path: str) -> str:

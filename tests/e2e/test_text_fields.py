@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from api.matrix import api_routes
+from domain.strategy import default_terms
 from tests.e2e.conftest import open_case, register
 from tests.factories import credit_code
 
@@ -110,6 +111,35 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
     "/v1/cases/{case_id}/tasks/{task_id}/completion": {"outcome": "done"},
     "/v1/cases/{case_id}/signals": {"source": "news", "summary": "s", "severity": "low"},
     "/v1/cases/{case_id}/notes": {"text": "hello"},
+    "/v1/cases/{case_id}/deadlines": {
+        "kind": "callback",
+        "due_at": "2027-12-01T00:00:00+08:00",
+        "action": "notify:supervisor",
+        "met_by": ["contact"],
+    },
+    "/v1/cases/{case_id}/deadlines/{deadline_id}/cancellation": {"reason": "moot"},
+    "/v1/cases/{case_id}/deescalations": {"to_tier": "low", "reason": "paid"},
+    "/v1/cases/{case_id}/disputes": {"reason": "interest"},
+    "/v1/cases/{case_id}/disputes/resolution": {"outcome": "waived"},
+    "/v1/cases/{case_id}/legal-actions": {"kind": "litigation", "summary": "filed"},
+    "/v1/cases/{case_id}/reopening": {"reason": "bounced"},
+    "/v1/cases/{case_id}/closure": {"reason": "archived"},
+    "/v1/cases/{case_id}/visits": {
+        "planned_at": "2027-12-01T10:00:00+08:00",
+        "party": "Li Na",
+        "staff": ["a", "b"],
+        "purpose": "talk",
+        "override_reason": "o",
+    },
+    "/v1/policy": {"terms": {**default_terms().model_dump(mode="json"), "installment_grace_days": 9}, "note": "new"},
+    "/v1/enterprises/{enterprise_id}/contact-persons": {
+        "name": "Qian",
+        "role": "CFO",
+        "phone": "+86 138 0000 0000",
+        "email": "qian@example.com",
+    },
+    "/v1/enterprises/{enterprise_id}/do-not-contact": {"reason": "court"},
+    "/v1/enterprises/{enterprise_id}/do-not-contact/lifting": {"reason": "ended"},
 }
 BAD = "abc\x00def"
 
@@ -191,7 +221,12 @@ def test_every_text_field_of_every_request_model_is_found():
 
 def test_nul_in_any_text_field_is_a_422_naming_the_field(client, as_role):
     headers = as_role("admin")
-    ids = {"case_id": open_case(client, headers, n=1), "enterprise_id": register(client, headers, n=2), "task_id": "t"}
+    ids = {
+        "case_id": open_case(client, headers, n=1),
+        "enterprise_id": register(client, headers, n=2),
+        "task_id": "t",
+        "deadline_id": "d",
+    }
     checked = 0
     for path, model in body_routes():
         schema = model.model_json_schema()

@@ -67,7 +67,12 @@ def assert_views_equal_oracle(container: Container) -> None:
 
     portfolio = oracle.portfolio()
     report = read.portfolio_report()
-    assert {k: v for k, v in report.counters.items() if v} == portfolio["counters"]
+    got = {k: v for k, v in report.counters.items() if v}
+    assert got == portfolio["counters"], {
+        k: (got.get(k), portfolio["counters"].get(k))
+        for k in set(got) | set(portfolio["counters"])
+        if got.get(k) != portfolio["counters"].get(k)
+    }
     assert {(r.from_, r.to): r.count for r in report.roll_rates if r.count} == portfolio["rolls"]
     for r in report.roll_rates:
         assert r.rate == rate(r.count, portfolio["counters"].get(f"entered:{r.from_}", 0)), (r.from_, r.to)

@@ -25,6 +25,7 @@ def start_worker(container: Container, log: Path) -> subprocess.Popen[bytes]:
         "ARREARS_PROJECTION_BATCH_SIZE": "5",
         "ARREARS_PROJECTION_THROTTLE_SECONDS": "0.01",
         "ARREARS_PROJECTION_POLL_SECONDS": "0.05",
+        "ARREARS_SCHEDULER_TICK_SECONDS": "0",  # only the projections here: a tick would write events
     }
     root = Path(__file__).resolve().parents[2]
     return subprocess.Popen(

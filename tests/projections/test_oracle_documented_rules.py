@@ -57,12 +57,6 @@ def opened_case(container: Container, overdue_fen: int, overdue_days: int) -> Co
     return case
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="portfolio view: days past due run on from overdue_since even after payments settle the overdue "
-    "amount (README 'Legal clock and classification': 0 days, 'current', once nothing is overdue), so it "
-    "rolls the case 1-30 -> 31-60 where the documented rule has it cured to current",
-)
 def test_a_settled_overdue_amount_rolls_the_case_to_current(container: Container) -> None:
     case = opened_case(container, overdue_fen=1_000_00, overdue_days=20)
     at = START + timedelta(days=1)

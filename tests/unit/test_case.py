@@ -280,7 +280,10 @@ def test_escalation_only_goes_up_and_a_deadline_fires_once() -> None:
         action="escalate:medium",
         act=ACT,
     )
-    case.escalate(Tier.MEDIUM, "no payment in 10 days", act=ACT, deadline_id="d1")
+    with pytest.raises(InvariantError):  # a deadline fires only once it has passed
+        case.escalate(Tier.MEDIUM, "no payment in 10 days", act=ACT, deadline_id="d1")
+    later = NOW + timedelta(days=10)
+    case.escalate(Tier.MEDIUM, "no payment in 10 days", act=Act.of(COLLECTOR, later, later), deadline_id="d1")
     assert case.tier is Tier.MEDIUM
     assert case.deadlines["d1"].status == "expired"
     with pytest.raises(IllegalTransitionError):
