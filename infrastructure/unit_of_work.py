@@ -11,6 +11,7 @@ is seen writing the same aggregate, commands on it ask the store first (one quer
 from __future__ import annotations
 
 import contextlib
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -34,7 +35,10 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 #: attempts at a command that lost a race and was not pinned to a version
-RETRIES_ON_CONFLICT = 5
+RETRIES_ON_CONFLICT = 12
+#: the longest pause before another attempt (random, doubling from 1 ms): two processes writing one aggregate in a
+#: tight loop otherwise meet in lockstep, the loser reloading while the winner writes its next command
+MAX_BACKOFF_SECONDS = 0.05
 #: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
 #: how many entries each memo keeps (the least recently used go first)
@@ -260,6 +264,8 @@ class UnitOfWork:
                             f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
                         ) from None
                     fresh = True
+                    if attempts > 1:
+                        time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
                     continue
                 except BaseException:
                     self._forget(aggregate_id)
