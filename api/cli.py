@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_projections
+from api import cli_archive, cli_projections
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
 from application.handlers.strategy import Assessment
@@ -312,6 +312,7 @@ def parser() -> argparse.ArgumentParser:
     show.set_defaults(handler=cmd_policy_show)
 
     cli_projections.register(commands, build_container)
+    cli_archive.register(commands, build_container)
     return root
 
 
