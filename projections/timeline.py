@@ -9,6 +9,7 @@ from typing import Any
 from domain.narration import describe
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
+from projections.sealed_text import SealedText
 
 COLUMNS = (
     "originator_id",
@@ -28,7 +29,11 @@ class TimelineView(View):
 
     name = "timeline"
     tables = ("timeline",)
-    version = 2  # 2: the actor as two columns (user, role) instead of one text
+    version = 3  # 2: the actor as two columns (user, role) instead of one text; 3: summaries sealed under a cipher key
+
+    def __init__(self, cipher: object | None = None) -> None:
+        #: summaries name contact persons: with ARREARS_CIPHER_KEY set they are stored encrypted
+        self.text = SealedText(cipher)
 
     def schema(self) -> list[str]:
         """The rows and the index the pages walk."""
@@ -73,7 +78,7 @@ class TimelineView(View):
                     utc_text(event.timestamp),
                     actor.user_id if actor is not None else None,
                     str(actor.role) if actor is not None else None,
-                    describe(event),
+                    self.text.seal(describe(event)),
                 )
             )
         tx.insert("timeline", COLUMNS, rows)
