@@ -117,7 +117,11 @@ class SqliteIdempotencyStore:
         )
         columns = {row[1] for row in self.conn.execute(f"PRAGMA table_info({TABLE})")}
         if "outcome" not in columns:  # a table made before writes recorded their outcome
-            self.conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN outcome BLOB")
+            try:
+                self.conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN outcome BLOB")
+            except sqlite3.OperationalError as error:  # another process starting at once added it first
+                if "duplicate column" not in str(error):
+                    raise
 
     def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
         """Insert-first reservation of (user, key)."""
