@@ -132,3 +132,31 @@ def test_a_retry_rebuilds_a_request_of_several_writes_and_a_creation(client, as_
     assert first.status_code == again.status_code == 201, again.text
     assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
     assert timeline_length(client, first.json()["case_id"], admin) == 2  # opened, assigned: once each
+
+
+def test_a_keys_table_made_before_outcomes_were_recorded_gets_the_column(settings) -> None:
+    from infrastructure.idempotency import StoredResponse, idempotency_store
+
+    old = (
+        "CREATE TABLE {t} (user_id TEXT NOT NULL, idem_key TEXT NOT NULL, request_hash TEXT NOT NULL, "
+        "created_at DOUBLE PRECISION NOT NULL, status INTEGER, headers TEXT, body {b}, PRIMARY KEY (user_id, idem_key))"
+    )
+    if settings.database_url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(settings.database_url.removeprefix("sqlite:///")) as conn:
+            conn.execute(old.format(t="idempotency_keys", b="BLOB"))
+    else:
+        import psycopg
+
+        from tests.conftest import postgres_test_url
+
+        with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+            conn.execute(old.format(t=f"{settings.database_schema}.idempotency_keys", b="BYTEA"))
+    store = idempotency_store(settings)
+    try:
+        assert store.reserve("u", "k", "h").outcome.value == "reserved"
+        store.complete("u", "k", StoredResponse(201, [], b"{}"))
+        assert store.reserve("u", "k", "h").outcome.value == "replay"
+    finally:
+        store.close()
