@@ -2,7 +2,9 @@
 database while keys are kept (503), Prometheus metrics.
 
 A key's reservation and completion are single short statements, run on the event loop like the writes
-they guard (see ``api.deps``): off the thread pool they cost a third less CPU per keyed request.
+they guard (see ``api.deps``): off the thread pool they cost a third less CPU per keyed request. The request
+runs under its key (``infrastructure.keyed_writes``): its writes commit with the key's record of them, so a
+retry after a crash between the commit and the completion is rebuilt from that record, never written twice.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
 from api.route_template import route_template
 from infrastructure.idempotency import Outcome, StoredResponse
+from infrastructure.keyed_writes import KeyedWrite, keyed
 from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
 
 PROBLEM_JSON = b"application/problem+json"
@@ -162,6 +165,16 @@ class ApiMiddleware:
                 "idempotency-key-reused",
             )
             return
+        if reservation.outcome is Outcome.UNREADABLE:
+            await send_problem(
+                send,
+                409,
+                "Conflict",
+                "the record of this Idempotency-Key's first attempt does not verify (it was altered in the database); "
+                "nothing was done: ask an operator to check the key's writes",
+                "idempotency-record-unreadable",
+            )
+            return
         if reservation.outcome is Outcome.IN_FLIGHT:
             await send_problem(
                 send, 409, "Conflict", "a request with this Idempotency-Key is still running; retry", "in-flight"
@@ -174,6 +187,7 @@ class ApiMiddleware:
             await send({"type": "http.response.start", "status": stored.status, "headers": headers})
             await send({"type": "http.response.body", "body": stored.body})
             return
+        rebuilding = reservation.outcome is Outcome.REBUILD
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
 
         async def capture(message: Message) -> None:
@@ -184,13 +198,16 @@ class ApiMiddleware:
                     for k, v in message.get("headers", [])
                     if bytes(k).decode("latin-1").lower() in REPLAYED_HEADERS
                 ]
+                if rebuilding:  # the first attempt's writes, handed back: nothing was written again
+                    message = {**message, "headers": [*message.get("headers", []), (b"idempotent-replayed", b"true")]}
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
             await send(message)
 
         completed = False
         try:
-            await self.app(scope, receive, capture)
+            with keyed(KeyedWrite(user, key, fingerprint.hexdigest(), store.seal, replay=reservation.recorded or [])):
+                await self.app(scope, receive, capture)
             if captured["status"] < 500:
                 response = StoredResponse(captured["status"], captured["headers"], bytes(captured["body"]))
                 try:

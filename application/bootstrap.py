@@ -19,6 +19,7 @@ from infrastructure.view_store import view_store
 from projections.catalogue import all_views
 from projections.read_model import ReadModel
 from projections.runtime import ProjectionRuntime
+from projections.sealed_text import store_cipher
 
 
 @dataclass
@@ -59,7 +60,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
     runtime = ProjectionRuntime(
         store,
         views,
-        all_views(audit_key),
+        all_views(audit_key, store_cipher(store)),
         batch_size=settings.projection_batch_size,
         poll_seconds=settings.projection_poll_seconds,
         throttle_seconds=settings.projection_throttle_seconds,

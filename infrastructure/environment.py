@@ -54,6 +54,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             Path(url.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         env.update(
             PERSISTENCE_MODULE="eventsourcing.sqlite",
+            APPLICATION_RECORDER_TOPIC="infrastructure.sqlite_recorder:KeyedSQLiteRecorder",
             SQLITE_DBNAME=url.path,
             SQLITE_LOCK_TIMEOUT=str(settings.lock_timeout_seconds),
         )

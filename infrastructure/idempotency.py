@@ -1,7 +1,10 @@
 """Durable Idempotency-Key records, in the event store's own database (SQLite or PostgreSQL).
 
 A key is reserved (insert-first) before the request runs, so two concurrent duplicates cannot both
-run; the first response is stored when the request finishes and replayed to every repeat.
+run; the first response is stored when the request finishes and replayed to every repeat. Each save the
+request makes writes the key's ``outcome`` in the events' own transaction (``infrastructure.keyed_writes``):
+a reservation abandoned after its write committed (the server died before storing the response) is not run
+again but rebuilt (``Outcome.REBUILD``), the saves handed back instead of made.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
 from infrastructure.database_url import DatabaseUrl
+from infrastructure.keyed_writes import KEYS_TABLE, Entry, load, record_seal
 from infrastructure.outage import Breaker, drainer, guarded_connection, harden_pool
 from infrastructure.postgres_datastore import ensure_schema, lock_ddl
+from infrastructure.secret_key import resolve_secret_key
 from infrastructure.settings import Settings
 
-TABLE = "idempotency_keys"
+TABLE = KEYS_TABLE
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class Outcome(Enum):
     REPLAY = "replay"  # done before: answer with the stored response
     MISMATCH = "mismatch"  # same key, different request
     IN_FLIGHT = "in_flight"  # the first request with this key is still running
+    REBUILD = "rebuild"  # an abandoned request whose writes committed: run it again with its saves handed back
+    UNREADABLE = "unreadable"  # an abandoned request whose record of its writes does not verify (altered)
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,15 @@ class Reservation:
 
     outcome: Outcome
     response: StoredResponse | None = None
+    #: for REBUILD: the saves the abandoned request committed
+    recorded: list[Entry] | None = None
 
 
 class IdempotencyStore(Protocol):
     """Reserve a key, then complete it with the response (or release it when the request failed)."""
+
+    #: the key a keyed write's record is sealed with (``infrastructure.keyed_writes``)
+    seal: bytes
 
     def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
         """Insert-first reservation of (user, key)."""
@@ -77,6 +89,16 @@ class IdempotencyStore(Protocol):
         ...
 
 
+def _taken_over(outcome: bytes | None, seal: bytes) -> Reservation:
+    """An abandoned reservation, now ours: run afresh, or rebuilt when its writes committed."""
+    if outcome is None:
+        return Reservation(Outcome.RESERVED)
+    recorded = load(outcome, seal)
+    if recorded is None:
+        return Reservation(Outcome.UNREADABLE)
+    return Reservation(Outcome.REBUILD, recorded=recorded)
+
+
 def _decide(row: tuple[str, float, int | None, str | None, bytes | None], request_hash: str) -> Reservation:
     stored_hash, _created_at, status, headers, body = row
     if stored_hash != request_hash:
@@ -90,7 +112,8 @@ def _decide(row: tuple[str, float, int | None, str | None, bytes | None], reques
 class SqliteIdempotencyStore:
     """Keys in a table of the SQLite database file the events live in."""
 
-    def __init__(self, path: str, ttl_seconds: int, lock_timeout: float) -> None:
+    def __init__(self, path: str, ttl_seconds: int, lock_timeout: float, seal: bytes) -> None:
+        self.seal = seal
         if path != ":memory:":
             Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         self.ttl = ttl_seconds
@@ -99,8 +122,15 @@ class SqliteIdempotencyStore:
         self.conn.execute(
             f"CREATE TABLE IF NOT EXISTS {TABLE} (user_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
             "request_hash TEXT NOT NULL, created_at REAL NOT NULL, status INTEGER, headers TEXT, body BLOB, "
-            "PRIMARY KEY (user_id, idem_key))"
+            "outcome BLOB, PRIMARY KEY (user_id, idem_key))"
         )
+        columns = {row[1] for row in self.conn.execute(f"PRAGMA table_info({TABLE})")}
+        if "outcome" not in columns:  # a table made before writes recorded their outcome
+            try:
+                self.conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN outcome BLOB")
+            except sqlite3.OperationalError as error:  # another process starting at once added it first
+                if "duplicate column" not in str(error):
+                    raise
 
     def reserve(self, user_id: str, key: str, request_hash: str) -> Reservation:
         """Insert-first reservation of (user, key)."""
@@ -115,11 +145,12 @@ class SqliteIdempotencyStore:
                 return Reservation(Outcome.RESERVED)
             cursor = self.conn.execute(
                 f"UPDATE {TABLE} SET created_at = ? WHERE user_id = ? AND idem_key = ? AND request_hash = ? "
-                "AND status IS NULL AND created_at < ?",
+                "AND status IS NULL AND created_at < ? RETURNING outcome",
                 (now, user_id, key, request_hash, now - self.ttl),
             )
-            if cursor.rowcount == 1:  # an abandoned reservation (the process died mid-request)
-                return Reservation(Outcome.RESERVED)
+            taken = cursor.fetchone()
+            if taken is not None:  # an abandoned reservation (the process died mid-request)
+                return _taken_over(taken[0], self.seal)
             row = self.conn.execute(
                 f"SELECT request_hash, created_at, status, headers, body FROM {TABLE} "
                 "WHERE user_id = ? AND idem_key = ?",
@@ -133,7 +164,8 @@ class SqliteIdempotencyStore:
         """Store the first response."""
         with self.lock:
             self.conn.execute(
-                f"UPDATE {TABLE} SET status = ?, headers = ?, body = ? WHERE user_id = ? AND idem_key = ?",
+                f"UPDATE {TABLE} SET status = ?, headers = ?, body = ?, outcome = NULL "
+                "WHERE user_id = ? AND idem_key = ?",
                 (response.status, orjson.dumps(response.headers).decode(), response.body, user_id, key),
             )
 
@@ -141,7 +173,12 @@ class SqliteIdempotencyStore:
         """Forget an unfinished reservation."""
         with self.lock:
             self.conn.execute(
-                f"DELETE FROM {TABLE} WHERE user_id = ? AND idem_key = ? AND status IS NULL", (user_id, key)
+                f"DELETE FROM {TABLE} WHERE user_id = ? AND idem_key = ? AND status IS NULL AND outcome IS NULL",
+                (user_id, key),
+            )
+            self.conn.execute(  # it wrote before failing: a retry rebuilds it at once
+                f"UPDATE {TABLE} SET created_at = 0 WHERE user_id = ? AND idem_key = ? AND status IS NULL",
+                (user_id, key),
             )
 
     def ping(self) -> None:
@@ -157,7 +194,10 @@ class SqliteIdempotencyStore:
 class PostgresIdempotencyStore:
     """Keys in a table of the PostgreSQL database (and schema) the events live in."""
 
-    def __init__(self, url: DatabaseUrl, schema: str, ttl_seconds: int, pool_size: int, timeout: float = 2.0) -> None:
+    def __init__(
+        self, url: DatabaseUrl, schema: str, ttl_seconds: int, pool_size: int, seal: bytes, timeout: float = 2.0
+    ) -> None:
+        self.seal = seal
         conninfo = make_conninfo(
             host=url.host, port=url.port, user=url.user, password=url.password or None, dbname=url.dbname
         )
@@ -174,8 +214,9 @@ class PostgresIdempotencyStore:
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} (user_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
                 "request_hash TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL, status INTEGER, "
-                "headers TEXT, body BYTEA, PRIMARY KEY (user_id, idem_key))"
+                "headers TEXT, body BYTEA, outcome BYTEA, PRIMARY KEY (user_id, idem_key))"
             )
+            cursor.execute(f"ALTER TABLE {self.table} ADD COLUMN IF NOT EXISTS outcome BYTEA")
 
     def connection(self) -> contextlib.AbstractContextManager[Any]:
         """A pooled connection, waited for at most the database timeout (503 at once while it is unreachable)."""
@@ -194,11 +235,12 @@ class PostgresIdempotencyStore:
                 return Reservation(Outcome.RESERVED)
             cursor = conn.execute(
                 f"UPDATE {self.table} SET created_at = %s WHERE user_id = %s AND idem_key = %s "
-                "AND request_hash = %s AND status IS NULL AND created_at < %s",
+                "AND request_hash = %s AND status IS NULL AND created_at < %s RETURNING outcome",
                 (now, user_id, key, request_hash, now - self.ttl),
             )
-            if cursor.rowcount == 1:
-                return Reservation(Outcome.RESERVED)
+            taken = cursor.fetchone()
+            if taken is not None:
+                return _taken_over(taken[0], self.seal)
             row = conn.execute(
                 f"SELECT request_hash, created_at, status, headers, body FROM {self.table} "
                 "WHERE user_id = %s AND idem_key = %s",
@@ -212,7 +254,8 @@ class PostgresIdempotencyStore:
         """Store the first response."""
         with self.connection() as conn:
             conn.execute(
-                f"UPDATE {self.table} SET status = %s, headers = %s, body = %s WHERE user_id = %s AND idem_key = %s",
+                f"UPDATE {self.table} SET status = %s, headers = %s, body = %s, outcome = NULL "
+                "WHERE user_id = %s AND idem_key = %s",
                 (response.status, orjson.dumps(response.headers).decode(), response.body, user_id, key),
             )
 
@@ -220,7 +263,12 @@ class PostgresIdempotencyStore:
         """Forget an unfinished reservation."""
         with self.connection() as conn:
             conn.execute(
-                f"DELETE FROM {self.table} WHERE user_id = %s AND idem_key = %s AND status IS NULL", (user_id, key)
+                f"DELETE FROM {self.table} WHERE user_id = %s AND idem_key = %s AND status IS NULL AND outcome IS NULL",
+                (user_id, key),
+            )
+            conn.execute(  # it wrote before failing: a retry rebuilds it at once
+                f"UPDATE {self.table} SET created_at = 0 WHERE user_id = %s AND idem_key = %s AND status IS NULL",
+                (user_id, key),
             )
 
     def ping(self) -> None:
@@ -234,14 +282,16 @@ class PostgresIdempotencyStore:
 
 
 def idempotency_store(settings: Settings) -> IdempotencyStore:
-    """The store for the configured database."""
+    """The store for the configured database; records of writes sealed under the server's secret key."""
     url = DatabaseUrl.parse(settings.database_url)
+    seal = record_seal(resolve_secret_key(settings))
     if url.is_postgres:
         return PostgresIdempotencyStore(
             url,
             settings.database_schema,
             settings.idempotency_ttl_seconds,
             max(2, settings.pool_size // 2),
+            seal,
             settings.db_timeout_seconds,
         )
-    return SqliteIdempotencyStore(url.path, settings.idempotency_ttl_seconds, settings.lock_timeout_seconds)
+    return SqliteIdempotencyStore(url.path, settings.idempotency_ttl_seconds, settings.lock_timeout_seconds, seal)

@@ -5,6 +5,9 @@ eventsourcing's recorder sends ``SET LOCAL lock_timeout``, ``LOCK TABLE``, ``NOT
 same order and under the same EXCLUSIVE table lock (so notification ids commit in order and
 followers never skip a gap), inside one server-side function called in one statement. Its statements,
 and those selecting an aggregate's events, are composed once per shape rather than on every call.
+
+A write made under an Idempotency-Key calls the keyed variant, which also writes the key's row (what the
+unit of work returned, ``infrastructure.keyed_writes``) in the same transaction: one round trip still.
 """
 
 from __future__ import annotations
@@ -20,7 +23,23 @@ from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
+from infrastructure.keyed_writes import KEYS_TABLE, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
+
+#: the body of a function that inserts events (``{insert}``: from its parameters), locked and notified
+_INSERT = (
+    "SET LOCAL lock_timeout = '{lock_timeout}s'; "
+    "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+    "NOTIFY {channel}; "
+    "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+)
+#: the key's row, written after the events in the same function (so in their transaction)
+_KEY = (
+    "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "
+    "VALUES (key_user, key_id, key_hash, extract(epoch from clock_timestamp()), key_outcome) "
+    "ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
+)
+_KEY_PARAMS = ", key_user text, key_id text, key_hash text, key_outcome bytea"
 
 
 class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
@@ -30,56 +49,48 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         super().__init__(datastore, events_table_name=events_table_name)
         self.locked_insert_function = f"{self.events_table_name}_locked_insert"
         self.check_identifier_length(self.locked_insert_function)
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
-                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
-                "BEGIN "
-                "SET LOCAL lock_timeout = '{lock_timeout}s'; "
-                "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-                "NOTIFY {channel}; "
-                "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-                "SELECT originator_id, originator_version, topic, state FROM unnest(events) "
-                "RETURNING notification_id; "
-                "END; $BODY$"
-            ).format(
-                schema=Identifier(self.datastore.schema),
-                function=Identifier(self.locked_insert_function),
-                event=Identifier(self.stored_event_type_name),
-                lock_timeout=self.datastore.lock_timeout,
-                table=Identifier(self.events_table_name),
-                channel=Identifier(self.channel_name),
-            )
+        many = "events {schema}.{event}[]"
+        one = "event_originator_id {id_type}, event_version bigint, event_topic text, event_state bytea"
+        from_many = (
+            "SELECT originator_id, originator_version, topic, state FROM unnest(events) RETURNING notification_id; "
         )
-        # The same, for the usual command that records one event: scalar parameters dump much faster
-        # than an array of composites.
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE OR REPLACE FUNCTION {schema}.{function}("
-                "event_originator_id {id_type}, event_version bigint, event_topic text, event_state bytea) "
-                "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
-                "BEGIN "
-                "SET LOCAL lock_timeout = '{lock_timeout}s'; "
-                "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-                "NOTIFY {channel}; "
-                "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-                "VALUES (event_originator_id, event_version, event_topic, event_state) "
-                "RETURNING notification_id; "
-                "END; $BODY$"
-            ).format(
-                schema=Identifier(self.datastore.schema),
-                function=Identifier(self.locked_insert_function),
-                id_type=Identifier(self.datastore.originator_id_type),
-                lock_timeout=self.datastore.lock_timeout,
-                table=Identifier(self.events_table_name),
-                channel=Identifier(self.channel_name),
+        # the usual command records one event: scalar parameters dump much faster than an array of composites
+        from_one = "VALUES (event_originator_id, event_version, event_topic, event_state) RETURNING notification_id; "
+        self.keyed_insert_function = f"{self.events_table_name}_keyed_insert"
+        self.check_identifier_length(self.keyed_insert_function)
+        for function, params, insert, key in (
+            ("{function}", many, from_many, ""),
+            ("{function}", one, from_one, ""),
+            ("{keyed}", many + _KEY_PARAMS, from_many, _KEY),
+            ("{keyed}", one + _KEY_PARAMS, from_one, _KEY),
+        ):
+            self.sql_create_statements.append(
+                SQL(
+                    "CREATE OR REPLACE FUNCTION {schema}." + function + "(" + params + ") "
+                    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + insert + key + "END; $BODY$"
+                ).format(
+                    schema=Identifier(self.datastore.schema),
+                    function=Identifier(self.locked_insert_function),
+                    keyed=Identifier(self.keyed_insert_function),
+                    event=Identifier(self.stored_event_type_name),
+                    id_type=Identifier(self.datastore.originator_id_type),
+                    lock_timeout=self.datastore.lock_timeout,
+                    table=Identifier(self.events_table_name),
+                    keys=Identifier(KEYS_TABLE),
+                    channel=Identifier(self.channel_name),
+                )
             )
-        )
         self.sql_locked_insert = SQL("SELECT * FROM {schema}.{function}(%s)").format(
             schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
         )
         self.sql_locked_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s)").format(
             schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
+        )
+        self.sql_keyed_insert = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s)").format(
+            schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
+        )
+        self.sql_keyed_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
+            schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
         )
         self._sql_text: dict[Hashable, bytes] = {}
 
@@ -88,17 +99,23 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         """Insert the events in one statement (its own transaction); returns their notification ids."""
         if not stored_events:
             return []
+        key = key_row()
+        keyed: tuple[Any, ...] = () if key is None else (key.user_id, key.key, key.request_hash, key.outcome)
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             if len(stored_events) == 1:
                 event = stored_events[0]
                 params: tuple[Any, ...] = (event.originator_id, event.originator_version, event.topic, event.state)
-                curs.execute(self._text(conn, "one", lambda: self.sql_locked_insert_one), params, prepare=True)
+                shape, statement = (
+                    ("one+key", self.sql_keyed_insert_one) if keyed else ("one", self.sql_locked_insert_one)
+                )
             else:
                 rows = [
                     self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
                     for e in stored_events
                 ]
-                curs.execute(self._text(conn, "many", lambda: self.sql_locked_insert), (rows,), prepare=True)
+                params = (rows,)
+                shape, statement = ("many+key", self.sql_keyed_insert) if keyed else ("many", self.sql_locked_insert)
+            curs.execute(self._text(conn, shape, lambda: statement), params + keyed, prepare=True)
             return [row[0] for row in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

@@ -11,6 +11,7 @@ is seen writing the same aggregate, commands on it ask the store first (one quer
 from __future__ import annotations
 
 import contextlib
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -27,13 +28,17 @@ from domain.base import Aggregate
 from domain.errors import ConflictError, DuplicateError, NotFoundError
 from infrastructure.clock import Clock
 from infrastructure.event_store import EventStore, apply_events
+from infrastructure.keyed_writes import committing, replayed
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 T = TypeVar("T")
 
 #: attempts at a command that lost a race and was not pinned to a version
-RETRIES_ON_CONFLICT = 5
+RETRIES_ON_CONFLICT = 12
+#: the longest pause before another attempt (random, doubling from 1 ms): two processes writing one aggregate in a
+#: tight loop otherwise meet in lockstep, the loser reloading while the winner writes its next command
+MAX_BACKOFF_SECONDS = 0.05
 #: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
 #: how many entries each memo keeps (the least recently used go first)
@@ -180,8 +185,13 @@ class UnitOfWork:
 
     def create(self, aggregate: Aggregate) -> int:
         """Save a new aggregate; DuplicateError if one with its id exists."""
+        call = ("create", aggregate.id)
+        done, version = replayed(call)
+        if done:  # an earlier attempt of this keyed request saved it
+            return int(version)
         try:
-            self.store.save(aggregate)
+            with committing(call, aggregate.version):
+                self.store.save(aggregate)
         except IntegrityError:
             raise DuplicateError(f"{type(aggregate).__name__} {aggregate.id} already exists") from None
         self._recent_reads.pop(aggregate.id)  # facts remembered while it was missing
@@ -192,8 +202,12 @@ class UnitOfWork:
 
         The aggregates must be private copies (``load``) or new ones; a lost race is a ConflictError.
         """
+        call = ("save_together", tuple(aggregate.id for aggregate in aggregates))
+        if replayed(call)[0]:
+            return
         try:
-            self.store.save(*aggregates)
+            with committing(call, None):
+                self.store.save(*aggregates)
         except IntegrityError:
             for aggregate in aggregates:
                 self._forget(aggregate.id)
@@ -213,6 +227,11 @@ class UnitOfWork:
         ``decide`` may add new aggregates to the session; they are saved in the same transaction, and if
         one of them already exists the command is a DuplicateError.
         """
+        call = ("change", aggregate_id)
+        done, changed = replayed(call)
+        if done:  # an earlier attempt of this keyed request decided and saved it: hand back what it returned
+            recorded: Changed[R] = changed
+            return recorded
         fresh = False
         attempts = 0
         with self._lock_for(aggregate_id):
@@ -231,7 +250,8 @@ class UnitOfWork:
                 try:
                     result = decide(aggregate, session)
                     if aggregate.pending_events or session.created:
-                        self.store.save(aggregate, *session.created)
+                        with committing(call, Changed(result, aggregate.version)):
+                            self.store.save(aggregate, *session.created)
                 except IntegrityError:
                     self._forget(aggregate_id)
                     for created in session.created:
@@ -244,6 +264,8 @@ class UnitOfWork:
                             f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
                         ) from None
                     fresh = True
+                    if attempts > 1:
+                        time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
                     continue
                 except BaseException:
                     self._forget(aggregate_id)

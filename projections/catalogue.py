@@ -13,11 +13,11 @@ from projections.queues import QueuesView
 from projections.timeline import TimelineView
 
 
-def all_views(audit_key: bytes | None = None) -> list[View]:
-    """The views the runtime maintains."""
+def all_views(audit_key: bytes | None = None, cipher: object | None = None) -> list[View]:
+    """The views the runtime maintains (``cipher``: the event store's, for view text that names people)."""
     return [
         CaseProgressView(),
-        TimelineView(),
+        TimelineView(cipher),
         AuditTrailView(audit_key),
         DeadlinesView(),
         QueuesView(),

@@ -47,6 +47,7 @@ from projections.reports import (
     portfolio_report,
 )
 from projections.runtime import ProjectionRuntime
+from projections.sealed_text import SealedText, store_cipher
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -128,6 +129,7 @@ class ReadModel:
         self.events = events
         self.audit_key = audit_key
         self.clock = clock
+        self.text = SealedText(store_cipher(events))
 
     @contextmanager
     def _reading(self, *views: str) -> Iterator[ViewTx]:
@@ -223,7 +225,7 @@ class ReadModel:
                 occurred_at=row["occurred_at"],
                 recorded_at=row["recorded_at"],
                 actor=ActorOut.of(row["actor_user"], row["actor_role"]),
-                summary=row["summary"],
+                summary=self.text.open(row["summary"]),
             )
             for row in rows[:size]
         ]

@@ -10,6 +10,7 @@ from typing import Any
 from domain.narration import describe
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
+from projections.sealed_text import SealedText
 
 COLUMNS = (
     "originator_id",
@@ -29,7 +30,13 @@ class TimelineView(View):
 
     name = "timeline"
     tables = ("timeline",)
-    version = 3  # 2: the actor as two columns (user, role) instead of one text; 3: an index for known_at reads
+    #: 2: the actor as two columns (user, role) instead of one text; 3: an index for known_at reads;
+    #: 4: summaries sealed under a cipher key
+    version = 4
+
+    def __init__(self, cipher: object | None = None) -> None:
+        #: summaries name contact persons: with ARREARS_CIPHER_KEY set they are stored encrypted
+        self.text = SealedText(cipher)
 
     def schema(self) -> list[str]:
         """The rows and the index the pages walk."""
@@ -75,7 +82,7 @@ class TimelineView(View):
                     utc_text(event.timestamp),
                     actor.user_id if actor is not None else None,
                     str(actor.role) if actor is not None else None,
-                    describe(event),
+                    self.text.seal(describe(event)),
                 )
             )
         tx.insert("timeline", COLUMNS, rows)

@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -38,7 +39,7 @@ def drop(schema: str) -> None:
 
 @pytest.mark.drill
 @pytest.mark.postgres
-def test_processes_creating_a_fresh_schema_at_once_all_start() -> None:
+def test_processes_creating_a_fresh_schema_at_once_all_start(figures: Any) -> None:
     need_postgres()
     failures: list[str] = []
     slowest = 0.0
@@ -69,8 +70,8 @@ def test_processes_creating_a_fresh_schema_at_once_all_start() -> None:
                 if process.poll() is None:
                     process.kill()
             drop(schema)
-    print(
-        f"\nconcurrent start: {ROUNDS} rounds x {PROCESSES} processes on a fresh schema, "
+    figures(
+        f"concurrent start: {ROUNDS} rounds x {PROCESSES} processes on a fresh schema, "
         f"{ROUNDS * PROCESSES - len(failures)} started, {len(failures)} failed; slowest round {slowest:.1f} s"
     )
     assert failures == []
@@ -83,7 +84,7 @@ def closed_port() -> int:
 
 
 @pytest.mark.drill
-def test_serve_with_workers_exits_non_zero_when_a_worker_fails_to_start() -> None:
+def test_serve_with_workers_exits_non_zero_when_a_worker_fails_to_start(figures: Any) -> None:
     env = {
         **os.environ,
         "ARREARS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{closed_port()}/test",
@@ -93,6 +94,6 @@ def test_serve_with_workers_exits_non_zero_when_a_worker_fails_to_start() -> Non
     command = [sys.executable, "-m", "api.cli", "serve", "--no-demo", "--workers", "2", "--port", str(closed_port())]
     started = time.monotonic()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    print(f"\nserve --workers 2 with no database: exit {result.returncode} after {time.monotonic() - started:.1f} s")
+    figures(f"serve --workers 2 with no database: exit {result.returncode} after {time.monotonic() - started:.1f} s")
     assert result.returncode != 0, result.stderr[-2000:]
     assert "failed to start" in result.stderr

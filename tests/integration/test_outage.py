@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -147,7 +148,7 @@ def ms(values: list[float]) -> str:
 @pytest.mark.drill
 @pytest.mark.postgres
 def test_an_outage_under_load_is_503_quickly_and_recovers_without_a_restart(
-    cluster: PrivateCluster, server: str
+    cluster: PrivateCluster, server: str, figures: Any
 ) -> None:
     codec = TokenCodec(TEST_SECRET)
     admin = {"Authorization": f"Bearer {codec.issue('drill.admin', 'admin', timedelta(hours=1))}"}
@@ -221,8 +222,8 @@ def test_an_outage_under_load_is_503_quickly_and_recovers_without_a_restart(
     lost = [ack for ack in drill.acknowledged if stored[ack[0]].get(ack[1], {}).get("type") != "NoteAdded"]
     assert len(drill.acknowledged) > 50
     assert lost == []
-    print(
-        f"\noutage drill: {CLIENTS} clients, {len(answers)} requests; database away {back - stopping:.1f} s: "
+    figures(
+        f"outage drill: {CLIENTS} clients, {len(answers)} requests; database away {back - stopping:.1f} s: "
         f"{len(requests)} writes and reads answered 503 + Retry-After ({ms([a.seconds for a in requests])}); "
         f"/healthz 200 ({ms([a.seconds for a in health])}); /readyz 503 ({ms([a.seconds for a in readiness])}); "
         f"slowest answer of the drill {slowest.seconds * 1000:.0f} ms ({slowest.kind}); "
