@@ -60,5 +60,5 @@ def register(commands: Any, build: Build) -> None:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.set_defaults(handler=lambda a: cmd_export(a, build))
     restore = commands.add_parser("restore", help="load an export into an empty database and rebuild the views")
-    restore.add_argument("file", type=Path)
+    restore.add_argument("file", type=Path, metavar="FILE", help="an export written by `arrears export`")
     restore.set_defaults(handler=lambda a: cmd_restore(a, build))
