@@ -14,8 +14,9 @@ import threading
 import time
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -27,6 +28,9 @@ from tests.conftest import postgres_test_url
 from tests.e2e.conftest import TEST_SECRET, open_case
 from tests.integration.serving import ROOT, Server
 from tests.projections.checks import assert_views_equal_oracle
+
+#: payments are received today in the business zone (a payment's business time is its received_on)
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 SECONDS = float(os.environ.get("ARREARS_SOAK_SECONDS", "20"))
 WRITERS, READERS, CASES = 4, 2, 8
@@ -48,7 +52,7 @@ def writer(base: str, token: str, cases: list[str], done: threading.Event, seen:
                 body = {"channel": "email", "party": "Li Na", "outcome": "connected", "summary": f"soak {n}"}
                 response = client.post(f"/v1/cases/{case}/contacts", json=body)
             elif kind == "payment":
-                body = {"amount": "1.00", "received_on": "2026-11-01", "reference": f"SOAK-{uuid.uuid4().hex}"}
+                body = {"amount": "1.00", "received_on": TODAY, "reference": f"SOAK-{uuid.uuid4().hex}"}
                 response = client.post(f"/v1/cases/{case}/payments", json=body)
             else:
                 response = client.post(f"/v1/cases/{case}/tasks", json={"department": "legal", "title": f"soak {n}"})
