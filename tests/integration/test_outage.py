@@ -31,8 +31,9 @@ from tests.integration.private_postgres import PrivateCluster, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 8
-#: the longest any request may take, outage or not (ARREARS_DB_TIMEOUT_SECONDS is 1 here)
-BOUND_SECONDS = 3.0
+#: a request taking longer has hung (before the fix they hung up to the pool's 30 s; ARREARS_DB_TIMEOUT_SECONDS is 1
+#: here, and the figures print the real times): generous, so a loaded machine cannot fail the drill by slowness alone
+BOUND_SECONDS = 10.0
 HEALTHY, OUTAGE = 3.0, 8.0
 
 
