@@ -22,6 +22,7 @@ from domain.ids import enterprise_id as derive_enterprise_id
 from domain.money import Money
 from domain.repayment import build_schedule
 from domain.risk import RiskAssessment, RiskFeatures, score
+from domain.risk_v2 import MODEL_VERSION_V2, RiskFeaturesV2, score_v2
 from domain.strategy import PolicyTerms, StrategyPolicy, default_terms
 from infrastructure.clock import Clock
 from infrastructure.event_store import EventStore
@@ -144,8 +145,11 @@ class CollectionsApp:
         return policy_terms(self.uow, version)
 
     def reproduce_assessment(self, event: RiskAssessed) -> RiskAssessment:
-        """Re-score a recorded assessment from its features and its policy's thresholds."""
+        """Re-score a recorded assessment from its features and its policy's terms, under the model it names
+        (``scorecard-1`` events, and any other name, under v1; ``scorecard-2`` under v2)."""
         terms = self.policy_version(event.policy_version) if event.policy_version else default_terms()
+        if event.model_version == MODEL_VERSION_V2:
+            return score_v2(RiskFeaturesV2.model_validate(event.features), terms.risk, terms.scorecard)
         return score(RiskFeatures.model_validate(event.features), terms.risk)
 
     @staticmethod
