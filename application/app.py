@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -10,11 +10,12 @@ from eventsourcing.application import project_aggregate
 
 from application.case_facts import currency_of, enterprise_of
 from application.commands.base import Command, Outcome
+from application.contacts import ContactCheck, contact_check
 from application.handlers import HANDLERS
 from application.policies import CurrentPolicy, current_policy, policy_terms, stored_policy
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened, RiskAssessed
-from domain.case.values import Installment, PlanKind
+from domain.case.values import Channel, Installment, PlanKind
 from domain.enterprise import Enterprise
 from domain.errors import NotFoundError
 from domain.ids import case_id as derive_case_id
@@ -84,6 +85,13 @@ class CollectionsApp:
     def get_case(self, case_id: UUID) -> CollectionCase:
         """The case now (a private copy)."""
         return self.uow.load(CollectionCase, case_id)
+
+    def contact_check(
+        self, case_id: UUID, *, channel: Channel, party: str, at: datetime, staff: list[str] | None = None
+    ) -> ContactCheck:
+        """Before acting: may an outbound contact be made on ``channel`` to ``party`` at ``at``, and if not, the
+        contact-policy rules that forbid it (nothing is recorded)."""
+        return contact_check(self.uow, case_id, channel=channel, party=party, at=at, staff=staff)
 
     def enterprise_of_case(self, case_id: UUID) -> UUID:
         """The enterprise a case belongs to."""
