@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -10,11 +10,12 @@ from eventsourcing.application import project_aggregate
 
 from application.case_facts import currency_of, enterprise_of
 from application.commands.base import Command, Outcome
+from application.contacts import ContactCheck, contact_check
 from application.handlers import HANDLERS
 from application.policies import CurrentPolicy, current_policy, policy_terms, stored_policy
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened, RiskAssessed
-from domain.case.values import Installment, PlanKind
+from domain.case.values import Channel, Installment, PlanKind
 from domain.enterprise import Enterprise
 from domain.errors import NotFoundError
 from domain.ids import case_id as derive_case_id
@@ -22,6 +23,7 @@ from domain.ids import enterprise_id as derive_enterprise_id
 from domain.money import Money
 from domain.repayment import build_schedule
 from domain.risk import RiskAssessment, RiskFeatures, score
+from domain.risk_v2 import MODEL_VERSION_V2, RiskFeaturesV2, score_v2
 from domain.strategy import PolicyTerms, StrategyPolicy, default_terms
 from infrastructure.clock import Clock
 from infrastructure.event_store import EventStore
@@ -84,6 +86,13 @@ class CollectionsApp:
         """The case now (a private copy)."""
         return self.uow.load(CollectionCase, case_id)
 
+    def contact_check(
+        self, case_id: UUID, *, channel: Channel, party: str, at: datetime, staff: list[str] | None = None
+    ) -> ContactCheck:
+        """Before acting: may an outbound contact be made on ``channel`` to ``party`` at ``at``, and if not, the
+        contact-policy rules that forbid it (nothing is recorded)."""
+        return contact_check(self.uow, case_id, channel=channel, party=party, at=at, staff=staff)
+
     def enterprise_of_case(self, case_id: UUID) -> UUID:
         """The enterprise a case belongs to."""
         return enterprise_of(self.uow, case_id)
@@ -144,8 +153,11 @@ class CollectionsApp:
         return policy_terms(self.uow, version)
 
     def reproduce_assessment(self, event: RiskAssessed) -> RiskAssessment:
-        """Re-score a recorded assessment from its features and its policy's thresholds."""
+        """Re-score a recorded assessment from its features and its policy's terms, under the model it names
+        (``scorecard-1`` events, and any other name, under v1; ``scorecard-2`` under v2)."""
         terms = self.policy_version(event.policy_version) if event.policy_version else default_terms()
+        if event.model_version == MODEL_VERSION_V2:
+            return score_v2(RiskFeaturesV2.model_validate(event.features), terms.risk, terms.scorecard)
         return score(RiskFeatures.model_validate(event.features), terms.risk)
 
     @staticmethod

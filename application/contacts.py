@@ -1,4 +1,6 @@
-"""The contact policy at the application boundary: gather what the rules need, then allow, override or reject."""
+"""The contact policy at the application boundary: gather what the rules need, then judge: a contact that
+happened is recorded (a breach or an approved exception), a planned visit is allowed, overridden or refused,
+and ``contact_check`` answers before acting."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from application.policies import current_policy
 from domain.base import Actor, Role
 from domain.case import CollectionCase
 from domain.case.values import Channel, ContactOutcome, Direction
-from domain.contact_policy import Attempt, CallMark, ContactRules, violations
+from domain.contact_policy import Attempt, CallMark, ContactRules, Violation, violations
 from domain.enterprise import Enterprise
 from domain.errors import ContactPolicyError
 from infrastructure.unit_of_work import UnitOfWork
@@ -63,7 +65,7 @@ def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> Contact
     return ContactContext(rules=rules, known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls)
 
 
-def check_contact(
+def contact_violations(
     case: CollectionCase,
     context: ContactContext,
     *,
@@ -73,11 +75,9 @@ def check_contact(
     outcome: ContactOutcome,
     occurred_at: datetime,
     staff: list[str] | None,
-    actor: Actor,
-    override_reason: str | None,
-) -> list[str]:
-    """The rule ids a supervisor's override lets through; raises ContactPolicyError for a broken rule otherwise."""
-    found = violations(
+) -> list[Violation]:
+    """Every contact-policy rule the contact breaks (empty when it is allowed)."""
+    return violations(
         context.rules,
         Attempt(
             channel=channel,
@@ -93,6 +93,47 @@ def check_contact(
         disputed=case.disputed,
         recent_calls=[CallMark(at=at, connected=connected) for at, connected in case.calls] + context.other_calls,
     )
+
+
+def is_override(actor: Actor, override_reason: str | None) -> bool:
+    """A supervisor's prior override: a supervisor acting with a reason."""
+    return actor.role in OVERRIDERS and bool(override_reason and override_reason.strip())
+
+
+def judge_contact(found: list[Violation], actor: Actor, override_reason: str | None) -> tuple[list[str], list[str]]:
+    """(overridden, breached) rule ids of a contact that happened: it is recorded either way; a supervisor's
+    override makes its broken rules an approved exception, otherwise they are a breach."""
+    rule_ids = [v.rule_id for v in found]
+    if not rule_ids:
+        return [], []
+    return (rule_ids, []) if is_override(actor, override_reason) else ([], rule_ids)
+
+
+def check_contact(
+    case: CollectionCase,
+    context: ContactContext,
+    *,
+    channel: Channel,
+    direction: Direction,
+    party: str,
+    outcome: ContactOutcome,
+    occurred_at: datetime,
+    staff: list[str] | None,
+    actor: Actor,
+    override_reason: str | None,
+) -> list[str]:
+    """For a contact not yet made (a planned visit): the rule ids a supervisor's override lets through;
+    raises ContactPolicyError for a broken rule otherwise."""
+    found = contact_violations(
+        case,
+        context,
+        channel=channel,
+        direction=direction,
+        party=party,
+        outcome=outcome,
+        occurred_at=occurred_at,
+        staff=staff,
+    )
     if not found:
         return []
     first = found[0]
@@ -102,3 +143,40 @@ def check_contact(
     if actor.role not in OVERRIDERS:
         raise ContactPolicyError(first.rule_id, f"{first.message}; only a supervisor may override it")
     return [v.rule_id for v in found]
+
+
+@dataclass(frozen=True)
+class ContactCheck:
+    """Whether a contact may be made now, and if not the rules that forbid it."""
+
+    allowed: bool
+    violations: list[Violation]
+
+
+def contact_check(
+    uow: UnitOfWork,
+    case_id: UUID,
+    *,
+    channel: Channel,
+    party: str,
+    at: datetime,
+    staff: list[str] | None = None,
+) -> ContactCheck:
+    """Before acting: would an outbound contact on ``channel`` to ``party`` at ``at`` break a rule?
+
+    A call is judged as if it connects (the daily limit of connected calls counts it); a visit by the
+    ``staff`` given. Nothing is recorded.
+    """
+    context = contact_context(uow, case_id, channel)
+    case = uow.load(CollectionCase, case_id)
+    found = contact_violations(
+        case,
+        context,
+        channel=channel,
+        direction=Direction.OUTBOUND,
+        party=party,
+        outcome=ContactOutcome.CONNECTED if channel is Channel.PHONE else ContactOutcome.DELIVERED,
+        occurred_at=at,
+        staff=staff,
+    )
+    return ContactCheck(allowed=not found, violations=found)

@@ -15,6 +15,7 @@ from domain.case.values import Channel, Department, Tier
 from domain.contact_policy import ContactRules
 from domain.errors import InvariantError, PermissionDeniedError
 from domain.risk import RiskThresholds
+from domain.risk_v2 import ScorecardTerms
 from domain.rules import check_not_blank
 
 #: roles that may publish a new policy version
@@ -61,6 +62,8 @@ class PolicyTerms(ValueObject):
     """Everything a policy version decides: risk thresholds, treatments, legal clock, contact rules."""
 
     risk: RiskThresholds = RiskThresholds()
+    #: scorecard v2's weights and limits (delinquency floors, stale financials, loan history, registration)
+    scorecard: ScorecardTerms = ScorecardTerms()
     treatments: list[Treatment]
     legal_clock: LegalClockTerms = LegalClockTerms()
     contact: ContactRules = ContactRules()

@@ -1,5 +1,6 @@
 """Compliance: the contacts each case's strategy required vs the contacts made (on time, late, missing),
-and every supervisor override, each with the events (case id, version) that prove it."""
+every supervisor override and every breach (a contact recorded although it broke a rule), each with the
+events (case id, version) that prove it."""
 
 from __future__ import annotations
 
@@ -26,14 +27,16 @@ REQUIREMENT_COLUMNS = (
     "policy_version",
 )
 OVERRIDE_COLUMNS = ("case_id", "version", "type", "rules", "reason", "actor_user", "actor_role", "occurred_at")
+BREACH_COLUMNS = ("case_id", "version", "type", "rules", "actor_user", "actor_role", "occurred_at")
 
 
 class ComplianceView(View):
-    """Requirements (one row per required contact) and overrides (one row per overridden contact)."""
+    """Requirements (one row per required contact), overrides (one row per overridden contact) and breaches
+    (one row per contact recorded with broken rules)."""
 
     name = "compliance"
-    tables = ("compliance_state", "compliance_requirements", "compliance_overrides")
-    version = 2  # 2: an override's actor as two columns (user, role) instead of one text
+    tables = ("compliance_state", "compliance_requirements", "compliance_overrides", "compliance_breaches")
+    version = 3  # 2: an override's actor as two columns (user, role) instead of one text; 3: breaches
 
     def schema(self) -> list[str]:
         """Working state per case, the requirements and the overrides."""
@@ -48,6 +51,9 @@ class ComplianceView(View):
             "type TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT NOT NULL, actor_user TEXT NOT NULL, "
             "actor_role TEXT NOT NULL, occurred_at TEXT, "
             "PRIMARY KEY (case_id, version))",
+            "CREATE TABLE IF NOT EXISTS compliance_breaches (case_id TEXT NOT NULL, version BIGINT NOT NULL, "
+            "type TEXT NOT NULL, rules TEXT NOT NULL, actor_user TEXT NOT NULL, actor_role TEXT NOT NULL, "
+            "occurred_at TEXT, PRIMARY KEY (case_id, version))",
         ]
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
@@ -57,12 +63,14 @@ class ComplianceView(View):
         states = load_states(tx, "compliance_state", keys)
         requirements: dict[tuple[str, int], dict[str, Any]] = {}
         overrides: list[tuple[Any, ...]] = []
+        breaches: list[tuple[Any, ...]] = []
         for envelope in relevant:
-            judge(states, envelope.key, envelope.version, envelope.event, requirements, overrides)
+            judge(states, envelope.key, envelope.version, envelope.event, requirements, overrides, breaches)
         save_states(tx, "compliance_state", states, keys & set(states))
         rows = [tuple(r[c] for c in REQUIREMENT_COLUMNS) for _, r in sorted(requirements.items())]
         tx.upsert("compliance_requirements", ("case_id", "seq"), REQUIREMENT_COLUMNS, rows)
         tx.upsert("compliance_overrides", ("case_id", "version"), OVERRIDE_COLUMNS, overrides)
+        tx.upsert("compliance_breaches", ("case_id", "version"), BREACH_COLUMNS, breaches)
 
 
 def judge(
@@ -72,6 +80,7 @@ def judge(
     event: Any,
     requirements: dict[tuple[str, int], dict[str, Any]],
     overrides: list[tuple[Any, ...]],
+    breaches: list[tuple[Any, ...]] | None = None,
 ) -> None:
     """What one case event does to the case's required contacts (shared with the oracle in the tests)."""
     if isinstance(event, CaseOpened):
@@ -88,6 +97,18 @@ def judge(
                 type(event).__name__,
                 ",".join(event.overridden_rules),
                 event.override_reason,
+                event.actor.user_id,
+                str(event.actor.role),
+                utc_text(event.occurred_at),
+            )
+        )
+    if isinstance(event, ContactEvent) and event.breached_rules and breaches is not None:
+        breaches.append(
+            (
+                case_id,
+                version,
+                type(event).__name__,
+                ",".join(event.breached_rules),
                 event.actor.user_id,
                 str(event.actor.role),
                 utc_text(event.occurred_at),

@@ -120,6 +120,18 @@ class ComplianceOverride(BaseModel):
     evidence: list[Evidence] = Field(description="the event that proves it")
 
 
+class ComplianceBreach(BaseModel):
+    """A contact recorded although it broke the contact policy, without a supervisor's prior override."""
+
+    case_id: str = Field(description="the case")
+    version: int = Field(description="the contact's version in the case")
+    type: str = Field(description="the contact event's type")
+    rules: list[str] = Field(description="the contact-policy rules it broke")
+    actor: ActorOut = Field(description="who made it")
+    occurred_at: str | None = Field(description="when")
+    evidence: list[Evidence] = Field(description="the event that proves it")
+
+
 class ComplianceReport(BaseModel):
     """Required contacts vs made, violations with evidence, overrides."""
 
@@ -128,6 +140,9 @@ class ComplianceReport(BaseModel):
     by_status: dict[str, int] = Field(description="requirements per status (met, late, missing, open...)")
     violations: list[ComplianceGap] = Field(description="late and missing contacts")
     overrides: list[ComplianceOverride] = Field(description="every supervisor override")
+    breaches: list[ComplianceBreach] = Field(
+        default=[], description="every contact recorded with broken rules (each queued to the supervisor)"
+    )
 
 
 def portfolio_report(tx: ViewTx) -> PortfolioReport:
@@ -240,4 +255,23 @@ def compliance_report(tx: ViewTx, now: str) -> ComplianceReport:
         )
         for r in tx.query("SELECT * FROM compliance_overrides ORDER BY case_id, version")
     ]
-    return ComplianceReport(as_of=now, requirements=len(rows), by_status=counts, violations=gaps, overrides=overrides)
+    breaches = [
+        ComplianceBreach(
+            case_id=r["case_id"],
+            version=int(r["version"]),
+            type=r["type"],
+            rules=[x for x in r["rules"].split(",") if x],
+            actor=ActorOut(user_id=r["actor_user"], role=r["actor_role"]),
+            occurred_at=r["occurred_at"],
+            evidence=[Evidence(case_id=r["case_id"], version=int(r["version"]))],
+        )
+        for r in tx.query("SELECT * FROM compliance_breaches ORDER BY case_id, version")
+    ]
+    return ComplianceReport(
+        as_of=now,
+        requirements=len(rows),
+        by_status=counts,
+        violations=gaps,
+        overrides=overrides,
+        breaches=breaches,
+    )

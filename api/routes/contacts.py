@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from api.deps import Write, writes
+from api.auth import Principal
+from api.deps import AppDep, Write, require, writes
 from api.errors import ApiError
 from api.permissions import Permission, allowed
-from api.routes.common import WRITE
-from api.schemas.cases import ContactIn
+from api.routes.common import READ_ONE, WRITE
+from api.schemas.cases import BrokenRule, ContactCheckOut, ContactIn
 from api.schemas.common import CaseWritten, PathId
 from application.commands import LetterFacts, LogContact, VisitFacts
 from domain.case.values import Channel
@@ -46,9 +48,9 @@ def letter_facts(body: ContactIn) -> LetterFacts | None:
 async def log_contact(
     case_id: PathId, body: ContactIn, write: Annotated[Write, writes(Permission.LOG_CONTACT)]
 ) -> Response:
-    """Log a contact of any channel; a contact-policy violation is refused with its rule id (422).
-
-    A supervisor may send ``override_reason`` to break a rule; the overridden rule ids are recorded.
+    """Log a contact of any channel. A contact that happened is always recorded: one that broke the contact
+    policy carries the rule ids as ``breached_rules`` and queues a task for the supervisor; a supervisor's
+    ``override_reason`` makes the broken rules an approved exception (``overridden_rules``).
     """
     if body.override_reason and not allowed(Permission.OVERRIDE_CONTACT_POLICY, write.who.role):
         raise ApiError(403, "only a supervisor may override the contact policy", code="forbidden")
@@ -66,3 +68,27 @@ async def log_contact(
         **write.on_case(case_id, body),
     )
     return write.case_written(case_id, write.send(contact))
+
+
+@router.get("/{case_id}/contact-check", responses=READ_ONE, summary="May this contact be made?")
+def contact_check(
+    case_id: PathId,
+    app: AppDep,
+    _who: Annotated[Principal, Depends(require(Permission.LOG_CONTACT))],
+    channel: Annotated[Channel, Query(description="the channel of the contact")],
+    party: Annotated[str, Query(min_length=1, max_length=200, description="whom it would reach")],
+    at: Annotated[
+        datetime | None, Query(description="when, with its UTC offset (default now); a call is judged as connecting")
+    ] = None,
+    staff: Annotated[list[str] | None, Query(max_length=20, description="a visit's staff")] = None,
+) -> ContactCheckOut:
+    """Before acting, a collector or a dialler asks whether an outbound contact would break the contact
+    policy: ``allowed`` or the rules that forbid it. Nothing is recorded; a contact made anyway is recorded
+    with its breaches (see POST /contacts)."""
+    if at is not None and at.tzinfo is None:
+        raise ApiError(422, "at needs a UTC offset, e.g. 2026-11-30T23:00:00+08:00", code="invalid-input")
+    moment = at or app.clock.now()
+    check = app.contact_check(case_id, channel=channel, party=party, at=moment, staff=staff)
+    return ContactCheckOut(
+        allowed=check.allowed, rules=[BrokenRule(rule_id=v.rule_id, message=v.message) for v in check.violations]
+    )

@@ -219,3 +219,17 @@ class ResolutionIn(Attributed):
 
     resolution: Resolution = Field(description="paid_in_full, restructured, settled or written_off")
     remark: Text = Field(default="", description="remark")
+
+
+class BrokenRule(BaseModel):
+    """A contact-policy rule a contact would break."""
+
+    rule_id: str = Field(description="the rule's id, e.g. CP-QUIET-HOURS")
+    message: str = Field(description="why the contact would break it")
+
+
+class ContactCheckOut(BaseModel):
+    """Whether a contact may be made, and if not the rules that forbid it."""
+
+    allowed: bool = Field(description="true when no contact-policy rule forbids the contact")
+    rules: list[BrokenRule] = Field(description="the rules that forbid it (empty when allowed)")

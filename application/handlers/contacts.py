@@ -1,9 +1,10 @@
-"""Handlers of contacts: the contact policy is read before the case's lock, then judged with the case."""
+"""Handlers of contacts: the contact policy is read before the case's lock, then judged with the case (a
+contact that happened is recorded, with its breaches; a planned visit that breaks a rule is refused)."""
 
 from __future__ import annotations
 
 from application.commands.contacts import LogContact, ScheduleVisit
-from application.contacts import ContactContext, check_contact, contact_context
+from application.contacts import ContactContext, check_contact, contact_context, contact_violations, judge_contact
 from application.handlers.registry import new_id, on_case
 from domain.act import Act
 from domain.case import CollectionCase
@@ -24,7 +25,7 @@ def context_for_visit(uow: UnitOfWork, command: ScheduleVisit) -> ContactContext
 @on_case(LogContact, prepare=context_for_contact)
 def log_contact(case: CollectionCase, command: LogContact, act: Act, context: ContactContext) -> None:
     case.check_open()
-    overridden = check_contact(
+    found = contact_violations(
         case,
         context,
         channel=command.channel,
@@ -33,9 +34,8 @@ def log_contact(case: CollectionCase, command: LogContact, act: Act, context: Co
         outcome=command.outcome,
         occurred_at=act.occurred_at,
         staff=list(command.visit.staff) if command.visit is not None else None,
-        actor=act.actor,
-        override_reason=command.override_reason,
     )
+    overridden, breached = judge_contact(found, act.actor, command.override_reason)
     case.log_contact(
         channel=command.channel,
         party=command.party,
@@ -46,6 +46,7 @@ def log_contact(case: CollectionCase, command: LogContact, act: Act, context: Co
         next_step=command.next_step,
         override_reason=command.override_reason if overridden else None,
         overridden_rules=overridden,
+        breached_rules=breached,
         act=act,
         **command.channel_fields(),
     )

@@ -27,8 +27,8 @@ from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import Reason, Tier
 from domain.enterprise import Enterprise
-from domain.enterprise.values import FinancialStatement, LoanRecord
-from domain.risk import assess
+from domain.enterprise.values import FinancialStatement, LoanRecord, Registration
+from domain.risk_v2 import extract_features_v2, score_v2
 from domain.rules import local_date
 from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, apply_treatment, escalate_case
 from infrastructure.unit_of_work import Session, UnitOfWork
@@ -52,7 +52,7 @@ class AssessmentInputs:
     """What an assessment reads besides the case: the governing policy and the enterprise's accounts."""
 
     policy: CurrentPolicy
-    industry: str
+    registration: Registration
     statements: tuple[FinancialStatement, ...]
     loans: tuple[LoanRecord, ...]
 
@@ -61,12 +61,12 @@ def assessment_inputs(uow: UnitOfWork, command: AssessRisk) -> AssessmentInputs:
     """Read the policy and the enterprise before the case's lock is taken."""
     ensure_stored(uow)  # the policy an assessment names is stored, so its version can be read back
     enterprise_id = enterprise_of(uow, command.case_id)
-    industry, statements, loans = uow.read(
+    registration, statements, loans = uow.read(
         Enterprise,
         enterprise_id,
-        lambda e: (e.registration.industry, tuple(e.statements_in_order()), tuple(e.loans.values())),
+        lambda e: (e.registration, tuple(e.statements_in_order()), tuple(e.loans.values())),
     )
-    return AssessmentInputs(current_policy(uow), industry, statements, loans)
+    return AssessmentInputs(current_policy(uow), registration, statements, loans)
 
 
 def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> None:
@@ -85,15 +85,20 @@ def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> Non
 def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: AssessmentInputs) -> Assessment:
     as_of = local_date(act.recorded_at, case.timezone)
     policy = inputs.policy
-    assessment = assess(
+    registration = inputs.registration
+    features_v2 = extract_features_v2(
         list(inputs.statements),
         list(inputs.loans),
-        industry=inputs.industry,
+        industry=registration.industry,
         overdue_since=case.overdue_since,
         overdue_fen=case.overdue_amount.fen,
+        exposure_fen=case.outstanding.fen,
+        established_on=registration.established_on,
+        registered_capital_fen=registration.registered_capital.fen,
         as_of=as_of,
-        thresholds=policy.terms.risk,
+        terms=policy.terms.scorecard,
     )
+    assessment = score_v2(features_v2, policy.terms.risk, policy.terms.scorecard)
     features = assessment.features.model_dump(mode="json")
     case.record_assessment(
         model_version=assessment.model_version,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.act import Act
 from domain.case.checks import check_sha256
-from domain.case.events import CONTACT_EVENTS, LetterSent, VisitCompleted, VisitScheduled
+from domain.case.events import CONTACT_EVENTS, LetterSent, TaskAssigned, VisitCompleted, VisitScheduled
 from domain.case.legal import LegalCommands
-from domain.case.values import Channel, ContactOutcome, Direction, LetterKind
+from domain.case.values import Channel, ContactOutcome, Department, Direction, LetterKind
 from domain.errors import DuplicateError, InvariantError, NotFoundError
 from domain.legal_clock import restarts_limitation
 from domain.rules import check_aware, check_not_blank, local_date
@@ -31,9 +31,14 @@ class ContactCommands(LegalCommands):
         next_step: str = "",
         override_reason: str | None = None,
         overridden_rules: list[str] | None = None,
+        breached_rules: list[str] | None = None,
         **channel_fields: Any,
     ) -> None:
-        """Log a contact of any channel; the channel picks the event type."""
+        """Log a contact of any channel; the channel picks the event type.
+
+        A contact that happened is always recorded: one that broke contact-policy rules without a
+        supervisor's prior override carries them as ``breached_rules`` and queues a supervisor's task.
+        """
         self.check_open()
         check_not_blank(party, "party")
         event_class = CONTACT_EVENTS[channel]
@@ -58,9 +63,20 @@ class ContactCommands(LegalCommands):
             next_step=next_step,
             override_reason=override_reason,
             overridden_rules=overridden_rules or [],
+            breached_rules=breached_rules or [],
             **act.attribution(),
             **channel_fields,
         )
+        if breached_rules:
+            self.trigger_event(
+                TaskAssigned,
+                task_id=f"breach-{self.version}",
+                department=Department.COLLECTIONS,
+                title=f"For the supervisor: a {channel} contact breached {', '.join(breached_rules)}; review it",
+                due_at=act.recorded_at + timedelta(days=1),
+                assignee="",
+                **act.attribution(),
+            )
         if outcome.reached_party:
             self.fulfil("contact", act=act)
         if event_class is VisitCompleted and outcome.reached_party:

@@ -197,6 +197,8 @@ class ContactEvent(CaseEvent):
     next_step: str = ""
     override_reason: str | None = None
     overridden_rules: list[str] = []
+    #: contact-policy rules the contact broke without a supervisor's prior override (recorded, not refused)
+    breached_rules: list[str] = []
 
 
 class CallLogged(ContactEvent):

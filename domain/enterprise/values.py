@@ -41,8 +41,8 @@ class FinancialStatement(ValueObject):
     interest_expense: Money
     operating_cash_flow: Money
 
-    def sort_key(self) -> tuple[int, int]:
-        """Periods sort by year, then by where in the year they end."""
+    def sort_key(self) -> tuple[int, int, int]:
+        """Periods sort by year, then by where in the year they end, then by how long they span."""
         return period_sort_key(self.period)
 
 
@@ -68,21 +68,40 @@ class LoanRecord(ValueObject):
     status: LoanStatus
 
 
-def period_sort_key(period: str) -> tuple[int, int]:
-    """(year, month the period ends) for "2025", "2025-Q4", "2025-H1" or "2025-06"."""
+def period_sort_key(period: str) -> tuple[int, int, int]:
+    """(year, month the period ends, months it spans) for "2025", "2025-Q4", "2025-H1" or "2025-06".
+
+    A total order: periods ending in the same month sort the shorter first, so "2025-Q4" comes
+    before "2025" and the full year is the latest statement of the two.
+    """
+    year, end_month, span = _parse_period(period)
+    return year, end_month, span
+
+
+def period_span_months(period: str) -> int:
+    """How many months a period covers: 12 for a year, 6 for a half, 3 for a quarter, 1 for a month."""
+    return _parse_period(period)[2]
+
+
+def period_end(period: str) -> date:
+    """The last day of a period."""
+    year, end_month, _ = _parse_period(period)
+    following = date(year + 1, 1, 1) if end_month == 12 else date(year, end_month + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _parse_period(period: str) -> tuple[int, int, int]:
     match = _PERIOD.match(period)
     if match is None:
         raise InvariantError(f"period {period!r} must be YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM")
     part = match["part"]
     if part is None:
-        end_month = 12
-    elif part.startswith("Q"):
-        end_month = int(part[1]) * 3
-    elif part.startswith("H"):
-        end_month = int(part[1]) * 6
-    else:
-        end_month = int(part)
-    return int(match["year"]), end_month
+        return int(match["year"]), 12, 12
+    if part.startswith("Q"):
+        return int(match["year"]), int(part[1]) * 3, 3
+    if part.startswith("H"):
+        return int(match["year"]), int(part[1]) * 6, 6
+    return int(match["year"]), int(part), 1
 
 
 class Registration(ValueObject):

@@ -30,6 +30,7 @@ from demo.seeding import seed_enterprise
 from domain.base import Actor, Role
 from domain.case.events import (
     CallLogged,
+    ContactEvent,
     DeadlineCancelled,
     DelinquencyClassified,
     LimitationPeriodSet,
@@ -183,49 +184,69 @@ def call(app: CollectionsApp, case_id: UUID, **changes: object) -> int:
     return app.handle(LogContact(**fields)).version  # type: ignore[arg-type]
 
 
-def test_a_call_in_the_quiet_hours_is_rejected_unless_a_supervisor_overrides(
+def last_contact(app: CollectionsApp, case_id: UUID) -> CallLogged:
+    return [e for e in app.case_events(case_id) if isinstance(e, ContactEvent)][-1]  # type: ignore[return-value]
+
+
+def breach_tasks(app: CollectionsApp, case_id: UUID) -> list[TaskAssigned]:
+    return [t for t in of_type(app, case_id, TaskAssigned) if t.task_id.startswith("breach-")]
+
+
+def test_a_call_in_the_quiet_hours_is_recorded_as_a_breach_unless_a_supervisor_overrides(
     app: CollectionsApp, clock: ManualClock
 ) -> None:
     case_id = open_case(app)
     clock.advance(timedelta(hours=13))  # 23:00 in Shanghai
-    with pytest.raises(ContactPolicyError) as rejected:
-        call(app, case_id)
-    assert rejected.value.rule_id == QUIET_HOURS
-    with pytest.raises(ContactPolicyError):
-        call(app, case_id, override_reason="the CFO asked us to call late")  # a collector cannot override
-    assert app.get_case(case_id).version == 1
+    assert app.contact_check(case_id, channel=Channel.PHONE, party="Li Na", at=clock.now()).violations[0].rule_id == (
+        QUIET_HOURS
+    )
+    version = call(app, case_id)  # it happened: recorded, with the rule it broke
+    breach = last_contact(app, case_id)
+    assert (breach.breached_rules, breach.overridden_rules, breach.override_reason) == ([QUIET_HOURS], [], None)
+    call(app, case_id, override_reason="the CFO asked us to call late")  # a collector's reason is no override
+    assert last_contact(app, case_id).breached_rules == [QUIET_HOURS]
+    tasks = breach_tasks(app, case_id)
+    assert (tasks[0].department, tasks[0].task_id) == (Department.COLLECTIONS, f"breach-{version - 1}")
+    assert len(tasks) == 2 and all("supervisor" in t.title and QUIET_HOURS in t.title for t in tasks)
 
     call(app, case_id, actor=SUPERVISOR, override_reason="the CFO asked us to call late")
-    logged = of_type(app, case_id, CallLogged)
-    assert [(e.overridden_rules, e.override_reason) for e in logged] == [
-        ([QUIET_HOURS], "the CFO asked us to call late")
-    ]
+    approved = last_contact(app, case_id)
+    assert (approved.overridden_rules, approved.override_reason, approved.breached_rules) == (
+        [QUIET_HOURS],
+        "the CFO asked us to call late",
+        [],
+    )
+    assert len(breach_tasks(app, case_id)) == 2  # an approved exception queues nothing
 
 
-def test_call_limits_unknown_parties_and_do_not_contact(app: CollectionsApp, clock: ManualClock) -> None:
+def test_call_limits_unknown_parties_and_do_not_contact_are_recorded_as_breaches(
+    app: CollectionsApp, clock: ManualClock
+) -> None:
     case_id = open_case(app)
     for _ in range(3):
         call(app, case_id)
         clock.advance(timedelta(minutes=30))
-    with pytest.raises(ContactPolicyError) as too_many:
-        call(app, case_id)
-    assert too_many.value.rule_id == DAILY_CONNECTED_CALLS
-    for _ in range(4):
+    assert last_contact(app, case_id).breached_rules == []
+    call(app, case_id)
+    assert last_contact(app, case_id).breached_rules == [DAILY_CONNECTED_CALLS]
+    for _ in range(3):  # the 5th, 6th and 7th attempts in the week are allowed
         call(app, case_id, outcome=ContactOutcome.NO_ANSWER)
         clock.advance(timedelta(minutes=30))
-    with pytest.raises(ContactPolicyError) as attempts:
-        call(app, case_id, outcome=ContactOutcome.NO_ANSWER)
-    assert attempts.value.rule_id == WEEKLY_CALL_ATTEMPTS
+        assert last_contact(app, case_id).breached_rules == []
+    call(app, case_id, outcome=ContactOutcome.NO_ANSWER)
+    assert last_contact(app, case_id).breached_rules == [WEEKLY_CALL_ATTEMPTS]
     clock.advance(timedelta(days=7))
-    with pytest.raises(ContactPolicyError) as stranger:
-        call(app, case_id, party="the neighbour")
-    assert stranger.value.rule_id == UNKNOWN_CONTACT
+    call(app, case_id, party="the neighbour")
+    assert last_contact(app, case_id).breached_rules == [UNKNOWN_CONTACT]
     call(app, case_id, party="Chen Wei")  # the legal representative is known
+    assert last_contact(app, case_id).breached_rules == []
     enterprise_id = app.get_case(case_id).enterprise_id
     app.handle(SetDoNotContact(enterprise_id=enterprise_id, reason="under court protection", actor=SUPERVISOR))
-    with pytest.raises(ContactPolicyError) as barred:
-        call(app, case_id, channel=Channel.EMAIL)
-    assert barred.value.rule_id == DO_NOT_CONTACT
+    check = app.contact_check(case_id, channel=Channel.EMAIL, party="Li Na", at=clock.now())
+    assert (check.allowed, [v.rule_id for v in check.violations]) == (False, [DO_NOT_CONTACT])
+    call(app, case_id, channel=Channel.EMAIL)
+    assert last_contact(app, case_id).breached_rules == [DO_NOT_CONTACT]
+    assert len(breach_tasks(app, case_id)) == 4
 
 
 def test_a_visit_is_planned_in_office_hours_with_two_staff(app: CollectionsApp, clock: ManualClock) -> None:
@@ -286,9 +307,9 @@ def test_calls_on_the_enterprises_other_loans_count_too(app: CollectionsApp, clo
     for case_id in (first, first, second):
         call(app, case_id)
         clock.advance(timedelta(minutes=10))
-    with pytest.raises(ContactPolicyError) as too_many:
-        call(app, second)
-    assert too_many.value.rule_id == DAILY_CONNECTED_CALLS
+    assert not app.contact_check(second, channel=Channel.PHONE, party="Li Na", at=clock.now()).allowed
+    call(app, second)
+    assert last_contact(app, second).breached_rules == [DAILY_CONNECTED_CALLS]
 
 
 def test_a_case_near_the_end_of_its_limitation_period_gives_legal_a_task(app: CollectionsApp) -> None:

@@ -111,12 +111,33 @@ def test_invalid_input_is_422_with_field_paths(client, as_role):
     assert_problem(wrong_type, 415)
 
 
-def test_a_contact_policy_violation_is_422_with_the_rule_id(client, as_role, clock):
+def test_a_contact_that_broke_a_rule_is_recorded_as_a_breach_and_a_planned_one_is_422(client, as_role, clock):
     case_id = open_case(client, as_role("admin"))
     clock.set(datetime(2026, 11, 2, 15, 0, tzinfo=UTC))  # 23:00 in Shanghai
-    late = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=as_role("collector"))
-    body = assert_problem(late, 422)
-    assert body["rule_id"] == "CP-QUIET-HOURS" and "quiet hours" in body["detail"]
+    collector = as_role("collector")
+    check = client.get(
+        f"/v1/cases/{case_id}/contact-check", params={"channel": "phone", "party": "Li Na"}, headers=collector
+    )
+    assert check.status_code == 200, check.text
+    assert check.json()["allowed"] is False and check.json()["rules"][0]["rule_id"] == "CP-QUIET-HOURS"
+    day = {"channel": "phone", "party": "Li Na", "at": "2026-11-03T10:00:00+08:00"}
+    assert client.get(f"/v1/cases/{case_id}/contact-check", params=day, headers=collector).json() == {
+        "allowed": True,
+        "rules": [],
+    }
+    naive = {**day, "at": "2026-11-03T10:00:00"}
+    assert_problem(client.get(f"/v1/cases/{case_id}/contact-check", params=naive, headers=collector), 422)
+    unknown_case = client.get(f"/v1/cases/{uuid4()}/contact-check", params=day, headers=collector)
+    assert unknown_case.status_code == 404
+    late = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=collector)
+    assert late.status_code == 201, late.text
     stranger = {**CALL, "party": "Someone Else", "occurred_at": "2026-11-02T10:00:00+08:00"}
-    unknown = client.post(f"/v1/cases/{case_id}/contacts", json=stranger, headers=as_role("collector"))
-    assert assert_problem(unknown, 422)["rule_id"] == "CP-UNKNOWN-CONTACT"
+    assert client.post(f"/v1/cases/{case_id}/contacts", json=stranger, headers=collector).status_code == 201
+    events = client.get(f"/v1/cases/{case_id}/history", headers=as_role("auditor")).json()["events"]
+    breaches = [e["data"]["breached_rules"] for e in events if e["data"].get("breached_rules")]
+    assert breaches == [["CP-UNKNOWN-CONTACT"], ["CP-QUIET-HOURS"]]  # in the order they happened
+    report = client.get("/v1/reports/compliance", headers=as_role("compliance")).json()
+    assert [b["rules"] for b in report["breaches"]] == [["CP-QUIET-HOURS"], ["CP-UNKNOWN-CONTACT"]]
+    night = {"planned_at": "2026-11-03T23:00:00+08:00", "party": "Li Na", "staff": ["wang", "liu"]}
+    planned = client.post(f"/v1/cases/{case_id}/visits", json=night, headers=collector)
+    assert assert_problem(planned, 422)["rule_id"] == "CP-QUIET-HOURS"
