@@ -56,6 +56,8 @@ class LegalClockTerms(ValueObject):
 
     limitation_years: int = Field(default=3, ge=1)
     warn_days_before: int = Field(default=90, ge=1)
+    #: how many days before a guarantee period lapses legal gets a task (Civil Code arts. 692-693)
+    guarantee_warn_days_before: int = Field(default=30, ge=1)
 
 
 class PolicyTerms(ValueObject):

@@ -14,13 +14,14 @@ from domain.case.events import (
     TaskAssigned,
     TaskCompleted,
 )
-from domain.case.state import CaseEvolution
+from domain.case.guarantees import GuaranteeCommands
 from domain.case.values import CaseStatus, Department, LegalActionKind, Severity, SignalSource
 from domain.errors import DuplicateError, IllegalTransitionError, NotFoundError
-from domain.rules import check_aware, check_not_blank
+from domain.legal_clock import LEGAL_ACTION_CAUSES
+from domain.rules import check_aware, check_not_blank, local_date
 
 
-class CollaborationCommands(CaseEvolution):
+class CollaborationCommands(GuaranteeCommands):
     """Work shared with other departments, and what is learnt about the enterprise."""
 
     def assign_task(
@@ -68,8 +69,10 @@ class CollaborationCommands(CaseEvolution):
         summary: str,
         act: Act,
     ) -> None:
-        """Start a legal measure."""
+        """Start a legal measure: suit, arbitration and the measures with the same effect interrupt the limitation
+        period (art. 195(3)(4)); suit or arbitration preserves the general guarantees (art. 693(1))."""
         self.check_open()
+        check_not_blank(action_id, "action_id")
         if action_id in self.legal_actions:
             raise DuplicateError(f"legal action {action_id!r} already started")
         self.trigger_event(
@@ -79,6 +82,12 @@ class CollaborationCommands(CaseEvolution):
             summary=summary,
             **act.attribution(),
         )
+        started = self.version
+        cause = LEGAL_ACTION_CAUSES.get(kind)
+        if cause is not None:
+            on = local_date(act.occurred_at, self.timezone)
+            self.interrupt_limitation(cause, on=on, act=act, by_version=started, evidence=summary)
+        self.preserve_by_legal_action(kind, act=act, by_version=started)
 
     def record_signal(
         self,
