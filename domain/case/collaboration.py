@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.act import Act
 from domain.case.events import (
@@ -11,6 +11,7 @@ from domain.case.events import (
     LegalActionStarted,
     NoteAdded,
     SignalRecorded,
+    SignalResponded,
     TaskAssigned,
     TaskCompleted,
 )
@@ -108,6 +109,55 @@ class CollaborationCommands(GuaranteeCommands):
             severity=severity,
             **act.attribution(),
         )
+
+    def respond_to_signal(
+        self,
+        *,
+        signal_version: int,
+        policy_version: int,
+        rule: str,
+        supervisor_task: bool,
+        deadline_days: int | None,
+        deadline_action: str,
+        deadline_met_by: list[str],
+        reassess: bool,
+        act: Act,
+    ) -> None:
+        """A severe signal met the policy's response ``rule``: ``SignalResponded`` names what it sets off, then a task
+        for the supervisor and a deadline (met by one of ``deadline_met_by``, else ``deadline_action``); the
+        re-assessment, when asked for, follows in the same decision."""
+        self.check_open()
+        actions = [
+            *(["supervisor_task"] if supervisor_task else []),
+            *([f"deadline:{deadline_action}"] if deadline_days else []),
+            *(["reassess"] if reassess else []),
+        ]
+        self.trigger_event(
+            SignalResponded,
+            signal_version=signal_version,
+            policy_version=policy_version,
+            rule=rule,
+            actions=actions,
+            **act.attribution(),
+        )
+        if supervisor_task:
+            self.assign_task(
+                task_id=f"signal-{signal_version}",
+                department=Department.COLLECTIONS,
+                title=f"For the supervisor: a severe signal (event v{signal_version}) met response {rule}; review it",
+                due_at=act.recorded_at + timedelta(days=1),
+                assignee="",
+                act=act,
+            )
+        if deadline_days:
+            self.set_deadline(
+                deadline_id=f"signal-{signal_version}",
+                kind="signal_review",
+                due_at=act.occurred_at + timedelta(days=deadline_days),
+                action=deadline_action,
+                met_by=deadline_met_by,
+                act=act,
+            )
 
     def add_note(self, text: str, *, act: Act) -> None:
         """Add a free-text note (allowed on any case, closed ones included)."""
