@@ -24,14 +24,10 @@ from domain.case.events import (
     DisputeRaised,
     DisputeResolved,
     Escalated,
-    GuaranteePreserved,
-    GuaranteeRecorded,
-    GuaranteeReleased,
     InstallmentMissed,
     LegalActionStarted,
     LetterSent,
     LimitationPeriodSet,
-    LimitationRestarted,
     NoteAdded,
     PaymentReceived,
     PromiseBroken,
@@ -40,11 +36,17 @@ from domain.case.events import (
     RepaymentPlanProposed,
     RiskAssessed,
     SignalRecorded,
-    SignalResponded,
     StrategyAssigned,
     TaskAssigned,
     TaskCompleted,
     VisitScheduled,
+)
+from domain.case.legal_events import (
+    GuaranteePreserved,
+    GuaranteeRecorded,
+    GuaranteeReleased,
+    LimitationRestarted,
+    SignalResponded,
 )
 from domain.enterprise.events import (
     ContactPersonAdded,

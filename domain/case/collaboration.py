@@ -11,11 +11,11 @@ from domain.case.events import (
     LegalActionStarted,
     NoteAdded,
     SignalRecorded,
-    SignalResponded,
     TaskAssigned,
     TaskCompleted,
 )
 from domain.case.guarantees import GuaranteeCommands
+from domain.case.legal_events import SignalResponded
 from domain.case.values import CaseStatus, Department, LegalActionKind, Severity, SignalSource
 from domain.errors import DuplicateError, IllegalTransitionError, NotFoundError
 from domain.legal_clock import LEGAL_ACTION_CAUSES

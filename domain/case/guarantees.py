@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.act import Act
-from domain.case.events import GuaranteePreserved, GuaranteeRecorded, GuaranteeReleased
 from domain.case.legal import LegalCommands
+from domain.case.legal_events import GuaranteePreserved, GuaranteeRecorded, GuaranteeReleased
 from domain.case.values import Guarantee, GuaranteeType, LegalActionKind
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
 from domain.legal_clock import SUIT_OR_ARBITRATION, at_workday_start, guarantee_period_ends

@@ -12,9 +12,9 @@ from domain.case.events import (
     DeadlineSet,
     DelinquencyClassified,
     LimitationPeriodSet,
-    LimitationRestarted,
     TaskAssigned,
 )
+from domain.case.legal_events import LimitationRestarted
 from domain.case.values import CaseStatus, Department, LimitationCause
 from domain.classification import bucket, category, days_past_due
 from domain.errors import IllegalTransitionError, InvariantError

@@ -28,13 +28,9 @@ from domain.case.events import (
     DisputeRaised,
     DisputeResolved,
     Escalated,
-    GuaranteePreserved,
-    GuaranteeRecorded,
-    GuaranteeReleased,
     InstallmentMissed,
     LegalActionStarted,
     LimitationPeriodSet,
-    LimitationRestarted,
     NoteAdded,
     PaymentReceived,
     PromiseBroken,
@@ -43,12 +39,18 @@ from domain.case.events import (
     RepaymentPlanProposed,
     RiskAssessed,
     SignalRecorded,
-    SignalResponded,
     StrategyAssigned,
     TaskAssigned,
     TaskCompleted,
     VisitCompleted,
     VisitScheduled,
+)
+from domain.case.legal_events import (
+    GuaranteePreserved,
+    GuaranteeRecorded,
+    GuaranteeReleased,
+    LimitationRestarted,
+    SignalResponded,
 )
 from domain.case.values import (
     MET_BY,

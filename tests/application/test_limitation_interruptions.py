@@ -26,15 +26,13 @@ from application.commands.contacts import LetterFacts
 from application.handlers.commitments import ProposedPlan
 from domain.case.events import (
     AgreementSigned,
-    GuaranteePreserved,
-    GuaranteeReleased,
     LegalActionStarted,
     LetterSent,
-    LimitationRestarted,
     PaymentReceived,
     PromiseToPayMade,
     TaskAssigned,
 )
+from domain.case.legal_events import GuaranteePreserved, GuaranteeReleased, LimitationRestarted
 from domain.case.values import (
     Channel,
     ContactOutcome,

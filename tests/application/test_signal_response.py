@@ -11,7 +11,8 @@ from uuid import UUID
 from application.bootstrap import Container
 from application.commands import AssessRisk, PublishPolicy, RecordSignal
 from domain.cadence import SignalResponse
-from domain.case.events import DeadlineSet, RiskAssessed, SignalResponded, TaskAssigned
+from domain.case.events import DeadlineSet, RiskAssessed, TaskAssigned
+from domain.case.legal_events import SignalResponded
 from domain.case.values import Severity, SignalSource, Tier
 from domain.strategy import default_terms
 from infrastructure.clock import ManualClock
