@@ -4,7 +4,7 @@ and ``contact_check`` answers before acting."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
@@ -34,6 +34,8 @@ class ContactContext:
     known_parties: frozenset[str]
     do_not_contact: bool
     other_calls: list[CallMark]
+    #: each known party's role at the enterprise (legal_representative, finance_contact, contact, third_party...)
+    party_roles: dict[str, str] = field(default_factory=dict)
 
 
 def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> ContactContext:
@@ -44,10 +46,10 @@ def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> Contact
     """
     rules = current_policy(uow, max_age_seconds=FACTS_MAX_AGE_SECONDS).terms.contact
     enterprise_id = enterprise_of(uow, case_id)
-    known_parties, do_not_contact, case_ids = uow.read(
+    known_parties, do_not_contact, case_ids, roles = uow.read(
         Enterprise,
         enterprise_id,
-        lambda e: (e.known_parties(), e.do_not_contact, tuple(e.case_ids)),
+        lambda e: (e.known_parties(), e.do_not_contact, tuple(e.case_ids), e.party_roles()),
         max_age_seconds=FACTS_MAX_AGE_SECONDS,
         purpose="contact policy",
     )
@@ -62,7 +64,19 @@ def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> Contact
                 purpose="calls",
             )
             calls.extend(CallMark(at=at, connected=connected) for at, connected in marks)
-    return ContactContext(rules=rules, known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls)
+    return ContactContext(
+        rules=rules, known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls, party_roles=roles
+    )
+
+
+def party_role(case: CollectionCase, context: ContactContext, party: str) -> str:
+    """The party's role on this case: a guarantor of this loan is ``guarantor``; someone the enterprise lists as
+    a guarantor who does not guarantee this loan is a ``third_party`` to it; otherwise the enterprise's role
+    (empty for a party the bank does not know)."""
+    if case.guarantee_of(party) is not None:
+        return "guarantor"
+    role = context.party_roles.get(party, "")
+    return "third_party" if role == "guarantor" else role
 
 
 def contact_violations(
@@ -77,6 +91,8 @@ def contact_violations(
     staff: list[str] | None,
 ) -> list[Violation]:
     """Every contact-policy rule the contact breaks (empty when it is allowed)."""
+    guarantors = {g.guarantor for g in case.guarantees.values()}
+    released = frozenset(g.guarantor for g in case.guarantees.values() if g.status == "released")
     return violations(
         context.rules,
         Attempt(
@@ -88,10 +104,12 @@ def contact_violations(
             staff=tuple(staff or ()),
         ),
         timezone=case.timezone,
-        known_parties=set(context.known_parties),
+        known_parties=set(context.known_parties) | guarantors,
         do_not_contact=context.do_not_contact,
         disputed=case.disputed,
         recent_calls=[CallMark(at=at, connected=connected) for at, connected in case.calls] + context.other_calls,
+        party_roles={party: party_role(case, context, party)},
+        released_guarantors=released,
     )
 
 

@@ -24,6 +24,7 @@ from application.commands import (
     Escalate,
     ExpireDeadline,
     JudgePromise,
+    ReleaseGuarantee,
     ReviewLegalClock,
 )
 from domain.base import Actor
@@ -60,6 +61,9 @@ def command_for(deadline: OpenDeadline) -> CaseCommand:
         return JudgePromise(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "check_installment":
         return CheckInstallment(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
+    if action == "release_guarantee":
+        guarantee_id = deadline_id.removeprefix("guarantee-end-")
+        return ReleaseGuarantee(case_id=case_id, guarantee_id=guarantee_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "legal_task":
         return ReviewLegalClock(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     return ExpireDeadline(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)

@@ -6,6 +6,7 @@ and its recent calls, it names every rule the contact would break, by rule id.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ UNKNOWN_CONTACT = "CP-UNKNOWN-CONTACT"
 DO_NOT_CONTACT = "CP-DO-NOT-CONTACT"
 DISPUTED = "CP-DISPUTED"
 VISIT_STAFF = "CP-VISIT-STAFF"
+THIRD_PARTY = "CP-THIRD-PARTY"
+GUARANTOR_RELEASED = "CP-GUARANTOR-RELEASED"
 
 #: channels that reach a person directly and so respect quiet hours
 INTRUSIVE_CHANNELS = frozenset({Channel.PHONE, Channel.SMS, Channel.VISIT})
@@ -84,11 +87,29 @@ def violations(
     do_not_contact: bool,
     disputed: bool,
     recent_calls: list[CallMark],
+    party_roles: Mapping[str, str] | None = None,
+    released_guarantors: frozenset[str] = frozenset(),
 ) -> list[Violation]:
-    """Every rule the attempted contact breaks (empty when it is allowed); inbound contacts break none."""
+    """Every rule the attempted contact breaks (empty when it is allowed); inbound contacts break none.
+
+    ``party_roles`` names each party's role (legal_representative, finance_contact, contact, guarantor,
+    third_party): a third party may not be told of the debt; a guarantor is contacted about its guarantee,
+    and not once its guarantee period ended unpreserved (``released_guarantors``)."""
     if attempt.direction is Direction.INBOUND:
         return []
     found: list[Violation] = []
+    role = (party_roles or {}).get(attempt.party, "")
+    if role == "third_party":
+        found.append(
+            Violation(THIRD_PARTY, f"{attempt.party!r} is a third party: contacting them about the debt discloses it")
+        )
+    if attempt.party in released_guarantors:
+        found.append(
+            Violation(
+                GUARANTOR_RELEASED,
+                f"{attempt.party!r} was released when the guarantee period ended unpreserved (Civil Code art. 693)",
+            )
+        )
     if do_not_contact:
         found.append(Violation(DO_NOT_CONTACT, "the enterprise is marked do-not-contact"))
     if disputed:

@@ -1,11 +1,13 @@
-"""The limitation period (Civil Code art. 188: 3 years) and what restarts it (art. 195: a demand that arrives)."""
+"""The limitation period (Civil Code art. 188: 3 years), what interrupts and restarts it (art. 195), and a
+guarantee's period (arts. 692-693)."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.case.values import LetterKind
+from domain.case.values import LegalActionKind, LetterKind, LimitationCause
 
 DEFAULT_LIMITATION_YEARS = 3
 DEFAULT_WARN_DAYS = 90
@@ -41,3 +43,52 @@ def warning_day(ends_on: date, warn_days: int = DEFAULT_WARN_DAYS) -> date:
 def at_workday_start(day: date, timezone: str) -> datetime:
     """09:00 local time on ``day``, as an aware datetime."""
     return datetime.combine(day, WORKDAY_START, tzinfo=ZoneInfo(timezone))
+
+
+#: the article each cause of interruption rests on
+ARTICLES: dict[LimitationCause, str] = {
+    LimitationCause.DEMAND: "Civil Code art. 195(1): the right holder demands performance of the obligor",
+    LimitationCause.PART_PAYMENT: "Civil Code art. 195(2): the obligor agrees to perform (a part payment)",
+    LimitationCause.PROMISE: "Civil Code art. 195(2): the obligor agrees to perform (a promise to pay)",
+    LimitationCause.AGREEMENT: "Civil Code art. 195(2): the obligor agrees to perform (a repayment agreement)",
+    LimitationCause.LITIGATION: "Civil Code art. 195(3): the right holder files suit",
+    LimitationCause.ARBITRATION: "Civil Code art. 195(3): the right holder applies for arbitration",
+    LimitationCause.OTHER: "Civil Code art. 195(4): another circumstance with the same effect as filing suit",
+}
+#: the obligor's agreement to perform after the period ended still binds it (art. 192(2))
+AFTER_EXPIRY = "Civil Code art. 192(2): the obligor agreed to perform after the period ended; it cannot plead it"
+#: the causes that are the obligor's own agreement to perform
+DEBTOR_CONSENT = frozenset({LimitationCause.PART_PAYMENT, LimitationCause.PROMISE, LimitationCause.AGREEMENT})
+
+#: legal actions that interrupt the period, and as what
+LEGAL_ACTION_CAUSES: dict[LegalActionKind, LimitationCause] = {
+    LegalActionKind.LITIGATION: LimitationCause.LITIGATION,
+    LegalActionKind.ARBITRATION: LimitationCause.ARBITRATION,
+    LegalActionKind.ASSET_PRESERVATION: LimitationCause.OTHER,
+    LegalActionKind.PAYMENT_ORDER: LimitationCause.OTHER,
+    LegalActionKind.ENFORCEMENT: LimitationCause.OTHER,
+    LegalActionKind.BANKRUPTCY_CLAIM: LimitationCause.OTHER,
+}
+#: legal actions against the debtor that preserve a general guarantee (art. 693(1): suit or arbitration)
+SUIT_OR_ARBITRATION = frozenset({LegalActionKind.LITIGATION, LegalActionKind.ARBITRATION})
+
+#: an unagreed guarantee period: six months from the end of the principal debt's performance period (art. 692)
+DEFAULT_GUARANTEE_MONTHS = 6
+DEFAULT_GUARANTEE_WARN_DAYS = 30
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))
+
+
+def guarantee_period_ends(principal_due_on: date, agreed_ends_on: date | None) -> tuple[date, str]:
+    """The last day of a guarantee period and its basis (Civil Code art. 692): as agreed; an agreed end no
+    later than the principal debt's is no agreement; without one, six months after the principal debt's end."""
+    if agreed_ends_on is not None and agreed_ends_on > principal_due_on:
+        return agreed_ends_on, "Civil Code art. 692(2): the agreed guarantee period"
+    ends = add_months(principal_due_on, DEFAULT_GUARANTEE_MONTHS)
+    why = "none agreed" if agreed_ends_on is None else "the agreed end is no later than the principal debt's"
+    return ends, f"Civil Code art. 692(2): {why}, so six months from the principal debt's end {principal_due_on}"

@@ -41,6 +41,13 @@ from domain.case.events import (
     TaskCompleted,
     VisitScheduled,
 )
+from domain.case.legal_events import (
+    GuaranteePreserved,
+    GuaranteeRecorded,
+    GuaranteeReleased,
+    LimitationRestarted,
+    SignalResponded,
+)
 from domain.enterprise.events import (
     ContactPersonAdded,
     DoNotContactLifted,
@@ -146,9 +153,46 @@ def _(e: ContactEvent) -> str:
     for label, value in (("", e.summary), ("feedback: ", e.feedback), ("next: ", e.next_step)):
         if value:
             text += f"; {label}{value}"
+    if e.party_role:
+        text += f" ({e.party_role})"
+    proof = [
+        f"{label} {value}"
+        for label, value in (("recording", e.recording_id), ("message", e.message_id), ("tracking", e.tracking_number))
+        if value
+    ]
+    if proof:
+        text += f"; proof: {', '.join(proof)}"
     if e.override_reason:
         text += f" [override of {', '.join(e.overridden_rules) or 'policy'}: {e.override_reason}]"
+    if e.breached_rules:
+        text += f" [breach of {', '.join(e.breached_rules)}]"
     return text
+
+
+@describe.register
+def _(e: LimitationRestarted) -> str:
+    by = f" (event v{e.by_version})" if e.by_version is not None else f" ({e.evidence})" if e.evidence else ""
+    return f"limitation period interrupted by {e.cause}{by} on {e.restarts_on}; now ends {e.ends_on} — {e.article}"
+
+
+@describe.register
+def _(e: GuaranteeRecorded) -> str:
+    return f"{e.guarantee_type} guarantee by {e.guarantor}: its period ends {e.period_ends_on} ({e.basis})"
+
+
+@describe.register
+def _(e: GuaranteePreserved) -> str:
+    return f"guarantee {e.guarantee_id} preserved by {e.by} on {e.preserved_on} — {e.article}"
+
+
+@describe.register
+def _(e: GuaranteeReleased) -> str:
+    return f"guarantee {e.guarantee_id} released: its period ended {e.period_ended_on} unpreserved (art. 693)"
+
+
+@describe.register
+def _(e: SignalResponded) -> str:
+    return f"signal v{e.signal_version} met response {e.rule} of policy v{e.policy_version}: {', '.join(e.actions)}"
 
 
 @describe.register

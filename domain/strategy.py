@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from domain.act import Act
 from domain.base import Actor, Aggregate, Role, ValueObject, applies
+from domain.cadence import ContactCadence, SignalResponse, default_signal_responses, derived_cadence
 from domain.case import CollectionCase
 from domain.case.values import Channel, Department, Tier
 from domain.contact_policy import ContactRules
@@ -49,6 +50,14 @@ class Treatment(ValueObject):
     reminder_every_days: int | None = Field(default=None, ge=1)
     deadlines: list[DeadlineRule] = []
     tasks: list[TaskRule] = []
+    #: the contact compliance requires of the tier (None: the one its reminders or deadlines imply)
+    cadence: ContactCadence | None = None
+
+    def required_contact(self) -> ContactCadence | None:
+        """The contact the tier requires: as stated, else as its reminders or visit/letter deadlines imply."""
+        if self.cadence is not None:
+            return self.cadence
+        return derived_cadence(self.channels, self.reminder_every_days, {d.kind: d.due_in_days for d in self.deadlines})
 
 
 class LegalClockTerms(ValueObject):
@@ -56,6 +65,8 @@ class LegalClockTerms(ValueObject):
 
     limitation_years: int = Field(default=3, ge=1)
     warn_days_before: int = Field(default=90, ge=1)
+    #: how many days before a guarantee period lapses legal gets a task (Civil Code arts. 692-693)
+    guarantee_warn_days_before: int = Field(default=30, ge=1)
 
 
 class PolicyTerms(ValueObject):
@@ -73,6 +84,8 @@ class PolicyTerms(ValueObject):
     promise_grace_days: int = Field(default=1, ge=0)
     #: missed instalments that default an agreement
     missed_installments_to_default: int = Field(default=2, ge=1)
+    #: what a severe outside signal sets off (the first response that matches it)
+    signal_responses: list[SignalResponse] = Field(default_factory=default_signal_responses)
 
     @model_validator(mode="after")
     def _every_tier_once(self) -> PolicyTerms:

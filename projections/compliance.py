@@ -1,6 +1,7 @@
-"""Compliance: the contacts each case's strategy required vs the contacts made (on time, late, missing),
-every supervisor override and every breach (a contact recorded although it broke a rule), each with the
-events (case id, version) that prove it."""
+"""Compliance: the contacts each case's strategy required (the cadence of the policy version its strategy
+assignment names) vs the contacts made (on time, late, missing), every supervisor override (of a contact or a
+planned visit) and every breach (a contact recorded although it broke a rule), each with the events (case id,
+version) that prove it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from domain.case.events import CaseClosed, CaseEvent, CaseOpened, CaseResolved, ContactEvent, StrategyAssigned
+from domain.case.events import (
+    CaseClosed,
+    CaseEvent,
+    CaseOpened,
+    CaseResolved,
+    ContactEvent,
+    StrategyAssigned,
+    VisitScheduled,
+)
+from domain.strategy import PolicyPublished, PolicyTerms
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
-from projections.cadence import required_contact
+from projections.cadence import Cadences
 from projections.state import load_states, save_states, state_table_ddl
 
 REQUIREMENT_COLUMNS = (
@@ -35,8 +45,16 @@ class ComplianceView(View):
     (one row per contact recorded with broken rules)."""
 
     name = "compliance"
-    tables = ("compliance_state", "compliance_requirements", "compliance_overrides", "compliance_breaches")
-    version = 3  # 2: an override's actor as two columns (user, role) instead of one text; 3: breaches
+    tables = (
+        "compliance_state",
+        "compliance_requirements",
+        "compliance_overrides",
+        "compliance_breaches",
+        "compliance_policies",
+    )
+    # 2: an override's actor as two columns (user, role) instead of one text; 3: breaches; 4: the cadence of the
+    # governing policy version (compliance_policies), overrides of planned visits
+    version = 4
 
     def schema(self) -> list[str]:
         """Working state per case, the requirements and the overrides."""
@@ -54,18 +72,29 @@ class ComplianceView(View):
             "CREATE TABLE IF NOT EXISTS compliance_breaches (case_id TEXT NOT NULL, version BIGINT NOT NULL, "
             "type TEXT NOT NULL, rules TEXT NOT NULL, actor_user TEXT NOT NULL, actor_role TEXT NOT NULL, "
             "occurred_at TEXT, PRIMARY KEY (case_id, version))",
+            "CREATE TABLE IF NOT EXISTS compliance_policies (version INTEGER PRIMARY KEY, terms TEXT NOT NULL)",
         ]
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Open, satisfy and close requirements; record overrides."""
-        relevant = [e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened)]
-        keys = {e.key for e in relevant}
+        relevant = [e for e in batch if isinstance(e.typed(), CaseEvent | CaseOpened | PolicyPublished)]
+        keys = {e.key for e in relevant if not isinstance(e.event, PolicyPublished)}
+        cadences = Cadences()
+        for row in tx.query("SELECT version, terms FROM compliance_policies"):
+            cadences.publish(int(row["version"]), PolicyTerms.model_validate_json(row["terms"]))
+        published: list[tuple[Any, ...]] = []
         states = load_states(tx, "compliance_state", keys)
         requirements: dict[tuple[str, int], dict[str, Any]] = {}
         overrides: list[tuple[Any, ...]] = []
         breaches: list[tuple[Any, ...]] = []
         for envelope in relevant:
-            judge(states, envelope.key, envelope.version, envelope.event, requirements, overrides, breaches)
+            event = envelope.event
+            if isinstance(event, PolicyPublished):
+                cadences.publish(event.version, event.terms)
+                published.append((event.version, event.terms.model_dump_json()))
+                continue
+            judge(states, envelope.key, envelope.version, event, requirements, overrides, breaches, cadences)
+        tx.upsert("compliance_policies", ("version",), ("version", "terms"), published)
         save_states(tx, "compliance_state", states, keys & set(states))
         rows = [tuple(r[c] for c in REQUIREMENT_COLUMNS) for _, r in sorted(requirements.items())]
         tx.upsert("compliance_requirements", ("case_id", "seq"), REQUIREMENT_COLUMNS, rows)
@@ -81,15 +110,18 @@ def judge(
     requirements: dict[tuple[str, int], dict[str, Any]],
     overrides: list[tuple[Any, ...]],
     breaches: list[tuple[Any, ...]] | None = None,
+    cadences: Cadences | None = None,
 ) -> None:
-    """What one case event does to the case's required contacts (shared with the oracle in the tests)."""
+    """What one case event does to the case's required contacts, under the cadence of the policy version the
+    case's strategy assignment names (shared with the evidence pack)."""
+    book = cadences if cadences is not None else Cadences()
     if isinstance(event, CaseOpened):
         states[case_id] = {"seq": 0, "open": None}
         return
     state = states.get(case_id)
     if state is None:
         return
-    if isinstance(event, ContactEvent) and event.override_reason:
+    if isinstance(event, ContactEvent | VisitScheduled) and event.override_reason:
         overrides.append(
             (
                 case_id,
@@ -123,7 +155,9 @@ def judge(
         state["open"] = None
 
     def require(tier: str, policy_version: int | None, since: datetime, required_by: int) -> None:
-        rule = required_contact(tier, policy_version)
+        rule = book.required(tier, policy_version)
+        if rule is None:  # the tier's treatment under this version requires no contact
+            return
         state["seq"] += 1
         state["open"] = {
             "case_id": case_id,
@@ -144,8 +178,8 @@ def judge(
             close("missed" if current["due_at"] < at else "superseded")
         require(str(event.tier), event.policy_version, event.occurred_at, version)
     elif isinstance(event, ContactEvent) and current is not None:
-        rule = required_contact(current["tier"], current["policy_version"])
-        if rule.satisfied_by(event):
+        rule = book.required(current["tier"], current["policy_version"])
+        if rule is not None and rule.satisfied_by(event):
             tier, policy_version = current["tier"], current["policy_version"]
             close("met" if at <= current["due_at"] else "late", met_at=at, met_by=version)
             if rule.recurring:

@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 from domain.case.events import CaseOpened
 from domain.errors import DomainError, NotFoundError
+from domain.strategy import POLICY_ID, PolicyPublished
 from projections.audit_verify import stored_rows, unreadable
 from projections.base import utc_text
+from projections.cadence import Cadences
 from projections.evidence_format import (
     CHAIN,
     COMPLIANCE,
@@ -79,6 +81,17 @@ def cases_in_period(read: ReadModel, start: datetime, end: datetime) -> list[UUI
     return [UUID(str(row["originator_id"])) for row in rows]
 
 
+def policy_cadences(read: ReadModel) -> Cadences:
+    """The cadence of every published policy version, from the policy's stored events."""
+    cadences = Cadences()
+    rows = list(stored_rows(read.events, read.store, POLICY_ID))
+    packed = [PackedEvent(str(row.originator_id), row.version, str(row.topic), bytes(row.state)) for row in rows]
+    for event in decoded(packed, read.events.mapper) if packed else []:
+        if isinstance(event, PolicyPublished):
+            cadences.publish(event.version, event.terms)
+    return cadences
+
+
 def build_pack(
     read: ReadModel,
     case_ids: list[UUID],
@@ -96,6 +109,7 @@ def build_pack(
         named = "; ".join(f"{m.kind} {m.case_id} v{m.version}: {m.detail}" for m in bad[:10])
         raise EvidenceRefused(f"the store does not match its audit trail, so no pack is made: {named}")
     records, links, heads, compliance, typed_by_case = [], [], [], {}, {}
+    cadences = policy_cadences(read)
     for case_id in case_ids:
         rows = list(stored_rows(read.events, read.store, case_id))
         for row in rows:
@@ -118,7 +132,7 @@ def build_pack(
         if trail.head is None:
             raise EvidenceRefused(f"case {case_id} has no chain head yet")
         heads.append({"originator_id": str(case_id), **trail.head.model_dump()})
-        compliance[str(case_id)] = judgement(str(case_id), typed, now)
+        compliance[str(case_id)] = judgement(str(case_id), typed, now, cadences)
     files = {
         EVENTS: "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records).encode(),
         CHAIN: "".join(json.dumps(link, sort_keys=True) + "\n" for link in links).encode(),

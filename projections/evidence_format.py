@@ -16,8 +16,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from domain.case.events import StrategyAssigned
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 from projections.base import utc_text
+from projections.cadence import Cadences
 from projections.compliance import judge
 
 FORMAT = "arrears-evidence-1"
@@ -79,14 +81,18 @@ def decoded(events: Iterable[PackedEvent], mapper: Any = None) -> list[Any]:
     ]
 
 
-def judgement(case_id: str, events: list[Any], now: datetime) -> dict[str, Any]:
+def judgement(case_id: str, events: list[Any], now: datetime, cadences: Cadences | None = None) -> dict[str, Any]:
     """Each required contact of a case (met, late, missed, open or overdue) with the versions of the events that
-    prove it, and every supervisor override: the compliance view's rules, recomputed from the events alone."""
+    prove it, every supervisor override and every breach (a contact recorded although it broke a rule): the
+    compliance view's rules, recomputed from the events alone and the cadence of each policy version the case's
+    strategy assignments name (stated in the pack as ``cadences``)."""
+    cadences = cadences if cadences is not None else Cadences()
     states: dict[str, dict[str, Any]] = {}
     requirements: dict[tuple[str, int], dict[str, Any]] = {}
     overrides: list[tuple[Any, ...]] = []
+    breaches: list[tuple[Any, ...]] = []
     for event in events:
-        judge(states, case_id, event.originator_version, event, requirements, overrides)
+        judge(states, case_id, event.originator_version, event, requirements, overrides, breaches, cadences)
     cutoff = utc_text(now) or ""
     found = []
     for _, req in sorted(requirements.items()):
@@ -112,6 +118,11 @@ def judgement(case_id: str, events: list[Any], now: datetime) -> dict[str, Any]:
             {"version": o[1], "type": o[2], "rules": o[3].split(",") if o[3] else [], "reason": o[4], "by": o[5]}
             for o in overrides
         ],
+        "breaches": [
+            {"version": b[1], "type": b[2], "rules": b[3].split(",") if b[3] else [], "by": b[4], "occurred_at": b[6]}
+            for b in breaches
+        ],
+        "cadences": cadences.used({e.policy_version for e in events if isinstance(e, StrategyAssigned)}),
     }
 
 

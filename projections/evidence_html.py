@@ -97,6 +97,13 @@ def report_html(
         if overrides:
             parts.append("<h3>Supervisor overrides of the contact policy</h3>")
             parts.append(_table(["event", "type", "rules", "reason", "by"], overrides))
+        breaches = [
+            [f"v{b['version']}", escape(b["type"]), escape(", ".join(b["rules"])), escape(b["by"])]
+            for b in judged.get("breaches", [])
+        ]
+        if breaches:
+            parts.append("<h3>Contacts recorded in breach of the contact policy</h3>")
+            parts.append(_table(["event", "type", "rules broken", "by"], breaches))
         rows = []
         for event in events:
             actor = getattr(event, "actor", None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.audit_chain import GENESIS, chain_hash, seal_is_valid
+from projections.cadence import Cadences
 from projections.evidence_format import (
     CHAIN,
     COMPLIANCE,
@@ -171,7 +172,13 @@ def _check_compliance(
             typed = decoded(case_events)
         except Exception:  # encrypted at rest: the judgement cannot be recomputed without the cipher key
             return
-        again = judgement(case_id, typed, made)
+        stated_case = stated.get(case_id)
+        try:
+            cadences = Cadences.from_json(stated_case.get("cadences", {}) if isinstance(stated_case, dict) else {})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            check.problems.append(f"case {case_id}: the cadences in {COMPLIANCE} cannot be read")
+            continue
+        again = judgement(case_id, typed, made, cadences)
         if stated.get(case_id) != again:
             check.problems.append(
                 f"case {case_id}: the compliance judgement in {COMPLIANCE} is not what its events show"

@@ -65,6 +65,9 @@ async def log_contact(
         override_reason=body.override_reason,
         visit=visit_facts(body),
         letter=letter_facts(body),
+        recording_id=body.recording_id,
+        message_id=body.message_id,
+        tracking_number=body.tracking_number,
         **write.on_case(case_id, body),
     )
     return write.case_written(case_id, write.send(contact))

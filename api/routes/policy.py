@@ -71,7 +71,9 @@ async def add_contact_person(
     enterprise_id: PathId, body: ContactPersonAddIn, write: Annotated[Write, writes(Permission.WRITE_ENTERPRISE)]
 ) -> Response:
     """Someone at the enterprise the bank may now contact."""
-    person = ContactPerson(name=body.name, role=body.role, phone=body.phone, email=body.email)
+    person = ContactPerson(
+        name=body.name, role=body.role, phone=body.phone, email=body.email, party_role=body.party_role
+    )
     outcome = write.send(AddContactPerson(person=person, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, outcome)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import ApiModel, Attributed, JsonObject, ShortText, Text, Time
 from domain.case.values import FULFILMENTS, LegalActionKind, Tier
+from domain.enterprise.values import PartyRole
 from domain.strategy import PolicyTerms
 
 
@@ -113,5 +114,10 @@ class ContactPersonAddIn(Attributed):
 
     name: ShortText = Field(min_length=1, description="full name")
     role: ShortText = Field(default="", description="position, e.g. CFO")
+    party_role: PartyRole = Field(
+        default=PartyRole.CONTACT,
+        description="legal_representative, finance_contact, contact, guarantor or third_party: the contact rules "
+        "that apply (a third party may not be told of the debt; a guarantor only about its own guarantee)",
+    )
     phone: ShortText = Field(default="", description="phone number")
     email: ShortText = Field(default="", description="email address")

@@ -100,6 +100,9 @@ class ContactIn(Attributed):
     letter_kind: LetterKind | None = Field(default=None, description="letter only: reminder, demand or lawyers_letter")
     document_sha256: Sha256 | None = Field(default=None, description="letter only: sha256 of the letter")
     delivery_evidence: Text = Field(default="", description="letter only: signed receipt, delivery notice...")
+    recording_id: ShortText = Field(default="", description="proof, phone or visit only: the recording's id")
+    message_id: ShortText = Field(default="", description="proof, SMS, email or website only: the message's id")
+    tracking_number: ShortText = Field(default="", description="proof, letter only: the postal tracking number")
 
 
 class PromiseIn(Attributed):

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Amount, ApiModel, Currency, Day, ShortText, SignedAmount, Text, Time, TimeZone
-from domain.enterprise.values import LoanStatus
+from domain.enterprise.values import LoanStatus, PartyRole
 
 Period = Annotated[
     str,
@@ -24,6 +24,11 @@ class ContactPersonIn(ApiModel):
 
     name: ShortText = Field(description="full name")
     role: ShortText = Field(default="", description="position, e.g. CFO")
+    party_role: PartyRole = Field(
+        default=PartyRole.CONTACT,
+        description="legal_representative, finance_contact, contact, guarantor or third_party: the contact rules "
+        "that apply (a third party may not be told of the debt; a guarantor only about its own guarantee)",
+    )
     phone: ShortText = Field(default="", description="phone number")
     email: ShortText = Field(default="", description="email address")
 
@@ -94,6 +99,7 @@ class ContactPersonOut(BaseModel):
     role: str = Field(description="position")
     phone: str = Field(description="phone number")
     email: str = Field(description="email address")
+    party_role: str = Field(default="contact", description="the role the contact policy knows them by")
 
 
 class FinancialStatementOut(BaseModel):

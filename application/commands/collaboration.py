@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from application.commands.base import CaseCommand
-from domain.case.values import Department, LegalActionKind, Severity, SignalSource
+from domain.case.values import Department, GuaranteeType, LegalActionKind, LimitationCause, Severity, SignalSource
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -65,3 +65,46 @@ class ResolveDispute(CaseCommand):
     """Record that a dispute was settled."""
 
     outcome: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterruptLimitation(CaseCommand):
+    """Record an interruption of the limitation period the other commands do not carry (Civil Code art. 195):
+    another evidenced demand (a recorded call, a notarised service...) or another circumstance with the same
+    effect as filing suit; the period restarts on ``on``. ``evidence`` is required."""
+
+    cause: LimitationCause
+    on: date
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordGuarantee(CaseCommand):
+    """Record a guarantor's guarantee of the loan: general or joint, the agreed end of its period (none: six
+    months from the principal debt's end, art. 692); answers with the guarantee's id."""
+
+    guarantor: str
+    guarantee_type: GuaranteeType
+    principal_due_on: date | None = None
+    agreed_ends_on: date | None = None
+    guarantee_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PreserveGuarantee(CaseCommand):
+    """Record what preserved a guarantee within its period (art. 693) when no other command did: a demand to a
+    joint guarantor by other means, suit against a general guarantee's debtor recorded elsewhere."""
+
+    guarantee_id: str
+    by: str
+    evidence: str
+    on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReleaseGuarantee(CaseCommand):
+    """A guarantee period ended unpreserved: the guarantor is released (art. 693). The scheduler sends it with
+    the period's end deadline, which fires exactly once."""
+
+    guarantee_id: str
+    deadline_id: str | None = None

@@ -44,8 +44,9 @@ class LetterFacts:
 class LogContact(CaseCommand):
     """Log a call, SMS, email, website message, visit (with ``visit``) or letter (with ``letter``).
 
-    A contact that breaks a rule of the contact policy is refused (ContactPolicyError with the rule id)
-    unless a supervisor gives an ``override_reason``; the overridden rule ids are recorded on the event.
+    A contact that happened is recorded: one that broke a rule of the contact policy carries the rule ids as
+    ``breached_rules`` (a supervisor's ``override_reason`` makes them ``overridden_rules``). It may carry its
+    proof (``recording_id``, ``message_id``, ``tracking_number``).
     """
 
     channel: Channel
@@ -58,6 +59,18 @@ class LogContact(CaseCommand):
     override_reason: str | None = None
     visit: VisitFacts | None = None
     letter: LetterFacts | None = None
+    #: proof of the contact: a call's or visit's recording id, a message's id, a letter's tracking number
+    recording_id: str = ""
+    message_id: str = ""
+    tracking_number: str = ""
+
+    def proof(self) -> dict[str, str]:
+        """The proof given (the case checks it fits the channel)."""
+        return {
+            "recording_id": self.recording_id,
+            "message_id": self.message_id,
+            "tracking_number": self.tracking_number,
+        }
 
     def __post_init__(self) -> None:
         if (self.channel is Channel.VISIT) != (self.visit is not None):

@@ -4,7 +4,14 @@ contact that happened is recorded, with its breaches; a planned visit that break
 from __future__ import annotations
 
 from application.commands.contacts import LogContact, ScheduleVisit
-from application.contacts import ContactContext, check_contact, contact_context, contact_violations, judge_contact
+from application.contacts import (
+    ContactContext,
+    check_contact,
+    contact_context,
+    contact_violations,
+    judge_contact,
+    party_role,
+)
 from application.handlers.registry import new_id, on_case
 from domain.act import Act
 from domain.case import CollectionCase
@@ -47,6 +54,8 @@ def log_contact(case: CollectionCase, command: LogContact, act: Act, context: Co
         override_reason=command.override_reason if overridden else None,
         overridden_rules=overridden,
         breached_rules=breached,
+        proof=command.proof(),
+        party_role=party_role(case, context, command.party),
         act=act,
         **command.channel_fields(),
     )

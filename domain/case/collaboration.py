@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.act import Act
 from domain.case.events import (
@@ -14,13 +14,15 @@ from domain.case.events import (
     TaskAssigned,
     TaskCompleted,
 )
-from domain.case.state import CaseEvolution
+from domain.case.guarantees import GuaranteeCommands
+from domain.case.legal_events import SignalResponded
 from domain.case.values import CaseStatus, Department, LegalActionKind, Severity, SignalSource
 from domain.errors import DuplicateError, IllegalTransitionError, NotFoundError
-from domain.rules import check_aware, check_not_blank
+from domain.legal_clock import LEGAL_ACTION_CAUSES
+from domain.rules import check_aware, check_not_blank, local_date
 
 
-class CollaborationCommands(CaseEvolution):
+class CollaborationCommands(GuaranteeCommands):
     """Work shared with other departments, and what is learnt about the enterprise."""
 
     def assign_task(
@@ -68,8 +70,10 @@ class CollaborationCommands(CaseEvolution):
         summary: str,
         act: Act,
     ) -> None:
-        """Start a legal measure."""
+        """Start a legal measure: suit, arbitration and the measures with the same effect interrupt the limitation
+        period (art. 195(3)(4)); suit or arbitration preserves the general guarantees (art. 693(1))."""
         self.check_open()
+        check_not_blank(action_id, "action_id")
         if action_id in self.legal_actions:
             raise DuplicateError(f"legal action {action_id!r} already started")
         self.trigger_event(
@@ -79,6 +83,12 @@ class CollaborationCommands(CaseEvolution):
             summary=summary,
             **act.attribution(),
         )
+        started = self.version
+        cause = LEGAL_ACTION_CAUSES.get(kind)
+        if cause is not None:
+            on = local_date(act.occurred_at, self.timezone)
+            self.interrupt_limitation(cause, on=on, act=act, by_version=started, evidence=summary)
+        self.preserve_by_legal_action(kind, act=act, by_version=started)
 
     def record_signal(
         self,
@@ -99,6 +109,55 @@ class CollaborationCommands(CaseEvolution):
             severity=severity,
             **act.attribution(),
         )
+
+    def respond_to_signal(
+        self,
+        *,
+        signal_version: int,
+        policy_version: int,
+        rule: str,
+        supervisor_task: bool,
+        deadline_days: int | None,
+        deadline_action: str,
+        deadline_met_by: list[str],
+        reassess: bool,
+        act: Act,
+    ) -> None:
+        """A severe signal met the policy's response ``rule``: ``SignalResponded`` names what it sets off, then a task
+        for the supervisor and a deadline (met by one of ``deadline_met_by``, else ``deadline_action``); the
+        re-assessment, when asked for, follows in the same decision."""
+        self.check_open()
+        actions = [
+            *(["supervisor_task"] if supervisor_task else []),
+            *([f"deadline:{deadline_action}"] if deadline_days else []),
+            *(["reassess"] if reassess else []),
+        ]
+        self.trigger_event(
+            SignalResponded,
+            signal_version=signal_version,
+            policy_version=policy_version,
+            rule=rule,
+            actions=actions,
+            **act.attribution(),
+        )
+        if supervisor_task:
+            self.assign_task(
+                task_id=f"signal-{signal_version}",
+                department=Department.COLLECTIONS,
+                title=f"For the supervisor: a severe signal (event v{signal_version}) met response {rule}; review it",
+                due_at=act.recorded_at + timedelta(days=1),
+                assignee="",
+                act=act,
+            )
+        if deadline_days:
+            self.set_deadline(
+                deadline_id=f"signal-{signal_version}",
+                kind="signal_review",
+                due_at=act.occurred_at + timedelta(days=deadline_days),
+                action=deadline_action,
+                met_by=deadline_met_by,
+                act=act,
+            )
 
     def add_note(self, text: str, *, act: Act) -> None:
         """Add a free-text note (allowed on any case, closed ones included)."""

@@ -19,7 +19,7 @@ from domain.case.events import (
     RepaymentPlanProposed,
 )
 from domain.case.legal import LegalCommands
-from domain.case.values import Agreement, Allocation, CaseStatus, Installment, PlanKind, Promise
+from domain.case.values import Agreement, Allocation, CaseStatus, Installment, LimitationCause, PlanKind, Promise
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
 from domain.legal_clock import at_workday_start
 from domain.money import Money
@@ -46,6 +46,7 @@ class CommitmentCommands(LegalCommands):
             due_on=due_on,
             **act.attribution(),
         )
+        made = self.version
         self.fulfil("promise", act=act)
         self.set_deadline(
             deadline_id=f"promise-{promise_id}",
@@ -54,6 +55,8 @@ class CommitmentCommands(LegalCommands):
             action="judge_promise",
             act=act,
         )
+        on = local_date(act.occurred_at, self.timezone)
+        self.interrupt_limitation(LimitationCause.PROMISE, on=on, act=act, by_version=made)
 
     def keep_promise(self, promise_id: str, *, act: Act) -> None:
         """Mark a promise kept."""
@@ -178,6 +181,7 @@ class CommitmentCommands(LegalCommands):
             schedule=plan.schedule,
             **act.attribution(),
         )
+        signed = self.version
         self.fulfil("agreement", act=act)
         for number, installment in enumerate(plan.schedule, start=1):
             due_at = at_workday_start(installment.due_on + timedelta(days=grace_days + 1), self.timezone)
@@ -189,6 +193,7 @@ class CommitmentCommands(LegalCommands):
                     action="check_installment",
                     act=act,
                 )
+        self.interrupt_limitation(LimitationCause.AGREEMENT, on=signed_on, act=act, by_version=signed)
 
     def miss_installment(self, agreement_id: str, installment_no: int, *, act: Act) -> None:
         """Record that an instalment's date passed without full payment."""
@@ -280,7 +285,9 @@ class CommitmentCommands(LegalCommands):
             allocations=allocations,
             **act.attribution(),
         )
+        paid = self.version
         self.settle_after_payment(amount, received_on, act=act)
+        self.interrupt_limitation(LimitationCause.PART_PAYMENT, on=received_on, act=act, by_version=paid)
         self.classify(local_date(act.recorded_at, self.timezone), act=act)
 
     def allocate(self, amount: Money) -> list[Allocation]:

@@ -8,14 +8,49 @@ from typing import Any
 from domain.act import Act
 from domain.case.checks import check_sha256
 from domain.case.events import CONTACT_EVENTS, LetterSent, TaskAssigned, VisitCompleted, VisitScheduled
-from domain.case.legal import LegalCommands
-from domain.case.values import Channel, ContactOutcome, Department, Direction, LetterKind
+from domain.case.guarantees import GuaranteeCommands
+from domain.case.values import (
+    Channel,
+    ContactOutcome,
+    Department,
+    Direction,
+    GuaranteeType,
+    LetterKind,
+    LimitationCause,
+)
 from domain.errors import DuplicateError, InvariantError, NotFoundError
 from domain.legal_clock import restarts_limitation
 from domain.rules import check_aware, check_not_blank, local_date
 
+#: the proof each channel may carry
+PROOFS: dict[str, frozenset[Channel]] = {
+    "recording_id": frozenset({Channel.PHONE, Channel.VISIT}),
+    "message_id": frozenset({Channel.SMS, Channel.EMAIL, Channel.WEBSITE}),
+    "tracking_number": frozenset({Channel.LETTER}),
+}
+#: the longest proof reference kept
+PROOF_MAX_LENGTH = 200
 
-class ContactCommands(LegalCommands):
+
+def check_proof(channel: Channel, proof: dict[str, str]) -> dict[str, str]:
+    """A contact's proof: a call's or visit's recording id, a message's id, a letter's tracking number, each
+    only on its channels, printable and at most 200 characters; blanks dropped."""
+    kept = {}
+    for name, value in proof.items():
+        if name not in PROOFS:
+            raise InvariantError(f"a contact's proof is one of {sorted(PROOFS)}, not {name!r}")
+        value = (value or "").strip()
+        if not value:
+            continue
+        if channel not in PROOFS[name]:
+            raise InvariantError(f"a {channel} contact does not carry a {name}")
+        if len(value) > PROOF_MAX_LENGTH or not value.isprintable():
+            raise InvariantError(f"{name} must be printable text of at most {PROOF_MAX_LENGTH} characters")
+        kept[name] = value
+    return kept
+
+
+class ContactCommands(GuaranteeCommands):
     """Logging contacts (a delivered demand restarts the limitation period) and scheduling visits."""
 
     def log_contact(
@@ -32,6 +67,8 @@ class ContactCommands(LegalCommands):
         override_reason: str | None = None,
         overridden_rules: list[str] | None = None,
         breached_rules: list[str] | None = None,
+        proof: dict[str, str] | None = None,
+        party_role: str = "",
         **channel_fields: Any,
     ) -> None:
         """Log a contact of any channel; the channel picks the event type.
@@ -52,6 +89,7 @@ class ContactCommands(LegalCommands):
                 raise InvariantError("a visit names the staff who went")
         if overridden_rules and not (override_reason and override_reason.strip()):
             raise InvariantError("an override needs a reason")
+        proof = check_proof(channel, proof or {})
         self.trigger_event(
             event_class,
             channel=channel,
@@ -64,9 +102,12 @@ class ContactCommands(LegalCommands):
             override_reason=override_reason,
             overridden_rules=overridden_rules or [],
             breached_rules=breached_rules or [],
+            party_role=party_role,
+            **proof,
             **act.attribution(),
             **channel_fields,
         )
+        contact_version = self.version
         if breached_rules:
             self.trigger_event(
                 TaskAssigned,
@@ -86,12 +127,24 @@ class ContactCommands(LegalCommands):
         if event_class is LetterSent and restarts_limitation(
             channel_fields["letter_kind"], channel_fields.get("delivery_evidence", "")
         ):
-            self.set_limitation_period(
-                starts_on=local_date(act.occurred_at, self.timezone),
-                years=self.limitation_years,
-                warn_days=self.limitation_warn_days,
-                basis=f"{channel_fields['letter_kind']} delivered: {channel_fields['delivery_evidence']}",
-                act=act,
+            self._demand_delivered(party, channel_fields["delivery_evidence"], act=act, by_version=contact_version)
+
+    def _demand_delivered(self, party: str, evidence: str, *, act: Act, by_version: int) -> None:
+        """A demand reached ``party``: the debtor's limitation period restarts (art. 195(1)); a demand to a joint
+        guarantor preserves its guarantee instead (art. 693(2); a general guarantor's needs suit or arbitration)."""
+        on = local_date(act.occurred_at, self.timezone)
+        guarantee = self.guarantee_of(party)
+        if guarantee is None:
+            self.interrupt_limitation(
+                LimitationCause.DEMAND, on=on, act=act, by_version=by_version, evidence=f"delivered: {evidence}"
+            )
+        elif (
+            guarantee.guarantee_type is GuaranteeType.JOINT
+            and guarantee.status == "running"
+            and on <= guarantee.period_ends_on
+        ):
+            self.preserve_guarantee(
+                guarantee.guarantee_id, by="demand", on=on, act=act, by_version=by_version, evidence=evidence
             )
 
     def schedule_visit(

@@ -99,6 +99,13 @@ class DeadlineCommands(CaseEvolution):
         elif action.startswith("notify:"):
             who = action.removeprefix("notify:")
             self._task(deadline, Department.COLLECTIONS, f"For the {who}: the {deadline.kind} deadline passed", act)
+        elif action == "guarantee_warning":
+            guarantee = deadline.deadline_id.removeprefix("guarantee-lapse-")
+            title = (
+                f"Guarantee {guarantee} lapses soon: a general guarantee needs suit or arbitration against the debtor,"
+                " a joint one a demand to the guarantor, within the period (Civil Code art. 693)"
+            )
+            self._task(deadline, Department.LEGAL, title, act)
         elif action == "legal_action":
             title = f"Start legal action (litigation, asset preservation or arbitration): {deadline.kind} unmet"
             self._task(deadline, Department.LEGAL, title, act)

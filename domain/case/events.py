@@ -199,6 +199,12 @@ class ContactEvent(CaseEvent):
     overridden_rules: list[str] = []
     #: contact-policy rules the contact broke without a supervisor's prior override (recorded, not refused)
     breached_rules: list[str] = []
+    #: proof of the contact: a call's (or visit's) recording id, a message's id, a letter's tracking number
+    recording_id: str = ""
+    message_id: str = ""
+    tracking_number: str = ""
+    #: the role of the party reached (legal_representative, finance_contact, guarantor, third_party, contact)
+    party_role: str = ""
 
 
 class CallLogged(ContactEvent):

@@ -14,10 +14,18 @@ from domain.case.events import (
     LimitationPeriodSet,
     TaskAssigned,
 )
-from domain.case.values import CaseStatus, Department
+from domain.case.legal_events import LimitationRestarted
+from domain.case.values import CaseStatus, Department, LimitationCause
 from domain.classification import bucket, category, days_past_due
 from domain.errors import IllegalTransitionError, InvariantError
-from domain.legal_clock import at_workday_start, limitation_ends, warning_day
+from domain.legal_clock import (
+    AFTER_EXPIRY,
+    ARTICLES,
+    DEBTOR_CONSENT,
+    at_workday_start,
+    limitation_ends,
+    warning_day,
+)
 from domain.rules import check_not_blank, local_date
 
 
@@ -69,6 +77,50 @@ class LegalCommands(DeadlineCommands):
                 action="legal_task",
                 **act.attribution(),
             )
+
+    def interrupt_limitation(
+        self,
+        cause: LimitationCause,
+        *,
+        on: date,
+        act: Act,
+        by_version: int | None = None,
+        evidence: str = "",
+    ) -> bool:
+        """The period is interrupted on ``on`` (Civil Code art. 195) and runs anew from it: ``LimitationRestarted``
+        naming the cause and the interrupting event, then the new period and its warning. Nothing happens (False)
+        on a case that is not open or owes nothing, for an interruption no later than the last restart, or for
+        a demand or legal action after the period ended (only the obligor's agreement to perform then counts,
+        art. 192(2))."""
+        if self.status is not CaseStatus.OPEN or not self.outstanding.is_positive():
+            return False
+        if self.limitation_starts_on is not None and on <= self.limitation_starts_on:
+            return False
+        previous = self.limitation_ends_on
+        after_expiry = previous is not None and on > previous
+        if after_expiry and cause not in DEBTOR_CONSENT:
+            return False
+        article = AFTER_EXPIRY if after_expiry else ARTICLES[cause]
+        ends_on = limitation_ends(on, self.limitation_years)
+        self.trigger_event(
+            LimitationRestarted,
+            cause=cause,
+            by_version=by_version,
+            restarts_on=on,
+            ends_on=ends_on,
+            previous_ends_on=previous,
+            article=article,
+            evidence=evidence,
+            **act.attribution(),
+        )
+        self.set_limitation_period(
+            starts_on=on,
+            years=self.limitation_years,
+            warn_days=self.limitation_warn_days,
+            basis=f"interrupted by {cause} on {on}: {article}",
+            act=act,
+        )
+        return True
 
     def review_legal_clock(self, *, act: Act, deadline_id: str | None = None) -> bool:
         """When the period nears its end, give legal a task (once per end date); True if one was given.

@@ -45,6 +45,13 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
+from domain.case.legal_events import (
+    GuaranteePreserved,
+    GuaranteeRecorded,
+    GuaranteeReleased,
+    LimitationRestarted,
+    SignalResponded,
+)
 from domain.case.values import (
     MET_BY,
     Agreement,
@@ -53,6 +60,7 @@ from domain.case.values import (
     ContactOutcome,
     Deadline,
     Direction,
+    Guarantee,
     LegalActionKind,
     Plan,
     Promise,
@@ -117,6 +125,8 @@ class CaseFields:
     limitation_ends_on: date | None = None
     limitation_years: int = DEFAULT_LIMITATION_YEARS
     limitation_warn_days: int = DEFAULT_WARN_DAYS
+    #: the guarantors' guarantees of the loan, by id
+    guarantees: dict[str, Guarantee] = {}
     days_past_due: int = 0
     delinquency_bucket: str | None = None
     loan_category: str | None = None
@@ -236,6 +246,31 @@ class CaseEvolution(Aggregate, CaseFields):
         self.limitation_ends_on = event.ends_on
         self.limitation_years = event.years
         self.limitation_warn_days = event.warn_days_before
+
+    @applies
+    def _(self, event: LimitationRestarted | SignalResponded) -> None:
+        """The events recorded with them (``LimitationPeriodSet``, tasks, deadlines) change the state."""
+
+    @applies
+    def _(self, event: GuaranteeRecorded) -> None:
+        self.guarantees[event.guarantee_id] = Guarantee(
+            guarantee_id=event.guarantee_id,
+            guarantor=event.guarantor,
+            guarantee_type=event.guarantee_type,
+            period_ends_on=event.period_ends_on,
+        )
+
+    @applies
+    def _(self, event: GuaranteePreserved) -> None:
+        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
+            update={"status": "preserved"}
+        )
+
+    @applies
+    def _(self, event: GuaranteeReleased) -> None:
+        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
+            update={"status": "released"}
+        )
 
     @applies
     def _(self, event: DelinquencyClassified) -> None:

@@ -104,6 +104,47 @@ class LegalActionKind(StrEnum):
     LITIGATION = "litigation"
     ASSET_PRESERVATION = "asset_preservation"
     ARBITRATION = "arbitration"
+    #: applying for a payment order (支付令), enforcement, or declaring the claim in bankruptcy: the same effect
+    #: as filing suit on the limitation period (SPC provisions on limitation, art. 11; Civil Code art. 195(4))
+    PAYMENT_ORDER = "payment_order"
+    ENFORCEMENT = "enforcement"
+    BANKRUPTCY_CLAIM = "bankruptcy_claim"
+
+
+class LimitationCause(StrEnum):
+    """What interrupted the limitation period (Civil Code art. 195)."""
+
+    #: (1) the creditor's demand reached the debtor (a delivered letter, or another evidenced demand)
+    DEMAND = "demand"
+    #: (2) the debtor agreed to perform: a (partial) payment, a promise to pay, a signed repayment agreement
+    PART_PAYMENT = "part_payment"
+    PROMISE = "promise"
+    AGREEMENT = "agreement"
+    #: (3) the creditor filed suit or applied for arbitration
+    LITIGATION = "litigation"
+    ARBITRATION = "arbitration"
+    #: (4) other circumstances with the same effect (payment order, enforcement, bankruptcy claim...)
+    OTHER = "other"
+
+
+class GuaranteeType(StrEnum):
+    """The two kinds of suretyship (Civil Code arts. 686-688)."""
+
+    #: 一般保证: the guarantor pays only once the debtor's assets, pursued by suit or arbitration, fall short
+    GENERAL = "general"
+    #: 连带责任保证: the creditor may demand payment from the guarantor as from the debtor
+    JOINT = "joint"
+
+
+class Guarantee(ValueObject):
+    """A guarantor's guarantee of the loan and where its guarantee period (保证期间) stands."""
+
+    guarantee_id: str
+    guarantor: str
+    guarantee_type: GuaranteeType
+    period_ends_on: date
+    #: running, preserved (the creditor acted in time, art. 693), released (the period passed without it)
+    status: str = "running"
 
 
 class SignalSource(StrEnum):

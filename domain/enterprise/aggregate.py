@@ -128,6 +128,12 @@ class Enterprise(Aggregate, EnterpriseFields):
         names = {p.name for p in self.contacts} | {self.registration.legal_representative}
         return frozenset(name for name in names if name)
 
+    def party_roles(self) -> dict[str, str]:
+        """Each known party's role for the contact policy: the legal representative's, then each person's own."""
+        roles = {self.registration.legal_representative: "legal_representative"}
+        roles.update({p.name: str(p.party_role) for p in self.contacts})
+        return {name: role for name, role in roles.items() if name}
+
     def find_contact(self, name: str) -> ContactPerson | None:
         """The contact person of that name, if known."""
         return next((p for p in self.contacts if p.name == name), None)

@@ -16,13 +16,31 @@ from domain.rules import DEFAULT_TIMEZONE
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H[12]|(0[1-9]|1[0-2])))?$")
 
 
+class PartyRole(StrEnum):
+    """Whom a contact reaches, as the contact policy tells them apart."""
+
+    #: the enterprise's legal representative (法定代表人)
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    #: the enterprise's finance contact (财务负责人)
+    FINANCE_CONTACT = "finance_contact"
+    #: another person at the enterprise the bank deals with
+    CONTACT = "contact"
+    #: a guarantor of a loan (contacted about its own guarantee only)
+    GUARANTOR = "guarantor"
+    #: someone outside the debt (a landlord, a supplier, a relative): not to be told of the debt
+    THIRD_PARTY = "third_party"
+
+
 class ContactPerson(ValueObject):
-    """Someone at the enterprise the bank may contact."""
+    """Someone the bank may contact about the enterprise, and in what role."""
 
     name: str
+    #: position, e.g. CFO (free text)
     role: str = ""
     phone: str = ""
     email: str = ""
+    #: the role the contact policy knows them by (people stored before roles were known: ``contact``)
+    party_role: PartyRole = PartyRole.CONTACT
 
 
 class FinancialStatement(ValueObject):

@@ -36,11 +36,14 @@ from application.commands import (
     MakePromise,
     MeetDeadline,
     MissInstallment,
+    PreserveGuarantee,
     ProposePlan,
     RaiseDispute,
     ReceivePayment,
     RecordAssessment,
+    RecordGuarantee,
     RecordSignal,
+    ReleaseGuarantee,
     ReopenCase,
     ResolveCase,
     ResolveDispute,
@@ -61,6 +64,7 @@ from domain.case.values import (
     Channel,
     ContactOutcome,
     Department,
+    GuaranteeType,
     Installment,
     LegalActionKind,
     LetterKind,
@@ -325,6 +329,26 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
         str,
     )
     app.handle(CompleteTask(case_id=case_id, task_id=task, outcome="filed", actor=COLLECTOR))
+    joint = app.send(
+        RecordGuarantee(case_id=case_id, guarantor="Qian Dan", guarantee_type=GuaranteeType.JOINT, actor=SUPERVISOR),
+        str,
+    )
+    app.handle(
+        PreserveGuarantee(
+            case_id=case_id, guarantee_id=joint, by="demand", evidence="notarised service 2026-11", actor=SUPERVISOR
+        )
+    )
+    lapsed = app.send(
+        RecordGuarantee(
+            case_id=case_id,
+            guarantor="Zhao Bao",
+            guarantee_type=GuaranteeType.GENERAL,
+            principal_due_on=date(2025, 1, 1),
+            actor=SUPERVISOR,
+        ),
+        str,
+    )
+    app.handle(ReleaseGuarantee(case_id=case_id, guarantee_id=lapsed, actor=SUPERVISOR))
     app.handle(
         StartLegalAction(
             case_id=case_id, kind=LegalActionKind.ASSET_PRESERVATION, summary="freeze accounts", actor=SUPERVISOR

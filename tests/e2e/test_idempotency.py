@@ -113,7 +113,16 @@ def test_a_retry_after_a_crash_between_commit_and_completion_finds_the_write(cli
     items = client.get(f"/v1/cases/{case_id}/timeline", headers=admin).json()["items"]
     # each once (the timeline orders by business time: the payment was received before the case was opened)
     assert sorted(item["type"] for item in items) == sorted(
-        ["CaseOpened", "PaymentReceived", "DelinquencyClassified", "NoteAdded"]
+        # the part payment restarts the limitation clock (Civil Code art. 195(2)): its period and warning follow
+        [
+            "CaseOpened",
+            "PaymentReceived",
+            "LimitationRestarted",
+            "LimitationPeriodSet",
+            "DeadlineSet",
+            "DelinquencyClassified",
+            "NoteAdded",
+        ]
     )
 
 

@@ -122,6 +122,9 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
     "/v1/cases/{case_id}/disputes": {"reason": "interest"},
     "/v1/cases/{case_id}/disputes/resolution": {"outcome": "waived"},
     "/v1/cases/{case_id}/legal-actions": {"kind": "litigation", "summary": "filed"},
+    "/v1/cases/{case_id}/limitation-interruptions": {"cause": "demand", "on": "2026-11-01", "evidence": "rec"},
+    "/v1/cases/{case_id}/guarantees": {"guarantor": "Sun", "guarantee_type": "joint"},
+    "/v1/cases/{case_id}/guarantees/{guarantee_id}/preservation": {"by": "demand", "evidence": "served"},
     "/v1/cases/{case_id}/reopening": {"reason": "bounced"},
     "/v1/cases/{case_id}/closure": {"reason": "archived"},
     "/v1/cases/{case_id}/visits": {
@@ -226,6 +229,7 @@ def test_nul_in_any_text_field_is_a_422_naming_the_field(client, as_role):
         "enterprise_id": register(client, headers, n=2),
         "task_id": "t",
         "deadline_id": "d",
+        "guarantee_id": "g",
     }
     checked = 0
     for path, model in body_routes():

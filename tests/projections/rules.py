@@ -19,13 +19,11 @@ from itertools import pairwise
 from typing import Any
 
 from domain.case.events import (
-    CallLogged,
     CaseClosed,
     CaseOpened,
     CaseReopened,
     CaseResolved,
     ContactEvent,
-    EmailSent,
     Escalated,
     LetterSent,
     PaymentReceived,
@@ -33,13 +31,12 @@ from domain.case.events import (
     PromiseKept,
     PromiseToPayMade,
     RiskAssessed,
-    SmsSent,
     StrategyAssigned,
-    VisitCompleted,
     VisitScheduled,
 )
 from domain.case.values import LetterKind
 from domain.enterprise.events import EnterpriseRegistered, ProfileUpdated
+from domain.strategy import PolicyPublished
 
 Log = list[tuple[Any, Any]]
 
@@ -144,27 +141,67 @@ def channel_counts(log: Log) -> dict[tuple[str, str, str, str], dict[str, int]]:
 
 @dataclass(frozen=True)
 class Cadence:
-    """What a tier's strategy requires (README "Projections" and DESIGN.md §3 strategy table)."""
+    """What a tier's strategy requires (README "Compliance follows the policy" and DESIGN.md §3 strategy table):
+    a contact on one of ``channels`` (a letter of ``letter_kind``), within a time, once or again after each."""
 
     kind: str
     within: timedelta
     recurring: bool
+    channels: frozenset[str] = frozenset()
+    letter_kind: str | None = None
 
     def made_by(self, event: Any) -> bool:
         """Is the event the contact asked for?"""
-        if self.kind == "reminder":  # low: phone, SMS, email
-            return isinstance(event, CallLogged | SmsSent | EmailSent)
-        if self.kind == "visit":  # medium: an on-site visit that took place
-            return isinstance(event, VisitCompleted)
-        return isinstance(event, LetterSent) and event.letter_kind == LetterKind.LAWYERS_LETTER  # high
+        if not isinstance(event, ContactEvent) or str(event.channel) not in self.channels:
+            return False
+        return self.letter_kind is None or (
+            isinstance(event, LetterSent) and str(event.letter_kind) == self.letter_kind
+        )
 
 
-#: low — a reminder every 3 days; medium — a visit within 7 days; high — a lawyer's letter within 3 days
+#: policy v1: low — a reminder (phone, SMS, email) every 3 days; medium — a visit within 7 days; high — a lawyer's
+#: letter within 3 days
 CADENCE = {
-    "low": Cadence("reminder", timedelta(days=3), recurring=True),
-    "medium": Cadence("visit", timedelta(days=7), recurring=False),
-    "high": Cadence("lawyers_letter", timedelta(days=3), recurring=False),
+    "low": Cadence("reminder", timedelta(days=3), True, frozenset({"phone", "sms", "email"})),
+    "medium": Cadence("visit", timedelta(days=7), False, frozenset({"visit"})),
+    "high": Cadence("lawyers_letter", timedelta(days=3), False, frozenset({"letter"}), str(LetterKind.LAWYERS_LETTER)),
 }
+
+
+def treatment_cadence(treatment: Any) -> Cadence | None:
+    """A published treatment's required contact, as the README states the rule: its own ``cadence`` when given;
+    else, with ``reminder_every_days``, a reminder by its phone/SMS/email channels that often, again after each;
+    else a visit within its ``visit`` deadline's days; else a lawyer's letter within its ``lawyers_letter``
+    deadline's days; else none."""
+    stated = treatment.cadence
+    if stated is not None:
+        letter = None if stated.letter_kind is None else str(stated.letter_kind)
+        channels = frozenset(str(c) for c in stated.channels)
+        return Cadence(stated.kind, timedelta(days=stated.within_days), stated.recurring, channels, letter)
+    reminders = frozenset(str(c) for c in treatment.channels) & {"phone", "sms", "email"}
+    if treatment.reminder_every_days and reminders:
+        return Cadence("reminder", timedelta(days=treatment.reminder_every_days), True, reminders)
+    days = {d.kind: d.due_in_days for d in treatment.deadlines}
+    if "visit" in days:
+        return Cadence("visit", timedelta(days=days["visit"]), False, frozenset({"visit"}))
+    if "lawyers_letter" in days:
+        return Cadence(
+            "lawyers_letter", timedelta(days=days["lawyers_letter"]), False, frozenset({"letter"}), "lawyers_letter"
+        )
+    return None
+
+
+def governing_cadence(log: Log, position: int, policy_version: int, tier: str) -> Cadence | None:
+    """The cadence of ``policy_version`` as published before ``position`` in the log (v1's table when it was not)."""
+    terms = None
+    for n, e in log:
+        if n.id >= position:
+            break
+        if isinstance(e, PolicyPublished) and e.version == policy_version:
+            terms = e.terms
+    if terms is None:
+        return CADENCE[tier]
+    return treatment_cadence(next(t for t in terms.treatments if str(t.tier) == tier))
 
 
 def utc(moment: datetime) -> str:
@@ -197,10 +234,13 @@ def compliance_rows(log: Log) -> tuple[dict[tuple[str, int], dict[str, Any]], li
                     )
                 )
         seq = 0
-        for start, (_, assigned_by, assigned) in enumerate(items):
+        for start, (assigned_at, assigned_by, assigned) in enumerate(items):
             if not isinstance(assigned, StrategyAssigned):
                 continue
-            tier, cadence = str(assigned.tier), CADENCE[str(assigned.tier)]
+            tier = str(assigned.tier)
+            cadence = governing_cadence(log, assigned_at, assigned.policy_version, tier)
+            if cadence is None:
+                continue
             end = next(
                 (
                     j

@@ -70,12 +70,6 @@ def test_a_settled_overdue_amount_rolls_the_case_to_current(container: Container
     assert_views_equal_oracle(container)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compliance view: a supervisor's override on a planned visit (VisitScheduled with override_reason) "
-    "is not listed; README 'Contact policy' records the contact or planned visit with the override and "
-    "'Projections' lists every supervisor override",
-)
 def test_an_overridden_planned_visit_is_listed_as_an_override(container: Container) -> None:
     case = opened_case(container, overdue_fen=300_000_00, overdue_days=20)
     at = START + timedelta(hours=3)

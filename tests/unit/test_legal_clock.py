@@ -146,5 +146,62 @@ def test_a_partial_payment_keeps_the_bucket_and_records_nothing_new() -> None:
         reference="R1",
         act=ACT,
     )
-    assert len(case.pending_events) == before + 1  # the payment only
+    new = [type(e).__name__ for e in case.pending_events[before:]]
+    assert "DelinquencyClassified" not in new  # the bucket stays (the payment restarts the limitation clock)
     assert case.overdue_amount == Money.parse("200.00")
+
+
+def test_a_guarantee_period_by_article_692() -> None:
+    from domain.legal_clock import add_months, guarantee_period_ends
+
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert guarantee_period_ends(date(2026, 9, 15), None)[0] == date(2027, 3, 15)
+    assert guarantee_period_ends(date(2026, 9, 15), date(2028, 1, 1))[0] == date(2028, 1, 1)
+    ends, basis = guarantee_period_ends(date(2026, 9, 15), date(2026, 9, 15))  # no later than the debt: no agreement
+    assert ends == date(2027, 3, 15) and "no later" in basis
+
+
+def test_events_and_people_stored_before_proofs_and_roles_still_load() -> None:
+    from domain.case.events import CallLogged
+    from domain.enterprise.values import ContactPerson, PartyRole
+
+    old = {
+        "originator_id": str(uuid4()),
+        "originator_version": 2,
+        "timestamp": NOW.isoformat(),
+        "actor": {"user_id": "wang", "role": "collector"},
+        "occurred_at": NOW.isoformat(),
+        "channel": "phone",
+        "party": "Li Na",
+        "outcome": "connected",
+    }
+    call = CallLogged.model_validate(old)
+    assert (call.recording_id, call.message_id, call.tracking_number, call.party_role) == ("", "", "", "")
+    assert ContactPerson.model_validate({"name": "Li Na", "phone": "1"}).party_role is PartyRole.CONTACT
+
+
+def test_a_proof_fits_its_channel() -> None:
+    from domain.errors import InvariantError
+
+    case = a_case()
+    with pytest.raises(InvariantError, match="does not carry a tracking_number"):
+        case.log_contact(
+            channel=Channel.PHONE,
+            party="Li Na",
+            outcome=ContactOutcome.CONNECTED,
+            act=ACT,
+            proof={"tracking_number": "EMS1"},
+        )
+    with pytest.raises(InvariantError, match="printable"):
+        case.log_contact(
+            channel=Channel.SMS,
+            party="Li Na",
+            outcome=ContactOutcome.DELIVERED,
+            act=ACT,
+            proof={"message_id": "a\x00b"},
+        )
+    case.log_contact(
+        channel=Channel.SMS, party="Li Na", outcome=ContactOutcome.DELIVERED, act=ACT, proof={"message_id": " M-1 "}
+    )
+    assert case.pending_events[-1].message_id == "M-1"  # type: ignore[attr-defined]

@@ -104,6 +104,10 @@ def test_a_case_stored_under_the_old_topics_loads() -> None:
         overdue_since=date(2026, 9, 1),
         act=Act.of(COLLECTOR, NOW, NOW),
     )
+    # the period restarted today, so the promise below records only what an old database could hold
+    case.set_limitation_period(
+        starts_on=date(2026, 11, 2), years=3, warn_days=90, basis="demand delivered", act=Act.of(COLLECTOR, NOW, NOW)
+    )
     case.make_promise(
         promise_id="p1",
         amount=Money.parse("100.00"),

@@ -1,0 +1,80 @@
+"""The legal clock: interruptions of the limitation period recorded by hand, and guarantors' guarantees."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from api.deps import Write, writes
+from api.permissions import Permission
+from api.routes.common import WRITE
+from api.schemas.common import CaseWritten, PathId
+from api.schemas.legal import GuaranteeCreated, GuaranteeIn, InterruptionIn, InterruptionOut, PreservationIn
+from application.commands import InterruptLimitation, PreserveGuarantee, RecordGuarantee
+
+router = APIRouter(prefix="/v1/cases", tags=["legal clock"])
+
+
+@router.post(
+    "/{case_id}/limitation-interruptions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InterruptionOut,
+    responses=WRITE,
+    summary="Record an interruption of the limitation period",
+)
+async def interrupt_limitation(
+    case_id: PathId, body: InterruptionIn, write: Annotated[Write, writes(Permission.LEGAL_ACTION)]
+) -> Response:
+    """Another evidenced demand, or a circumstance with the same effect as filing suit (Civil Code art. 195):
+    the period restarts from ``on``. Payments, promises, agreements, delivered demand letters and legal actions
+    restart it by themselves."""
+    command = InterruptLimitation(cause=body.cause, on=body.on, evidence=body.evidence, **write.on_case(case_id, body))
+    outcome = write.send(command)
+    body_out = InterruptionOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
+    return write.created(body_out, outcome.version)
+
+
+@router.post(
+    "/{case_id}/guarantees",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GuaranteeCreated,
+    responses=WRITE,
+    summary="Record a guarantee",
+)
+async def record_guarantee(
+    case_id: PathId, body: GuaranteeIn, write: Annotated[Write, writes(Permission.LEGAL_ACTION)]
+) -> Response:
+    """A guarantor's guarantee with its period (agreed, else six months from the principal debt's end, Civil
+    Code art. 692); legal is warned before it lapses and the guarantor is released when it ends unpreserved."""
+    command = RecordGuarantee(
+        guarantor=body.guarantor,
+        guarantee_type=body.guarantee_type,
+        principal_due_on=body.principal_due_on,
+        agreed_ends_on=body.agreed_ends_on,
+        **write.on_case(case_id, body),
+    )
+    outcome = write.send(command)
+    created = GuaranteeCreated(case_id=str(case_id), version=outcome.version, guarantee_id=outcome.result)
+    return write.created(created, outcome.version)
+
+
+@router.post(
+    "/{case_id}/guarantees/{guarantee_id}/preservation",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseWritten,
+    responses=WRITE,
+    summary="Record what preserved a guarantee",
+)
+async def preserve_guarantee(
+    case_id: PathId,
+    guarantee_id: Annotated[str, Path(max_length=200, description="the guarantee's id")],
+    body: PreservationIn,
+    write: Annotated[Write, writes(Permission.LEGAL_ACTION)],
+) -> Response:
+    """A demand to a joint guarantor, or suit or arbitration against a general guarantee's debtor, within the
+    period (art. 693); suit and delivered demand letters recorded here preserve by themselves."""
+    command = PreserveGuarantee(
+        guarantee_id=guarantee_id, by=body.by, evidence=body.evidence, on=body.on, **write.on_case(case_id, body)
+    )
+    return write.case_written(case_id, write.send(command))

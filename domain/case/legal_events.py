@@ -1,0 +1,67 @@
+"""The events of the legal clock and of guarantees (Civil Code arts. 188, 192, 195, 692-693), and of the response
+to a severe signal: immutable, past tense, each carrying its actor and business time like every case event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.case.events import CaseEvent
+from domain.case.values import GuaranteeType, LimitationCause
+
+
+class LimitationRestarted(CaseEvent):
+    """The limitation period was interrupted (Civil Code art. 195) and runs anew from ``restarts_on``; the
+    ``LimitationPeriodSet`` that follows moves its end and warning."""
+
+    cause: LimitationCause
+    #: the case version of the event that interrupted it (None: recorded by hand with ``evidence``)
+    by_version: int | None = None
+    restarts_on: date
+    ends_on: date
+    previous_ends_on: date | None = None
+    #: the article the interruption rests on, e.g. "Civil Code art. 195(2)"
+    article: str
+    evidence: str = ""
+
+
+class GuaranteeRecorded(CaseEvent):
+    """A guarantor guarantees the loan: its type and its guarantee period (保证期间, Civil Code art. 692)."""
+
+    guarantee_id: str
+    guarantor: str
+    guarantee_type: GuaranteeType
+    #: the end of the principal debt's performance period, from which an unagreed period runs
+    principal_due_on: date
+    #: the agreed end of the guarantee period (None: not agreed, or agreed no later than the principal debt)
+    agreed_ends_on: date | None = None
+    period_ends_on: date
+    basis: str
+    warn_days_before: int
+
+
+class GuaranteePreserved(CaseEvent):
+    """The creditor acted against the guarantee within its period (art. 693): the guarantor stays liable."""
+
+    guarantee_id: str
+    #: what preserved it: ``litigation``/``arbitration`` against the debtor (general) or ``demand`` (joint)
+    by: str
+    by_version: int | None = None
+    preserved_on: date
+    article: str
+    evidence: str = ""
+
+
+class GuaranteeReleased(CaseEvent):
+    """The guarantee period ended with nothing done that preserves it: the guarantor is released (art. 693)."""
+
+    guarantee_id: str
+    period_ended_on: date
+
+
+class SignalResponded(CaseEvent):
+    """A severe signal met one of the policy's signal responses: what it set off (tasks, deadline, re-assessment)."""
+
+    signal_version: int
+    policy_version: int
+    rule: str
+    actions: list[str]
