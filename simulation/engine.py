@@ -261,8 +261,10 @@ class Simulation:
             return
         note = f"learned channel orders for {len(proposal.segments)} segments (champion v{current.version})"
         self.app.handle(PublishPolicy(terms=proposal.terms, note=note, actor=SUPERVISOR))
-        rng = random.Random(f"{self.config.seed}:champion")
-        for case_id in self.case_ids:
-            case = facts(self.app, case_id)
-            if case.open and case.tier == self.config.challenger_tier and rng.random() < 0.5:
-                self.champions.add(case_id)
+        eligible = [
+            case_id
+            for case_id in self.case_ids
+            if (case := facts(self.app, case_id)).open and case.tier == self.config.challenger_tier
+        ]
+        random.Random(f"{self.config.seed}:champion").shuffle(eligible)
+        self.champions.update(eligible[: len(eligible) // 2])

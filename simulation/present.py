@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def lines(report: Report) -> list[str]:
         f"{'signed':>7}{'defaulted':>10}{'escalated':>10}{'letters':>8}{'legal':>6}{'cured':>6}",
     ]
     for tier in TIERS:
-        c = report.by_tier.get(tier, {})
+        c: Counter[str] = report.by_tier.get(tier, Counter())
         out.append(
             f"{tier + ' (' + str(report.tiers[tier]) + ')':<16}{yuan(c.get('recovered', 0)):>12}"
             f"{c.get('promises', 0):>9}{c.get('kept', 0):>6}{c.get('broken', 0):>7}{c.get('plans', 0):>6}"
@@ -49,7 +50,7 @@ def lines(report: Report) -> list[str]:
     )
     out.append("channel mix of outbound contacts by tier at the time (before -> after learning):")
     for tier in TIERS:
-        before, after = (report.mix[p].get(tier, {}) for p in ("before", "after"))
+        before, after = (report.mix[p].get(tier, Counter()) for p in ("before", "after"))
         out.append(f"  {tier:<7} {mix_text(before)}  ->  {mix_text(after)}")
     cc = report.champion_challenger
     if cc.get("champion") and cc.get("challenger"):
@@ -100,7 +101,7 @@ def mix_chart(report: Report) -> bytes:
     shares = []
     for tier in TIERS:
         for period in ("before", "after"):
-            counts = report.mix[period].get(tier, {})
+            counts: Counter[str] = report.mix[period].get(tier, Counter())
             total = sum(counts.values()) or 1
             shares.append([counts.get(c, 0) / total for c in CHANNELS])
     bottom = [0.0] * len(labels)

@@ -50,6 +50,8 @@ class CaseTrack:
     opened: date
     outstanding: int
     overdue: int
+    outstanding0: int = 0
+    overdue0: int = 0
     tier0: str = "unrated"
     tier: str = "unrated"
     policy_version: int = 0
@@ -145,8 +147,8 @@ def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
         report.end = max(report.end or day, day)
     if report.end:
         _snapshot(report, cases, report.end)
-    report.balance_start = sum(c.outstanding0 for c in cases.values())  # type: ignore[attr-defined]
-    report.arrears_start = sum(c.overdue0 for c in cases.values())  # type: ignore[attr-defined]
+    report.balance_start = sum(c.outstanding0 for c in cases.values())
+    report.arrears_start = sum(c.overdue0 for c in cases.values())
     report.balance_end = sum(c.outstanding for c in cases.values() if c.open)
     report.arrears_end = sum(c.overdue for c in cases.values() if c.open)
     report.tiers = Counter(c.tier0 for c in cases.values())
@@ -171,13 +173,13 @@ def _fold(
     report: Report, cases: dict[Any, CaseTrack], case_id: Any, event: Any, day: date, learned: datetime | None, v1: Any
 ) -> None:
     if isinstance(event, CaseOpened):
-        track = CaseTrack(opened=day, outstanding=event.outstanding.fen, overdue=event.overdue_amount.fen)
-        track.outstanding0, track.overdue0 = track.outstanding, track.overdue  # type: ignore[attr-defined]
-        cases[case_id] = track
+        outstanding, overdue = event.outstanding.fen, event.overdue_amount.fen
+        cases[case_id] = CaseTrack(day, outstanding, overdue, outstanding0=outstanding, overdue0=overdue)
         return
-    track = cases.get(case_id)
-    if track is None:
+    found = cases.get(case_id)
+    if found is None:
         return
+    track = found
     tier = track.tier0
     counts = report.by_tier[tier]
     if isinstance(event, RiskAssessed):
