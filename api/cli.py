@@ -25,6 +25,7 @@ from application.history import case_then
 from application.importing import ImportFormat, ImportKind, ImportResult, import_command
 from demo.seeding import DEFAULT_PORTFOLIO, assess_portfolio, seed_demo
 from domain.base import Actor, Role
+from domain.case.events import RiskAssessed
 from domain.errors import DomainError
 from domain.narration import describe
 from infrastructure.database_url import DatabaseUrlError
@@ -48,6 +49,31 @@ def print_timeline(container: Container, case_id: UUID) -> None:
         actor = getattr(event, "actor", "")
         when = show_time(event.occurred_at, zone)
         print(f"  v{event.originator_version:<3} {when} {actor!s:<28} {zoned_text(describe(event), zone)}")
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Seed the demo portfolio (what serve does on first start) and print the manufacturer's timeline."""
+    container = build_container(args)
+    try:
+        result = seed_demo(container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total))
+        print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
+        tiers = assess_portfolio(
+            container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
+        )
+        print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+        for key in ("manufacturer", "service", "logistics"):
+            events = container.app.case_events(result.case_ids[key])
+            assessed = [e for e in events if isinstance(e, RiskAssessed)][-1]
+            print(f"\n{key}: {describe(assessed).split(':')[0]}")
+            for reason in assessed.reasons:
+                print(f"  [{reason.code}] {reason.message}")
+        case_id = result.case_ids["manufacturer"]
+        case = container.app.get_case(case_id)
+        print(f"\ncase {case_id} (loan {case.loan_id}), outstanding {case.outstanding} {case.currency}:")
+        print_timeline(container, case_id)
+    finally:
+        container.close()
+    return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -258,6 +284,10 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="arrears", description="Corporate overdue-loan collections, event-sourced.")
     root.add_argument("--database-url", help="overrides ARREARS_DATABASE_URL (default sqlite:///./arrears.db)")
     commands = root.add_subparsers(dest="command", required=True)
+
+    seed = commands.add_parser("seed", help="seed the demo portfolio (as serve does) and print a case's timeline")
+    seed.add_argument("--enterprises", type=int, default=DEFAULT_PORTFOLIO, help="portfolio size (default 500)")
+    seed.set_defaults(handler=cmd_seed)
 
     replay = commands.add_parser("replay", help="a case (by case or loan id) as it stood at a past time or version")
     replay.add_argument(
