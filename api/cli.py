@@ -120,11 +120,6 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Seed the demo (first start), then run the HTTP API under uvicorn."""
-    import uvicorn
-
-    from api.http_protocol import CoalescingHttpToolsProtocol
-    from api.main import create_app
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = settings_from(args)
     if args.database_url:  # worker processes read the settings from the environment
@@ -133,16 +128,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.no_demo:
         container = bootstrap(settings)
         try:
-            result = seed_demo(
-                container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total)
-            )
-            print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
-            tiers = assess_portfolio(
-                container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
-            )
-            print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+            if container.store.recorder.max_notification_id():  # only a first start seeds (a demo run is kept)
+                print("the database holds events: no demo seeding (arrears seed adds the demo portfolio)")
+            else:
+                seed_and_assess(container, args.enterprises)
         finally:
             container.close()
+    return serve_after_seeding(args, settings)
+
+
+def seed_and_assess(container: Container, enterprises: int) -> None:
+    """Seed the demo portfolio and assess it, saying what was done."""
+    result = seed_demo(container.app, enterprises, lambda items, total: progress(items, "seeding demo", total))
+    print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
+    tiers = assess_portfolio(
+        container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
+    )
+    print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+
+
+def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the hints and run uvicorn."""
+    import uvicorn
+
+    from api.http_protocol import CoalescingHttpToolsProtocol
+    from api.main import create_app
+
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
     arrears = command_name()  # as runnable from here: .venv/bin/arrears unless arrears is on PATH

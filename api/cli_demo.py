@@ -19,6 +19,7 @@ from simulation.engine import Config, Simulation, simulation_clock
 from simulation.learning import propose
 from simulation.present import lines, page, write_charts
 from simulation.report import build_report
+from simulation.stories import story_lines
 
 SettingsFrom = Callable[[argparse.Namespace], Settings]
 
@@ -37,14 +38,21 @@ def cmd_demo(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
         else:
             outcome = Simulation(container, config).run(lambda days, total: progress(days, "simulating days", total))
             rate = outcome.events / outcome.seconds if outcome.seconds else 0.0
+            refused = {k: n for k, n in outcome.counters.items() if k.startswith("refused")}
+            if refused:
+                print(
+                    "commands the system refused: "
+                    + ", ".join(f"{k.removeprefix('refused ')} x{n}" for k, n in refused.items())
+                )
             print(
                 f"simulated {outcome.start} to {outcome.end}: {outcome.events} events in {outcome.seconds:.1f} s "
                 f"({rate:.0f} events/s)"
             )
         report = build_report(container.store, config.challenger_tier)
+        stories = story_lines(container.app)
     finally:
         container.close()
-    print("\n".join(lines(report)))
+    print("\n".join(lines(report) + stories))
     for path in write_charts(report, Path(args.charts)):
         print(f"chart: {path}")
     if args.compare:
@@ -80,13 +88,14 @@ def cmd_report(args: argparse.Namespace, build_container: Callable[[argparse.Nam
     container = build_container(args)
     try:
         report = build_report(container.store)
+        stories = story_lines(container.app)
     finally:
         container.close()
     if args.html:
-        Path(args.html).write_text(page(report), encoding="utf-8")
+        Path(args.html).write_text(page(report, stories), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     else:
-        print("\n".join(lines(report)))
+        print("\n".join(lines(report) + stories))
     return 0
 
 

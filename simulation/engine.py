@@ -34,7 +34,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 START = date(2026, 5, 4)
 RISK = Actor(user_id="sim.risk", role=Role.RISK)
 #: collectors per tier (the case study's bank: a small team per tier)
-TEAM = {"low": 3, "medium": 5, "high": 4}
+TEAM = {"low": 3, "medium": 8, "high": 5}
 Progress = Callable[[Iterable[int], int], Iterable[int]]
 
 
@@ -95,6 +95,7 @@ class Simulation:
         self.case_ids: list[UUID] = []
         self.last_contact: dict[UUID, date] = {}
         self.visit_asked: set[UUID] = set()
+        self.last_visit: dict[UUID, date] = {}
         self.joint_visits: set[UUID] = set()
         self.agreements: dict[UUID, list[Installment]] = {}
         self.champions: set[UUID] = set()

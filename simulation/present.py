@@ -124,13 +124,13 @@ def write_charts(report: Report, folder: Path) -> list[Path]:
     return paths
 
 
-def page(report: Report) -> str:
+def page(report: Report, stories: list[str] | None = None) -> str:
     """One self-contained HTML page: the report's text and both charts embedded (base64)."""
     images = "".join(
         f'<img alt="{alt}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
         for alt, png in (("overdue balance by tier", balance_chart(report)), ("channel mix", mix_chart(report)))
     )
-    text = html.escape("\n".join(lines(report)))
+    text = html.escape("\n".join(lines(report) + (stories or [])))
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>arrears: portfolio report</title>"
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{font-size:13px}"

@@ -136,7 +136,8 @@ def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
             report.start = day
         while report.start and (not months or day >= _next_month(months[-1])):
             months.append(report.start if not months else _next_month(months[-1]))
-            _snapshot(report, cases, months[-1] - timedelta(days=1))
+            if len(months) > 1:
+                _snapshot(report, cases, (months[-1] - timedelta(days=1)).isoformat())
         if learned is not None and day >= learned.date() and not any(c.version_at_learning for c in cases.values()):
             for track in cases.values():
                 track.version_at_learning = track.policy_version
@@ -146,7 +147,9 @@ def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
         _fold(report, cases, case_id, event, day, learned, v1_thresholds)
         report.end = max(report.end or day, day)
     if report.end:
-        _snapshot(report, cases, report.end)
+        _snapshot(report, cases, f"end {report.end.isoformat()}")
+    start = {t: sum(c.outstanding0 for c in cases.values() if c.tier0 == t) for t in TIERS}
+    report.monthly_balance = {"start": start, **report.monthly_balance}
     report.balance_start = sum(c.outstanding0 for c in cases.values())
     report.arrears_start = sum(c.overdue0 for c in cases.values())
     report.balance_end = sum(c.outstanding for c in cases.values() if c.open)
@@ -162,8 +165,7 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, day.day)
 
 
-def _snapshot(report: Report, cases: dict[Any, CaseTrack], day: date) -> None:
-    label = day.isoformat()
+def _snapshot(report: Report, cases: dict[Any, CaseTrack], label: str) -> None:
     report.monthly_balance[label] = {
         t: sum(c.outstanding for c in cases.values() if c.open and c.tier0 == t) for t in TIERS
     }

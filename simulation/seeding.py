@@ -30,9 +30,9 @@ NAMED = {
     "service": ("seasonal_squeeze", "seasonal", 0.6, 0.6),
     "logistics": ("late_receivable", "equal", 0.9, 0.8),
     "textile": ("distressed", "collateral", 0.45, 0.3),
-    "restaurant": ("over_expanded", "revenue_share", 0.5, 0.65),
-    "construction": ("seasonal_squeeze", "milestone", 0.55, 0.6),
-    "trading": ("seasonal_squeeze", "seasonal", 0.55, 0.6),
+    "restaurant": ("over_expanded", "revenue_share", 0.45, 0.7),
+    "construction": ("over_expanded", "milestone", 0.45, 0.7),
+    "trading": ("seasonal_squeeze", "seasonal", 0.35, 0.7),
 }
 #: the seed's stories are dated as of 1 November 2026; the simulation starts at its own date
 SEED_AS_OF = date(2026, 11, 1)

@@ -36,6 +36,8 @@ CAPACITY = {"low": 30, "medium": 16, "high": 12}
 COST = {"visit": 4}
 #: days between contacts a collector leaves on a case, by tier
 CADENCE = {"low": 4, "medium": 3, "high": 3}
+#: days a collector leaves between two visits to a firm, unless the policy asks for one
+VISIT_EVERY_DAYS = 14
 #: chance a collector logs a contact without asking the contact check first
 UNCHECKED = 0.02
 LEGAL = Actor(user_id="sim.legal", role=Role.LEGAL)
@@ -97,7 +99,8 @@ class Collector:
         sim, app = self.sim, self.sim.app
         budget = CAPACITY[self.tier]
         at = start
-        for item in worklist.items:
+        asked = [i for i in worklist.items if i.kind == "case" and UUID(i.case_id) in sim.visit_asked]
+        for item in asked + [i for i in worklist.items if i not in asked]:  # a visit the policy asks for first
             if budget <= 0 or at.hour >= 18:
                 break
             if item.kind != "case":
@@ -115,7 +118,10 @@ class Collector:
             at += timedelta(minutes=40 if channel == "visit" else 6)
 
     def due(self, case_id: UUID, case: CaseFacts, day: date) -> bool:
-        """Whether the case needs a contact today: none lately, no promise pending, no agreement being paid."""
+        """Whether the case needs a contact today: a visit asked for, or none lately, no promise pending and no
+        agreement being paid."""
+        if case_id in self.sim.visit_asked and "visit" in case.channels:
+            return True
         last = self.sim.last_contact.get(case_id)
         if last is not None and (day - last).days < CADENCE.get(case.tier, 3):
             return False
@@ -128,6 +134,9 @@ class Collector:
         channels = [c for c in case.channels if c != "letter"] or ["phone"]
         if case_id in self.sim.visit_asked and "visit" in channels:
             return "visit"
+        visited = self.sim.last_visit.get(case_id)
+        if visited is not None and (self.sim.clock.now().date() - visited).days < VISIT_EVERY_DAYS:
+            channels = [c for c in channels if c != "visit"] or ["phone"]
         weights = [0.6, 0.3, 0.1, 0.05, 0.05][: len(channels)]
         return self.rng.choices(channels, weights=weights)[0]
 
@@ -167,6 +176,7 @@ class Collector:
         sim.last_contact[case_id] = day
         if channel == "visit":
             sim.visit_asked.discard(case_id)
+            sim.last_visit[case_id] = day
             if joint:
                 sim.joint_visits.add(case_id)
         if reply.promise_days:
@@ -253,7 +263,7 @@ def work_queues(sim: Any, day: date, at: datetime) -> None:
     for department in ("legal", "credit", "crm", "collections"):
         for task in sim.read_model.queue(department, limit=2000).items:
             due = datetime.fromisoformat(task.due_at) if task.due_at else at
-            urgent = task.title.startswith(("Draft the lawyer's letter", "Start legal action"))
+            urgent = task.title.startswith(("Draft the lawyer's letter", "Start legal action", "Schedule an on-site"))
             if not urgent and due > at + timedelta(days=1):
                 continue
             case_id = UUID(task.case_id)
