@@ -36,3 +36,14 @@ def test_demo_runs_reports_writes_charts_and_a_second_run_only_reports(
     assert base64.b64decode(png).startswith(b"\x89PNG")
     assert main([*db, "policy", "propose"]) == 0
     assert "proposal over policy v1:" in capsys.readouterr().out
+
+
+def test_demo_compare_replays_the_same_portfolio_without_learning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--database-url", f"sqlite:///{tmp_path / 'sim.db'}"]
+    argv = [*db, "demo", "--enterprises", "8", "--months", "2", "--learn-after", "1", "--compare"]
+    assert main([*argv, "--charts", str(tmp_path / "charts")]) == 0
+    out = capsys.readouterr().out
+    assert "the same portfolio under the fixed policy v1 vs the learning strategy:" in out
+    assert "  fixed v1  overdue balance" in out and "  learning  overdue balance" in out
