@@ -33,6 +33,8 @@ ZONE = ZoneInfo("Asia/Shanghai")
 #: the simulation's first day (a Monday); six months end on 2 November 2026, before the seed's "today"
 START = date(2026, 5, 4)
 RISK = Actor(user_id="sim.risk", role=Role.RISK)
+#: payments arrive from the core banking system
+CORE_BANKING = Actor.system("core-banking")
 #: collectors per tier (the case study's bank: a small team per tier)
 TEAM = {"low": 3, "medium": 8, "high": 5}
 Progress = Callable[[Iterable[int], int], Iterable[int]]
@@ -70,7 +72,6 @@ class Outcome:
     events: int = 0
     seconds: float = 0.0
     champions: set[str] = field(default_factory=set)
-    challengers: set[str] = field(default_factory=set)
 
 
 def simulation_clock() -> ManualClock:
@@ -222,7 +223,11 @@ class Simulation:
                     break
                 reference = f"SIM-{day:%Y%m%d}-{case_id.hex[:8]}-{n}"
                 command = ReceivePayment(
-                    case_id=case_id, amount=Money.of(amount, "CNY"), received_on=day, reference=reference, actor=RISK
+                    case_id=case_id,
+                    amount=Money.of(amount, "CNY"),
+                    received_on=day,
+                    reference=reference,
+                    actor=CORE_BANKING,
                 )
                 if self.send(command):
                     outstanding -= amount

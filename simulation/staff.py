@@ -288,7 +288,7 @@ def handle_task(sim: Any, case_id: UUID, department: str, title: str, task_id: s
         letter = LetterFacts(
             letter_kind=LetterKind.LAWYERS_LETTER,
             document_sha256=sha(f"letter:{case_id}:{day}"),
-            delivery_evidence=f"EMS tracking {abs(hash((str(case_id), str(day)))) % 10**10:010d}",
+            delivery_evidence=f"EMS tracking {int(sha(f'{case_id}:{day}')[:12], 16) % 10**10:010d}",
         )
         reply = answer(debtor, "letter", case.tier, day)
         command = LogContact(

@@ -3,9 +3,11 @@ against the projections and against an independent replay of every case from its
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 
 from application.bootstrap import Container, bootstrap
@@ -14,17 +16,35 @@ from domain.case.values import CaseStatus
 from infrastructure.settings import Settings
 from simulation.engine import Config, Outcome, Simulation, simulation_clock
 from simulation.report import Report, build_report
+from tests.conftest import STORES, need_postgres, postgres_test_url
 
 pytestmark = pytest.mark.slow
 CONFIG = Config(enterprises=50, months=2, seed=7, learn_after_months=1)
 
 
-@pytest.fixture
-def run(settings: Settings) -> Iterator[tuple[Container, Outcome, Report]]:
+@pytest.fixture(scope="module", params=STORES)
+def run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Container, Outcome, Report]]:
+    """One run per store, shared by the module's tests (they only read it)."""
+    schema = None
+    if request.param == "sqlite":
+        settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('sim') / 'sim.db'}")
+    else:
+        need_postgres()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        settings = Settings(database_url=postgres_test_url(), database_schema=schema)
     container = bootstrap(settings, simulation_clock())
-    outcome = Simulation(container, CONFIG).run()
-    yield container, outcome, build_report(container.store)
-    container.close()
+    try:
+        outcome = Simulation(container, CONFIG).run()
+        yield container, outcome, build_report(container.store)
+    finally:
+        container.close()
+        if schema is not None:
+            with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def test_the_report_agrees_with_the_projections_and_with_a_replay_of_every_case(run) -> None:
