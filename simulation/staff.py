@@ -239,7 +239,7 @@ class Collector:
             self.sim.agreements[case_id] = proposed.schedule
 
     def follow_up_sms(self, case_id: UUID, debtor: Debtor, at: datetime) -> None:
-        party = debtor.firm.contacts[-1][0] if len(debtor.firm.contacts) > 1 else debtor.firm.contacts[0][0]
+        party = debtor.firm.contacts[1][0] if len(debtor.firm.contacts) > 1 else debtor.firm.contacts[0][0]
         if not self.sim.app.contact_check(case_id, channel=Channel.SMS, party=party, at=at).allowed:
             return
         self.sim.clock.set(at)
