@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_archive, cli_evidence, cli_projections, cli_scheduler
+from api import cli_archive, cli_demo, cli_evidence, cli_projections, cli_scheduler
 from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
@@ -51,8 +51,8 @@ def print_timeline(container: Container, case_id: UUID) -> None:
         print(f"  v{event.originator_version:<3} {when} {actor!s:<28} {zoned_text(describe(event), zone)}")
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Seed the demo portfolio and print the manufacturer's timeline."""
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Seed the demo portfolio (what serve does on first start) and print the manufacturer's timeline."""
     container = build_container(args)
     try:
         result = seed_demo(container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total))
@@ -120,11 +120,6 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Seed the demo (first start), then run the HTTP API under uvicorn."""
-    import uvicorn
-
-    from api.http_protocol import CoalescingHttpToolsProtocol
-    from api.main import create_app
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = settings_from(args)
     if args.database_url:  # worker processes read the settings from the environment
@@ -133,16 +128,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.no_demo:
         container = bootstrap(settings)
         try:
-            result = seed_demo(
-                container.app, args.enterprises, lambda items, total: progress(items, "seeding demo", total)
-            )
-            print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
-            tiers = assess_portfolio(
-                container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
-            )
-            print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+            if container.store.recorder.max_notification_id():  # only a first start seeds (a demo run is kept)
+                print("the database holds events: no demo seeding (arrears seed adds the demo portfolio)")
+            else:
+                seed_and_assess(container, args.enterprises)
         finally:
             container.close()
+    return serve_after_seeding(args, settings)
+
+
+def seed_and_assess(container: Container, enterprises: int) -> None:
+    """Seed the demo portfolio and assess it, saying what was done."""
+    result = seed_demo(container.app, enterprises, lambda items, total: progress(items, "seeding demo", total))
+    print(f"demo portfolio: {len(result.case_ids)} cases ({result.cases_opened} newly opened)")
+    tiers = assess_portfolio(
+        container.app, result.case_ids.values(), lambda items, total: progress(items, "assessing", total)
+    )
+    print("tiers: " + ", ".join(f"{tiers[t]} {t}" for t in ("high", "medium", "low")))
+
+
+def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the hints and run uvicorn."""
+    import uvicorn
+
+    from api.http_protocol import CoalescingHttpToolsProtocol
+    from api.main import create_app
+
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
     arrears = command_name()  # as runnable from here: .venv/bin/arrears unless arrears is on PATH
@@ -285,9 +296,9 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--database-url", help="overrides ARREARS_DATABASE_URL (default sqlite:///./arrears.db)")
     commands = root.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="seed the demo portfolio and print a sample case's timeline")
-    demo.add_argument("--enterprises", type=int, default=DEFAULT_PORTFOLIO, help="portfolio size (default 500)")
-    demo.set_defaults(handler=cmd_demo)
+    seed = commands.add_parser("seed", help="seed the demo portfolio (as serve does) and print a case's timeline")
+    seed.add_argument("--enterprises", type=int, default=DEFAULT_PORTFOLIO, help="portfolio size (default 500)")
+    seed.set_defaults(handler=cmd_seed)
 
     replay = commands.add_parser("replay", help="a case (by case or loan id) as it stood at a past time or version")
     replay.add_argument(
@@ -343,6 +354,7 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--version", type=int, help="a published policy version number (default: the governing one)")
     show.set_defaults(handler=cmd_policy_show)
 
+    cli_demo.register(commands, policy_commands, settings_from, build_container)
     cli_projections.register(commands, build_container)
     cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
     cli_scheduler.register(commands, settings_from, aware_datetime)

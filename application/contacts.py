@@ -186,15 +186,18 @@ def contact_check(
     ``staff`` given. Nothing is recorded.
     """
     context = contact_context(uow, case_id, channel)
-    case = uow.load(CollectionCase, case_id)
-    found = contact_violations(
-        case,
-        context,
-        channel=channel,
-        direction=Direction.OUTBOUND,
-        party=party,
-        outcome=ContactOutcome.CONNECTED if channel is Channel.PHONE else ContactOutcome.DELIVERED,
-        occurred_at=at,
-        staff=staff,
+    found = uow.read(  # judged on the case in place (no copy): the check only reads it
+        CollectionCase,
+        case_id,
+        lambda case: contact_violations(
+            case,
+            context,
+            channel=channel,
+            direction=Direction.OUTBOUND,
+            party=party,
+            outcome=ContactOutcome.CONNECTED if channel is Channel.PHONE else ContactOutcome.DELIVERED,
+            occurred_at=at,
+            staff=staff,
+        ),
     )
     return ContactCheck(allowed=not found, violations=found)

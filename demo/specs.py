@@ -60,7 +60,8 @@ class DemoEnterprise:
     outstanding: str
     overdue_amount: str
     overdue_since: date
-    expected_tier: str
+    #: the tier the seed's story gives (the named examples); None for drawn firms: the model decides
+    expected_tier: str | None = None
     story: str = ""
     contacts_log: list[tuple[str, str, str, str]] = field(default_factory=list)  # channel, outcome, summary, feedback
 

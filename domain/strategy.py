@@ -60,6 +60,18 @@ class Treatment(ValueObject):
         return derived_cadence(self.channels, self.reminder_every_days, {d.kind: d.due_in_days for d in self.deadlines})
 
 
+class SegmentChannels(ValueObject):
+    """A segment's own channel order (proposed from the channel-effectiveness view): cases of ``tier`` whose
+    enterprise is in ``industry`` (and ``region``, when given) are worked on these channels, first one first."""
+
+    tier: Tier
+    industry: str
+    region: str = ""
+    channels: list[Channel] = Field(min_length=1)
+    #: what the order rests on (attempts and outcomes per channel), for the reader of the policy
+    evidence: str = ""
+
+
 class LegalClockTerms(ValueObject):
     """The limitation period (Civil Code art. 188) and how early legal is warned."""
 
@@ -86,6 +98,8 @@ class PolicyTerms(ValueObject):
     missed_installments_to_default: int = Field(default=2, ge=1)
     #: what a severe outside signal sets off (the first response that matches it)
     signal_responses: list[SignalResponse] = Field(default_factory=default_signal_responses)
+    #: channel orders per segment; a case in no segment gets its tier's treatment channels
+    segments: list[SegmentChannels] = []
 
     @model_validator(mode="after")
     def _every_tier_once(self) -> PolicyTerms:
@@ -99,6 +113,13 @@ class PolicyTerms(ValueObject):
     def treatment_for(self, tier: Tier) -> Treatment:
         """The treatment of a tier."""
         return next(t for t in self.treatments if t.tier is tier)
+
+    def channels_for(self, tier: Tier, industry: str = "", region: str = "") -> list[Channel]:
+        """The channels a case of ``tier`` in this industry and region is worked on: its segment's order (a
+        segment naming the region first), else the tier's treatment channels."""
+        matching = [s for s in self.segments if s.tier is tier and s.industry == industry and s.region in ("", region)]
+        matching.sort(key=lambda s: s.region == "")
+        return list(matching[0].channels) if matching else list(self.treatment_for(tier).channels)
 
 
 def default_terms() -> PolicyTerms:
@@ -226,10 +247,17 @@ def due(assigned_at: datetime, days: int) -> datetime:
 
 
 def apply_treatment(
-    case: CollectionCase, policy_version: int, treatment: Treatment, *, act: Act, force: bool = False
+    case: CollectionCase,
+    policy_version: int,
+    treatment: Treatment,
+    *,
+    act: Act,
+    force: bool = False,
+    channels: list[Channel] | None = None,
 ) -> bool:
     """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already
-    so (``force``: apply it anyway, as an escalation does). A tier set by escalation is never lowered here."""
+    so (``force``: apply it anyway, as an escalation does). A tier set by escalation is never lowered here.
+    ``channels``: the segment's own order (``PolicyTerms.channels_for``) instead of the treatment's."""
     if not force and case.tier is treatment.tier and case.policy_version == policy_version:
         return False
     lowering = case.tier is not None and treatment.tier.rank < case.tier.rank
@@ -239,7 +267,7 @@ def apply_treatment(
         policy_version=policy_version,
         tier=treatment.tier,
         treatment=treatment.treatment,
-        channels=treatment.channels,
+        channels=channels or treatment.channels,
         act=act,
     )
     case.cancel_open_deadlines(
@@ -277,12 +305,15 @@ def escalate_case(
     *,
     act: Act,
     deadline_id: str | None = None,
+    segment: tuple[str, str] = ("", ""),
 ) -> bool:
     """Escalate and apply the new tier's whole treatment (its deadlines and department tasks) from the policy;
-    the old tier's open deadlines are cancelled. False when the case was already at or above the tier."""
+    the old tier's open deadlines are cancelled. False when the case was already at or above the tier.
+    ``segment``: the enterprise's industry and region, whose channel order applies."""
     if not case.escalate(to_tier, reason, act=act, deadline_id=deadline_id):
         return False
-    apply_treatment(case, policy_version, terms.treatment_for(to_tier), act=act, force=True)
+    channels = terms.channels_for(to_tier, *segment)
+    apply_treatment(case, policy_version, terms.treatment_for(to_tier), act=act, force=True, channels=channels)
     return True
 
 

@@ -28,7 +28,7 @@ from projections.state import add_counts, load_states, save_states, state_table_
 
 #: delinquency buckets by days past due (DESIGN.md §3)
 BUCKETS = ((30, "1-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (360, "181-360"))
-CURED = {"paid_in_full", "restructured"}
+CURED = {"paid_in_full", "restructured", "cured"}
 
 
 def dpd_bucket(days_past_due: int) -> str:
@@ -45,8 +45,9 @@ class PortfolioView(View):
     """Counters, daily balance changes by tier, and bucket roll counts."""
 
     name = "portfolio"
-    #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount)
-    version = 2
+    #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount); 3: a case
+    #: resolved ``cured`` (arrears paid, the loan back on its schedule) counts as cured
+    version = 3
     tables = ("portfolio_cases", "portfolio_counters", "portfolio_balance", "portfolio_rolls")
 
     def schema(self) -> list[str]:

@@ -12,6 +12,8 @@ from api.permissions import Permission
 from api.routes.common import AUTH
 from projections.models import AuditVerification
 from projections.reports import ChannelReport, ComplianceReport, PortfolioReport
+from simulation.figures import CaseStudyFigures, figures
+from simulation.report import build_report
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 Reporter = Annotated[Principal, Depends(require(Permission.READ_REPORTS))]
@@ -34,6 +36,14 @@ def channels(reads: ReadsDep, _who: Reporter) -> ChannelReport:
 def compliance(reads: ReadsDep, _who: Reporter) -> ComplianceReport:
     """Contacts made under an override, violations and gaps, with evidence."""
     return reads.compliance_report()
+
+
+@router.get("/reports/case-study", responses=AUTH, summary="The portfolio report of the simulated case study")
+def case_study(reads: ReadsDep, _who: Reporter) -> CaseStudyFigures:
+    """The figures ``arrears demo`` and ``arrears report`` print, recomputed from the event log: tiers, overdue
+    balance at start and end, outcomes by tier, breaches, channel mix before and after learning, champion and
+    challenger, the scorecards' KS and Gini."""
+    return figures(build_report(reads.events))
 
 
 @router.get("/audit/verify", responses=AUTH, summary="Verify the audit trail")

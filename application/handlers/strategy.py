@@ -109,7 +109,12 @@ def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: Ass
         policy_version=policy.version,
         act=act,
     )
-    assigned = apply_treatment(case, policy.version, policy.terms.treatment_for(assessment.tier), act=act)
+    # an escalated case keeps its tier (never lowered here), but takes that tier's treatment of a newer version
+    held = case.escalated_to is not None and case.tier is not None and assessment.tier.rank < case.tier.rank
+    tier = case.tier if held and case.tier is not None else assessment.tier
+    channels = policy.terms.channels_for(tier, registration.industry, registration.region)
+    treatment = policy.terms.treatment_for(tier)
+    assigned = apply_treatment(case, policy.version, treatment, act=act, channels=channels)
     start_legal_clock(case, policy.terms, act)
     case.review_legal_clock(act=act)
     case.classify(as_of, act=act)
@@ -147,19 +152,42 @@ def assign_strategy(case: CollectionCase, command: AssignStrategy, act: Act) -> 
     )
 
 
-@on_case(Escalate, prepare=policy_book)
-def escalate(case: CollectionCase, command: Escalate, act: Act, book: PolicyBook) -> bool:
-    policy = book.governing(case.policy_version)
+@dataclass(frozen=True)
+class SegmentedBook:
+    """The policy book and the case's segment (its enterprise's industry and region)."""
+
+    book: PolicyBook
+    segment: tuple[str, str]
+
+
+def segmented_book(uow: UnitOfWork, command: Escalate | Deescalate) -> SegmentedBook:
+    """Read the policy versions and the enterprise's segment before the case's lock is taken."""
+    registration = uow.read(Enterprise, enterprise_of(uow, command.case_id), lambda e: e.registration)
+    return SegmentedBook(policy_book(uow), (registration.industry, registration.region))
+
+
+@on_case(Escalate, prepare=segmented_book)
+def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: SegmentedBook) -> bool:
+    policy = inputs.book.governing(case.policy_version)
     return escalate_case(
-        case, command.to_tier, command.reason, policy.version, policy.terms, act=act, deadline_id=command.deadline_id
+        case,
+        command.to_tier,
+        command.reason,
+        policy.version,
+        policy.terms,
+        act=act,
+        deadline_id=command.deadline_id,
+        segment=inputs.segment,
     )
 
 
-@on_case(Deescalate, prepare=policy_book)
-def deescalate(case: CollectionCase, command: Deescalate, act: Act, book: PolicyBook) -> None:
-    policy = book.governing(case.policy_version)
+@on_case(Deescalate, prepare=segmented_book)
+def deescalate(case: CollectionCase, command: Deescalate, act: Act, inputs: SegmentedBook) -> None:
+    policy = inputs.book.governing(case.policy_version)
     case.deescalate(command.to_tier, command.reason, act=act)
-    apply_treatment(case, policy.version, policy.terms.treatment_for(command.to_tier), act=act, force=True)
+    channels = policy.terms.channels_for(command.to_tier, *inputs.segment)
+    treatment = policy.terms.treatment_for(command.to_tier)
+    apply_treatment(case, policy.version, treatment, act=act, force=True, channels=channels)
 
 
 @on_case(SetDeadline)

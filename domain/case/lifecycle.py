@@ -81,6 +81,8 @@ class LifecycleCommands(DeadlineCommands):
         self.check_open()
         if resolution is Resolution.PAID_IN_FULL and self.outstanding.is_positive():
             raise IllegalTransitionError(f"{self.outstanding} is still outstanding")
+        if resolution is Resolution.CURED and self.overdue_amount.is_positive():
+            raise IllegalTransitionError(f"{self.overdue_amount} is still overdue: the case is not cured")
         self.cancel_open_deadlines(f"the case is resolved: {resolution}", act=act)
         self.trigger_event(CaseResolved, resolution=resolution, remark=remark, **act.attribution())
 

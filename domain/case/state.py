@@ -107,6 +107,8 @@ class CaseFields:
     model_version: str | None = None
     policy_version: int | None = None
     treatment: str | None = None
+    #: the channels of the treatment that governs the case, the first the one to try first
+    channels: list[Channel] = []
     paid: Money
     payment_references: list[str] = []
     last_contact_at: datetime | None = None
@@ -191,6 +193,7 @@ class CaseEvolution(Aggregate, CaseFields):
         self.tier = event.tier
         self.policy_version = event.policy_version
         self.treatment = event.treatment
+        self.channels = list(event.channels)
 
     @applies
     def _(self, event: Escalated) -> None:

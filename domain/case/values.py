@@ -26,6 +26,8 @@ class Resolution(StrEnum):
     RESTRUCTURED = "restructured"
     SETTLED = "settled"
     WRITTEN_OFF = "written_off"
+    #: the arrears were paid: the loan is back on its schedule, something is still outstanding
+    CURED = "cured"
 
 
 class Tier(StrEnum):

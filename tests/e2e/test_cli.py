@@ -45,7 +45,7 @@ def test_a_file_with_bad_rows_exits_non_zero_with_a_per_row_report(
 
 
 def test_assess_prints_score_tier_and_reasons(db: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([*db, "demo", "--enterprises", "7"]) == 0
+    assert main([*db, "seed", "--enterprises", "7"]) == 0
     out = capsys.readouterr().out
     assert "tiers: 2 high, 4 medium, 1 low" in out
     assert "[LEVERAGE_RISING] debt-to-asset ratio up 23.0 points since 2024" in out

@@ -31,7 +31,7 @@ def test_the_cli_makes_a_pack_by_loan_id_or_period_and_verify_names_a_change(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = ["--database-url", f"sqlite:///{tmp_path / 'e.db'}"]
-    assert main([*db, "demo", "--enterprises", "7"]) == 0
+    assert main([*db, "seed", "--enterprises", "7"]) == 0
     out = tmp_path / "pack"
     assert main([*db, "evidence", "HD-2024-03", "--out", str(out)]) == 0
     assert "evidence pack of 1 case(s)" in capsys.readouterr().out

@@ -13,18 +13,18 @@ from infrastructure.settings import Settings
 
 def test_demo_seeds_once_and_prints_a_timeline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    assert main(["--database-url", url, "demo", "--enterprises", "12"]) == 0
+    assert main(["--database-url", url, "seed", "--enterprises", "12"]) == 0
     first = capsys.readouterr().out
     assert "demo portfolio: 12 cases (12 newly opened)" in first
     assert "case opened for loan HD-2024-03" in first
     assert "feedback: raising funds, no date given" in first
-    assert main(["--database-url", url, "demo", "--enterprises", "12"]) == 0
+    assert main(["--database-url", url, "seed", "--enterprises", "12"]) == 0
     assert "12 cases (0 newly opened)" in capsys.readouterr().out
 
 
 def test_replay_shows_a_case_at_a_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    main(["--database-url", url, "demo", "--enterprises", "7"])
+    main(["--database-url", url, "seed", "--enterprises", "7"])
     capsys.readouterr()
     container = bootstrap(Settings(database_url=url))
     case_id = container.app.case_id_for("HD-2024-03")

@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ["domain", "application", "infrastructure", "projections", "api", "demo"]
+PACKAGES = ["domain", "application", "infrastructure", "projections", "api", "demo", "simulation"]
 
 
 def fail(name: str) -> None:

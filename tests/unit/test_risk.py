@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from demo.examples import SEED_EXAMPLES
-from demo.portfolio import generated_portfolio
 from demo.seeding import to_statement
 from demo.specs import DemoEnterprise
 from domain.case.values import Tier
@@ -27,6 +26,7 @@ from domain.risk import (
     score,
     times,
 )
+from tests.unit.tiered_portfolio import generated_portfolio
 
 AS_OF = date(2026, 11, 2)
 THRESHOLDS = RiskThresholds()

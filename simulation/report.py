@@ -1,0 +1,305 @@
+"""The portfolio report, computed from the event log alone (one pass, in log order): it can be printed after
+a run, rebuilt any time later (``arrears report``) and served by the API.
+
+"Overdue balance" is, as in the portfolio view, the outstanding balance of the loans whose cases are open
+(逾期贷款余额): a case leaves it when it is resolved, and payments lower it. "By tier" is by the tier the model
+gave at the first assessment, unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from domain.case.events import (
+    AgreementCompleted,
+    AgreementDefaulted,
+    AgreementSigned,
+    CaseOpened,
+    CaseReopened,
+    CaseResolved,
+    ContactEvent,
+    Escalated,
+    LegalActionStarted,
+    PaymentReceived,
+    PromiseBroken,
+    PromiseKept,
+    PromiseToPayMade,
+    RepaymentPlanProposed,
+    RiskAssessed,
+    StrategyAssigned,
+)
+from domain.risk import RiskFeatures, score
+from domain.strategy import PolicyPublished, default_terms
+from infrastructure.event_store import EventStore
+from projections.decoding import envelopes
+
+TIERS = ("high", "medium", "low")
+CURED = {"paid_in_full", "restructured", "cured"}
+VALIDATION_DAYS = 90
+
+
+@dataclass
+class CaseTrack:
+    """What the report follows of one case."""
+
+    opened: date
+    outstanding: int
+    overdue: int
+    outstanding0: int = 0
+    overdue0: int = 0
+    tier0: str = "unrated"
+    tier: str = "unrated"
+    policy_version: int = 0
+    open: bool = True
+    assessed_on: date | None = None
+    score_v2: int | None = None
+    score_v1: int | None = None
+    cured_on: date | None = None
+    resolution: str = ""
+    version_at_learning: int | None = None
+    open_at_learning: bool = False
+    tier_at_learning: str = ""
+    recovered_after_learning: int = 0
+    overdue_at_learning: int = 0
+
+
+@dataclass
+class Report:
+    """Every figure of the report (money in fen)."""
+
+    start: date | None = None
+    end: date | None = None
+    learned_on: date | None = None
+    policy_versions: list[tuple[int, str, str]] = field(default_factory=list)
+    tiers: Counter[str] = field(default_factory=Counter)
+    tiers_now: Counter[str] = field(default_factory=Counter)
+    balance_start: int = 0
+    balance_end: int = 0
+    arrears_start: int = 0
+    arrears_end: int = 0
+    by_tier: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    resolutions: Counter[str] = field(default_factory=Counter)
+    breaches: Counter[str] = field(default_factory=Counter)
+    contacts_breaching: int = 0
+    mix: dict[str, dict[str, Counter[str]]] = field(default_factory=lambda: {"before": {}, "after": {}})
+    monthly_balance: dict[str, dict[str, int]] = field(default_factory=dict)
+    champion_challenger: dict[str, Any] = field(default_factory=dict)
+    validation: dict[str, dict[str, float]] = field(default_factory=dict)
+    events: int = 0
+
+    @property
+    def change(self) -> float:
+        return (self.balance_end - self.balance_start) / self.balance_start if self.balance_start else 0.0
+
+
+def all_events(store: EventStore, page: int = 5000) -> Iterator[Any]:
+    """Every stored event, in log order, typed."""
+    start = 0
+    while True:
+        notifications = store.recorder.select_notifications(start=start, limit=page, inclusive_of_start=False)
+        if not notifications:
+            return
+        for envelope in envelopes(store.mapper, notifications):
+            yield envelope.originator_id, envelope.typed()
+        start = notifications[-1].id
+
+
+def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
+    """The report from the log (see the module's definitions)."""
+    report = Report()
+    cases: dict[Any, CaseTrack] = {}
+    published: list[tuple[int, datetime, str]] = []
+    v1_thresholds = default_terms().risk
+    dated: list[tuple[date, Any, Any]] = []
+    opened: set[Any] = set()
+    for originator_id, event in all_events(store):
+        report.events += 1
+        if isinstance(event, PolicyPublished):
+            published.append((event.version, event.occurred_at, event.note))
+            continue
+        if isinstance(event, CaseOpened):
+            opened.add(originator_id)
+        if originator_id in opened:
+            dated.append((event.occurred_at.date(), originator_id, event))
+    report.policy_versions = [(v, at.date().isoformat(), note) for v, at, note in published]
+    learned = published[1][1] if len(published) > 1 else None
+    report.learned_on = learned.date() if learned else None
+    dated.sort(key=lambda x: x[0])  # business time: events recorded in log order, some dated earlier
+    months: list[date] = []
+    for day, case_id, event in dated:
+        if report.start is None and isinstance(event, RiskAssessed):
+            report.start = day
+        while report.start and (not months or day >= _next_month(months[-1])):
+            months.append(report.start if not months else _next_month(months[-1]))
+            if len(months) > 1:
+                _snapshot(report, cases, (months[-1] - timedelta(days=1)).isoformat())
+        if learned is not None and day >= learned.date() and not any(c.version_at_learning for c in cases.values()):
+            for track in cases.values():
+                track.version_at_learning = track.policy_version
+                track.open_at_learning = track.open
+                track.tier_at_learning = track.tier
+                track.overdue_at_learning = track.overdue
+        _fold(report, cases, case_id, event, day, learned, v1_thresholds)
+        report.end = max(report.end or day, day)
+    if report.end:
+        _snapshot(report, cases, f"end {report.end.isoformat()}")
+    start = {t: sum(c.outstanding0 for c in cases.values() if c.tier0 == t) for t in TIERS}
+    report.monthly_balance = {"start": start, **report.monthly_balance}
+    report.balance_start = sum(c.outstanding0 for c in cases.values())
+    report.arrears_start = sum(c.overdue0 for c in cases.values())
+    report.balance_end = sum(c.outstanding for c in cases.values() if c.open)
+    report.arrears_end = sum(c.overdue for c in cases.values() if c.open)
+    report.tiers = Counter(c.tier0 for c in cases.values())
+    report.tiers_now = Counter(c.tier if c.open else "resolved" for c in cases.values())
+    report.champion_challenger = champion_challenger(cases, challenger_tier)
+    report.validation = validation(cases)
+    return report
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, day.day)
+
+
+def _snapshot(report: Report, cases: dict[Any, CaseTrack], label: str) -> None:
+    report.monthly_balance[label] = {
+        t: sum(c.outstanding for c in cases.values() if c.open and c.tier0 == t) for t in TIERS
+    }
+
+
+def _fold(
+    report: Report, cases: dict[Any, CaseTrack], case_id: Any, event: Any, day: date, learned: datetime | None, v1: Any
+) -> None:
+    if isinstance(event, CaseOpened):
+        outstanding, overdue = event.outstanding.fen, event.overdue_amount.fen
+        cases[case_id] = CaseTrack(day, outstanding, overdue, outstanding0=outstanding, overdue0=overdue)
+        return
+    found = cases.get(case_id)
+    if found is None:
+        return
+    track = found
+    tier = track.tier0
+    counts = report.by_tier[tier]
+    if isinstance(event, RiskAssessed):
+        if track.assessed_on is None:
+            track.tier0 = track.tier = str(event.tier)
+            track.assessed_on = day
+            track.score_v2 = event.score
+            known = {k: v for k, v in event.features.items() if k in RiskFeatures.model_fields}
+            track.score_v1 = score(RiskFeatures.model_validate(known), v1).score
+    elif isinstance(event, StrategyAssigned):
+        track.tier = str(event.tier)
+        track.policy_version = event.policy_version
+    elif isinstance(event, Escalated):
+        track.tier = str(event.to_tier)
+        counts["escalations"] += 1
+    elif isinstance(event, PaymentReceived):
+        counts["recovered"] += event.amount.fen
+        track.outstanding -= event.amount.fen
+        track.overdue = min(max(0, track.overdue - event.amount.fen), track.outstanding)
+        if learned is not None and day >= learned.date():
+            track.recovered_after_learning += event.amount.fen
+    elif isinstance(event, PromiseToPayMade):
+        counts["promises"] += 1
+    elif isinstance(event, PromiseKept):
+        counts["kept"] += 1
+    elif isinstance(event, PromiseBroken):
+        counts["broken"] += 1
+    elif isinstance(event, RepaymentPlanProposed):
+        counts["plans"] += 1
+    elif isinstance(event, AgreementSigned):
+        counts["agreements"] += 1
+    elif isinstance(event, AgreementDefaulted):
+        counts["defaulted"] += 1
+    elif isinstance(event, AgreementCompleted):
+        counts["completed"] += 1
+    elif isinstance(event, LegalActionStarted):
+        counts["legal"] += 1
+    elif isinstance(event, CaseResolved):
+        track.open = False
+        track.resolution = str(event.resolution)
+        report.resolutions[track.resolution] += 1
+        counts["resolved"] += 1
+        if track.resolution in CURED:
+            track.cured_on = day
+            counts["cured"] += 1
+    elif isinstance(event, CaseReopened):
+        track.open = True
+    elif isinstance(event, ContactEvent):
+        counts["contacts"] += 1
+        if str(event.channel) == "letter":
+            counts["letters"] += 1
+        if event.breached_rules:
+            report.contacts_breaching += 1
+            report.breaches.update(event.breached_rules)
+        if str(event.direction) == "outbound":
+            period = "after" if learned is not None and event.occurred_at >= learned else "before"
+            report.mix[period].setdefault(track.tier, Counter())[str(event.channel)] += 1
+
+
+def champion_challenger(cases: dict[Any, CaseTrack], tier: str) -> dict[str, Any]:
+    """Cases of ``tier`` open when the new version was published: those kept on the old version (champion) vs
+    those moved to the new one (challenger); cure rate after it, with a 95% confidence interval of the difference."""
+    split = [c for c in cases.values() if c.open_at_learning and c.tier_at_learning == tier]
+    if not split:
+        return {}
+    old = max(c.version_at_learning or 0 for c in split)
+    groups = {
+        "champion": [c for c in split if c.policy_version <= old],
+        "challenger": [c for c in split if c.policy_version > old],
+    }
+    result: dict[str, Any] = {"tier": tier}
+    for name, group in groups.items():
+        cured = sum(1 for c in group if c.cured_on is not None)
+        owed = sum(c.overdue_at_learning for c in group)
+        result[name] = {
+            "cases": len(group),
+            "cured": cured,
+            "cure_rate": cured / len(group) if group else 0.0,
+            "recovered_share": sum(c.recovered_after_learning for c in group) / owed if owed else 0.0,
+        }
+    a, b = result["champion"], result["challenger"]
+    if a["cases"] and b["cases"]:
+        diff = b["cure_rate"] - a["cure_rate"]
+        se = math.sqrt(
+            a["cure_rate"] * (1 - a["cure_rate"]) / a["cases"] + b["cure_rate"] * (1 - b["cure_rate"]) / b["cases"]
+        )
+        result["difference"] = diff
+        result["ci95"] = (diff - 1.96 * se, diff + 1.96 * se)
+    return result
+
+
+def ks_gini(scores: list[tuple[int, bool]]) -> dict[str, float]:
+    """KS and Gini of a score (higher = riskier) against not cured (the "bad" outcome)."""
+    bad = sorted(s for s, cured in scores if not cured)
+    good = sorted(s for s, cured in scores if cured)
+    if not bad or not good:
+        return {"ks": 0.0, "gini": 0.0, "cases": float(len(scores)), "cured": float(len(good))}
+    thresholds = sorted({s for s, _ in scores})
+    ks = max(abs(_share_at_most(bad, t) - _share_at_most(good, t)) for t in thresholds)
+    wins = sum((b > g) + 0.5 * (b == g) for b in bad for g in good)
+    auc = wins / (len(bad) * len(good))
+    return {"ks": ks, "gini": 2 * auc - 1, "cases": float(len(scores)), "cured": float(len(good))}
+
+
+def _share_at_most(values: list[int], threshold: int) -> float:
+    import bisect
+
+    return bisect.bisect_right(values, threshold) / len(values)
+
+
+def validation(cases: dict[Any, CaseTrack]) -> dict[str, dict[str, float]]:
+    """KS and Gini of the first assessment's score against cured within 90 days of it, for v1 and v2."""
+    result = {}
+    for name, attr in (("scorecard-1", "score_v1"), ("scorecard-2", "score_v2")):
+        scores = [
+            (getattr(c, attr), c.cured_on is not None and c.cured_on <= c.assessed_on + timedelta(days=VALIDATION_DAYS))
+            for c in cases.values()
+            if c.assessed_on is not None and getattr(c, attr) is not None
+        ]
+        result[name] = ks_gini(scores)
+    return result

@@ -1,0 +1,137 @@
+"""The portfolio into the system: the seed's named firms and the drawn ones, registered with their statements,
+loan history, contact persons (guarantors among them), the case for the overdue loan and what secures it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from application.app import CollectionsApp
+from application.commands import (
+    AddLoanRecord,
+    AddNote,
+    FileStatement,
+    OpenCase,
+    RegisterEnterprise,
+)
+from demo.examples import SEED_EXAMPLES
+from demo.specs import DemoEnterprise
+from domain.base import Actor, Role
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.errors import NotFoundError
+from domain.money import Money
+from simulation.firms import Firm, Loan, generate_firms
+
+LOADER = Actor(user_id="sim.loader", role=Role.ADMIN)
+#: how the seed's named firms behave (BRIEF.md's case study): their plan, and their hidden health and
+#: willingness (the response model turns these into what they do)
+NAMED = {
+    "manufacturer": ("declining", "equal", 0.25, 0.35),
+    "service": ("seasonal_squeeze", "seasonal", 0.6, 0.6),
+    "logistics": ("late_receivable", "equal", 0.9, 0.8),
+    "textile": ("distressed", "collateral", 0.45, 0.3),
+    "restaurant": ("over_expanded", "revenue_share", 0.45, 0.7),
+    "construction": ("over_expanded", "milestone", 0.45, 0.7),
+    "trading": ("seasonal_squeeze", "seasonal", 0.35, 0.7),
+}
+#: the seed's stories are dated as of 1 November 2026; the simulation starts at its own date
+SEED_AS_OF = date(2026, 11, 1)
+
+
+def named_firm(spec: DemoEnterprise, index: int, start: date) -> Firm:
+    """A seed example as a simulated firm, its overdue days kept relative to the simulation's start."""
+    archetype, plan, health, willingness = NAMED[spec.key]
+    overdue_since = start - (SEED_AS_OF - spec.overdue_since)
+    inventory = spec.statements[-1].inventory
+    loan = Loan(spec.loan_id, spec.principal, spec.outstanding, spec.overdue_amount, overdue_since)
+    return Firm(
+        key=spec.loan_id,
+        index=index,
+        archetype=archetype,
+        credit_code=spec.credit_code,
+        name=spec.name,
+        industry=spec.industry,
+        region=spec.region,
+        registered_capital=spec.registered_capital,
+        business_scope=spec.business_scope,
+        legal_representative=spec.legal_representative,
+        established_on=spec.established_on,
+        contacts=list(spec.contacts),
+        statements=list(spec.statements),
+        history=list(spec.history),
+        loan=loan,
+        collateral=f"inventory {inventory}" if plan == "collateral" else "",
+        health=health,
+        willingness=willingness,
+        plan=plan,
+        story=spec.story,
+    )
+
+
+def portfolio(count: int, seed: int, start: date) -> list[Firm]:
+    """The named firms first, then drawn ones up to ``count`` (at least the named ones)."""
+    named = [named_firm(spec, n, start) for n, spec in enumerate(SEED_EXAMPLES)]
+    drawn = generate_firms(max(0, count - len(named)), seed, start)
+    return named + [replace(f, index=f.index + len(named)) for f in drawn]
+
+
+def to_statement(s: object) -> FinancialStatement:
+    """A plain statement as the domain's value object."""
+    fields = {name: (value if name == "period" else Money.parse(value)) for name, value in vars(s).items()}
+    return FinancialStatement(**fields)
+
+
+def register(app: CollectionsApp, firm: Firm, at: datetime) -> bool:
+    """Register the firm and open its case at ``at``; False when the case exists (nothing is added)."""
+    enterprise_id = app.enterprise_id_for(firm.credit_code)
+    case_id = app.case_id_for(firm.loan.loan_id)
+    try:
+        app.get_case(case_id)
+        return False
+    except NotFoundError:
+        pass
+    registration = Registration(
+        credit_code=firm.credit_code,
+        name=firm.name,
+        registered_capital=Money.parse(firm.registered_capital),
+        business_scope=firm.business_scope,
+        legal_representative=firm.legal_representative,
+        industry=firm.industry,
+        region=firm.region,
+        established_on=firm.established_on,
+    )
+    contacts = tuple(ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in firm.contacts)
+    app.handle(RegisterEnterprise(registration=registration, contacts=contacts, actor=LOADER, occurred_at=at))
+    for statement in firm.statements:
+        command = FileStatement(
+            enterprise_id=enterprise_id, statement=to_statement(statement), actor=LOADER, occurred_at=at
+        )
+        app.handle(command)
+    for loan in firm.history:
+        record = LoanRecord(
+            loan_id=loan.loan_id,
+            amount=Money.parse(loan.amount),
+            start_on=loan.start_on,
+            maturity_on=loan.maturity_on,
+            overdue_episodes=loan.overdue_episodes,
+            max_days_past_due=loan.max_days_past_due,
+            status=LoanStatus(loan.status),
+        )
+        app.handle(AddLoanRecord(enterprise_id=enterprise_id, record=record, actor=LOADER, occurred_at=at))
+    app.handle(
+        OpenCase(
+            loan_id=firm.loan.loan_id,
+            enterprise_id=enterprise_id,
+            principal=Money.parse(firm.loan.principal),
+            outstanding=Money.parse(firm.loan.outstanding),
+            overdue_amount=Money.parse(firm.loan.overdue_amount),
+            overdue_since=firm.loan.overdue_since,
+            actor=LOADER,
+            occurred_at=at,
+        )
+    )
+    security = [f"collateral: {firm.collateral}"] if firm.collateral else []
+    security += [f"guarantor: {name}" for name in firm.guarantors]
+    if security:
+        app.handle(AddNote(case_id=case_id, text="; ".join(security), actor=LOADER, occurred_at=at + timedelta(0)))
+    return True

@@ -1,0 +1,19 @@
+"""GET /v1/reports/case-study: the simulation report's figures from the event log, for report readers only."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import open_case
+
+
+def test_the_case_study_figures_are_served_to_report_readers_only(client, as_role) -> None:
+    admin = as_role("admin")
+    case_id = open_case(client, admin)
+    assert client.post(f"/v1/cases/{case_id}/assessments", headers=as_role("risk")).status_code in (200, 201)
+    assert client.get("/v1/reports/case-study", headers=as_role("collector")).status_code == 403
+    response = client.get("/v1/reports/case-study", headers=as_role("supervisor"))
+    assert response.status_code == 200, response.text
+    figures = response.json()
+    assert figures["overdue_balance_start"] == figures["overdue_balance_end"] == "6000000.00"
+    assert sum(figures["tiers_at_first_assessment"].values()) == 1
+    assert figures["learned_on"] is None and figures["contacts_breaching"] == 0
+    assert set(figures["validation"]) == {"scorecard-1", "scorecard-2"}

@@ -1,0 +1,116 @@
+"""A small simulation (50 enterprises, 2 months, learning after the first) on both stores: the report's figures
+against the projections and against an independent replay of every case from its events."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from application.bootstrap import Container, bootstrap
+from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
+from domain.case.values import CaseStatus
+from infrastructure.settings import Settings
+from simulation.engine import Config, Outcome, Simulation, simulation_clock
+from simulation.report import Report, build_report
+from tests.conftest import STORES, need_postgres, postgres_test_url
+
+pytestmark = pytest.mark.slow
+CONFIG = Config(enterprises=50, months=2, seed=7, learn_after_months=1)
+
+
+@pytest.fixture(scope="module", params=STORES)
+def run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Container, Outcome, Report]]:
+    """One run per store, shared by the module's tests (they only read it)."""
+    schema = None
+    if request.param == "sqlite":
+        settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('sim') / 'sim.db'}")
+    else:
+        need_postgres()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        settings = Settings(database_url=postgres_test_url(), database_schema=schema)
+    container = bootstrap(settings, simulation_clock())
+    try:
+        outcome = Simulation(container, CONFIG).run()
+        yield container, outcome, build_report(container.store)
+    finally:
+        container.close()
+        if schema is not None:
+            with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def test_the_report_agrees_with_the_projections_and_with_a_replay_of_every_case(run) -> None:
+    container, outcome, report = run
+    app = container.app
+    assert report.events == outcome.events > 0
+    # the projections
+    portfolio = container.read_model.portfolio_report()
+    counters = portfolio.counters
+    balance_by_tier = sum(round(float(v) * 100) for v in portfolio.overdue_balance_by_tier.values())
+    assert balance_by_tier == report.balance_end
+    assert round(float(portfolio.recovered) * 100) == sum(c["recovered"] for c in report.by_tier.values())
+    for name, counter in (("promises", "promises_made"), ("kept", "promises_kept"), ("broken", "promises_broken")):
+        assert sum(c[name] for c in report.by_tier.values()) == counters.get(counter, 0), name
+    assert sum(c["cured"] for c in report.by_tier.values()) == counters.get("cases_cured", 0)
+    assert sum(c["contacts"] for c in report.by_tier.values()) == counters["contacts"]
+    # an independent replay: every case folded from its own events
+    first_tiers: Counter[str] = Counter()
+    balance = arrears = opened = 0
+    resolutions: Counter[str] = Counter()
+    for case_id in {app.case_id_for(f.loan.loan_id) for f in Simulation(container, CONFIG).firms}:
+        events = app.case_events(case_id)
+        case = app.replay(events)
+        opened += events[0].outstanding.fen
+        first_tiers[str(next(e for e in events if isinstance(e, RiskAssessed)).tier)] += 1
+        if case.status is CaseStatus.OPEN:
+            balance += case.outstanding.fen
+            arrears += case.overdue_amount.fen
+        elif case.resolution is not None:
+            resolutions[str(case.resolution)] += 1
+    assert report.tiers == first_tiers and sum(first_tiers.values()) == CONFIG.enterprises
+    assert (report.balance_start, report.balance_end, report.arrears_end) == (opened, balance, arrears)
+    assert report.resolutions == resolutions
+    assert report.balance_end < report.balance_start  # something was recovered: it emerged, nothing wrote it
+
+
+def test_time_passed_on_the_simulated_clock_and_the_scheduler_fired(run) -> None:
+    container, outcome, report = run
+    assert container.clock.now().date() == outcome.end
+    assert report.start is not None and report.end is not None and (report.end - report.start).days >= 58
+    escalations = sum(c["escalations"] for c in report.by_tier.values())
+    assert escalations > 0  # escalations are only ever sent by the scheduler here
+    assert report.learned_on is not None and len(report.policy_versions) == 2
+
+
+def test_the_seeds_textile_firm_gets_a_lawyers_letter_and_a_joint_credit_and_legal_visit(run) -> None:
+    container, _, _ = run
+    app = container.app
+    events = app.case_events(app.case_id_for("JS-2023-06"))
+    assert str(next(e for e in events if isinstance(e, RiskAssessed)).tier) == "high"
+    assert any(isinstance(e, LetterSent) and str(e.letter_kind) == "lawyers_letter" for e in events)
+    joint = [e for e in events if isinstance(e, VisitCompleted) and {"sim.credit", "sim.legal"} <= set(e.staff)]
+    assert joint
+
+
+def test_the_learned_policy_reaches_later_assignments(run) -> None:
+    container, _, _ = run
+    app = container.app
+    learned = app.policy_version(2)
+    assert learned.segments
+    segment = learned.segments[0]
+    later = [
+        e
+        for f in Simulation(container, CONFIG).firms
+        if f.industry == segment.industry
+        for e in app.case_events(app.case_id_for(f.loan.loan_id))
+        if isinstance(e, StrategyAssigned) and e.policy_version == 2 and e.tier is segment.tier
+    ]
+    assert later and all(e.channels == segment.channels for e in later)
