@@ -21,9 +21,11 @@ from application.app import CollectionsApp
 from application.commands import (
     CaseCommand,
     CheckInstallment,
+    ClassifyDebtor,
     Escalate,
     ExpireDeadline,
     JudgePromise,
+    ReviewLedger,
     ReviewLegalClock,
 )
 from domain.base import Actor
@@ -60,6 +62,8 @@ def command_for(deadline: OpenDeadline) -> CaseCommand:
         return JudgePromise(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "check_installment":
         return CheckInstallment(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
+    if action == "review_ledger":
+        return ReviewLedger(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "legal_task":
         return ReviewLegalClock(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     return ExpireDeadline(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
@@ -179,4 +183,8 @@ class DeadlineScheduler:
         except DomainError as error:
             log.warning("deadline %s of case %s refused: %s", deadline.deadline_id, deadline.case_id, error)
             return Firing(**facts, outcome="refused", detail=str(error))
+        if deadline.action == "review_ledger":
+            # time moved the claim: the debtor is classified again across all its claims (an event on change)
+            enterprise_id = self.app.enterprise_of_case(UUID(deadline.case_id))
+            self.app.handle(ClassifyDebtor(enterprise_id=enterprise_id, actor=SCHEDULER))
         return Firing(**facts, outcome="fired")

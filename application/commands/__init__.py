@@ -1,5 +1,6 @@
 """Commands: one immutable value per act a person or the system does; send them to ``CollectionsApp.handle``."""
 
+from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, ReviewLedger
 from application.commands.base import CaseCommand, Command, EnterpriseCommand, Outcome
 from application.commands.collaboration import (
     AddNote,
@@ -62,6 +63,7 @@ __all__ = [
     "CaseCommand",
     "CheckInstallment",
     "ClassifyCase",
+    "ClassifyDebtor",
     "CloseCase",
     "Command",
     "CompleteTask",
@@ -88,11 +90,13 @@ __all__ = [
     "RaiseDispute",
     "ReceivePayment",
     "RecordAssessment",
+    "RecordLoanSchedule",
     "RecordSignal",
     "RegisterEnterprise",
     "ReopenCase",
     "ResolveCase",
     "ResolveDispute",
+    "ReviewLedger",
     "ReviewLegalClock",
     "ScheduleVisit",
     "SetDeadline",

@@ -1,7 +1,17 @@
 """The handler of every command, registered in ``registry.HANDLERS`` as each module is imported."""
 
 from application import importing
-from application.handlers import collaboration, commitments, contacts, enterprises, lifecycle, strategy
+from application.handlers import arrears, collaboration, commitments, contacts, enterprises, lifecycle, strategy
 from application.handlers.registry import HANDLERS
 
-__all__ = ["HANDLERS", "collaboration", "commitments", "contacts", "enterprises", "importing", "lifecycle", "strategy"]
+__all__ = [
+    "HANDLERS",
+    "arrears",
+    "collaboration",
+    "commitments",
+    "contacts",
+    "enterprises",
+    "importing",
+    "lifecycle",
+    "strategy",
+]
