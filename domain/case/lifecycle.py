@@ -71,7 +71,7 @@ class LifecycleCommands(DeadlineCommands):
             raise InvariantError("outstanding cannot exceed principal")
         if overdue_amount > outstanding and not dues:
             raise InvariantError("overdue_amount cannot exceed outstanding")
-        if overdue_since > local_date(act.recorded_at, timezone):
+        if overdue_since > local_date(act.recorded_at, timezone) and not dues:
             raise InvariantError("overdue_since cannot be in the future")
         return cls._create(
             CaseOpened,
