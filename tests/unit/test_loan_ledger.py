@@ -76,7 +76,7 @@ def test_penalty_accrues_per_day_on_overdue_principal_rounded_half_up_once() -> 
     # 2 .. 30 November: 29 days x 100,000,000 fen x 0.0653 / 360 = 526,027.77... fen -> 526,028
     assert penalty_for(dues, [], simple, date(2026, 11, 2), date(2026, 11, 30)) == [(1, 2_900_000_000, 526_028)]
     compound = simple.model_copy(update={"compound": True})
-    # compounding (复利): the unpaid interest bears penalty too: 29 x 105,000,000 x 0.0653 / 360 = 552,329.16... -> 552,329
+    # compounding (复利): the unpaid interest bears penalty too: 29 x 105,000,000 x 0.0653 / 360 -> 552,329
     assert penalty_for(dues, [], compound, date(2026, 11, 2), date(2026, 11, 30)) == [(1, 3_045_000_000, 552_329)]
     # a payment on 16 November lowers the base from that day on; the due day itself bears none
     paid = [pay(500_000_00 + 50_000_00, date(2026, 11, 16))]
