@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import orjson
@@ -133,7 +134,7 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
         "collector": None,
         "currency": event.currency,
         "principal_fen": event.principal.fen,
-        "outstanding_fen": event.outstanding.fen,
+        "outstanding_fen": sum(d.total_fen for d in event.dues) if event.dues else event.outstanding.fen,
         "overdue_fen": event.overdue_amount.fen,
         "paid_fen": 0,
         "opened_at": utc_text(event.occurred_at),
@@ -183,7 +184,8 @@ def _ledger(row: dict[str, Any], event: Any) -> bool:
     dues = [LoanDue.model_validate(d) for d in facts["dues"]]
     entries = [(LedgerPayment if e["kind"] == "payment" else LedgerPenalty).model_validate(e) for e in facts["entries"]]
     now = position(dues, entries, day)
-    row["outstanding_fen"] = now.outstanding_fen
+    # what is owed at this version: every due, every penalty recorded, less every payment
+    row["outstanding_fen"] = position(dues, entries, date.max).outstanding_fen
     row["overdue_fen"] = now.overdue_fen
     if now.overdue_since is not None:
         facts["overdue_since"] = now.overdue_since.isoformat()
