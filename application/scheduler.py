@@ -21,7 +21,6 @@ from application.app import CollectionsApp
 from application.commands import (
     CaseCommand,
     CheckInstallment,
-    ClassifyDebtor,
     Escalate,
     ExpireDeadline,
     JudgePromise,
@@ -183,8 +182,4 @@ class DeadlineScheduler:
         except DomainError as error:
             log.warning("deadline %s of case %s refused: %s", deadline.deadline_id, deadline.case_id, error)
             return Firing(**facts, outcome="refused", detail=str(error))
-        if deadline.action == "review_ledger":
-            # time moved the claim: the debtor is classified again across all its claims (an event on change)
-            enterprise_id = self.app.enterprise_of_case(UUID(deadline.case_id))
-            self.app.handle(ClassifyDebtor(enterprise_id=enterprise_id, actor=SCHEDULER))
         return Firing(**facts, outcome="fired")
