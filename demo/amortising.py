@@ -46,7 +46,7 @@ def at(day: date) -> datetime:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         clock = ManualClock(at(DATES[0]))
-        container = bootstrap(Settings(database_url=f"sqlite:///{Path(folder) / 'walk.db'}"), clock)  # type: ignore[arg-type]
+        container = bootstrap(Settings(database_url=f"sqlite:///{Path(folder) / 'walk.db'}"), clock)
         app = container.app
         try:
             registration = Registration(
@@ -95,10 +95,13 @@ def main() -> None:
                     )
                 case = app.get_case(case_id)
                 now = case.position_as_of(day)
+                outstanding, overdue, penalty = (
+                    str(Money.of(fen)) for fen in (now.outstanding_fen, now.overdue_fen, now.penalty_fen)
+                )
+                since = now.overdue_since.isoformat() if now.overdue_since else "-"
                 print(
-                    f"{day.isoformat():<11} {str(Money.of(now.outstanding_fen)):>13} {str(Money.of(now.overdue_fen)):>12} "
-                    f"{str(now.overdue_since or '-'):<11} {now.days_past_due:>4} {str(Money.of(now.penalty_fen)):>9}  "
-                    f"{case.loan_category} {case.category_rules}"
+                    f"{day.isoformat():<11} {outstanding:>13} {overdue:>12} {since:<11} {now.days_past_due:>4} "
+                    f"{penalty:>9}  {case.loan_category} {case.category_rules}"
                 )
             debtor = app.get_enterprise(enterprise_id(CODE))
             print(f"debtor: {debtor.debtor_category} {debtor.debtor_rule_ids} ({debtor.debtor_reason})")

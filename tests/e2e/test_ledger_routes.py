@@ -63,6 +63,6 @@ def test_a_schedule_is_refused_when_it_does_not_add_up_or_comes_without_rates(cl
     neither = client.post("/v1/cases", json=body, headers=credit)
     assert neither.status_code == 422 and "overdue_amount" in neither.json()["detail"]
     bad_rate = client.post(
-        "/v1/cases", json={**body, "dues": DUES, "terms": {**TERMS, "penalty_rate": "０.1"}}, headers=credit
+        "/v1/cases", json={**body, "dues": DUES, "terms": {**TERMS, "penalty_rate": "\uff10.1"}}, headers=credit
     )
     assert bad_rate.status_code in (400, 422)
