@@ -121,11 +121,9 @@ def ledger(
     responses=WRITE,
     summary="Classify the debtor across its claims",
 )
-async def classify_debtor(
-    enterprise_id: PathId, write: Annotated[Write, writes(Permission.ASSESS, pins_version=False)]
-) -> DebtorOut:
+async def classify_debtor(enterprise_id: PathId, write: Annotated[Write, writes(Permission.ASSESS)]) -> DebtorOut:
     """Classify the enterprise across all its claims at the bank today (an event only when anything changed)."""
-    write.send(ClassifyDebtor(enterprise_id=enterprise_id, actor=write.actor))
+    write.send(ClassifyDebtor(**write.on_enterprise(enterprise_id)))
     return debtor_view(write.app, enterprise_id)
 
 

@@ -44,10 +44,10 @@ class ScheduleIn(Attributed):
 class DueOut(BaseModel):
     """One due and what is left of it."""
 
-    number: int
+    number: int = Field(description="the due's number")
     due_on: str | None = Field(description="None: the part of the principal with no date of its own")
-    principal: str
-    interest: str
+    principal: str = Field(description="its principal")
+    interest: str = Field(description="its contractual interest")
     penalty: str = Field(description="penalty interest recorded on it")
     unpaid: str = Field(description="principal, interest and penalty unpaid")
     settled_on: str | None = Field(description="the day its principal and interest were paid in full")
@@ -56,29 +56,29 @@ class DueOut(BaseModel):
 class LedgerOut(BaseModel):
     """The loan as of the end of a day: balance, arrears, days past due and the category by the 2023 rules."""
 
-    case_id: str
-    as_of: str
+    case_id: str = Field(description="the case")
+    as_of: str = Field(description="the day (its end) the figures are as of")
     principal: str = Field(description="principal of every due")
     interest: str = Field(description="contractual interest of every due")
     penalty: str = Field(description="penalty interest recorded for periods ended by then")
     paid: str = Field(description="payments received by then")
     outstanding: str = Field(description="principal + interest + penalty - paid")
-    overdue_amount: str
-    overdue_since: str | None
-    days_past_due: int
+    overdue_amount: str = Field(description="unpaid of the dues fallen due, penalty included")
+    overdue_since: str | None = Field(description="the oldest fallen-due date with principal or interest unpaid")
+    days_past_due: int = Field(description="as_of - overdue_since; 0 when nothing is past due")
     category: str = Field(description="the claim's own category by the 2023 rules (README 'Classification')")
-    rule_ids: list[str]
-    reason: str
-    dues: list[DueOut]
+    rule_ids: list[str] = Field(description="the rules that set the category")
+    reason: str = Field(description="why, in words")
+    dues: list[DueOut] = Field(description="every due and what is left of it")
 
 
 class DebtorOut(BaseModel):
     """The enterprise as a debtor across all its claims at the bank (2023 rules, art. 7's 10% rule)."""
 
-    enterprise_id: str
-    version: int
-    category: str | None
-    rule_ids: list[str]
-    reason: str
-    as_of: str | None
+    enterprise_id: str = Field(description="the enterprise")
+    version: int = Field(description="its version")
+    category: str | None = Field(description="the debtor's category (its worst claim's); None until classified")
+    rule_ids: list[str] = Field(description="the rules that set it, e.g. debtor-10pct")
+    reason: str = Field(description="why, in words")
+    as_of: str | None = Field(description="the day it was classified")
     claims: dict[str, str] = Field(description="each claim's (case id's) category after the debtor's rules")
