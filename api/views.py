@@ -69,7 +69,12 @@ def case_progress(case: CollectionCase) -> CaseProgress:
         open_deadlines=sum(1 for d in case.deadlines.values() if d.status == "open"),
         disputed=case.disputed,
         days_past_due=case.days_past_due if case.delinquency_bucket else None,
-        classification=DelinquencyClass(bucket=case.delinquency_bucket, category=case.loan_category or "")
+        classification=DelinquencyClass(
+            bucket=case.delinquency_bucket,
+            category=case.loan_category or "",
+            rule_ids=list(case.category_rules),
+            reason=case.category_reason,
+        )
         if case.delinquency_bucket
         else None,
         limitation_ends_on=case.limitation_ends_on.isoformat() if case.limitation_ends_on else None,

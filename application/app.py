@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -9,15 +10,19 @@ from uuid import UUID
 from eventsourcing.application import project_aggregate
 
 from application.case_facts import currency_of, enterprise_of
+from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, ReviewLedger
 from application.commands.base import Command, Outcome
+from application.commands.commitments import MissInstallment, ReceivePayment, SignAgreement
+from application.commands.strategy import ClassifyCase
 from application.contacts import ContactCheck, contact_check
 from application.handlers import HANDLERS
 from application.policies import CurrentPolicy, current_policy, policy_terms, stored_policy
+from domain.base import Actor
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened, RiskAssessed
 from domain.case.values import Channel, Installment, PlanKind
 from domain.enterprise import Enterprise
-from domain.errors import NotFoundError
+from domain.errors import DomainError, NotFoundError
 from domain.ids import case_id as derive_case_id
 from domain.ids import enterprise_id as derive_enterprise_id
 from domain.money import Money
@@ -30,6 +35,16 @@ from infrastructure.event_store import EventStore
 from infrastructure.unit_of_work import UnitOfWork
 
 R = TypeVar("R")
+log = logging.getLogger("arrears.app")
+#: the commands after which a claim's category may have moved: its debtor is classified again
+RECLASSIFY_DEBTOR_AFTER = (
+    ReceivePayment,
+    RecordLoanSchedule,
+    ReviewLedger,
+    ClassifyCase,
+    SignAgreement,
+    MissInstallment,
+)
 
 
 class CollectionsApp:
@@ -54,7 +69,19 @@ class CollectionsApp:
             handler = HANDLERS[type(command)]
         except KeyError:
             raise TypeError(f"no handler for {type(command).__name__}") from None
-        return handler(command, self.uow)
+        outcome = handler(command, self.uow)
+        if isinstance(command, RECLASSIFY_DEBTOR_AFTER):
+            self.reclassify_debtor(command.case_id)
+        return outcome
+
+    def reclassify_debtor(self, case_id: UUID) -> None:
+        """A claim's figures moved: classify its debtor again across all its claims (an event only on change).
+        The command that moved them is recorded already; a refusal here is logged, not raised."""
+        try:
+            enterprise_id = self.enterprise_of_case(case_id)
+            self.handle(ClassifyDebtor(enterprise_id=enterprise_id, actor=Actor.system("classification")))
+        except DomainError as error:
+            log.warning("debtor of case %s not reclassified: %s", case_id, error)
 
     def send(self, command: Command, result_type: type[R]) -> R:
         """Handle a command and return just its result, checked to be of ``result_type`` (for clients that

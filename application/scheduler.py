@@ -25,6 +25,7 @@ from application.commands import (
     ExpireDeadline,
     JudgePromise,
     ReleaseGuarantee,
+    ReviewLedger,
     ReviewLegalClock,
 )
 from domain.base import Actor
@@ -61,6 +62,8 @@ def command_for(deadline: OpenDeadline) -> CaseCommand:
         return JudgePromise(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "check_installment":
         return CheckInstallment(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
+    if action == "review_ledger":
+        return ReviewLedger(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "release_guarantee":
         guarantee_id = deadline_id.removeprefix("guarantee-end-")
         return ReleaseGuarantee(case_id=case_id, guarantee_id=guarantee_id, deadline_id=deadline_id, actor=SCHEDULER)

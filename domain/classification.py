@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from fractions import Fraction
 
 #: (upper bound of days past due, bucket); above the last bound is ">360"
 BUCKETS: list[tuple[int, str]] = [
@@ -49,3 +52,176 @@ def category(days: int) -> LoanCategory:
     if days <= 360:
         return LoanCategory.DOUBTFUL
     return LoanCategory.LOSS
+
+
+# --- the 2023 rules (商业银行金融资产风险分类办法, CBIRC/PBOC 2023 No. 1): README "Classification" --------
+
+#: the non-performing categories (次级、可疑、损失: "后三类合称不良资产", art. 6)
+NON_PERFORMING = frozenset({LoanCategory.SUBSTANDARD, LoanCategory.DOUBTFUL, LoanCategory.LOSS})
+#: the share of a non-retail debtor's claims at the bank above which all its claims are non-performing (art. 7)
+DEBTOR_NPL_SHARE = Fraction(1, 10)
+#: regular repayment after the arrears are repaid before a non-performing claim may move up: the longer of
+#: two consecutive repayment periods and six months
+UPGRADE_MONTHS = 6
+#: a restructured claim's observation period: from the first due date after the adjustment, at least two
+#: consecutive repayment periods and not less than one year
+OBSERVATION_YEARS = 1
+
+ORDER = list(LoanCategory)
+
+
+def worse(a: LoanCategory, b: LoanCategory) -> LoanCategory:
+    """The worse of two categories."""
+    return a if ORDER.index(a) >= ORDER.index(b) else b
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Restructuring:
+    """A claim's contract adjusted in the debtor's favour (a signed repayment agreement)."""
+
+    signed_on: date
+    category_before: LoanCategory
+    #: the adjusted contract's due dates (the observation period counts from the first)
+    due_dates: tuple[date, ...]
+    #: the first instalment not paid in time, if any (the observation period restarts from it)
+    missed_on: date | None = None
+
+    def observation_ends(self) -> date:
+        """At least two consecutive repayment periods and not less than one year from the first due date
+        (from the missed instalment, when one was missed)."""
+        start = self.missed_on or (self.due_dates[0] if self.due_dates else self.signed_on)
+        later = [d for d in self.due_dates if d >= start]
+        second = later[1] if len(later) > 1 else start
+        return max(add_months(start, 12 * OBSERVATION_YEARS), second)
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the rules read of one claim as of a day."""
+
+    as_of: date
+    days_past_due: int
+    overdue_fen: int
+    outstanding_fen: int
+    #: the category it had before (None: never classified)
+    previous: LoanCategory | None = None
+    #: the day its arrears were last repaid in full after being past due (None: never cured)
+    cured_on: date | None = None
+    #: the due dates after ``cured_on`` up to ``as_of``, and whether each was paid by its date
+    dues_since_cure: tuple[tuple[date, bool], ...] = ()
+    #: how many dated dues the schedule has after ``cured_on`` (fallen due or not)
+    scheduled_since_cure: int = 0
+    restructuring: Restructuring | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A category, the rules that set it and a reason a collector can read."""
+
+    category: LoanCategory
+    rule_ids: tuple[str, ...]
+    reason: str
+
+
+def floor_by_days(days: int) -> tuple[LoanCategory, str | None]:
+    """Arts. 9-12: overdue at least special mention; >90 days substandard; >270 doubtful; >360 loss."""
+    if days > 360:
+        return LoanCategory.LOSS, "dpd>360"
+    if days > 270:
+        return LoanCategory.DOUBTFUL, "dpd>270"
+    if days > 90:
+        return LoanCategory.SUBSTANDARD, "dpd>90"
+    if days > 0:
+        return LoanCategory.SPECIAL_MENTION, "overdue"
+    return LoanCategory.NORMAL, None
+
+
+def upgrade_allowed(facts: ClaimFacts) -> tuple[bool, str]:
+    """A non-performing claim moves up to normal or special mention only when its arrears (and costs) are
+    repaid and regular repayment followed for the longer of two consecutive repayment periods and six
+    months (fewer periods when the schedule has fewer dues left)."""
+    if facts.overdue_fen > 0 or facts.cured_on is None:
+        return False, "its arrears are not repaid in full"
+    if any(not on_time for _, on_time in facts.dues_since_cure):
+        return False, "a due after the arrears were repaid was not paid on time"
+    until = add_months(facts.cured_on, UPGRADE_MONTHS)
+    periods = min(2, facts.scheduled_since_cure)
+    fallen = [d for d, _ in facts.dues_since_cure]
+    if len(fallen) < periods:
+        return False, f"{periods} repayment period(s) after the arrears were repaid must pass first"
+    if periods:
+        until = max(until, fallen[periods - 1])
+    if facts.as_of < until:
+        return False, f"regular repayment is needed until {until}"
+    return True, f"arrears repaid on {facts.cured_on}, then repaid regularly until {until}"
+
+
+def classify_claim(facts: ClaimFacts) -> Judgement:
+    """One claim's category by the 2023 rules (before the debtor-wide 10% rule)."""
+    if facts.outstanding_fen <= 0:
+        return Judgement(LoanCategory.NORMAL, ("repaid",), "repaid in full: nothing at risk")
+    category, rule = floor_by_days(facts.days_past_due)
+    rules = [rule] if rule else []
+    reasons = [f"{facts.days_past_due} days past due" if facts.days_past_due else "nothing past due"]
+    previous = facts.previous
+    if previous in NON_PERFORMING and category not in NON_PERFORMING:
+        allowed, why = upgrade_allowed(facts)
+        if not allowed:
+            category = LoanCategory.SUBSTANDARD
+            rules.append("npl-upgrade")
+            reasons.append(f"was {previous}, stays non-performing: {why}")
+    r = facts.restructuring
+    if r is not None and facts.as_of < r.observation_ends():
+        floor = LoanCategory.SPECIAL_MENTION
+        rules.append("restructured")
+        note = f"restructured on {r.signed_on}, observed until {r.observation_ends()}"
+        if r.category_before in NON_PERFORMING:
+            floor = r.category_before
+            note += f": no better than {r.category_before} (its category before) while observed"
+        if r.missed_on is not None:
+            floor = worse(floor, LoanCategory.SUBSTANDARD)
+            rules.append("restructured-missed")
+            note += f"; an instalment was missed on {r.missed_on}: non-performing"
+        category = worse(category, floor)
+        reasons.append(note)
+    return Judgement(category, tuple(rules), "; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of a debtor at the bank: its own category and outstanding amount."""
+
+    case_id: str
+    category: LoanCategory
+    outstanding_fen: int
+
+
+def classify_debtor(claims: list[Claim]) -> tuple[LoanCategory, tuple[str, ...], str, dict[str, LoanCategory]]:
+    """Art. 7 para. 2: when more than 10% of a non-retail debtor's claims at the bank are non-performing, all
+    of them are (at least substandard). The debtor's category is its worst claim's. Answers the category,
+    the rules, the reason and each claim's category after the rule."""
+    total = sum(c.outstanding_fen for c in claims if c.outstanding_fen > 0)
+    npl = sum(c.outstanding_fen for c in claims if c.outstanding_fen > 0 and c.category in NON_PERFORMING)
+    final = {c.case_id: c.category for c in claims}
+    rules: list[str] = []
+    reason = "no claim outstanding"
+    if total > 0:
+        share = Fraction(npl, total)
+        reason = f"{npl / total:.1%} of {len(claims)} claim(s) non-performing"
+        if npl and share > DEBTOR_NPL_SHARE:
+            rules.append("debtor-10pct")
+            reason += " (> 10%): all its claims are non-performing"
+            final = {c.case_id: worse(c.category, LoanCategory.SUBSTANDARD) for c in claims if c.outstanding_fen > 0}
+            final.update({c.case_id: c.category for c in claims if c.outstanding_fen <= 0})
+    category = LoanCategory.NORMAL
+    for c in claims:
+        if c.outstanding_fen > 0:
+            category = worse(category, final[c.case_id])
+    return category, tuple(rules), reason, final

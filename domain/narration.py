@@ -41,6 +41,7 @@ from domain.case.events import (
     TaskCompleted,
     VisitScheduled,
 )
+from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
 from domain.case.legal_events import (
     GuaranteePreserved,
     GuaranteeRecorded,
@@ -50,6 +51,7 @@ from domain.case.legal_events import (
 )
 from domain.enterprise.events import (
     ContactPersonAdded,
+    DebtorClassified,
     DoNotContactLifted,
     DoNotContactSet,
     EnterpriseRegistered,
@@ -326,3 +328,22 @@ def _(e: DoNotContactSet) -> str:
 @describe.register
 def _(e: DoNotContactLifted) -> str:
     return f"do-not-contact lifted: {e.reason}"
+
+
+@describe.register
+def _(e: LoanScheduleRecorded) -> str:
+    dated = [d.due_on for d in e.dues if d.due_on is not None]
+    span = f" from {min(dated)} to {max(dated)}" if dated else ""
+    rate = f", penalty rate {e.terms.penalty_rate}" if e.terms is not None else ""
+    return f"loan schedule recorded: {len(e.dues)} due(s){span}{rate}"
+
+
+@describe.register
+def _(e: PenaltyAccrued) -> str:
+    return f"penalty interest {e.amount} for {e.period_start} to {e.period_end} (rate {e.rate}/{e.day_basis})"
+
+
+@describe.register
+def _(e: DebtorClassified) -> str:
+    rules = f" [{', '.join(e.rule_ids)}]" if e.rule_ids else ""
+    return f"debtor classified {e.category}{rules}: {e.reason}"

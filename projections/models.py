@@ -28,6 +28,10 @@ class DelinquencyClass(BaseModel):
     bucket: str = Field(description="days-past-due bucket, e.g. 31-60")
     category: str = Field(description="five-category loan class, e.g. special_mention")
     as_of: str | None = Field(default=None, description="the day it was classified")
+    rule_ids: list[str] = Field(
+        default=[], description="the 2023 rules that set the category (README 'Classification')"
+    )
+    reason: str = Field(default="", description="why, in words")
 
 
 class CaseDeadline(BaseModel):

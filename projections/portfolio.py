@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from domain.case.events import (
@@ -22,6 +23,8 @@ from domain.case.events import (
     RiskAssessed,
     StrategyAssigned,
 )
+from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
+from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View
 from projections.state import add_counts, load_states, save_states, state_table_ddl
@@ -45,9 +48,10 @@ class PortfolioView(View):
     """Counters, daily balance changes by tier, and bucket roll counts."""
 
     name = "portfolio"
-    #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount); 3: a case
+    #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount); 3: days past
+    #: due and balances from the loan's schedule (dues, payments allocated, penalty interest recorded); 4: a case
     #: resolved ``cured`` (arrears paid, the loan back on its schedule) counts as cured
-    version = 3
+    version = 4
     tables = ("portfolio_cases", "portfolio_counters", "portfolio_balance", "portfolio_rolls")
 
     def schema(self) -> list[str]:
@@ -79,6 +83,19 @@ class PortfolioView(View):
         add_counts(tx, "portfolio_rolls", ("from_bucket", "to_bucket"), rolls, ("count",))
 
 
+def entries_of(case: dict[str, Any]) -> list[LedgerPayment | LedgerPenalty]:
+    """A case's payments and penalty periods, as the ledger reads them."""
+    return [
+        LedgerPayment.model_validate(e) if e["kind"] == "payment" else LedgerPenalty.model_validate(e)
+        for e in case["entries"]
+    ]
+
+
+def days_past_due(case: dict[str, Any], on: Any) -> int:
+    """Days past due on a day, from the case's dues and the payments allocated to them."""
+    return position([LoanDue.model_validate(d) for d in case["dues"]], entries_of(case), on).days_past_due
+
+
 def account(
     cases: dict[str, dict[str, Any]],
     key: str,
@@ -94,24 +111,25 @@ def account(
         balance.setdefault((day, tier), Counter())["delta_fen"] += fen
 
     if isinstance(event, CaseOpened):
-        bucket = dpd_bucket((event.occurred_at.date() - event.overdue_since).days if event.overdue_amount.fen else 0)
+        dues = event.dues or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
         cases[key] = {
             "tier": "unrated",
             "open": True,
-            "out": event.outstanding.fen,
-            "since": event.overdue_since.toordinal(),
-            "overdue": event.overdue_amount.fen,
-            "bucket": bucket,
+            "out": sum(d.total_fen for d in dues),
+            "dues": [d.model_dump(mode="json") for d in dues],
+            "entries": [],
         }
-        counters.update(cases_opened=1, opened_fen=event.outstanding.fen, **{f"entered:{bucket}": 1})
-        move("unrated", event.outstanding.fen)
+        opened = cases[key]
+        opened["bucket"] = dpd_bucket(days_past_due(opened, event.occurred_at.date()))
+        counters.update(cases_opened=1, opened_fen=opened["out"], **{f"entered:{opened['bucket']}": 1})
+        move("unrated", opened["out"])
         return
-    case = cases.get(key)
-    if case is None:
+    found = cases.get(key)
+    if found is None:
         return
+    case = found
     if case["open"]:
-        overdue = case.get("overdue", 1) > 0
-        bucket = dpd_bucket(event.occurred_at.toordinal() - case["since"] if overdue else 0)
+        bucket = dpd_bucket(days_past_due(case, event.occurred_at.date()))
         if bucket != case["bucket"]:
             rolls.setdefault((case["bucket"], bucket), Counter())["count"] += 1
             counters[f"entered:{bucket}"] += 1
@@ -131,10 +149,25 @@ def account(
     if isinstance(event, PaymentReceived):
         counters["recovered_fen"] += event.amount.fen
         case["out"] -= event.amount.fen
-        if "overdue" in case:
-            case["overdue"] = min(max(0, case["overdue"] - event.amount.fen), case["out"])
+        entry = LedgerPayment(
+            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
+        )
+        case["entries"].append(entry.model_dump(mode="json"))
         if case["open"]:
             move(case["tier"], -event.amount.fen)
+    elif isinstance(event, PenaltyAccrued | LoanScheduleRecorded):
+        before = case["out"]
+        if isinstance(event, PenaltyAccrued):
+            items = tuple((n, fen) for n, _, fen in event.items)
+            penalty = LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items)
+            case["entries"].append(penalty.model_dump(mode="json"))
+            case["out"] += event.amount.fen
+        else:
+            case["dues"] = [d.model_dump(mode="json") for d in event.dues]
+            now = position([LoanDue.model_validate(d) for d in case["dues"]], entries_of(case), date.max)
+            case["out"] = now.outstanding_fen
+        if case["open"]:
+            move(case["tier"], case["out"] - before)
     elif isinstance(event, CaseResolved | CaseClosed):
         if case["open"]:
             move(case["tier"], -case["out"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import orjson
@@ -30,8 +31,10 @@ from domain.case.events import (
     TaskAssigned,
     TaskCompleted,
 )
-from domain.case.state import overdue_after_payment
+from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
 from domain.case.values import MET_BY
+from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position
+from domain.rules import local_date
 from infrastructure.view_store import Row, ViewTx
 from projections.base import Envelope, View, utc_text
 
@@ -66,8 +69,9 @@ class CaseProgressView(View):
 
     name = "progress"
     #: 2: ``facts`` (overdue since, days past due, classification, limitation end, policy version, dispute,
-    #: the open deadlines with what meets each)
-    version = 2
+    #: the open deadlines with what meets each); 3: money from the loan's schedule (dues, payments, penalty
+    #: interest in ``facts``), the classification's rules and reason
+    version = 3
     tables = ("case_progress",)
 
     def schema(self) -> list[str]:
@@ -130,7 +134,7 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
         "collector": None,
         "currency": event.currency,
         "principal_fen": event.principal.fen,
-        "outstanding_fen": event.outstanding.fen,
+        "outstanding_fen": sum(d.total_fen for d in event.dues) if event.dues else event.outstanding.fen,
         "overdue_fen": event.overdue_amount.fen,
         "paid_fen": 0,
         "opened_at": utc_text(event.occurred_at),
@@ -140,8 +144,53 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
         "contacts": {},
         "pending": {},
         "updated_at": utc_text(event.timestamp),
-        "facts": {"overdue_since": event.overdue_since.isoformat(), "disputed": False, "deadlines": {}},
+        "facts": {
+            "overdue_since": event.overdue_since.isoformat(),
+            "disputed": False,
+            "deadlines": {},
+            "timezone": event.timezone,
+            "dues": [
+                d.model_dump(mode="json")
+                for d in event.dues or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
+            ],
+            "entries": [],
+        },
     }
+
+
+def _ledger(row: dict[str, Any], event: Any) -> bool:
+    """The loan's schedule, payments and penalties (domain/loan_ledger.py): the money figures follow from
+    them as of the event's business day; True when the event was one of them."""
+    facts = row["facts"]
+    if "dues" not in facts:  # a row built before schedules (rebuilt on start: the view's version moved)
+        return False
+    if isinstance(event, LoanScheduleRecorded):
+        facts["dues"] = [d.model_dump(mode="json") for d in event.dues]
+    elif isinstance(event, PaymentReceived):
+        entry = LedgerPayment(
+            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
+        )
+        facts["entries"].append(entry.model_dump(mode="json"))
+        row["paid_fen"] += event.amount.fen
+    elif isinstance(event, PenaltyAccrued):
+        items = tuple((n, fen) for n, _, fen in event.items)
+        entry_p = LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items)
+        facts["entries"].append(entry_p.model_dump(mode="json"))
+    elif not isinstance(event, DelinquencyClassified):
+        return False
+    day = event.as_of if isinstance(event, DelinquencyClassified) else local_date(event.occurred_at, facts["timezone"])
+    if isinstance(event, PaymentReceived):
+        day = max(day, event.received_on)
+    dues = [LoanDue.model_validate(d) for d in facts["dues"]]
+    entries = [(LedgerPayment if e["kind"] == "payment" else LedgerPenalty).model_validate(e) for e in facts["entries"]]
+    now = position(dues, entries, day)
+    # what is owed at this version: every due, every penalty recorded, less every payment
+    row["outstanding_fen"] = position(dues, entries, date.max).outstanding_fen
+    row["overdue_fen"] = now.overdue_fen
+    if now.overdue_since is not None:
+        facts["overdue_since"] = now.overdue_since.isoformat()
+    facts["penalty_fen"] = now.penalty_fen
+    return isinstance(event, PaymentReceived)
 
 
 def evolve_facts(facts: dict[str, Any], event: Any) -> None:
@@ -149,7 +198,13 @@ def evolve_facts(facts: dict[str, Any], event: Any) -> None:
     deadlines: dict[str, Any] = facts.setdefault("deadlines", {})
     if isinstance(event, DelinquencyClassified):
         facts["days_past_due"] = event.days_past_due
-        facts["classification"] = {"bucket": event.bucket, "category": event.category, "as_of": str(event.as_of)}
+        facts["classification"] = {
+            "bucket": event.bucket,
+            "category": event.category,
+            "as_of": str(event.as_of),
+            "rule_ids": list(event.rule_ids),
+            "reason": event.reason,
+        }
     elif isinstance(event, LimitationPeriodSet):
         facts["limitation_ends_on"] = event.ends_on.isoformat()
     elif isinstance(event, StrategyAssigned):
@@ -178,10 +233,7 @@ def evolve(row: dict[str, Any], event: Any) -> None:
         if row["last_contact_at"] is None or (at is not None and at > row["last_contact_at"]):
             row["last_contact_at"] = at
         return
-    if isinstance(event, PaymentReceived):
-        row["outstanding_fen"] -= event.amount.fen
-        row["overdue_fen"] = overdue_after_payment(row["overdue_fen"], event.amount.fen, row["outstanding_fen"])
-        row["paid_fen"] += event.amount.fen
+    if _ledger(row, event):
         return
     if isinstance(event, CollectorAssigned):
         row["collector"] = event.collector

@@ -11,6 +11,7 @@ from api.auth import Principal
 from api.deps import ReadsDep, Write, require, writes
 from api.permissions import Permission
 from api.routes.common import READ, READ_ONE, WRITE, set_etag
+from api.routes.ledger import schedule_of, terms_of
 from api.schemas.cases import (
     AssessmentOut,
     AssignmentIn,
@@ -45,8 +46,10 @@ async def open_case(
             enterprise_id=UUID(body.enterprise_id),
             principal=Money.parse(body.principal, body.currency),
             outstanding=Money.parse(body.outstanding, body.currency),
-            overdue_amount=Money.parse(body.overdue_amount, body.currency),
+            overdue_amount=None if body.overdue_amount is None else Money.parse(body.overdue_amount, body.currency),
             overdue_since=body.overdue_since,
+            dues=schedule_of(body),
+            terms=terms_of(body.terms),
             actor=write.actor,
             occurred_at=body.occurred_at,
         )

@@ -143,7 +143,13 @@ async def receive_payment(
         zone = request.app.state.services.settings.zone
         common["occurred_at"] = value_date_time(body.received_on, zone, write.app.clock.now())
     payment = write.send(
-        ReceivePayment(amount=amount, received_on=body.received_on, reference=body.reference, **common)
+        ReceivePayment(
+            amount=amount,
+            received_on=body.received_on,
+            reference=body.reference,
+            designated_dues=tuple(body.designated_dues),
+            **common,
+        )
     )
     balance: Balance = payment.result
     return write.created(

@@ -19,6 +19,7 @@ from api.schemas.common import (
     Time,
     UuidText,
 )
+from api.schemas.ledger import DueIn, TermsIn
 from domain.case.values import (
     Channel,
     ContactOutcome,
@@ -41,9 +42,13 @@ class CaseOpenIn(ApiModel):
     loan_id: ShortText = Field(min_length=1, description="the overdue loan's id")
     enterprise_id: UuidText = Field(description="the borrower (a registered enterprise's id, a UUID)")
     principal: Amount = Field(description="the loan's principal")
-    outstanding: Amount = Field(description="what is still owed")
-    overdue_amount: Amount = Field(description="what is past due")
-    overdue_since: Day = Field(description="the first day past due")
+    outstanding: Amount = Field(description="principal still owed (with ``dues``: their principal's sum)")
+    overdue_amount: Amount | None = Field(default=None, description="what is past due (required without ``dues``)")
+    overdue_since: Day | None = Field(default=None, description="the first day past due (required without ``dues``)")
+    dues: list[DueIn] | None = Field(
+        default=None, max_length=600, description="the loan's contractual dues: arrears then follow from them"
+    )
+    terms: TermsIn | None = Field(default=None, description="the contract's rates (required with ``dues``)")
     currency: Currency = Field(default="CNY", description="currency of every amount")
     collector: ShortText | None = Field(default=None, description="assign this collector straight away")
     occurred_at: Time | None = Field(default=None, description="when it was opened; default: now")
@@ -166,6 +171,9 @@ class PaymentIn(Attributed):
     amount: Amount = Field(description="amount received")
     received_on: Day = Field(description="value date")
     reference: ShortText = Field(min_length=1, description="the bank's payment reference (each once)")
+    designated_dues: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
+        default=[], max_length=100, description="the loan dues the debtor designates it for (Civil Code art. 560)"
+    )
 
 
 class PaymentRecorded(CaseWritten):

@@ -1,5 +1,6 @@
 """Commands: one immutable value per act a person or the system does; send them to ``CollectionsApp.handle``."""
 
+from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, ReviewLedger
 from application.commands.base import CaseCommand, Command, EnterpriseCommand, Outcome
 from application.commands.collaboration import (
     AddNote,
@@ -66,6 +67,7 @@ __all__ = [
     "CaseCommand",
     "CheckInstallment",
     "ClassifyCase",
+    "ClassifyDebtor",
     "CloseCase",
     "Command",
     "CompleteTask",
@@ -95,12 +97,14 @@ __all__ = [
     "ReceivePayment",
     "RecordAssessment",
     "RecordGuarantee",
+    "RecordLoanSchedule",
     "RecordSignal",
     "RegisterEnterprise",
     "ReleaseGuarantee",
     "ReopenCase",
     "ResolveCase",
     "ResolveDispute",
+    "ReviewLedger",
     "ReviewLegalClock",
     "ScheduleVisit",
     "SetDeadline",

@@ -83,6 +83,8 @@ class ReceivePayment(CaseCommand):
     amount: Money
     received_on: date
     reference: str
+    #: the loan dues the debtor designates it for (Civil Code art. 560); empty: the legal order
+    designated_dues: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.commands.base import CaseCommand, Command
 from domain.case.values import Resolution
+from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 
 
@@ -22,8 +23,12 @@ class OpenCase(Command):
     enterprise_id: UUID
     principal: Money
     outstanding: Money
-    overdue_amount: Money
-    overdue_since: date
+    #: with ``dues``, may be left out (they follow from the dues; given, they must agree)
+    overdue_amount: Money | None = None
+    overdue_since: date | None = None
+    #: the loan's contractual dues and rates (README "Arrears that move"); empty: one overdue amount
+    dues: tuple[LoanDue, ...] = ()
+    terms: LoanTerms | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

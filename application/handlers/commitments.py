@@ -144,5 +144,11 @@ def default_agreement(case: CollectionCase, command: DefaultAgreement, act: Act)
 
 @on_case(ReceivePayment)
 def receive_payment(case: CollectionCase, command: ReceivePayment, act: Act) -> Balance:
-    case.receive_payment(amount=command.amount, received_on=command.received_on, reference=command.reference, act=act)
+    case.receive_payment(
+        amount=command.amount,
+        received_on=command.received_on,
+        reference=command.reference,
+        designated_dues=list(command.designated_dues),
+        act=act,
+    )
     return Balance(outstanding=case.outstanding, paid=case.paid)

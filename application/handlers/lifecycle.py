@@ -29,8 +29,12 @@ def open_case(command: OpenCase, uow: UnitOfWork) -> Outcome[UUID]:
             overdue_amount=command.overdue_amount,
             overdue_since=command.overdue_since,
             timezone=enterprise.registration.timezone,
+            dues=list(command.dues),
+            terms=command.terms,
             act=act,
         )
+        if case.terms is not None:
+            case.review_ledger(act=act)
         enterprise.refer_loan(case.id, case.loan_id, act=act)
         session.add(case)
         return case

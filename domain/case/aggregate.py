@@ -6,6 +6,7 @@ events are in lifecycle.py, strategy.py, contacts.py, commitments.py, collaborat
 
 from __future__ import annotations
 
+from domain.case.arrears import ArrearsCommands
 from domain.case.collaboration import CollaborationCommands
 from domain.case.commitments import CommitmentCommands
 from domain.case.contacts import ContactCommands
@@ -20,6 +21,7 @@ class CollectionCase(
     ContactCommands,
     CommitmentCommands,
     CollaborationCommands,
+    ArrearsCommands,
     LegalCommands,
 ):
     """An overdue loan being collected: every contact, commitment and payment is an event."""

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.act import Act
+from domain.case.arrears import ArrearsCommands
 from domain.case.checks import check_schedule, check_sha256
 from domain.case.events import (
     AgreementCompleted,
@@ -18,7 +19,6 @@ from domain.case.events import (
     PromiseToPayMade,
     RepaymentPlanProposed,
 )
-from domain.case.legal import LegalCommands
 from domain.case.values import Agreement, Allocation, CaseStatus, Installment, LimitationCause, PlanKind, Promise
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
 from domain.legal_clock import at_workday_start
@@ -26,7 +26,7 @@ from domain.money import Money
 from domain.rules import check_currency, check_date_not_past, check_not_blank, check_positive, local_date
 
 
-class CommitmentCommands(LegalCommands):
+class CommitmentCommands(ArrearsCommands):
     """Promises, plans, agreements, and payments allocated to them (a payment reclassifies the case)."""
 
     def make_promise(self, *, promise_id: str, amount: Money, due_on: date, act: Act, grace_days: int = 0) -> None:
@@ -263,6 +263,7 @@ class CommitmentCommands(LegalCommands):
         received_on: date,
         reference: str,
         act: Act,
+        designated_dues: list[int] | None = None,
     ) -> None:
         """Record a payment, allocate it to instalments, and settle promises and agreements."""
         if self.status is CaseStatus.CLOSED:
@@ -272,6 +273,7 @@ class CommitmentCommands(LegalCommands):
         check_not_blank(reference, "reference")
         if received_on > local_date(act.recorded_at, self.timezone):
             raise InvariantError("received_on cannot be in the future")
+        self.check_payment_date(received_on, designated_dues or [])
         if reference in self.payment_references:
             raise DuplicateError(f"payment {reference!r} is already recorded")
         if amount > self.outstanding:
@@ -283,12 +285,13 @@ class CommitmentCommands(LegalCommands):
             received_on=received_on,
             reference=reference,
             allocations=allocations,
+            designated_dues=sorted(set(designated_dues or [])),
             **act.attribution(),
         )
         paid = self.version
         self.settle_after_payment(amount, received_on, act=act)
+        self.review_ledger(act=act)
         self.interrupt_limitation(LimitationCause.PART_PAYMENT, on=received_on, act=act, by_version=paid)
-        self.classify(local_date(act.recorded_at, self.timezone), act=act)
 
     def allocate(self, amount: Money) -> list[Allocation]:
         """Allocate a payment to the active agreement's unpaid instalments, oldest first."""

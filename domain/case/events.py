@@ -29,6 +29,7 @@ from domain.case.values import (
     SignalSource,
     Tier,
 )
+from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 
 
@@ -57,6 +58,11 @@ class CaseOpened(Aggregate.Created, Attributed):
     overdue_since: date
     currency: str
     timezone: str
+    #: the loan's contractual dues (empty in events stored before schedules: one due of ``overdue_amount``
+    #: on ``overdue_since`` and the rest of ``outstanding`` undated, domain/loan_ledger.py)
+    dues: list[LoanDue] = []
+    #: the contract's interest and penalty rates (None: no penalty interest accrues)
+    terms: LoanTerms | None = None
 
 
 class CollectorAssigned(CaseEvent):
@@ -144,6 +150,9 @@ class DelinquencyClassified(CaseEvent):
     category: str
     previous_bucket: str | None = None
     previous_category: str | None = None
+    #: the rules of the 2023 classification that set the category (README "Classification"; empty before)
+    rule_ids: list[str] = []
+    reason: str = ""
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -329,6 +338,8 @@ class PaymentReceived(CaseEvent):
     received_on: date
     reference: str
     allocations: list[Allocation] = []
+    #: the loan dues the debtor designated this payment for (Civil Code art. 560), paid first
+    designated_dues: list[int] = []
 
 
 # --- collaboration ------------------------------------------------------------------------------

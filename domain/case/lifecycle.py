@@ -7,11 +7,13 @@ from typing import Self
 from uuid import UUID
 
 from domain.act import Act
+from domain.case.arrears import check_dues
 from domain.case.deadlines import DeadlineCommands
 from domain.case.events import CaseClosed, CaseOpened, CaseReopened, CaseResolved, CollectorAssigned
 from domain.case.values import CaseStatus, Resolution
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError
 from domain.ids import case_id
+from domain.loan_ledger import LoanDue, LoanTerms, position
 from domain.money import Money
 from domain.rules import (
     DEFAULT_TIMEZONE,
@@ -34,15 +36,32 @@ class LifecycleCommands(DeadlineCommands):
         enterprise_id: UUID,
         principal: Money,
         outstanding: Money,
-        overdue_amount: Money,
-        overdue_since: date,
+        overdue_amount: Money | None,
+        overdue_since: date | None,
         act: Act,
         timezone: str = DEFAULT_TIMEZONE,
+        dues: list[LoanDue] | None = None,
+        terms: LoanTerms | None = None,
     ) -> Self:
-        """Open a case for an overdue loan; the case id is derived from the loan id."""
+        """Open a case for an overdue loan; the case id is derived from the loan id. With the loan's dues
+        (and rates), the overdue amount and its date follow from them (when given too, they must agree)."""
         check_not_blank(loan_id, "loan_id")
         currency = principal.currency
         check_positive(principal, "principal")
+        if dues:
+            if terms is None:
+                raise InvariantError("a schedule comes with the contract's interest and penalty rates")
+            check_dues(dues, outstanding.fen)
+            now = position(dues, [], local_date(act.recorded_at, timezone))
+            derived = Money.of(now.overdue_fen, currency)
+            since = now.overdue_since or min((d.due_on for d in dues if d.due_on), default=None)
+            if overdue_amount is not None and overdue_amount != derived:
+                raise InvariantError(f"overdue_amount {overdue_amount} disagrees with the dues fallen due ({derived})")
+            if overdue_since is not None and now.overdue_since is not None and overdue_since != since:
+                raise InvariantError(f"overdue_since {overdue_since} disagrees with the oldest unpaid due ({since})")
+            overdue_amount, overdue_since = derived, since or local_date(act.recorded_at, timezone)
+        if overdue_amount is None or overdue_since is None:
+            raise InvariantError("give overdue_amount and overdue_since, or the loan's dues")
         for name, amount in (("outstanding", outstanding), ("overdue_amount", overdue_amount)):
             check_currency(amount, currency, name)
             check_not_negative(amount, name)
@@ -50,9 +69,9 @@ class LifecycleCommands(DeadlineCommands):
             raise InvariantError("a case is opened for a loan with something outstanding")
         if outstanding > principal:
             raise InvariantError("outstanding cannot exceed principal")
-        if overdue_amount > outstanding:
+        if overdue_amount > outstanding and not dues:
             raise InvariantError("overdue_amount cannot exceed outstanding")
-        if overdue_since > local_date(act.recorded_at, timezone):
+        if overdue_since > local_date(act.recorded_at, timezone) and not dues:
             raise InvariantError("overdue_since cannot be in the future")
         return cls._create(
             CaseOpened,
@@ -65,6 +84,8 @@ class LifecycleCommands(DeadlineCommands):
             overdue_since=overdue_since,
             currency=currency,
             timezone=timezone,
+            dues=list(dues or []),
+            terms=terms if dues else None,
             **act.attribution(),
         )
 

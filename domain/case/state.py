@@ -70,13 +70,9 @@ from domain.case.values import (
 )
 from domain.errors import IllegalTransitionError
 from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
+from domain.loan_ledger import LedgerEntry, LedgerPayment, LoanDue, LoanTerms, legacy_dues, position
 from domain.money import Money
-
-
-def overdue_after_payment(overdue_fen: int, paid_fen: int, outstanding_fen: int) -> int:
-    """A payment settles the overdue part first; what stays overdue never exceeds what is outstanding."""
-    return min(max(0, overdue_fen - paid_fen), outstanding_fen)
-
+from domain.rules import local_date
 
 #: how long outbound calls are remembered for the contact policy's daily and weekly limits
 CALL_MEMORY = timedelta(days=31)
@@ -133,6 +129,18 @@ class CaseFields:
     delinquency_bucket: str | None = None
     loan_category: str | None = None
     calls: list[tuple[datetime, bool]] = []
+    #: the loan's schedule (loan_ledger.py): dues and rates, payments and penalties in order, the last day
+    #: penalty is recorded for; the last classification's rules and reason; a restructuring (agreement)
+    dues: list[LoanDue] = []
+    terms: LoanTerms | None = None
+    ledger: list[LedgerEntry] = []
+    accrued_through: date | None = None
+    category_rules: list[str] = []
+    category_reason: str = ""
+    restructured_on: date | None = None
+    category_before_restructuring: str | None = None
+    restructuring_due_dates: list[date] = []
+    restructuring_missed_on: date | None = None
 
 
 class CaseState(BaseModel, CaseFields):
@@ -160,8 +168,25 @@ class CaseEvolution(Aggregate, CaseFields):
                 timezone=event.timezone,
                 opened_at=event.occurred_at,
                 paid=Money.zero(event.currency),
+                dues=event.dues or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen),
+                terms=event.terms,
             )
         )
+        self.outstanding = Money.of(sum(d.total_fen for d in self.dues), self.currency)
+        self._refresh(local_date(event.occurred_at, event.timezone))
+
+    def loan_dues(self) -> list[LoanDue]:
+        """The dues (a case restored from a snapshot taken before schedules: its arrears and the rest)."""
+        if not self.dues:
+            self.dues = legacy_dues(self.overdue_amount.fen, self.overdue_since, self.outstanding.fen)
+        return self.dues
+
+    def _refresh(self, as_of: date) -> None:
+        """Overdue amount and the oldest unpaid due date as of a day (the date stays when nothing is past due)."""
+        now = position(self.loan_dues(), list(self.ledger), as_of)
+        self.overdue_amount = Money.of(now.overdue_fen, self.currency)
+        if now.overdue_since is not None:
+            self.overdue_since = now.overdue_since
 
     @applies
     def _(self, event: CollectorAssigned) -> None:
@@ -280,6 +305,9 @@ class CaseEvolution(Aggregate, CaseFields):
         self.days_past_due = event.days_past_due
         self.delinquency_bucket = event.bucket
         self.loan_category = event.category
+        self.category_rules = list(event.rule_ids)
+        self.category_reason = event.reason
+        self._refresh(event.as_of)
 
     @applies
     def _(self, event: VisitScheduled) -> None:
@@ -314,6 +342,10 @@ class CaseEvolution(Aggregate, CaseFields):
             schedule=event.schedule,
             paid=[Money.zero(self.currency) for _ in event.schedule],
         )
+        self.restructured_on = event.signed_on
+        self.category_before_restructuring = self.loan_category
+        self.restructuring_due_dates = [i.due_on for i in event.schedule]
+        self.restructuring_missed_on = None
 
     def _update_agreement(self, agreement_id: str, **changes: Any) -> None:
         self.agreements[agreement_id] = self.agreements[agreement_id].model_copy(update=changes)
@@ -322,6 +354,7 @@ class CaseEvolution(Aggregate, CaseFields):
     def _(self, event: InstallmentMissed) -> None:
         missed = self.agreements[event.agreement_id].missed
         self._update_agreement(event.agreement_id, missed=[*missed, event.installment_no])
+        self.restructuring_missed_on = event.due_on
 
     @applies
     def _(self, event: AgreementDefaulted) -> None:
@@ -333,10 +366,12 @@ class CaseEvolution(Aggregate, CaseFields):
 
     @applies
     def _(self, event: PaymentReceived) -> None:
-        self.outstanding = self.outstanding - event.amount
-        self.overdue_amount = Money.of(
-            overdue_after_payment(self.overdue_amount.fen, event.amount.fen, self.outstanding.fen), self.currency
+        self.loan_dues()
+        self.ledger.append(
+            LedgerPayment(received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues))
         )
+        self.outstanding = self.outstanding - event.amount
+        self._refresh(max(event.received_on, local_date(event.occurred_at, self.timezone)))
         self.paid = self.paid + event.amount
         self.payment_references.append(event.reference)
         remaining = event.amount.fen
@@ -385,15 +420,11 @@ class CaseEvolution(Aggregate, CaseFields):
     def _(self, event: DisputeResolved) -> None:
         self.disputed = False
 
-    # --- reading ---------------------------------------------------------------------------------
-
     def next_action_due(self) -> datetime | None:
         """The earliest open deadline or open task due time."""
         times = [d.due_at for d in self.deadlines.values() if d.status == "open"]
         times += [t.due_at for t in self.tasks.values() if t.status == "open" and t.due_at is not None]
         return min(times, default=None)
-
-    # --- guards --------------------------------------------------------------------------------
 
     def check_open(self) -> None:
         """Most commands need an open case."""

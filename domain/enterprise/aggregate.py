@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
@@ -9,9 +10,11 @@ from pydantic import BaseModel
 
 from domain.act import Act
 from domain.base import Aggregate, applies
+from domain.classification import Claim, classify_debtor
 from domain.enterprise.checks import check_contact_person, check_loan_record, check_registration, check_statement
 from domain.enterprise.events import (
     ContactPersonAdded,
+    DebtorClassified,
     DoNotContactLifted,
     DoNotContactSet,
     EnterpriseRegistered,
@@ -39,6 +42,12 @@ class EnterpriseFields:
     do_not_contact: bool = False
     do_not_contact_reason: str = ""
     case_ids: list[UUID] = []
+    #: the debtor's classification across its claims at the bank (2023 rules), None until first classified
+    debtor_category: str | None = None
+    debtor_rule_ids: list[str] = []
+    debtor_reason: str = ""
+    debtor_claims: dict[str, str] = {}
+    debtor_as_of: date | None = None
 
 
 class EnterpriseState(BaseModel, EnterpriseFields):
@@ -123,6 +132,24 @@ class Enterprise(Aggregate, EnterpriseFields):
             raise DuplicateError(f"loan {loan_id!r} already has a collection case")
         self.trigger_event(LoanReferredToCollections, case_id=case_id, loan_id=loan_id, **act.attribution())
 
+    def classify_debtor(self, claims: list[Claim], as_of: date, *, act: Act) -> bool:
+        """Classify the debtor across its claims (art. 7's 10% rule); an event only when anything changed."""
+        category, rules, reason, final = classify_debtor(claims)
+        by_case = {case_id: str(c) for case_id, c in final.items()}
+        if (str(category), list(rules), by_case) == (self.debtor_category, self.debtor_rule_ids, self.debtor_claims):
+            return False
+        self.trigger_event(
+            DebtorClassified,
+            as_of=as_of,
+            category=str(category),
+            rule_ids=list(rules),
+            reason=reason,
+            claims=by_case,
+            previous_category=self.debtor_category,
+            **act.attribution(),
+        )
+        return True
+
     def known_parties(self) -> frozenset[str]:
         """Whom the bank may contact: the contact persons and the legal representative."""
         names = {p.name for p in self.contacts} | {self.registration.legal_representative}
@@ -175,3 +202,11 @@ class Enterprise(Aggregate, EnterpriseFields):
     def _(self, event: DoNotContactLifted) -> None:
         self.do_not_contact = False
         self.do_not_contact_reason = ""
+
+    @applies
+    def _(self, event: DebtorClassified) -> None:
+        self.debtor_category = event.category
+        self.debtor_rule_ids = list(event.rule_ids)
+        self.debtor_reason = event.reason
+        self.debtor_claims = dict(event.claims)
+        self.debtor_as_of = event.as_of

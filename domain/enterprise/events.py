@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from domain.base import Actor, Aggregate
@@ -71,5 +71,19 @@ class LoanReferredToCollections(Aggregate.Event):
 
     case_id: UUID
     loan_id: str
+    actor: Actor
+    occurred_at: datetime
+
+
+class DebtorClassified(Aggregate.Event):
+    """The debtor's classification across all its claims at the bank changed (2023 rules, README
+    "Classification"): its category, the rules that set it, why, and each claim's category after them."""
+
+    as_of: date
+    category: str
+    rule_ids: list[str]
+    reason: str
+    claims: dict[str, str]
+    previous_category: str | None = None
     actor: Actor
     occurred_at: datetime

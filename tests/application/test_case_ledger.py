@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from application.commands import (
     AssignTask,
     BreakPromise,
     CancelDeadline,
+    ClassifyDebtor,
     CloseCase,
     CompleteTask,
     Deescalate,
@@ -42,11 +44,13 @@ from application.commands import (
     ReceivePayment,
     RecordAssessment,
     RecordGuarantee,
+    RecordLoanSchedule,
     RecordSignal,
     ReleaseGuarantee,
     ReopenCase,
     ResolveCase,
     ResolveDispute,
+    ReviewLedger,
     ScheduleVisit,
     SetDeadline,
     SetDoNotContact,
@@ -60,6 +64,7 @@ from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, ContactEvent
+from domain.case.ledger_events import PenaltyAccrued
 from domain.case.values import (
     Channel,
     ContactOutcome,
@@ -77,6 +82,7 @@ from domain.case.values import (
 )
 from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
 from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
+from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
@@ -364,6 +370,20 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
         )
     )
     app.handle(AddNote(case_id=case_id, text="CFO changed phone number", actor=COLLECTOR))
+    app.handle(
+        RecordLoanSchedule(
+            case_id=case_id,
+            dues=(
+                LoanDue(number=1, due_on=date(2026, 9, 15), principal_fen=120_000_000, interest_fen=2_000_000),
+                LoanDue(number=2, due_on=date(2027, 3, 15), principal_fen=480_000_000, interest_fen=9_000_000),
+            ),
+            terms=LoanTerms(interest_rate=Decimal("0.0435"), penalty_rate=Decimal("0.06525")),
+            actor=SUPERVISOR,
+        )
+    )
+    clock.advance(timedelta(days=31))
+    app.handle(ReviewLedger(case_id=case_id, actor=SUPERVISOR))  # PenaltyAccrued for the month ended
+    app.handle(ClassifyDebtor(enterprise_id=enterprise_id, actor=SUPERVISOR))  # DebtorClassified
     app.handle(RaiseDispute(case_id=case_id, reason="disputes penalty interest", actor=COLLECTOR))
     app.handle(ResolveDispute(case_id=case_id, outcome="penalty waived", actor=SUPERVISOR))
     app.handle(
@@ -401,7 +421,10 @@ def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: Manual
         again = fresh.app.get_case(case_id)
         assert again.status == "closed"
         assert again.paid == Money.parse("1200000.00")  # the instalments, then the arrears before de-escalating
-        assert again.outstanding == Money.parse("4800000.00")
+        penalty = sum(e.amount.fen for e in events if isinstance(e, PenaltyAccrued))
+        assert penalty > 0
+        # the schedule added its interest; penalty interest was recorded: principal + interest + penalty - paid
+        assert again.outstanding == Money.of(4_800_000_00 + 110_000_00 + penalty)
     finally:
         fresh.close()
 

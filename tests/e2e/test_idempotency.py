@@ -99,7 +99,7 @@ def retried(client, monkeypatch, method_path, body, headers):
 def test_a_retry_after_a_crash_between_commit_and_completion_finds_the_write(client, as_role, monkeypatch):
     admin = as_role("admin", "boss")
     case_id = open_case(client, admin)
-    payment = {"amount": "1000.00", "received_on": "2026-11-01", "reference": "BANK-REF-1"}
+    payment = {"amount": "1000.00", "received_on": "2026-11-02", "reference": "BANK-REF-1"}
     note = {"text": "called twice"}
     for path, body in ((f"/v1/cases/{case_id}/payments", payment), (f"/v1/cases/{case_id}/notes", note)):
         headers = as_role("admin", "boss", **{"Idempotency-Key": f"crash-{path}"})

@@ -101,7 +101,14 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
         "document_sha256": SHA,
         "terms": "t",
     },
-    "/v1/cases/{case_id}/payments": {"amount": "1.00", "received_on": "2026-11-01", "reference": "R-1"},
+    "/v1/cases/{case_id}/payments": {"amount": "1.00", "received_on": "2026-11-02", "reference": "R-1"},
+    "/v1/cases/{case_id}/schedule": {
+        "dues": [
+            {"number": 1, "due_on": "2026-09-15", "principal": "1200000.00"},
+            {"number": 2, "due_on": "2027-03-15", "principal": "4800000.00"},
+        ],
+        "terms": {"interest_rate": "0.0435", "penalty_rate": "0.06525"},
+    },
     "/v1/cases/{case_id}/tasks": {
         "department": "legal",
         "title": "draft",

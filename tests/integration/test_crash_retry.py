@@ -10,8 +10,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -62,7 +63,9 @@ def load(base: str, token: str, cases: list[str], done: threading.Event, sent: l
             if n % 3:
                 request = Keyed(case_id, f"/v1/cases/{case_id}/notes", {"text": f"note {marker}"}, f"note {marker}")
             else:
-                body = {"amount": "1.00", "received_on": "2026-11-01", "reference": f"REF-{marker}"}
+                # received today in the business zone: not before the case opened (README "Arrears that move")
+                today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+                body = {"amount": "1.00", "received_on": today, "reference": f"REF-{marker}"}
                 request = Keyed(case_id, f"/v1/cases/{case_id}/payments", body, f"REF-{marker}")
             with lock:
                 sent.append(request)

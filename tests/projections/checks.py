@@ -51,7 +51,11 @@ def assert_views_equal_oracle(container: Container) -> None:
     assert sorted(i.case_id for i in listed) == sorted(oracle.cases)
     for key in oracle.cases:
         view = read.case_progress(key).model_dump()  # type: ignore[arg-type]
-        assert {k: view[k] for k in oracle.progress(key)} == oracle.progress(key), key
+        expected = oracle.progress(key)
+        assert {k: view[k] for k in expected} == expected, (
+            key,
+            {k: (view[k], v) for k, v in expected.items() if view[k] != v},
+        )
 
     for key in oracle.by_originator:
         pages = all_pages(lambda cursor, key=key: read.timeline(key, cursor=cursor, limit=7, case_only=False))  # type: ignore[misc]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from application.app import CollectionsApp
@@ -13,6 +14,7 @@ from domain.base import Actor, Role
 from domain.case import CollectionCase
 from domain.case.values import Channel, ContactOutcome, Department, LetterKind, Reason, Resolution, Tier
 from domain.enterprise import Enterprise
+from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 from tests.factories import contacts, registration
 
@@ -28,19 +30,35 @@ OUTCOMES = {
     Channel.LETTER: [ContactOutcome.DELIVERED],
 }
 SHA = "ab" * 32
+TERMS = LoanTerms(interest_rate=Decimal("0.0435"), penalty_rate=Decimal("0.06525"))
 
 
 def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> CollectionCase:
     """One case driven through about ``events`` events of many kinds, with business time moving forward."""
     at = START + timedelta(days=rng.randrange(0, 300), hours=rng.randrange(0, 8))
     collector = Actor(user_id=f"collector.{n % 40}", role=Role.COLLECTOR)
+    scheduled = n % 3 == 0  # every third loan opens with its schedule and rates (README "Arrears that move")
+    first_due = (at - timedelta(days=rng.randrange(1, 200))).date()
+    dues = [
+        LoanDue(
+            number=k + 1,
+            due_on=first_due + timedelta(days=30 * k),
+            principal_fen=rng.randrange(100_000_00, 300_000_00),
+            interest_fen=rng.randrange(0, 10_000_00),
+        )
+        for k in range(rng.randrange(2, 12))
+    ]
     case = CollectionCase.open(
         loan_id=f"LN-{n:07d}",
         enterprise_id=enterprise_id,
-        principal=Money.of(2_000_000_00),
-        outstanding=Money.of(rng.randrange(500_000_00, 2_000_000_00)),
-        overdue_amount=Money.of(300_000_00),
-        overdue_since=(at - timedelta(days=rng.randrange(1, 200))).date(),
+        principal=Money.of(max(2_000_000_00, sum(d.principal_fen for d in dues))),
+        outstanding=Money.of(
+            sum(d.principal_fen for d in dues) if scheduled else rng.randrange(500_000_00, 2_000_000_00)
+        ),
+        overdue_amount=None if scheduled else Money.of(300_000_00),
+        overdue_since=None if scheduled else first_due,
+        dues=dues if scheduled else None,
+        terms=TERMS if scheduled else None,
         act=Act.of(SUPERVISOR, at, at),
     )
     case.assign_collector(collector.user_id, act=Act.of(SUPERVISOR, at, at))
@@ -102,7 +120,8 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
         elif roll < 0.68 and case.outstanding.fen > 5_000_00:
             case.receive_payment(
                 amount=Money.of(rng.randrange(1_000_00, 5_000_00)),
-                received_on=at.date(),
+                # not on a day whose penalty interest is already recorded
+                received_on=max(at.date(), (case.accrued_through or date.min) + timedelta(days=1)),
                 reference=f"B{n}-{serial}",
                 act=Act.of(collector, at, at),
             )
@@ -140,6 +159,8 @@ def build_case(rng: random.Random, n: int, enterprise_id: Any, events: int) -> C
                 channels=[Channel.VISIT],
                 act=Act.of(SUPERVISOR, at, at),
             )
+        elif roll < 0.93 and case.terms is not None and case.status == "open":
+            case.review_ledger(act=Act.of(SUPERVISOR, at, at))  # as the scheduler does: penalty, classification
         else:
             case.add_note(f"note {serial}", act=Act.of(collector, at, at))
     if rng.random() < 0.2:

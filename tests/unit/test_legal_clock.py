@@ -131,7 +131,10 @@ def test_a_payment_reclassifies_the_case() -> None:
     )
     last = case.pending_events[-1]
     assert isinstance(last, DelinquencyClassified)
-    assert (last.bucket, last.category, last.previous_bucket) == ("current", "normal", "91-180")
+    # the bucket follows the arrears; the category does not: a non-performing claim moves up only after
+    # regular repayment (2023 rules, README "Classification")
+    assert (last.bucket, last.category, last.previous_bucket) == ("current", "substandard", "91-180")
+    assert "npl-upgrade" in last.rule_ids
     assert case.overdue_amount == Money.zero()
     assert case.outstanding == Money.parse("500.00")
 

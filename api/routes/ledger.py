@@ -1,0 +1,151 @@
+"""A loan's schedule and ledger, and the debtor's classification (README "Arrears that move", "Classification")."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from api.auth import Principal
+from api.deps import AppDep, Write, require, writes
+from api.permissions import Permission
+from api.routes.common import READ_ONE, WRITE
+from api.schemas.cases import CaseOpenIn
+from api.schemas.common import CaseWritten, Day, PathId
+from api.schemas.ledger import DebtorOut, DueOut, LedgerOut, ScheduleIn, TermsIn
+from application.commands import ClassifyDebtor, RecordLoanSchedule
+from domain.errors import InvariantError
+from domain.loan_ledger import LoanDue, LoanTerms
+from domain.money import Money
+from domain.rules import local_date
+
+router = APIRouter(tags=["ledger"])
+Reader = Annotated[Principal, Depends(require(Permission.READ))]
+
+
+def fen(value: int) -> str:
+    return str(Money.of(value))
+
+
+@router.post(
+    "/v1/cases/{case_id}/schedule",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseWritten,
+    responses=WRITE,
+    summary="Record the loan's schedule",
+)
+async def record_schedule(
+    case_id: PathId, body: ScheduleIn, write: Annotated[Write, writes(Permission.OPEN_CASE)]
+) -> Response:
+    """Record the loan's contractual dues and rates; payments are allocated to them as the Civil Code orders."""
+    terms = terms_of(body.terms)
+    if terms is None:  # pragma: no cover - the schema requires them
+        raise InvariantError("a schedule comes with the contract's rates")
+    recorded = write.send(RecordLoanSchedule(dues=schedule_of(body), terms=terms, **write.on_case(case_id, body)))
+    return write.created(CaseWritten(case_id=str(case_id), version=recorded.version), recorded.version)
+
+
+def schedule_of(body: ScheduleIn | CaseOpenIn) -> tuple[LoanDue, ...]:
+    """The dues of a request (amounts in the request's currency)."""
+    return tuple(
+        LoanDue(
+            number=d.number,
+            due_on=d.due_on,
+            principal_fen=Money.parse(d.principal).fen,
+            interest_fen=Money.parse(d.interest).fen,
+        )
+        for d in body.dues or ()
+    )
+
+
+def terms_of(body: TermsIn | None) -> LoanTerms | None:
+    """The contract's rates of a request."""
+    if body is None:
+        return None
+    if body.day_basis not in (360, 365):
+        raise InvariantError("day_basis is 360 or 365")
+    return LoanTerms(
+        interest_rate=Decimal(body.interest_rate),
+        penalty_rate=Decimal(body.penalty_rate),
+        compound=body.compound,
+        day_basis=body.day_basis,
+    )
+
+
+@router.get("/v1/cases/{case_id}/ledger", response_model=LedgerOut, responses=READ_ONE, summary="The loan's ledger")
+def ledger(
+    case_id: PathId,
+    app: AppDep,
+    _who: Reader,
+    as_of: Annotated[Day | None, Query(description="the day (end of day); default: today in the case's zone")] = None,
+) -> LedgerOut:
+    """Balance, arrears, days past due and the claim's category as of a day, from the recorded facts."""
+    case = app.get_case(case_id)
+    day: date = as_of or local_date(app.clock.now(), case.timezone)
+    now = case.position_as_of(day)
+    judged = case.judge(day)
+    return LedgerOut(
+        case_id=str(case.id),
+        as_of=day.isoformat(),
+        principal=fen(now.principal_fen),
+        interest=fen(now.interest_fen),
+        penalty=fen(now.penalty_fen),
+        paid=fen(now.paid_fen),
+        outstanding=fen(now.outstanding_fen),
+        overdue_amount=fen(now.overdue_fen),
+        overdue_since=now.overdue_since.isoformat() if now.overdue_since else None,
+        days_past_due=now.days_past_due,
+        category=str(judged.category),
+        rule_ids=list(judged.rule_ids),
+        reason=judged.reason,
+        dues=[
+            DueOut(
+                number=b.due.number,
+                due_on=b.due.due_on.isoformat() if b.due.due_on else None,
+                principal=fen(b.due.principal_fen),
+                interest=fen(b.due.interest_fen),
+                penalty=fen(b.penalty),
+                unpaid=fen(b.unpaid),
+                settled_on=b.settled_on.isoformat() if b.settled_on else None,
+            )
+            for b in now.balances
+        ],
+    )
+
+
+@router.post(
+    "/v1/enterprises/{enterprise_id}/classification",
+    response_model=DebtorOut,
+    responses=WRITE,
+    summary="Classify the debtor across its claims",
+)
+async def classify_debtor(enterprise_id: PathId, write: Annotated[Write, writes(Permission.ASSESS)]) -> DebtorOut:
+    """Classify the enterprise across all its claims at the bank today (an event only when anything changed)."""
+    write.send(ClassifyDebtor(**write.on_enterprise(enterprise_id)))
+    return debtor_view(write.app, enterprise_id)
+
+
+@router.get(
+    "/v1/enterprises/{enterprise_id}/classification",
+    response_model=DebtorOut,
+    responses=READ_ONE,
+    summary="The debtor's classification",
+)
+def debtor(enterprise_id: PathId, app: AppDep, _who: Reader) -> DebtorOut:
+    """The last recorded classification of the enterprise as a debtor (2023 rules)."""
+    return debtor_view(app, enterprise_id)
+
+
+def debtor_view(app: AppDep, enterprise_id: PathId) -> DebtorOut:
+    e = app.get_enterprise(enterprise_id)
+    return DebtorOut(
+        enterprise_id=str(e.id),
+        version=e.version,
+        category=e.debtor_category,
+        rule_ids=list(e.debtor_rule_ids),
+        reason=e.debtor_reason,
+        as_of=e.debtor_as_of.isoformat() if e.debtor_as_of else None,
+        claims=dict(e.debtor_claims),
+    )

@@ -1,0 +1,68 @@
+"""A loan's schedule and ledger over HTTP, on SQLite and PostgreSQL (README "Arrears that move")."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import register
+
+DUES = [
+    {"number": n, "due_on": f"2026-{7 + n:02d}-20", "principal": "200000.00", "interest": "10000.00"}
+    for n in (1, 2, 3, 4)
+]
+TERMS = {"interest_rate": "0.0435", "penalty_rate": "0.0653", "compound": False}
+
+
+def test_a_case_opens_with_its_schedule_and_payments_move_its_arrears(client, as_role):
+    credit, collector = as_role("credit"), as_role("collector", "wang")
+    enterprise_id = register(client, credit)
+    body = {"loan_id": "LN-S1", "enterprise_id": enterprise_id, "principal": "800000.00", "outstanding": "800000.00"}
+    opened = client.post("/v1/cases", json={**body, "dues": DUES, "terms": TERMS}, headers=credit)
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["case_id"]
+    ledger = client.get(f"/v1/cases/{case_id}/ledger", params={"as_of": "2026-11-02"}, headers=collector).json()
+    assert (ledger["overdue_amount"], ledger["overdue_since"], ledger["days_past_due"]) == (
+        "630000.00",
+        "2026-08-20",
+        74,
+    )
+    assert ledger["outstanding"] == "840000.00"  # principal + interest + penalty - paid
+
+    paid = client.post(
+        f"/v1/cases/{case_id}/payments",
+        json={"amount": "400000.00", "received_on": "2026-11-02", "reference": "B-1"},
+        headers=collector,
+    )
+    assert paid.status_code == 201, paid.text
+    ledger = client.get(f"/v1/cases/{case_id}/ledger", headers=collector).json()
+    assert (ledger["overdue_amount"], ledger["overdue_since"], ledger["days_past_due"]) == (
+        "230000.00",
+        "2026-09-20",
+        43,
+    )
+    assert ledger["category"] == "special_mention" and ledger["rule_ids"] == ["overdue"]
+
+    early = client.post(
+        f"/v1/cases/{case_id}/payments",
+        json={"amount": "1.00", "received_on": "2026-10-01", "reference": "B-0"},
+        headers=collector,
+    )
+    assert early.status_code == 422 and "before the case opened" in early.json()["detail"]
+
+    debtor = client.post(f"/v1/enterprises/{enterprise_id}/classification", headers=as_role("risk")).json()
+    assert debtor["category"] == "special_mention" and debtor["claims"] == {case_id: "special_mention"}
+    assert client.get(f"/v1/enterprises/{enterprise_id}/classification", headers=collector).json() == debtor
+
+
+def test_a_schedule_is_refused_when_it_does_not_add_up_or_comes_without_rates(client, as_role):
+    credit = as_role("credit")
+    enterprise_id = register(client, credit)
+    body = {"loan_id": "LN-S2", "enterprise_id": enterprise_id, "principal": "900000.00", "outstanding": "900000.00"}
+    wrong = client.post("/v1/cases", json={**body, "dues": DUES, "terms": TERMS}, headers=credit)
+    assert wrong.status_code == 422 and "must equal the outstanding principal" in wrong.json()["detail"]
+    no_rates = client.post("/v1/cases", json={**body, "outstanding": "800000.00", "dues": DUES}, headers=credit)
+    assert no_rates.status_code == 422 and "rates" in no_rates.json()["detail"]
+    neither = client.post("/v1/cases", json=body, headers=credit)
+    assert neither.status_code == 422 and "overdue_amount" in neither.json()["detail"]
+    bad_rate = client.post(
+        "/v1/cases", json={**body, "dues": DUES, "terms": {**TERMS, "penalty_rate": "\uff10.1"}}, headers=credit
+    )
+    assert bad_rate.status_code in (400, 422)
