@@ -7,7 +7,17 @@ from typing import Any
 
 from domain.act import Act
 from domain.case.checks import check_sha256
-from domain.case.events import CONTACT_EVENTS, LetterSent, TaskAssigned, VisitCompleted, VisitScheduled
+from domain.case.events import (
+    CallLogged,
+    ContactEvent,
+    EmailSent,
+    LetterSent,
+    SmsSent,
+    TaskAssigned,
+    VisitCompleted,
+    VisitScheduled,
+    WebsiteMessagePosted,
+)
 from domain.case.guarantees import GuaranteeCommands
 from domain.case.values import (
     Channel,
@@ -48,6 +58,17 @@ def check_proof(channel: Channel, proof: dict[str, str]) -> dict[str, str]:
             raise InvariantError(f"{name} must be printable text of at most {PROOF_MAX_LENGTH} characters")
         kept[name] = value
     return kept
+
+
+#: the event each channel's contact is recorded as
+CONTACT_EVENTS: dict[Channel, type[ContactEvent]] = {
+    Channel.PHONE: CallLogged,
+    Channel.SMS: SmsSent,
+    Channel.EMAIL: EmailSent,
+    Channel.WEBSITE: WebsiteMessagePosted,
+    Channel.VISIT: VisitCompleted,
+    Channel.LETTER: LetterSent,
+}
 
 
 class ContactCommands(GuaranteeCommands):

@@ -394,13 +394,3 @@ class DisputeResolved(CaseEvent):
     """The dispute was settled."""
 
     outcome: str
-
-
-CONTACT_EVENTS: dict[Channel, type[ContactEvent]] = {
-    Channel.PHONE: CallLogged,
-    Channel.SMS: SmsSent,
-    Channel.EMAIL: EmailSent,
-    Channel.WEBSITE: WebsiteMessagePosted,
-    Channel.VISIT: VisitCompleted,
-    Channel.LETTER: LetterSent,
-}

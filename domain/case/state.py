@@ -30,7 +30,6 @@ from domain.case.events import (
     Escalated,
     InstallmentMissed,
     LegalActionStarted,
-    LimitationPeriodSet,
     NoteAdded,
     PaymentReceived,
     PromiseBroken,
@@ -45,13 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case.legal_events import (
-    GuaranteePreserved,
-    GuaranteeRecorded,
-    GuaranteeReleased,
-    LimitationRestarted,
-    SignalResponded,
-)
+from domain.case.legal_state import LegalEvolution
 from domain.case.values import (
     MET_BY,
     Agreement,
@@ -147,7 +140,7 @@ class CaseState(BaseModel, CaseFields):
     """The case's state, as snapshots keep it (pydantic validates the fields and copies their defaults)."""
 
 
-class CaseEvolution(Aggregate, CaseFields):
+class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
     """A collection case's state and its evolution from events; the command mixins add the commands."""
 
     state_model: ClassVar[type[BaseModel]] = CaseState
@@ -267,38 +260,6 @@ class CaseEvolution(Aggregate, CaseFields):
             self.calls.append((event.occurred_at, event.outcome is ContactOutcome.CONNECTED))
             horizon = max(at for at, _ in self.calls) - CALL_MEMORY
             self.calls = [call for call in self.calls if call[0] >= horizon]
-
-    @applies
-    def _(self, event: LimitationPeriodSet) -> None:
-        self.limitation_starts_on = event.starts_on
-        self.limitation_ends_on = event.ends_on
-        self.limitation_years = event.years
-        self.limitation_warn_days = event.warn_days_before
-
-    @applies
-    def _(self, event: LimitationRestarted | SignalResponded) -> None:
-        """The events recorded with them (``LimitationPeriodSet``, tasks, deadlines) change the state."""
-
-    @applies
-    def _(self, event: GuaranteeRecorded) -> None:
-        self.guarantees[event.guarantee_id] = Guarantee(
-            guarantee_id=event.guarantee_id,
-            guarantor=event.guarantor,
-            guarantee_type=event.guarantee_type,
-            period_ends_on=event.period_ends_on,
-        )
-
-    @applies
-    def _(self, event: GuaranteePreserved) -> None:
-        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
-            update={"status": "preserved"}
-        )
-
-    @applies
-    def _(self, event: GuaranteeReleased) -> None:
-        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
-            update={"status": "released"}
-        )
 
     @applies
     def _(self, event: DelinquencyClassified) -> None:

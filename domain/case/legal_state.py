@@ -1,0 +1,58 @@
+"""How the legal clock's and the guarantees' events change a case (Civil Code arts. 188, 195, 692-693)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.base import applies
+from domain.case.events import LimitationPeriodSet
+from domain.case.legal_events import (
+    GuaranteePreserved,
+    GuaranteeRecorded,
+    GuaranteeReleased,
+    LimitationRestarted,
+    SignalResponded,
+)
+from domain.case.values import Guarantee
+
+
+class LegalEvolution:
+    """The limitation period's and the guarantees' part of a case's state (fields declared in ``CaseFields``)."""
+
+    limitation_starts_on: date | None
+    limitation_ends_on: date | None
+    limitation_years: int
+    limitation_warn_days: int
+    guarantees: dict[str, Guarantee]
+
+    @applies
+    def _(self, event: LimitationPeriodSet) -> None:
+        self.limitation_starts_on = event.starts_on
+        self.limitation_ends_on = event.ends_on
+        self.limitation_years = event.years
+        self.limitation_warn_days = event.warn_days_before
+
+    @applies
+    def _(self, event: LimitationRestarted | SignalResponded) -> None:
+        """The events recorded with them (``LimitationPeriodSet``, tasks, deadlines) change the state."""
+
+    @applies
+    def _(self, event: GuaranteeRecorded) -> None:
+        self.guarantees[event.guarantee_id] = Guarantee(
+            guarantee_id=event.guarantee_id,
+            guarantor=event.guarantor,
+            guarantee_type=event.guarantee_type,
+            period_ends_on=event.period_ends_on,
+        )
+
+    @applies
+    def _(self, event: GuaranteePreserved) -> None:
+        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
+            update={"status": "preserved"}
+        )
+
+    @applies
+    def _(self, event: GuaranteeReleased) -> None:
+        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
+            update={"status": "released"}
+        )
