@@ -216,8 +216,13 @@ def channel_report(tx: ViewTx) -> ChannelReport:
 
 
 def compliance_report(tx: ViewTx, now: str) -> ComplianceReport:
-    """Required contacts vs made as of ``now``: met, late and missing ones with their evidence, and overrides."""
+    """Required contacts vs made as of ``now``: met, late and missing ones with their evidence, and overrides.
+
+    Every query runs before any row is judged: the read transaction must not sit idle while Python works (on
+    PostgreSQL a long pause is ended by ``idle_in_transaction_session_timeout``, 5 s by default)."""
     rows = tx.query("SELECT * FROM compliance_requirements ORDER BY case_id, seq")
+    override_rows = tx.query("SELECT * FROM compliance_overrides ORDER BY case_id, version")
+    breach_rows = tx.query("SELECT * FROM compliance_breaches ORDER BY case_id, version")
     counts: dict[str, int] = {}
     gaps = []
     for row in rows:
@@ -253,7 +258,7 @@ def compliance_report(tx: ViewTx, now: str) -> ComplianceReport:
             occurred_at=r["occurred_at"],
             evidence=[Evidence(case_id=r["case_id"], version=int(r["version"]))],
         )
-        for r in tx.query("SELECT * FROM compliance_overrides ORDER BY case_id, version")
+        for r in override_rows
     ]
     breaches = [
         ComplianceBreach(
@@ -265,7 +270,7 @@ def compliance_report(tx: ViewTx, now: str) -> ComplianceReport:
             occurred_at=r["occurred_at"],
             evidence=[Evidence(case_id=r["case_id"], version=int(r["version"]))],
         )
-        for r in tx.query("SELECT * FROM compliance_breaches ORDER BY case_id, version")
+        for r in breach_rows
     ]
     return ComplianceReport(
         as_of=now,
