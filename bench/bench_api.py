@@ -146,6 +146,7 @@ async def drive(
     keys: bool,
     healthz: bool = False,
     rate: float | None = None,
+    every_case_once: bool = False,
 ) -> dict:
     """Clients, one per token, logging calls (or, with ``healthz``, asking GET /healthz), each on its own
     keep-alive connection: on its own share of the cases (``own``) or on any case (``shared``).
@@ -162,6 +163,7 @@ async def drive(
     async def one_client(n: int) -> None:
         rng = random.Random(n)
         cases = case_ids[n * len(case_ids) // clients : (n + 1) * len(case_ids) // clients]
+        order = iter(cases if every_case_once else ())  # its own share, once (a warm-up)
         if workload == "shared":
             cases = case_ids
         headers = {"Authorization": f"Bearer {tokens[n]}", "Content-Type": "application/json"}
@@ -169,8 +171,10 @@ async def drive(
         interval = clients / rate if rate else 0.0
         due = time.perf_counter() + rng.random() * interval  # clients' schedules spread over one interval
         try:
-            while time.perf_counter() < deadline:
-                case_id = rng.choice(cases)
+            while time.perf_counter() < deadline or every_case_once:
+                case_id = next(order, None) if every_case_once else rng.choice(cases)
+                if case_id is None:
+                    break
                 extra = {"Idempotency-Key": uuid.uuid4().hex} if keys else {}
                 if rate:
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
@@ -313,6 +317,9 @@ def main() -> int:
         print(f"server: {args.workers} uvicorn workers, port {port}; {args.clients} clients, {args.workload!r}")
         load = (port, tokens, case_ids)
         keys = args.idempotency_keys
+        # warm up: every case written once through the process that will write it (a cold load of a case, its
+        # enterprise and its policy is not the steady state), then a few seconds of each load
+        asyncio.run(drive(*load, 0, args.workload, keys, every_case_once=True))
         asyncio.run(drive(*load, args.warmup, args.workload, keys))
         asyncio.run(drive(*load, args.warmup, args.workload, keys, healthz=True))
         for number in range(1, args.rounds + 1):
