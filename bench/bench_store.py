@@ -1,9 +1,10 @@
 """Write-path and load benchmarks of the case ledger, on PostgreSQL and SQLite.
 
-Prints, per store: commands per second (load a case, log a call, save) over 200 cases; the raw
-single-row insert-transaction rate of the same database into a comparable table; their ratio; and
-the time to load a case of 10 events vs one of 10,000 events (cold: snapshot + tail from the store;
-warm: from the aggregate cache). Run: ``python bench/bench_store.py [--commands N] [--stores postgres,sqlite]``.
+Prints, per store: commands per second (load a case, log a call, save) over 200 cases and the raw
+single-row insert-transaction rate of the same database into a comparable table, measured in
+alternating rounds; per round and as the median of the rounds, their ratio; and the load average.
+Cold loads of long cases: ``bench/bench_cold_load.py``.
+Run: ``python bench/bench_store.py [--rounds 5] [--seconds 2] [--stores postgres,sqlite]``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from application.bootstrap import Container, bootstrap
 from application.commands import LogContact
-from domain.act import Act
+from bench.rounds import Timer, alternate, load_average, rate_for, ratios, summary
 from domain.case.values import Channel, ContactOutcome
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
@@ -34,10 +34,8 @@ from tests.factories import COLLECTOR, open_case
 
 PG_URL = os.environ.get("ARREARS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CASES = 200
-
-
-def rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds > 0 else float("inf")
+#: the SQLite commands timed again on a store whose snapshot interval (100) the bench's cases never reach
+UNSNAPSHOTTED = "commands without snapshots"
 
 
 def office_hours_clock() -> ManualClock:
@@ -82,15 +80,17 @@ def command_runner(container: Container) -> Callable[[int], float]:
     return run
 
 
-def interleaved(timers: dict[str, Callable[[int], float]], total: int) -> dict[str, float]:
-    """Rates of each timer, measured in alternating rounds so that disk and CPU noise hits all alike."""
-    rounds = 10
-    per_round = max(1, total // rounds)
-    seconds = dict.fromkeys(timers, 0.0)
-    for _ in range(rounds):
-        for name, timer in timers.items():
-            seconds[name] += timer(per_round)
-    return {name: rate(per_round * rounds, spent) for name, spent in seconds.items()}
+def measure_rounds(timers: dict[str, Timer], rounds: int, seconds: float) -> dict[str, list[float]]:
+    """Each timer's rate per round, run for ``seconds`` in alternating rounds, each round printed."""
+
+    def show(number: int, figures: dict[str, float]) -> None:
+        commands = figures["commands"]
+        parts = ", ".join(f"{name} {rate:6.0f}/s" for name, rate in figures.items())
+        raws = [rate for name, rate in figures.items() if not name.startswith("commands")]
+        print(f"  round {number}: {parts}; commands / raw {' / '.join(f'{commands / r:4.2f}' for r in raws)}")
+
+    measures = {name: (lambda timer=timer: rate_for(timer, seconds)) for name, timer in timers.items()}
+    return alternate(measures, rounds, show)
 
 
 STATE = b'{"summary":"call","feedback":"raising funds"}' * 4
@@ -150,72 +150,20 @@ def sqlite_raw_inserter(conn: sqlite3.Connection) -> dict[str, Callable[[int], f
     return {"BEGIN; INSERT; COMMIT": run}
 
 
-def median_seconds(action: Callable[[], object], repeat: int = 15) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+def report(figures: dict[str, list[float]]) -> None:
+    commands = figures.pop("commands")
+    print("  " + summary(f"commands/s (load, log a call, save; {CASES} cases)", commands, "/s", 0))
+    if UNSNAPSHOTTED in figures:
+        unsnapshotted = figures.pop(UNSNAPSHOTTED)
+        print("  " + summary(f"commands/s, {UNSNAPSHOTTED}", unsnapshotted, "/s", 0))
+        print("  " + summary("commands / commands without snapshots", ratios(commands, unsnapshotted)))
+    for name, raw in figures.items():
+        print("  " + summary(f"raw single-row insert transactions/s, {name}", raw, "/s", 0))
+        print("  " + summary(f"commands / raw ({name})", ratios(commands, raw)) + "   target >= 0.90")
+    print("  " + load_average())
 
 
-def case_with_events(container: Container, n: int, events: int) -> uuid.UUID:
-    """A case with exactly ``events`` events, written 500 per save."""
-    case_id = open_case(container.app, n)
-    case = container.app.get_case(case_id)
-    for count in range(events - 1):
-        case.add_note(f"note {count}", act=Act.of(COLLECTOR, None, container.clock.now()))
-        if len(case.pending_events) == 500:
-            container.store.save(case)
-    container.store.save(case)
-    assert container.app.get_case(case_id).version == events
-    return case_id
-
-
-def load_times(settings: Settings) -> dict[str, tuple[float, float]]:
-    """Median (cold, warm) load times of cases of 10, 10,000 and 10,099 events.
-
-    Cold: a process without the aggregate cache (latest snapshot + the events after it). Warm: from the
-    cache, fast-forwarded from the store. 10,099 is the worst case at the default snapshot interval of 100.
-    """
-    sizes = {"10": 10, "10,000": 10_000, "10,099": 10_099}
-    writer = bootstrap(settings)
-    try:
-        ids = {label: case_with_events(writer, 9000 + i, size) for i, (label, size) in enumerate(sizes.items())}
-    finally:
-        writer.close()
-    cold = bootstrap(settings.model_copy(update={"aggregate_cache_size": 0}))
-    warm = bootstrap(settings)
-    try:
-        times = {}
-        for label, case_id in ids.items():
-            warm.app.get_case(case_id)
-            times[label] = (
-                median_seconds(lambda case_id=case_id: cold.app.get_case(case_id)),
-                median_seconds(lambda case_id=case_id: warm.app.get_case(case_id)),
-            )
-        return times
-    finally:
-        cold.close()
-        warm.close()
-
-
-def report(rates: dict[str, float], loads: dict[str, tuple[float, float]]) -> None:
-    commands_per_s = rates.pop("commands")
-    print(f"  commands/s (load, log a call, save; {CASES} cases): {commands_per_s:8.0f}")
-    for name, raw_per_s in rates.items():
-        print(
-            f"  raw single-row insert transactions/s, {name + ':':23s} {raw_per_s:6.0f}"
-            f"   commands / raw = {commands_per_s / raw_per_s:4.2f}"
-        )
-    for label, (cold, warm) in loads.items():
-        print(f"  load a {label:>6}-event case: cold {cold * 1000:7.2f} ms   warm (cache) {warm * 1000:7.3f} ms")
-    base = loads["10"][0]
-    for label in ("10,000", "10,099"):
-        print(f"  cold load, {label} vs 10 events: {loads[label][0] / base:5.2f} x")
-
-
-def bench_postgres(commands: int) -> None:
+def bench_postgres(rounds: int, seconds: float) -> None:
     schema = f"bench_store_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
@@ -225,42 +173,53 @@ def bench_postgres(commands: int) -> None:
         container = bootstrap(settings, office_hours_clock())
         try:
             with psycopg.connect(PG_URL, autocommit=True) as conn:
-                rates = interleaved(
-                    {"commands": command_runner(container), **postgres_raw_inserters(conn, schema)}, commands
+                figures = measure_rounds(
+                    {"commands": command_runner(container), **postgres_raw_inserters(conn, schema)}, rounds, seconds
                 )
         finally:
             container.close()
-        report(rates, load_times(settings))
+        report(figures)
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def bench_sqlite(commands: int) -> None:
+def bench_sqlite(rounds: int, seconds: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         print(f"SQLite ({path})")
         settings = Settings(database_url=f"sqlite:///{path}")
         container = bootstrap(settings, office_hours_clock())
+        # the same commands with snapshots every 100 events, which these cases never reach: what snapshots cost
+        rare = Settings(database_url=f"sqlite:///{Path(folder) / 'rare.db'}", snapshot_interval=100)
+        without = bootstrap(rare, office_hours_clock())
         raw = sqlite3.connect(Path(folder) / "raw.db", isolation_level=None)
         try:
-            rates = interleaved({"commands": command_runner(container), **sqlite_raw_inserter(raw)}, commands)
+            timers = {
+                "commands": command_runner(container),
+                UNSNAPSHOTTED: command_runner(without),
+                **sqlite_raw_inserter(raw),
+            }
+            figures = measure_rounds(timers, rounds, seconds)
         finally:
             container.close()
+            without.close()
             raw.close()
-        report(rates, load_times(settings))
+        report(figures)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--commands", type=int, default=2000, help="commands (and raw inserts) to time")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (the median is reported)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="seconds per measure per round")
     parser.add_argument("--stores", default="postgres,sqlite")
     args = parser.parse_args()
     stores = args.stores.split(",")
+    print(load_average())
     if "postgres" in stores:
-        bench_postgres(args.commands)
+        bench_postgres(args.rounds, args.seconds)
     if "sqlite" in stores:
-        bench_sqlite(args.commands)
+        bench_sqlite(args.rounds, args.seconds)
 
 
 if __name__ == "__main__":

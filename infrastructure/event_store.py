@@ -14,6 +14,7 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import Mapper, Recording, Transcoder
 
 from domain.base import Aggregate, AggregateSnapshot
+from infrastructure.snapshotting import PendingSnapshots, due, snapshots_with_events
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 
 
@@ -47,19 +48,32 @@ class EventStore(Application[UUID]):
         self.snapshotting_projectors = dict.fromkeys(self.snapshotting_intervals, apply_events)  # type: ignore[misc]
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Save aggregates' pending events (``Application.save``'s steps, on the hot path).
+        """Save aggregates' pending events (``Application.save``'s steps, on the hot path), and the snapshots due.
 
         eventsourcing's ``ProcessingEvent.collect_events`` tells events from aggregates with runtime
         Protocol checks that cost more than the rest of a command's Python; our aggregates are known.
+        A snapshot due is taken from the aggregate in memory, not read back (``infrastructure.snapshotting``).
         """
         if kwargs or not all(isinstance(obj, Aggregate) for obj in objs):
             return super().save(*objs, **kwargs)
         processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        snapshots = []
         for aggregate in objs:
-            processing_event.events.extend(aggregate.collect_events())
+            events = aggregate.collect_events()
+            processing_event.events.extend(events)
             processing_event.aggregates[aggregate.id] = aggregate
-        recordings = self._record(processing_event)
-        self._take_snapshots(processing_event)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval and due([event.originator_version for event in events], interval):
+                snapshots.append(AggregateSnapshot.take(aggregate))  # its state at its last event: see snapshotting
+        if not snapshots or self.snapshots is None:
+            recordings = self._record(processing_event)
+        elif getattr(self.recorder, "writes_snapshots", False):
+            stored = [self.mapper.to_stored_event(snapshot) for snapshot in snapshots]
+            with snapshots_with_events(PendingSnapshots(self.snapshots.recorder, stored)):
+                recordings = self._record(processing_event)
+        else:
+            recordings = self._record(processing_event)
+            self.snapshots.put(snapshots)
         self._notify(recordings)
         return recordings
 

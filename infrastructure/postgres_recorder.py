@@ -8,6 +8,10 @@ and those selecting an aggregate's events, are composed once per shape rather th
 
 A write made under an Idempotency-Key calls the keyed variant, which also writes the key's row (what the
 unit of work returned, ``infrastructure.keyed_writes``) in the same transaction: one round trip still.
+
+Commands of a process's threads that are ready to insert while another insert is under way are inserted together
+by the group variant, in one transaction (``infrastructure.group_insert``): their events from parallel arrays,
+their key rows likewise.
 """
 
 from __future__ import annotations
@@ -16,14 +20,15 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from infrastructure.keyed_writes import KEYS_TABLE, key_row
+from infrastructure.group_insert import GroupInserter, Pending, key_columns, split_ids
+from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
 
 #: the body of a function that inserts events (``{insert}``: from its parameters), locked and notified
@@ -40,6 +45,18 @@ _KEY = (
     "ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
 )
 _KEY_PARAMS = ", key_user text, key_id text, key_hash text, key_outcome bytea"
+#: a group of commands' events and key rows, as parallel arrays (arrays of scalars dump fast)
+_GROUP = (
+    "CREATE OR REPLACE FUNCTION {schema}.{group}(ids {id_type}[], versions bigint[], topics text[], states bytea[], "
+    "key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[]) "
+    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + "SELECT * FROM unnest(ids, versions, topics, "
+    "states) RETURNING notification_id; "
+    "IF cardinality(key_users) > 0 THEN "
+    "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "
+    "SELECT u, k, h, extract(epoch from clock_timestamp()), o FROM unnest(key_users, key_ids, key_hashes, "
+    "key_outcomes) AS given(u, k, h, o) ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
+    "END IF; END; $BODY$"
+)
 
 
 class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
@@ -92,14 +109,58 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         self.sql_keyed_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
             schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
         )
+        self.group_insert_function = f"{self.events_table_name}_group_insert"
+        self.check_identifier_length(self.group_insert_function)
+        self.sql_create_statements.append(
+            SQL(_GROUP).format(
+                schema=Identifier(self.datastore.schema),
+                group=Identifier(self.group_insert_function),
+                id_type=Identifier(self.datastore.originator_id_type),
+                lock_timeout=self.datastore.lock_timeout,
+                table=Identifier(self.events_table_name),
+                keys=Identifier(KEYS_TABLE),
+                channel=Identifier(self.channel_name),
+            )
+        )
+        self.sql_group_insert = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
+            schema=Identifier(self.datastore.schema), function=Identifier(self.group_insert_function)
+        )
         self._sql_text: dict[Hashable, bytes] = {}
+        #: groups the inserts of this process's threads (``infrastructure.group_insert``)
+        self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError,))
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert the events in one statement (its own transaction); returns their notification ids."""
+        """Insert the events, in a group with other threads' if some are ready (``infrastructure.group_insert``),
+        else alone; returns their notification ids."""
         if not stored_events:
             return []
         key = key_row()
+        grouped = self.group.insert(stored_events, key)
+        if grouped is not None:
+            return grouped
+        return self._insert_alone(stored_events, key)
+
+    def _insert_group(self, group: Sequence[Pending]) -> list[list[int]]:
+        """Insert a group of commands' events and key rows in one statement (one transaction)."""
+        events = [event for pending in group for event in pending.events]
+        arrays = (
+            [e.originator_id for e in events],
+            [e.originator_version for e in events],
+            [e.topic for e in events],
+            [e.state for e in events],
+            *key_columns(group),
+        )
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self._text(conn, "group", lambda: self.sql_group_insert), arrays, prepare=True)
+            return split_ids(group, [row[0] for row in curs.fetchall()])
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert_alone(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Sequence[int] | None:
+        """``_insert_once``, retried while the database is unreachable."""
+        return self._insert_once(stored_events, key)
+
+    def _insert_once(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Sequence[int] | None:
+        """Insert one command's events in one statement (its own transaction); returns their notification ids."""
         keyed: tuple[Any, ...] = () if key is None else (key.user_id, key.key, key.request_hash, key.outcome)
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             if len(stored_events) == 1:

@@ -1,5 +1,5 @@
-"""The SQLite event recorder, writing an Idempotency-Key's row in the events' transaction (see
-``infrastructure.keyed_writes``): one connection, one transaction."""
+"""The SQLite event recorder, writing an Idempotency-Key's row (see ``infrastructure.keyed_writes``) and the
+snapshots due (see ``infrastructure.snapshotting``) in the events' transaction: one connection, one transaction."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteCursor
 
 from infrastructure.keyed_writes import KEYS_TABLE, key_row
+from infrastructure.snapshotting import pending_snapshots
 
 #: the key's row (as ``infrastructure.idempotency`` creates it), written after the events
 _UPSERT_KEY = (
@@ -20,12 +21,18 @@ _UPSERT_KEY = (
 
 
 class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's SQLite recorder; a keyed write's row commits with its events."""
+    """eventsourcing's SQLite recorder; a keyed write's row and the snapshots due commit with their events."""
+
+    #: the event store hands it the snapshots due, to write in the events' transaction
+    writes_snapshots = True
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
+        snapshots = pending_snapshots()
+        if snapshots is not None and snapshots.stored and stored_events:
+            SQLiteAggregateRecorder._insert_events(snapshots.recorder, c, snapshots.stored)
         key = key_row()
         if key is not None and stored_events:
             c.execute(_UPSERT_KEY, (key.user_id, key.key, key.request_hash, time.time(), key.outcome))

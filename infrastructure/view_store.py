@@ -68,15 +68,47 @@ class ViewTx(Protocol):
         """Hold the database's DDL lock until this transaction ends (other processes creating tables wait)."""
 
 
-def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False) -> str:
-    """``INSERT ... ON CONFLICT DO UPDATE``: the same text works on SQLite ≥ 3.24 and PostgreSQL."""
+def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False, rows: int = 1) -> str:
+    """``INSERT ... ON CONFLICT DO UPDATE`` of ``rows`` rows: the same text works on SQLite ≥ 3.24 and PostgreSQL."""
     value = "{t}.{c} + excluded.{c}" if add else "excluded.{c}"
     updates = ", ".join(f"{c} = " + value.format(t=table, c=c) for c in columns if c not in keys)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-    placeholders = ", ".join("?" for _ in columns)
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT ({', '.join(keys)}) {action}"
-    )
+    placeholders = ", ".join(["(" + ", ".join("?" for _ in columns) + ")"] * rows)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} ON CONFLICT ({', '.join(keys)}) {action}"
+
+
+#: rows per multi-row statement (PostgreSQL takes at most 65,535 parameters per statement)
+MULTI_ROWS = 1000
+
+
+def merged_by_key(
+    keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]], add: bool
+) -> list[Sequence[Any]] | None:
+    """The rows an upsert (``add``: an increment) leaves behind, one per key: the last row of a key (``add``: the
+    key's counters summed), which is what applying the rows one by one leaves (a key whose columns are all keys is
+    ``DO NOTHING``: its rows are equal). None when that
+    cannot be told in Python (a NULL key, which never conflicts; a counter that is not a number): apply them one by
+    one then. One row per key is what a multi-row ``ON CONFLICT DO UPDATE`` requires."""
+    at = [columns.index(k) for k in keys]
+    merged: dict[tuple[Any, ...], list[Any] | Sequence[Any]] = {}
+    for row in rows:
+        key = tuple(row[i] for i in at)
+        if None in key:
+            return None
+        if not add:
+            merged.pop(key, None)  # a later row moves its key to the end, as a later statement would write it last
+            merged[key] = row
+            continue
+        if any(type(row[i]) not in (int, float) for i in range(len(columns)) if i not in at):
+            return None
+        found = merged.get(key)
+        if found is None:
+            merged[key] = list(row)
+        else:
+            for i in range(len(columns)):
+                if i not in at:
+                    found[i] += row[i]  # type: ignore[index]
+    return list(merged.values())
 
 
 class PositionMoved(RuntimeError):
@@ -206,6 +238,27 @@ class _PostgresTx(_Tx):
 
     def lock_ddl(self) -> None:
         lock_ddl(self.cursor, self.recorder.datastore.schema)
+
+    def upsert(self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self._multi_row(table, keys, columns, rows, add=False)
+
+    def increment(self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self._multi_row(table, keys, columns, rows, add=True)
+
+    def _multi_row(
+        self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]], add: bool
+    ) -> None:
+        """A batch's upserts in multi-row statements (one per ``MULTI_ROWS`` keys) rather than one per row: the
+        server parses, plans and executes a statement per chunk, not per row (a rebuild's bulk of writes)."""
+        merged = merged_by_key(keys, columns, rows, add) if len(rows) > 1 else rows
+        if merged is None:
+            self.executemany(upsert_sql(table, keys, columns, add), rows)
+            return
+        per = max(1, min(MULTI_ROWS, 65_535 // len(columns)))
+        for start in range(0, len(merged), per):
+            chunk = merged[start : start + per]
+            params = [value for row in chunk for value in pg_row(row)]
+            self.cursor.execute(self.sql(upsert_sql(table, keys, columns, add, rows=len(chunk))), params)
 
     def select_in(self, table: str, key: str, values: Sequence[Any], where: str = "") -> list[Row]:
         extra = f" AND {where}" if where else ""

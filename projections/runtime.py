@@ -207,18 +207,17 @@ class ProjectionRuntime:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="arrears-prefetch") as prefetch,
             ThreadPoolExecutor(max_workers=self.view_writers, thread_name_prefix="arrears-views") as writers,
         ):
-            fetch = functools.partial(self.app.recorder.select_notifications, limit=size, inclusive_of_start=False)
+            fetch = functools.partial(self._read_page, size)
             upcoming: Future[Any] = Future()  # the first page is read here; the next ones while a page is projected
-            upcoming.set_result(fetch(start=min(positions.values())))
+            upcoming.set_result(fetch(min(positions.values())))
             while live and not self._stopping.is_set():
-                notifications = upcoming.result()
+                notifications, batch = upcoming.result()
                 if not notifications:
                     break
                 last = notifications[-1].id
                 full = len(notifications) == size
-                if full:  # read the next page while this one is projected
-                    upcoming = prefetch.submit(fetch, start=last)
-                batch = envelopes(self.app.mapper, notifications)
+                if full:  # read and decode the next page while this one is projected
+                    upcoming = prefetch.submit(fetch, last)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
                 apply = functools.partial(
                     self._apply_after, batch=batch, last=last, positions=dict(positions), gave_up=threading.Event()
@@ -241,10 +240,15 @@ class ProjectionRuntime:
                 if lowest != last:  # another runtime or a rebuild moved a view: read on from where it stands
                     if full:
                         upcoming.result()
-                    upcoming = prefetch.submit(fetch, start=lowest)
+                    upcoming = prefetch.submit(fetch, lowest)
                 elif not full:
                     break
         return read
+
+    def _read_page(self, size: int, start: int) -> tuple[Sequence[Any], list[Envelope]]:
+        """The next page of the log after ``start`` and its decoded envelopes (decoded once, shared by every view)."""
+        notifications = self.app.recorder.select_notifications(start=start, limit=size, inclusive_of_start=False)
+        return notifications, envelopes(self.app.mapper, notifications)
 
     def _apply_after(
         self, name: str, batch: list[Envelope], last: int, positions: dict[str, int], gave_up: threading.Event
