@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import orjson
 from psycopg.conninfo import make_conninfo
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from infrastructure.database_url import DatabaseUrl
 from infrastructure.keyed_writes import KEYS_TABLE, Entry, load, record_seal
@@ -30,6 +30,8 @@ from infrastructure.secret_key import resolve_secret_key
 from infrastructure.settings import Settings
 
 TABLE = KEYS_TABLE
+#: how long the store waits for its first connection when it starts (a request waits only the database timeout)
+STARTUP_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,10 @@ class PostgresIdempotencyStore:
         harden_pool(self.pool, timeout)
         self.breaker = Breaker(f"PostgreSQL {url.host}:{url.port}/{url.dbname} (idempotency keys)")
         self._drain = drainer()
+        # the first connection may take longer than a request may wait (a loaded machine, a database starting):
+        # wait for it as the event store's pool does; an unreachable database still fails below, as a 503 would
+        with contextlib.suppress(PoolTimeout):
+            self.pool.wait(timeout=STARTUP_SECONDS)
         # under the schema's DDL lock: another process may create it at the same moment
         with self.connection() as conn, conn.transaction(), conn.cursor() as cursor:
             lock_ddl(cursor, schema or "public")
