@@ -63,6 +63,7 @@ from domain.case.values import (
     Guarantee,
     LegalActionKind,
     Plan,
+    Proceedings,
     Promise,
     Resolution,
     Task,
@@ -127,6 +128,7 @@ class CaseFields:
     limitation_warn_days: int = DEFAULT_WARN_DAYS
     #: the guarantors' guarantees of the loan, by id
     guarantees: dict[str, Guarantee] = {}
+    proceedings: dict[str, Proceedings] = {}
     days_past_due: int = 0
     delinquency_bucket: str | None = None
     loan_category: str | None = None
