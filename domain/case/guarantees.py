@@ -173,14 +173,14 @@ class GuaranteeCommands(LegalCommands):
         guarantee = self.check_guarantee(guarantee_id)
         previous = guarantee.limitation_ends_on
         if cause in GUARANTOR_STARTS:
-            if guarantee.status != "preserved":
-                raise IllegalTransitionError(
-                    f"guarantee {guarantee_id!r} was not preserved within its period (art. 693): no limitation runs"
-                )
             wants = GuaranteeType.JOINT if cause is GuarantorLimitationCause.REQUESTED else GuaranteeType.GENERAL
             if guarantee.guarantee_type is not wants:
                 raise InvariantError(
                     f"{cause} starts the period of a {wants} guarantee, not a {guarantee.guarantee_type}"
+                )
+            if guarantee.status != "preserved":
+                raise IllegalTransitionError(
+                    f"guarantee {guarantee_id!r} was not preserved within its period (art. 693): no limitation runs"
                 )
             if previous is not None:
                 return False
