@@ -111,6 +111,19 @@ def test_the_period_restarts_from_the_end_of_proceedings_and_does_not_warn_while
     assert container.app.get_case(case_id).tasks["limitation-2032-10-01"].department == "legal"
 
 
+def test_a_suit_filed_before_the_clock_started_starts_it_only_when_it_ends(container: Container) -> None:
+    case_id = open_case(container.app)
+    action_id = sue(container, case_id)
+    container.app.handle(ReviewLegalClock(case_id=case_id, actor=COLLECTOR))
+    case = container.app.get_case(case_id)
+    assert case.limitation_ends_on is None and [d.kind for d in case.deadlines.values()] == []
+    at(container, date(2027, 1, 5))
+    assert end(container, case_id, action_id, date(2027, 1, 4)) is True
+    case = container.app.get_case(case_id)
+    assert case.limitation_ends_on == date(2030, 1, 4)
+    assert case.deadlines["limitation-warning-2030-01-04"].status == "open"
+
+
 def test_with_two_proceedings_the_period_restarts_when_the_last_ends(container: Container) -> None:
     case_id = open_case(container.app)
     container.app.handle(ReviewLegalClock(case_id=case_id, actor=COLLECTOR))
