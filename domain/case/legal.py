@@ -163,13 +163,15 @@ class LegalCommands(DeadlineCommands):
 
     def restart_after_proceedings(self, action_id: str, *, act: Act, by_version: int) -> bool:
         """The proceedings of ``action_id`` ended: when they suspended the period and none other still does, it runs
-        anew from the day they ended (art. 195), with a new warning deadline. True if it restarted."""
+        anew from the day the last of them ended (art. 195), with a new warning deadline. True if it restarted."""
         proceedings = self.proceedings[action_id]
         if proceedings.filed_on is None or proceedings.ended_on is None or self.pending_proceedings():
             return False
         if self.status is not CaseStatus.OPEN or not self.outstanding.is_positive():
             return False
-        cause, on = self.legal_action_cause(action_id), proceedings.ended_on
+        # with several proceedings, the period runs anew from the latest end, whichever was recorded last
+        on = max(p.ended_on for p in self.proceedings.values() if p.filed_on is not None and p.ended_on is not None)
+        cause = self.legal_action_cause(action_id)
         ends_on = limitation_ends(on, self.limitation_years)
         article = f"{ARTICLES[cause]}; {RESTARTED_AFTER_PROCEEDINGS} ({proceedings.outcome})"
         self.trigger_event(
@@ -180,7 +182,7 @@ class LegalCommands(DeadlineCommands):
             ends_on=ends_on,
             previous_ends_on=self.limitation_ends_on,
             article=article,
-            evidence=f"proceedings of {action_id} ended on {on}",
+            evidence=f"proceedings of {action_id} ended on {proceedings.ended_on}",
             **act.attribution(),
         )
         self.set_limitation_period(

@@ -130,10 +130,11 @@ def test_with_two_proceedings_the_period_restarts_when_the_last_ends(container: 
     suit = sue(container, case_id)
     freeze = sue(container, case_id, LegalActionKind.ASSET_PRESERVATION)
     at(container, date(2027, 3, 1))
-    assert end(container, case_id, freeze, date(2027, 2, 1), ProceedingsOutcome.OTHER) is False
+    assert end(container, case_id, suit, date(2027, 2, 20), ProceedingsOutcome.MEDIATION) is False
     assert of(container, case_id, LimitationRestarted) == []
-    assert container.app.get_case(case_id).pending_proceedings() == [suit]
-    assert end(container, case_id, suit, date(2027, 2, 20), ProceedingsOutcome.MEDIATION) is True
+    assert container.app.get_case(case_id).pending_proceedings() == [freeze]
+    # the freeze ended earlier but is recorded last: the period runs anew from the later end, the suit's
+    assert end(container, case_id, freeze, date(2027, 2, 1), ProceedingsOutcome.OTHER) is True
     assert container.app.get_case(case_id).limitation_ends_on == date(2030, 2, 20)
 
 
