@@ -1,5 +1,5 @@
-"""The limitation period (Civil Code art. 188: 3 years), what interrupts and restarts it (art. 195), and a
-guarantee's period (arts. 692-693)."""
+"""The limitation period (Civil Code art. 188: 3 years), what interrupts and restarts it (art. 195), a
+guarantee's period (arts. 692-693) and the guarantor's own limitation period (art. 694)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from calendar import monthrange
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.case.values import LegalActionKind, LetterKind, LimitationCause
+from domain.case.values import GuarantorLimitationCause, LegalActionKind, LetterKind, LimitationCause
 
 DEFAULT_LIMITATION_YEARS = 3
 DEFAULT_WARN_DAYS = 90
@@ -92,3 +92,27 @@ def guarantee_period_ends(principal_due_on: date, agreed_ends_on: date | None) -
     ends = add_months(principal_due_on, DEFAULT_GUARANTEE_MONTHS)
     why = "none agreed" if agreed_ends_on is None else "the agreed end is no later than the principal debt's"
     return ends, f"Civil Code art. 692(2): {why}, so six months from the principal debt's end {principal_due_on}"
+
+
+#: a suspension of the period by proceedings, and its restart when they end (art. 195: "从中断、有关程序终结时起")
+SUSPENDED = "Civil Code art. 195: the period is interrupted by the filing and runs anew from the end of the proceedings"
+RESTARTED_AFTER_PROCEEDINGS = "Civil Code art. 195: the period runs anew from the time the proceedings ended"
+
+#: what starts a guarantor's own limitation period (art. 694) and what interrupts it (art. 195)
+GUARANTOR_ARTICLES: dict[GuarantorLimitationCause, str] = {
+    GuarantorLimitationCause.REQUESTED: "Civil Code art. 694(2): the creditor requested the joint guarantor to bear "
+    "liability within the guarantee period; its limitation period runs from that day",
+    GuarantorLimitationCause.REFUSAL_RIGHT_ENDED: "Civil Code art. 694(1): the general guarantor's right to refuse "
+    "(art. 687(2)) ended after suit or arbitration within the guarantee period; its limitation period runs "
+    "from that day",
+    GuarantorLimitationCause.DEMAND: "Civil Code art. 195(1): the creditor demanded performance of the guarantor",
+    GuarantorLimitationCause.PART_PAYMENT: "Civil Code art. 195(2): the guarantor agreed to perform (a part payment)",
+    GuarantorLimitationCause.PROMISE: "Civil Code art. 195(2): the guarantor agreed to perform (a promise to pay)",
+}
+#: the causes that start a guarantor's period; the others interrupt one that runs
+GUARANTOR_STARTS = frozenset({GuarantorLimitationCause.REQUESTED, GuarantorLimitationCause.REFUSAL_RIGHT_ENDED})
+#: the causes that are the guarantor's own agreement to perform (they count after its period ended, art. 192(2))
+GUARANTOR_CONSENT = frozenset({GuarantorLimitationCause.PART_PAYMENT, GuarantorLimitationCause.PROMISE})
+GUARANTOR_AFTER_EXPIRY = (
+    "Civil Code art. 192(2): the guarantor agreed to perform after its period ended; it cannot plead it"
+)

@@ -46,7 +46,10 @@ from domain.case.legal_events import (
     GuaranteePreserved,
     GuaranteeRecorded,
     GuaranteeReleased,
+    GuarantorLimitationSet,
+    LegalProceedingsEnded,
     LimitationRestarted,
+    LimitationSuspended,
     SignalResponded,
 )
 from domain.enterprise.events import (
@@ -190,6 +193,29 @@ def _(e: GuaranteePreserved) -> str:
 @describe.register
 def _(e: GuaranteeReleased) -> str:
     return f"guarantee {e.guarantee_id} released: its period ended {e.period_ended_on} unpreserved (art. 693)"
+
+
+@describe.register
+def _(e: LimitationSuspended) -> str:
+    return (
+        f"limitation period interrupted by {e.kind} {e.action_id} filed on {e.filed_on}; suspended until the end"
+        f" of the proceedings — {e.article}"
+    )
+
+
+@describe.register
+def _(e: LegalProceedingsEnded) -> str:
+    summary = f" ({e.summary})" if e.summary else ""
+    return f"proceedings of legal action {e.action_id} ended on {e.ended_on}: {e.outcome}{summary}"
+
+
+@describe.register
+def _(e: GuarantorLimitationSet) -> str:
+    verb = "started" if e.previous_ends_on is None else "interrupted"
+    return (
+        f"limitation period against guarantee {e.guarantee_id} {verb} by {e.cause} on {e.starts_on}; ends"
+        f" {e.ends_on} — {e.article}"
+    )
 
 
 @describe.register

@@ -23,6 +23,7 @@ from api.schemas.acts import (
     VisitIn,
 )
 from api.schemas.common import CaseWritten, PathId
+from api.schemas.legal import LegalActionCreated
 from application.commands import (
     CancelDeadline,
     CloseCase,
@@ -100,13 +101,15 @@ async def resolve_dispute(
     return write.case_written(case_id, write.send(command))
 
 
-@router.post("/{case_id}/legal-actions", **created("Start legal action"))
+@router.post("/{case_id}/legal-actions", **created("Start legal action", LegalActionCreated))
 async def start_legal_action(
     case_id: PathId, body: LegalActionIn, write: Annotated[Write, writes(Permission.LEGAL_ACTION)]
 ) -> Response:
-    """Litigation, asset preservation, arbitration or a lawyer's letter begins."""
+    """Litigation, asset preservation, arbitration or a lawyer's letter begins; answers with its id."""
     command = StartLegalAction(kind=body.kind, summary=body.summary, **write.on_case(case_id, body))
-    return write.case_written(case_id, write.send(command))
+    outcome = write.send(command)
+    model = LegalActionCreated(case_id=str(case_id), version=outcome.version, action_id=str(outcome.result))
+    return write.created(model, outcome.version)
 
 
 @router.post("/{case_id}/reopening", **created("Reopen the case"))

@@ -1,4 +1,5 @@
-"""The legal clock: interruptions of the limitation period recorded by hand, and guarantors' guarantees."""
+"""The legal clock: interruptions of the limitation period recorded by hand, the end of legal proceedings, and
+guarantors' guarantees with their own limitation periods."""
 
 from __future__ import annotations
 
@@ -10,8 +11,24 @@ from api.deps import Write, writes
 from api.permissions import Permission
 from api.routes.common import WRITE
 from api.schemas.common import CaseWritten, PathId
-from api.schemas.legal import GuaranteeCreated, GuaranteeIn, InterruptionIn, InterruptionOut, PreservationIn
-from application.commands import InterruptLimitation, PreserveGuarantee, RecordGuarantee
+from api.schemas.legal import (
+    GuaranteeCreated,
+    GuaranteeIn,
+    GuarantorInterruptionIn,
+    GuarantorInterruptionOut,
+    InterruptionIn,
+    InterruptionOut,
+    PreservationIn,
+    ProceedingsEndIn,
+    ProceedingsEndOut,
+)
+from application.commands import (
+    EndProceedings,
+    InterruptGuarantorLimitation,
+    InterruptLimitation,
+    PreserveGuarantee,
+    RecordGuarantee,
+)
 
 router = APIRouter(prefix="/v1/cases", tags=["legal clock"])
 
@@ -78,3 +95,53 @@ async def preserve_guarantee(
         guarantee_id=guarantee_id, by=body.by, evidence=body.evidence, on=body.on, **write.on_case(case_id, body)
     )
     return write.case_written(case_id, write.send(command))
+
+
+@router.post(
+    "/{case_id}/legal-actions/{action_id}/ending",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProceedingsEndOut,
+    responses=WRITE,
+    summary="Record the end of a legal action's proceedings",
+)
+async def end_proceedings(
+    case_id: PathId,
+    action_id: Annotated[str, Path(max_length=200, description="the legal action's id")],
+    body: ProceedingsEndIn,
+    write: Annotated[Write, writes(Permission.LEGAL_ACTION)],
+) -> Response:
+    """Suit, arbitration and the measures with the same effect suspend the limitation period while pending; it
+    runs anew from the day their proceedings end (Civil Code art. 195), with a new warning."""
+    command = EndProceedings(
+        action_id=action_id,
+        outcome=body.outcome,
+        ended_on=body.ended_on,
+        summary=body.summary,
+        **write.on_case(case_id, body),
+    )
+    outcome = write.send(command)
+    body_out = ProceedingsEndOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
+    return write.created(body_out, outcome.version)
+
+
+@router.post(
+    "/{case_id}/guarantees/{guarantee_id}/limitation-interruptions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=GuarantorInterruptionOut,
+    responses=WRITE,
+    summary="Start or interrupt a guarantor's limitation period",
+)
+async def interrupt_guarantor_limitation(
+    case_id: PathId,
+    guarantee_id: Annotated[str, Path(max_length=200, description="the guarantee's id")],
+    body: GuarantorInterruptionIn,
+    write: Annotated[Write, writes(Permission.LEGAL_ACTION)],
+) -> Response:
+    """A general guarantor's right to refuse ended (its period starts, art. 694(1)), or a demand to the guarantor,
+    its payment or promise (art. 195): the guarantor's own period runs from ``on``."""
+    command = InterruptGuarantorLimitation(
+        guarantee_id=guarantee_id, cause=body.cause, on=body.on, evidence=body.evidence, **write.on_case(case_id, body)
+    )
+    outcome = write.send(command)
+    body_out = GuarantorInterruptionOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
+    return write.created(body_out, outcome.version)

@@ -1,11 +1,12 @@
-"""Bodies of the legal clock's routes: interruptions recorded by hand, guarantees and their preservation."""
+"""Bodies of the legal clock's routes: interruptions recorded by hand, the end of proceedings, guarantees, their
+preservation and the guarantor's own limitation period."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
 from api.schemas.common import Attributed, CaseWritten, Day, ShortText, Text
-from domain.case.values import GuaranteeType, LimitationCause
+from domain.case.values import GuaranteeType, GuarantorLimitationCause, LimitationCause, ProceedingsOutcome
 
 
 class InterruptionIn(Attributed):
@@ -50,3 +51,45 @@ class PreservationIn(Attributed):
     by: ShortText = Field(min_length=1, description="e.g. demand, litigation, arbitration")
     evidence: Text = Field(min_length=1, description="what proves it")
     on: Day | None = Field(default=None, description="the day it happened; default: occurred_at's day")
+
+
+class LegalActionCreated(CaseWritten):
+    """A legal action was started."""
+
+    action_id: str = Field(description="the legal action's id (to record the end of its proceedings)")
+
+
+class ProceedingsEndIn(Attributed):
+    """How and when a legal action's proceedings ended (Civil Code art. 195: the period runs anew from then)."""
+
+    outcome: ProceedingsOutcome = Field(
+        description="judgment, award, mediation, withdrawn, dismissed, enforcement_unsatisfied (terminated with the "
+        "debt unsatisfied: starts the general guarantors' periods, art. 694(1)), enforcement_completed or other"
+    )
+    ended_on: Day = Field(
+        description="the day the proceedings ended (the judgment or ruling served); the period restarts from it"
+    )
+    summary: Text = Field(default="", description="e.g. the judgment's or ruling's number")
+
+
+class ProceedingsEndOut(CaseWritten):
+    """Whether the limitation period restarted (false: other proceedings still suspend it, or these did not)."""
+
+    restarted: bool = Field(description="true when a LimitationRestarted was recorded")
+
+
+class GuarantorInterruptionIn(Attributed):
+    """What started or interrupted a guarantor's own limitation period (Civil Code arts. 694, 195)."""
+
+    cause: GuarantorLimitationCause = Field(
+        description="refusal_right_ended (a general guarantor's right to refuse ended: art. 694(1)), requested (a "
+        "joint guarantor was asked to bear liability: art. 694(2)), demand, part_payment or promise (art. 195)"
+    )
+    on: Day = Field(description="the day it happened; the guarantor's period runs from it")
+    evidence: Text = Field(min_length=1, description="what proves it (a served ruling, a signed receipt...)")
+
+
+class GuarantorInterruptionOut(CaseWritten):
+    """Whether the guarantor's period was (re)set (false: already started, or no later than its last restart)."""
+
+    restarted: bool = Field(description="true when a GuarantorLimitationSet was recorded")

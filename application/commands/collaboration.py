@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from application.commands.base import CaseCommand
-from domain.case.values import Department, GuaranteeType, LegalActionKind, LimitationCause, Severity, SignalSource
+from domain.case.values import (
+    Department,
+    GuaranteeType,
+    GuarantorLimitationCause,
+    LegalActionKind,
+    LimitationCause,
+    ProceedingsOutcome,
+    Severity,
+    SignalSource,
+)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -108,3 +117,28 @@ class ReleaseGuarantee(CaseCommand):
 
     guarantee_id: str
     deadline_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EndProceedings(CaseCommand):
+    """The proceedings of a legal action ended (judgment, award, mediation, withdrawal, enforcement terminated...)
+    on ``ended_on``: the limitation period they suspended runs anew from that day (Civil Code art. 195);
+    enforcement ended unsatisfied starts the preserved general guarantors' periods (art. 694(1)). Answers True
+    when the period restarted."""
+
+    action_id: str
+    outcome: ProceedingsOutcome
+    ended_on: date
+    summary: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InterruptGuarantorLimitation(CaseCommand):
+    """Start a guarantor's own limitation period (art. 694: ``refusal_right_ended`` for a general guarantee whose
+    right to refuse ended; ``requested`` for a joint one) or interrupt it (``demand``, ``part_payment``,
+    ``promise``: art. 195) on ``on``, with what proves it. Answers True when the period was (re)set."""
+
+    guarantee_id: str
+    cause: GuarantorLimitationCause
+    on: date
+    evidence: str

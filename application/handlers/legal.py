@@ -1,9 +1,13 @@
-"""Handlers of the legal clock beyond what other commands interrupt: interruptions recorded by hand, and the
-guarantors' guarantees (their periods, preservation and release)."""
+"""Handlers of the legal clock beyond what other commands interrupt: interruptions recorded by hand, the end of
+legal proceedings, and the guarantors' guarantees (their periods, preservation, release and own limitation)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from application.commands.collaboration import (
+    EndProceedings,
+    InterruptGuarantorLimitation,
     InterruptLimitation,
     PreserveGuarantee,
     RecordGuarantee,
@@ -57,3 +61,31 @@ def preserve_guarantee(case: CollectionCase, command: PreserveGuarantee, act: Ac
 @on_case(ReleaseGuarantee)
 def release_guarantee(case: CollectionCase, command: ReleaseGuarantee, act: Act) -> bool:
     return case.release_guarantee(command.guarantee_id, act=act, deadline_id=command.deadline_id)
+
+
+def check_day(case: CollectionCase, on: date, act: Act, what: str) -> None:
+    """``on`` is neither in the future nor before the case opened."""
+    if on > local_date(act.recorded_at, case.timezone):
+        raise InvariantError(f"{what} cannot be dated in the future")
+    opened_on = local_date(case.opened_at, case.timezone)
+    if on < opened_on:
+        raise InvariantError(f"{what} cannot be dated before the case opened on {opened_on}")
+
+
+@on_case(EndProceedings)
+def end_proceedings(case: CollectionCase, command: EndProceedings, act: Act) -> bool:
+    check_not_blank(command.action_id, "action_id")
+    check_day(case, command.ended_on, act, "the end of proceedings")
+    return case.end_proceedings(
+        command.action_id.strip(), outcome=command.outcome, ended_on=command.ended_on, summary=command.summary, act=act
+    )
+
+
+@on_case(InterruptGuarantorLimitation)
+def interrupt_guarantor_limitation(case: CollectionCase, command: InterruptGuarantorLimitation, act: Act) -> bool:
+    check_not_blank(command.evidence, "evidence")
+    case.check_open()
+    check_day(case, command.on, act, "a guarantor's limitation event")
+    return case.guarantor_limitation(
+        command.guarantee_id, command.cause, on=command.on, act=act, evidence=command.evidence.strip()
+    )

@@ -70,8 +70,9 @@ def assessment_inputs(uow: UnitOfWork, command: AssessRisk) -> AssessmentInputs:
 
 
 def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> None:
-    """Start the limitation period from the first day past due, once."""
-    if case.limitation_ends_on is None:
+    """Start the limitation period from the first day past due, once (not while proceedings that interrupted it
+    are pending: it runs anew from their end)."""
+    if case.limitation_ends_on is None and not case.pending_proceedings():
         case.set_limitation_period(
             starts_on=case.overdue_since,
             years=terms.legal_clock.limitation_years,

@@ -14,15 +14,15 @@ from domain.case.events import (
     TaskAssigned,
     TaskCompleted,
 )
-from domain.case.guarantees import GuaranteeCommands
 from domain.case.legal_events import SignalResponded
+from domain.case.proceedings import ProceedingsCommands
 from domain.case.values import CaseStatus, Department, LegalActionKind, Severity, SignalSource
 from domain.errors import DuplicateError, IllegalTransitionError, NotFoundError
 from domain.legal_clock import LEGAL_ACTION_CAUSES
 from domain.rules import check_aware, check_not_blank, local_date
 
 
-class CollaborationCommands(GuaranteeCommands):
+class CollaborationCommands(ProceedingsCommands):
     """Work shared with other departments, and what is learnt about the enterprise."""
 
     def assign_task(
@@ -71,7 +71,8 @@ class CollaborationCommands(GuaranteeCommands):
         act: Act,
     ) -> None:
         """Start a legal measure: suit, arbitration and the measures with the same effect interrupt the limitation
-        period (art. 195(3)(4)); suit or arbitration preserves the general guarantees (art. 693(1))."""
+        period (art. 195(3)(4)), which runs anew when their proceedings end (``end_proceedings``); suit or
+        arbitration preserves the general guarantees (art. 693(1))."""
         self.check_open()
         check_not_blank(action_id, "action_id")
         if action_id in self.legal_actions:
@@ -87,7 +88,7 @@ class CollaborationCommands(GuaranteeCommands):
         cause = LEGAL_ACTION_CAUSES.get(kind)
         if cause is not None:
             on = local_date(act.occurred_at, self.timezone)
-            self.interrupt_limitation(cause, on=on, act=act, by_version=started, evidence=summary)
+            self.suspend_limitation(action_id, kind, cause, on=on, act=act, by_version=started)
         self.preserve_by_legal_action(kind, act=act, by_version=started)
 
     def record_signal(

@@ -25,6 +25,7 @@ from domain.case.values import (
     Department,
     Direction,
     GuaranteeType,
+    GuarantorLimitationCause,
     LetterKind,
     LimitationCause,
 )
@@ -152,7 +153,8 @@ class ContactCommands(GuaranteeCommands):
 
     def _demand_delivered(self, party: str, evidence: str, *, act: Act, by_version: int) -> None:
         """A demand reached ``party``: the debtor's limitation period restarts (art. 195(1)); a demand to a joint
-        guarantor preserves its guarantee instead (art. 693(2); a general guarantor's needs suit or arbitration)."""
+        guarantor preserves its guarantee instead (art. 693(2); a general guarantor's needs suit or arbitration) and
+        starts the guarantor's own period (art. 694(2)), or interrupts that period once it runs (art. 195(1))."""
         on = local_date(act.occurred_at, self.timezone)
         guarantee = self.guarantee_of(party)
         if guarantee is None:
@@ -166,6 +168,15 @@ class ContactCommands(GuaranteeCommands):
         ):
             self.preserve_guarantee(
                 guarantee.guarantee_id, by="demand", on=on, act=act, by_version=by_version, evidence=evidence
+            )
+        elif guarantee.limitation_ends_on is not None:  # a demand to the guarantor interrupts its period (art. 195(1))
+            self.guarantor_limitation(
+                guarantee.guarantee_id,
+                GuarantorLimitationCause.DEMAND,
+                on=on,
+                act=act,
+                by_version=by_version,
+                evidence=f"delivered: {evidence}",
             )
 
     def schedule_visit(

@@ -106,6 +106,12 @@ class DeadlineCommands(CaseEvolution):
                 " a joint one a demand to the guarantor, within the period (Civil Code art. 693)"
             )
             self._task(deadline, Department.LEGAL, title, act)
+        elif action == "guarantor_limitation_warning":
+            title = (
+                f"The limitation period against a guarantor nears its end ({deadline.deadline_id}): demand its"
+                " performance with delivery evidence or sue it (Civil Code arts. 694, 195)"
+            )
+            self._task(deadline, Department.LEGAL, title, act)
         elif action == "legal_action":
             title = f"Start legal action (litigation, asset preservation or arbitration): {deadline.kind} unmet"
             self._task(deadline, Department.LEGAL, title, act)

@@ -6,11 +6,22 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.act import Act
+from domain.base import applies
 from domain.case.legal import LegalCommands
-from domain.case.legal_events import GuaranteePreserved, GuaranteeRecorded, GuaranteeReleased
-from domain.case.values import Guarantee, GuaranteeType, LegalActionKind
+from domain.case.legal_events import GuaranteePreserved, GuaranteeRecorded, GuaranteeReleased, GuarantorLimitationSet
+from domain.case.values import Guarantee, GuaranteeType, GuarantorLimitationCause, LegalActionKind
 from domain.errors import DuplicateError, IllegalTransitionError, InvariantError, NotFoundError
-from domain.legal_clock import SUIT_OR_ARBITRATION, at_workday_start, guarantee_period_ends
+from domain.legal_clock import (
+    GUARANTOR_AFTER_EXPIRY,
+    GUARANTOR_ARTICLES,
+    GUARANTOR_CONSENT,
+    GUARANTOR_STARTS,
+    SUIT_OR_ARBITRATION,
+    at_workday_start,
+    guarantee_period_ends,
+    limitation_ends,
+    warning_day,
+)
 from domain.rules import check_not_blank, local_date
 
 #: art. 693 (1) general guarantee: suit or arbitration against the debtor within the period; (2) joint: a demand
@@ -24,6 +35,11 @@ PRESERVES = {
 def lapse_deadline_id(guarantee_id: str) -> str:
     """The id of the deadline that warns before a guarantee period lapses."""
     return f"guarantee-lapse-{guarantee_id}"
+
+
+def guarantor_warning_prefix(guarantee_id: str) -> str:
+    """The start of the ids of the deadlines that warn before a guarantor's limitation period ends."""
+    return f"guarantor-limitation-{guarantee_id}-"
 
 
 def end_deadline_id(guarantee_id: str) -> str:
@@ -128,11 +144,106 @@ class GuaranteeCommands(LegalCommands):
             evidence=evidence,
             **act.attribution(),
         )
+        preserved = self.version
         for deadline_id in (lapse_deadline_id(guarantee_id), end_deadline_id(guarantee_id)):
             deadline = self.deadlines.get(deadline_id)
             if deadline is not None and deadline.status == "open":
                 self.meet_deadline(deadline_id, by="manual", act=act)
+        if guarantee.guarantee_type is GuaranteeType.JOINT:
+            self.guarantor_limitation(
+                guarantee_id, GuarantorLimitationCause.REQUESTED, on=on, act=act, by_version=preserved
+            )
         return True
+
+    def guarantor_limitation(
+        self,
+        guarantee_id: str,
+        cause: GuarantorLimitationCause,
+        *,
+        on: date,
+        act: Act,
+        by_version: int | None = None,
+        evidence: str = "",
+    ) -> bool:
+        """Start the guarantor's own limitation period (art. 694: a joint guarantee from the request within the
+        guarantee period, a general one from the day its right to refuse ended) or interrupt it (art. 195: a demand
+        to the guarantor, its payment or promise); it runs ``limitation_years`` from ``on`` with its own warning
+        deadline. False for a start of a period that already started, an interruption no later than its last
+        (re)start, or a demand after it ended (only the guarantor's agreement to perform then counts, art. 192(2))."""
+        guarantee = self.check_guarantee(guarantee_id)
+        previous = guarantee.limitation_ends_on
+        if cause in GUARANTOR_STARTS:
+            wants = GuaranteeType.JOINT if cause is GuarantorLimitationCause.REQUESTED else GuaranteeType.GENERAL
+            if guarantee.guarantee_type is not wants:
+                raise InvariantError(
+                    f"{cause} starts the period of a {wants} guarantee, not a {guarantee.guarantee_type}"
+                )
+            if guarantee.status != "preserved":
+                raise IllegalTransitionError(
+                    f"guarantee {guarantee_id!r} was not preserved within its period (art. 693): no limitation runs"
+                )
+            if previous is not None:
+                return False
+            article = GUARANTOR_ARTICLES[cause]
+        else:
+            if guarantee.limitation_starts_on is None or previous is None:
+                raise IllegalTransitionError(
+                    f"the limitation period against guarantee {guarantee_id!r} has not started"
+                )
+            if on <= guarantee.limitation_starts_on:
+                return False
+            if on > previous and cause not in GUARANTOR_CONSENT:
+                return False
+            article = GUARANTOR_AFTER_EXPIRY if on > previous else GUARANTOR_ARTICLES[cause]
+        ends_on = limitation_ends(on, self.limitation_years)
+        self.trigger_event(
+            GuarantorLimitationSet,
+            guarantee_id=guarantee_id,
+            cause=cause,
+            by_version=by_version,
+            starts_on=on,
+            ends_on=ends_on,
+            previous_ends_on=previous,
+            article=article,
+            evidence=evidence,
+            **act.attribution(),
+        )
+        prefix = guarantor_warning_prefix(guarantee_id)
+        for deadline in list(self.deadlines.values()):
+            if deadline.deadline_id.startswith(prefix) and deadline.status == "open":
+                self.cancel_deadline(deadline.deadline_id, f"the guarantor's period now ends on {ends_on}", act=act)
+        warn_at = at_workday_start(warning_day(ends_on, self.limitation_warn_days), self.timezone)
+        deadline_id = f"{prefix}{ends_on.isoformat()}"
+        if warn_at > act.occurred_at and deadline_id not in self.deadlines:
+            self.set_deadline(
+                deadline_id=deadline_id,
+                kind="guarantor_limitation_warning",
+                due_at=warn_at,
+                action="guarantor_limitation_warning",
+                met_by=["manual"],
+                act=act,
+            )
+        return True
+
+    def refusal_rights_ended(self, *, on: date, act: Act, by_version: int) -> None:
+        """Enforcement against the debtor ended unsatisfied: the preserved general guarantors' right to refuse ends
+        (art. 687(2)) and their limitation periods start (art. 694(1))."""
+        for guarantee in list(self.guarantees.values()):
+            general = guarantee.guarantee_type is GuaranteeType.GENERAL and guarantee.status == "preserved"
+            if general and guarantee.limitation_starts_on is None:
+                self.guarantor_limitation(
+                    guarantee.guarantee_id,
+                    GuarantorLimitationCause.REFUSAL_RIGHT_ENDED,
+                    on=on,
+                    act=act,
+                    by_version=by_version,
+                )
+
+    @applies
+    def _(self, event: GuarantorLimitationSet) -> None:
+        self.guarantees[event.guarantee_id] = self.guarantees[event.guarantee_id].model_copy(
+            update={"limitation_starts_on": event.starts_on, "limitation_ends_on": event.ends_on}
+        )
 
     def preserve_by_legal_action(self, kind: LegalActionKind, *, act: Act, by_version: int) -> None:
         """Suit or arbitration against the debtor within the period preserves every running general guarantee."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.act import Act
+from domain.base import applies
 from domain.case.deadlines import DeadlineCommands
 from domain.case.events import (
     DeadlineCancelled,
@@ -14,14 +15,17 @@ from domain.case.events import (
     LimitationPeriodSet,
     TaskAssigned,
 )
-from domain.case.legal_events import LimitationRestarted
-from domain.case.values import CaseStatus, Department, LimitationCause
+from domain.case.legal_events import LegalProceedingsEnded, LimitationRestarted, LimitationSuspended
+from domain.case.values import CaseStatus, Department, LegalActionKind, LimitationCause, Proceedings
 from domain.classification import bucket, category, days_past_due
 from domain.errors import IllegalTransitionError, InvariantError
 from domain.legal_clock import (
     AFTER_EXPIRY,
     ARTICLES,
     DEBTOR_CONSENT,
+    LEGAL_ACTION_CAUSES,
+    RESTARTED_AFTER_PROCEEDINGS,
+    SUSPENDED,
     at_workday_start,
     limitation_ends,
     warning_day,
@@ -91,8 +95,8 @@ class LegalCommands(DeadlineCommands):
         naming the cause and the interrupting event, then the new period and its warning. Nothing happens (False)
         on a case that is not open or owes nothing, for an interruption no later than the last restart, or for
         a demand or legal action after the period ended (only the obligor's agreement to perform then counts,
-        art. 192(2))."""
-        if self.status is not CaseStatus.OPEN or not self.outstanding.is_positive():
+        art. 192(2)), or while proceedings that interrupted it are pending (it runs anew from their end)."""
+        if self.status is not CaseStatus.OPEN or not self.outstanding.is_positive() or self.pending_proceedings():
             return False
         if self.limitation_starts_on is not None and on <= self.limitation_starts_on:
             return False
@@ -122,12 +126,97 @@ class LegalCommands(DeadlineCommands):
         )
         return True
 
+    def pending_proceedings(self) -> list[str]:
+        """The legal actions whose proceedings interrupted the period and have not ended (it does not run)."""
+        return [a for a, p in self.proceedings.items() if p.filed_on is not None and p.ended_on is None]
+
+    def suspend_limitation(
+        self, action_id: str, kind: LegalActionKind, cause: LimitationCause, *, on: date, act: Act, by_version: int
+    ) -> bool:
+        """Suit, arbitration or a measure with the same effect filed on ``on`` interrupts the period (art. 195(3)(4)):
+        it does not run until the proceedings end, so its warning deadline is cancelled. Nothing happens (False) on
+        a case that is not open or owes nothing, or after the period ended (the debtor may plead it)."""
+        if self.status is not CaseStatus.OPEN or not self.outstanding.is_positive():
+            return False
+        if self.limitation_ends_on is not None and on > self.limitation_ends_on:
+            return False
+        self.trigger_event(
+            LimitationSuspended,
+            action_id=action_id,
+            kind=kind,
+            cause=cause,
+            by_version=by_version,
+            filed_on=on,
+            previous_ends_on=self.limitation_ends_on,
+            article=f"{ARTICLES[cause]}; {SUSPENDED}",
+            **act.attribution(),
+        )
+        for deadline in list(self.deadlines.values()):
+            if deadline.kind == "limitation_warning" and deadline.status == "open":
+                self.trigger_event(
+                    DeadlineCancelled,
+                    deadline_id=deadline.deadline_id,
+                    reason=f"the period is interrupted by {kind} filed on {on}; it runs anew when the proceedings end",
+                    **act.attribution(),
+                )
+        return True
+
+    def restart_after_proceedings(self, action_id: str, *, act: Act, by_version: int) -> bool:
+        """The proceedings of ``action_id`` ended: when they suspended the period and none other still does, it runs
+        anew from the day the last of them ended (art. 195), with a new warning deadline. True if it restarted."""
+        proceedings = self.proceedings[action_id]
+        if proceedings.filed_on is None or proceedings.ended_on is None or self.pending_proceedings():
+            return False
+        if self.status is not CaseStatus.OPEN or not self.outstanding.is_positive():
+            return False
+        # with several proceedings, the period runs anew from the latest end, whichever was recorded last
+        on = max(p.ended_on for p in self.proceedings.values() if p.filed_on is not None and p.ended_on is not None)
+        cause = self.legal_action_cause(action_id)
+        ends_on = limitation_ends(on, self.limitation_years)
+        article = f"{ARTICLES[cause]}; {RESTARTED_AFTER_PROCEEDINGS} ({proceedings.outcome})"
+        self.trigger_event(
+            LimitationRestarted,
+            cause=cause,
+            by_version=by_version,
+            restarts_on=on,
+            ends_on=ends_on,
+            previous_ends_on=self.limitation_ends_on,
+            article=article,
+            evidence=f"proceedings of {action_id} ended on {proceedings.ended_on}",
+            **act.attribution(),
+        )
+        self.set_limitation_period(
+            starts_on=max(on, self.limitation_starts_on or on),
+            years=self.limitation_years,
+            warn_days=self.limitation_warn_days,
+            basis=f"proceedings of {action_id} ended on {on}: {article}",
+            act=act,
+        )
+        return True
+
+    def legal_action_cause(self, action_id: str) -> LimitationCause:
+        """The cause a legal action's filing interrupts the period as."""
+        return LEGAL_ACTION_CAUSES.get(self.legal_actions[action_id], LimitationCause.OTHER)
+
+    @applies
+    def _(self, event: LimitationSuspended) -> None:
+        self.proceedings[event.action_id] = Proceedings(filed_on=event.filed_on)
+
+    @applies
+    def _(self, event: LegalProceedingsEnded) -> None:
+        known = self.proceedings.get(event.action_id, Proceedings())
+        self.proceedings[event.action_id] = known.model_copy(
+            update={"ended_on": event.ended_on, "outcome": event.outcome}
+        )
+
     def review_legal_clock(self, *, act: Act, deadline_id: str | None = None) -> bool:
         """When the period nears its end, give legal a task (once per end date); True if one was given.
         With the warning deadline's id (the scheduler's firing), the deadline fires exactly once."""
         self.check_open()
         if deadline_id is not None:
             self.check_deadline_due(deadline_id, act)
+        if self.pending_proceedings():
+            return False  # the period does not run while proceedings that interrupted it are pending
         ends_on = self.limitation_ends_on
         if ends_on is None or local_date(act.recorded_at, self.timezone) < warning_day(
             ends_on, self.limitation_warn_days

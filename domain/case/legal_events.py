@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from domain.case.events import CaseEvent
-from domain.case.values import GuaranteeType, LimitationCause
+from domain.case.values import (
+    GuaranteeType,
+    GuarantorLimitationCause,
+    LegalActionKind,
+    LimitationCause,
+    ProceedingsOutcome,
+)
 
 
 class LimitationRestarted(CaseEvent):
@@ -56,6 +62,46 @@ class GuaranteeReleased(CaseEvent):
 
     guarantee_id: str
     period_ended_on: date
+
+
+class LimitationSuspended(CaseEvent):
+    """Suit, arbitration or a measure with the same effect interrupted the limitation period on ``filed_on`` (Civil
+    Code art. 195(3)(4)); it does not run while the proceedings are pending and runs anew from the day they end
+    (``LegalProceedingsEnded``). The warning deadline is cancelled with it."""
+
+    action_id: str
+    kind: LegalActionKind
+    cause: LimitationCause
+    #: the case version of the ``LegalActionStarted`` that filed them
+    by_version: int
+    filed_on: date
+    previous_ends_on: date | None = None
+    article: str
+
+
+class LegalProceedingsEnded(CaseEvent):
+    """The proceedings of a legal action ended (judgment, award, mediation, withdrawal, enforcement terminated...);
+    when they suspended the period, the ``LimitationRestarted`` that follows restarts it from ``ended_on``."""
+
+    action_id: str
+    outcome: ProceedingsOutcome
+    ended_on: date
+    summary: str = ""
+
+
+class GuarantorLimitationSet(CaseEvent):
+    """A guarantor's own limitation period (Civil Code art. 694, 3 years by art. 188) started or was interrupted
+    (art. 195) and runs from ``starts_on`` to ``ends_on``; its warning deadline moves with it."""
+
+    guarantee_id: str
+    cause: GuarantorLimitationCause
+    #: the case version of the event that started or interrupted it (None: recorded by hand with ``evidence``)
+    by_version: int | None = None
+    starts_on: date
+    ends_on: date
+    previous_ends_on: date | None = None
+    article: str
+    evidence: str = ""
 
 
 class SignalResponded(CaseEvent):

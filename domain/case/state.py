@@ -56,6 +56,7 @@ from domain.case.values import (
     Guarantee,
     LegalActionKind,
     Plan,
+    Proceedings,
     Promise,
     Resolution,
     Task,
@@ -118,6 +119,7 @@ class CaseFields:
     limitation_warn_days: int = DEFAULT_WARN_DAYS
     #: the guarantors' guarantees of the loan, by id
     guarantees: dict[str, Guarantee] = {}
+    proceedings: dict[str, Proceedings] = {}
     days_past_due: int = 0
     delinquency_bucket: str | None = None
     loan_category: str | None = None

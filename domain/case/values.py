@@ -147,6 +147,48 @@ class Guarantee(ValueObject):
     period_ends_on: date
     #: running, preserved (the creditor acted in time, art. 693), released (the period passed without it)
     status: str = "running"
+    #: the guarantor's own limitation period (art. 694), once it started: its first and last day
+    limitation_starts_on: date | None = None
+    limitation_ends_on: date | None = None
+
+
+class GuarantorLimitationCause(StrEnum):
+    """What started or interrupted a guarantor's own limitation period (Civil Code arts. 694, 195)."""
+
+    #: art. 694(2): a joint guarantee preserved by requesting the guarantor to bear liability
+    REQUESTED = "requested"
+    #: art. 694(1): a general guarantor's right to refuse (先诉抗辩权, art. 687(2)) ended, e.g. enforcement against
+    #: the debtor was terminated unsatisfied, the debtor's bankruptcy was accepted, the guarantor waived it in writing
+    REFUSAL_RIGHT_ENDED = "refusal_right_ended"
+    #: art. 195(1): a demand reached the guarantor
+    DEMAND = "demand"
+    #: art. 195(2): the guarantor agreed to perform
+    PART_PAYMENT = "part_payment"
+    PROMISE = "promise"
+
+
+class ProceedingsOutcome(StrEnum):
+    """How legal proceedings (suit, arbitration, a measure with the same effect) ended (Civil Code art. 195)."""
+
+    JUDGMENT = "judgment"
+    AWARD = "award"
+    MEDIATION = "mediation"
+    WITHDRAWN = "withdrawn"
+    DISMISSED = "dismissed"
+    #: enforcement terminated with the debt unsatisfied (终结本次执行): a general guarantor's right to refuse ends
+    ENFORCEMENT_UNSATISFIED = "enforcement_unsatisfied"
+    ENFORCEMENT_COMPLETED = "enforcement_completed"
+    OTHER = "other"
+
+
+class Proceedings(ValueObject):
+    """Legal proceedings of a legal action: while they are pending and they interrupted the limitation period, it
+    does not run; it runs anew from the day they end (Civil Code art. 195)."""
+
+    #: the day they were filed, when the filing interrupted the period (None: it did not)
+    filed_on: date | None = None
+    ended_on: date | None = None
+    outcome: ProceedingsOutcome | None = None
 
 
 class SignalSource(StrEnum):

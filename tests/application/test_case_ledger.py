@@ -28,6 +28,7 @@ from application.commands import (
     CompleteTask,
     Deescalate,
     DefaultAgreement,
+    EndProceedings,
     Escalate,
     ExpireDeadline,
     FileStatement,
@@ -74,6 +75,7 @@ from domain.case.values import (
     LegalActionKind,
     LetterKind,
     PlanKind,
+    ProceedingsOutcome,
     Reason,
     Resolution,
     Severity,
@@ -355,9 +357,20 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
         str,
     )
     app.handle(ReleaseGuarantee(case_id=case_id, guarantee_id=lapsed, actor=SUPERVISOR))
-    app.handle(
+    freeze = app.send(
         StartLegalAction(
             case_id=case_id, kind=LegalActionKind.ASSET_PRESERVATION, summary="freeze accounts", actor=SUPERVISOR
+        ),
+        str,
+    )
+    app.handle(
+        EndProceedings(
+            case_id=case_id,
+            action_id=freeze,
+            outcome=ProceedingsOutcome.OTHER,
+            ended_on=app.get_case(case_id).proceedings[freeze].filed_on or date(2026, 11, 14),
+            summary="ruling served",
+            actor=SUPERVISOR,
         )
     )
     app.handle(

@@ -1,6 +1,7 @@
 """The limitation clock by Civil Code arts. 188/195 and guarantors' periods by arts. 692-693, on both stores:
 each interruption restarts the period with an event naming its cause and the interrupting event, and the
-warning deadline moves; a guarantee's period is tracked with its lapse deadline and what preserves it."""
+warning deadline moves (suit, arbitration and the like suspend it until their proceedings end); a guarantee's
+period is tracked with its lapse deadline and what preserves it."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from domain.case.events import (
     PromiseToPayMade,
     TaskAssigned,
 )
-from domain.case.legal_events import GuaranteePreserved, GuaranteeReleased, LimitationRestarted
+from domain.case.legal_events import GuaranteePreserved, GuaranteeReleased, LimitationRestarted, LimitationSuspended
 from domain.case.values import (
     Channel,
     ContactOutcome,
@@ -141,10 +142,19 @@ def test_a_signed_agreement_restarts_the_clock(container: Container) -> None:
         (LegalActionKind.PAYMENT_ORDER, LimitationCause.OTHER),
     ],
 )
-def test_legal_action_restarts_the_clock(container: Container, kind: LegalActionKind, cause: LimitationCause) -> None:
+def test_legal_action_suspends_the_clock_until_its_proceedings_end(
+    container: Container, kind: LegalActionKind, cause: LimitationCause
+) -> None:
     case_id = clocked_case(container)
-    container.app.handle(StartLegalAction(case_id=case_id, kind=kind, summary="filed", actor=SUPERVISOR))
-    assert_restarted_today(container, case_id, cause, LegalActionStarted)
+    action_id = container.app.send(StartLegalAction(case_id=case_id, kind=kind, summary="filed", actor=SUPERVISOR), str)
+    assert restarted(container, case_id) == []  # art. 195: it runs anew from the end of the proceedings, not the filing
+    events = container.app.case_events(case_id)
+    (suspended,) = [e for e in events if isinstance(e, LimitationSuspended)]
+    assert (suspended.action_id, suspended.cause, suspended.filed_on) == (action_id, cause, date(2026, 11, 2))
+    assert isinstance(events[suspended.by_version - 1], LegalActionStarted) and "art. 195" in suspended.article
+    case = container.app.get_case(case_id)
+    assert case.deadlines[FIRST_WARNING].status == "cancelled"
+    assert [d for d in case.deadlines.values() if d.kind == "limitation_warning" and d.status == "open"] == []
 
 
 def test_a_delivered_demand_restarts_the_clock_with_its_cause(container: Container) -> None:

@@ -82,7 +82,9 @@ def test_a_case_walks_low_medium_high_to_legal_action_in_120_days(container: Con
     assert len(legal) == 1 and "legal action" in legal[0].title
     assert [a.kind for a in events_of(container, case_id, LegalActionStarted)] == ["litigation"]
     assert case.tier is Tier.HIGH  # the re-assessment (low) on day 60 did not lower the escalated tier
-    assert [d.kind for d in case.open_deadlines()] == ["limitation_warning"]
+    # the suit suspends the limitation clock until its proceedings end (art. 195): no warning runs meanwhile
+    assert [d.kind for d in case.open_deadlines()] == []
+    assert case.pending_proceedings() == list(case.legal_actions)
 
 
 def test_a_case_that_pays_before_its_deadline_is_never_escalated(container: Container) -> None:

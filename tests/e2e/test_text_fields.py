@@ -132,6 +132,16 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
     "/v1/cases/{case_id}/limitation-interruptions": {"cause": "demand", "on": "2026-11-01", "evidence": "rec"},
     "/v1/cases/{case_id}/guarantees": {"guarantor": "Sun", "guarantee_type": "joint"},
     "/v1/cases/{case_id}/guarantees/{guarantee_id}/preservation": {"by": "demand", "evidence": "served"},
+    "/v1/cases/{case_id}/guarantees/{guarantee_id}/limitation-interruptions": {
+        "cause": "demand",
+        "on": "2026-11-02",
+        "evidence": "served",
+    },
+    "/v1/cases/{case_id}/legal-actions/{action_id}/ending": {
+        "outcome": "judgment",
+        "ended_on": "2026-11-02",
+        "summary": "(2026) Jing 01 Min Chu 1",
+    },
     "/v1/cases/{case_id}/reopening": {"reason": "bounced"},
     "/v1/cases/{case_id}/closure": {"reason": "archived"},
     "/v1/cases/{case_id}/visits": {
@@ -237,6 +247,7 @@ def test_nul_in_any_text_field_is_a_422_naming_the_field(client, as_role):
         "task_id": "t",
         "deadline_id": "d",
         "guarantee_id": "g",
+        "action_id": "a",
     }
     checked = 0
     for path, model in body_routes():
