@@ -42,6 +42,8 @@ from infrastructure.event_store import EventStore
 from projections.decoding import envelopes
 
 TIERS = ("high", "medium", "low")
+#: the 2023 rules' five categories, best to worst
+CATEGORIES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 CURED = {"paid_in_full", "restructured", "cured"}
 VALIDATION_DAYS = 90
 
@@ -103,26 +105,32 @@ class Report:
     champion_challenger: dict[str, Any] = field(default_factory=dict)
     validation: dict[str, dict[str, float]] = field(default_factory=dict)
     events: int = 0
+    #: the last notification id read (the log's position the report is computed to)
+    position: int = 0
 
     @property
     def change(self) -> float:
         return (self.balance_end - self.balance_start) / self.balance_start if self.balance_start else 0.0
 
 
-def all_events(store: EventStore, page: int = 5000) -> Iterator[Any]:
-    """Every stored event, in log order, typed."""
+def all_events(store: EventStore, page: int = 5000, upto: int | None = None) -> Iterator[tuple[Any, Any, int]]:
+    """Every stored event (up to notification id ``upto``), in log order, typed, with its notification id."""
     start = 0
     while True:
-        notifications = store.recorder.select_notifications(start=start, limit=page, inclusive_of_start=False)
+        notifications = store.recorder.select_notifications(
+            start=start, limit=page, stop=upto, inclusive_of_start=False
+        )
         if not notifications:
             return
-        for envelope in envelopes(store.mapper, notifications):
-            yield envelope.originator_id, envelope.typed()
+        for notification, envelope in zip(notifications, envelopes(store.mapper, notifications), strict=True):
+            yield envelope.originator_id, envelope.typed(), notification.id
         start = notifications[-1].id
+        if upto is not None and start >= upto:
+            return
 
 
-def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
-    """The report from the log (see the module's definitions)."""
+def build_report(store: EventStore, challenger_tier: str = "high", upto: int | None = None) -> Report:
+    """The report from the log (see the module's definitions), up to notification id ``upto`` (None: all)."""
     report = Report()
     cases: dict[Any, CaseTrack] = {}
     published: list[tuple[int, datetime, str]] = []
@@ -130,8 +138,9 @@ def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
     dated: list[tuple[date, Any, Any]] = []
     opened: set[Any] = set()
     debtors: dict[Any, list[str]] = {}
-    for originator_id, event in all_events(store):
+    for originator_id, event, notification_id in all_events(store, upto=upto):
         report.events += 1
+        report.position = notification_id
         if isinstance(event, PolicyPublished):
             published.append((event.version, event.occurred_at, event.note))
             continue
