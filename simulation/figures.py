@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from infrastructure.event_store import EventStore
 from projections.base import fen_text
-from simulation.report import TIERS, Report
+from simulation.report import CATEGORIES, TIERS, Report, build_report
 
 COUNTS = (
     "contacts",
@@ -48,6 +51,12 @@ class CaseStudyFigures(BaseModel):
     overdue_balance_change: float = Field(description="relative change, e.g. -0.3 for a 30% fall")
     arrears_start: str = Field(description="overdue amounts when opened (yuan)")
     arrears_end: str = Field(description="overdue amounts of the open cases now (yuan)")
+    penalty_accrued: str = Field(description="penalty interest (罚息) the scheduler's ledger reviews recorded (yuan)")
+    debtor_categories_start: dict[str, int] = Field(
+        description="debtors per 2023 category (normal ... loss) at their first classification"
+    )
+    debtor_categories_end: dict[str, int] = Field(description="debtors per 2023 category at the end")
+    log_position: int = Field(0, description="the log's last notification id the figures were computed to")
     by_tier: dict[str, TierFigures] = Field(description="per tier of the first assessment")
     resolutions: dict[str, int] = Field(description="resolved cases per resolution")
     contacts_breaching: int = Field(description="contacts recorded with breached contact-policy rules")
@@ -74,6 +83,10 @@ def figures(report: Report) -> CaseStudyFigures:
         overdue_balance_change=round(report.change, 4),
         arrears_start=fen_text(report.arrears_start) or "0.00",
         arrears_end=fen_text(report.arrears_end) or "0.00",
+        penalty_accrued=fen_text(report.penalty) or "0.00",
+        debtor_categories_start={c: report.classes_start.get(c, 0) for c in CATEGORIES},
+        debtor_categories_end={c: report.classes_end.get(c, 0) for c in CATEGORIES},
+        log_position=report.position,
         by_tier={
             t: TierFigures(
                 cases=report.tiers.get(t, 0),
@@ -93,3 +106,28 @@ def figures(report: Report) -> CaseStudyFigures:
         champion_challenger=report.champion_challenger,
         validation=report.validation,
     )
+
+
+class CaseStudyCache:
+    """The last figures computed, keyed by the store and the log's position (its last notification id): the
+    same position gives the same figures (the log only grows), so a repeated request is answered at once and
+    any new event makes the next request recompute them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[weakref.ref[EventStore], int] | None = None
+        self._figures: CaseStudyFigures | None = None
+
+    def get(self, store: EventStore) -> CaseStudyFigures:
+        position = store.recorder.max_notification_id() or 0
+        with self._lock:
+            if self._key is not None and self._key[0]() is store and self._key[1] == position:
+                assert self._figures is not None
+                return self._figures
+            result = figures(build_report(store, upto=position))
+            self._key, self._figures = (weakref.ref(store), position), result
+            return result
+
+
+#: the API's cache (one per process)
+CASE_STUDY_CACHE = CaseStudyCache()

@@ -10,8 +10,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from demo.specs import PastLoan, Statement, credit_code_for, statement
+from domain.loan_ledger import LoanDue, LoanTerms
+from domain.money import Money
+from domain.repayment import add_months, apportion
 
 REGIONS = ("Jiangsu", "Zhejiang", "Shanghai", "Guangdong", "Sichuan", "Hubei", "Shandong", "Fujian")
 #: regions whose firms resent on-site visits (the brief's example of what the data should reveal)
@@ -63,13 +67,18 @@ INDUSTRY_PLANS = {"construction": "milestone", "trading": "seasonal", "catering"
 
 @dataclass(frozen=True)
 class Loan:
-    """The overdue loan as ``OpenCase`` takes it today (yuan, decimal strings)."""
+    """The overdue loan as ``OpenCase`` takes it: principal and outstanding principal (yuan, decimal strings), its
+    contractual dues and rates; the overdue amount and since when follow from the dues fallen due by the start."""
 
     loan_id: str
     principal: str
     outstanding: str
     overdue_amount: str
     overdue_since: date
+    #: amortising, bullet, seasonal or milestone
+    kind: str = "amortising"
+    dues: tuple[LoanDue, ...] = ()
+    terms: LoanTerms | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,9 @@ class Firm:
     collateral: str = ""
     #: guarantors (names); each is a known contact person of the firm
     guarantors: list[str] = field(default_factory=list)
+    #: each guarantor's guarantee: name, ``general`` or ``joint``, the agreed period in years after the last due
+    #: (None: none agreed, six months by art. 692)
+    guarantees: list[tuple[str, str, int | None]] = field(default_factory=list)
     #: hidden: ability to pay, 0 (none) to 1 (fully able)
     health: float = 0.5
     #: hidden: inclination to engage with the bank, 0 to 1
@@ -105,20 +117,84 @@ class Firm:
     story: str = ""
 
 
-def loan_for(rng: random.Random, key: str, archetype: Archetype, assets: int, start: date, health: float) -> Loan:
-    """The one place a loan's schedule is produced: principal, what is left, what fell due unpaid and since when.
+#: the loan kind an archetype's or industry's cash flow asks for (most loans amortise monthly)
+KIND_BY_ARCHETYPE = {"late_receivable": "bullet", "seasonal_squeeze": "seasonal"}
+KIND_BY_INDUSTRY = {"construction": "milestone"}
+#: months between principal dues, by kind (a bullet's principal falls due once, at maturity)
+PRINCIPAL_STEP = {"amortising": 1, "seasonal": 3, "milestone": 4}
 
-    Today it yields the fields ``OpenCase`` takes; when ``OpenCase`` accepts contractual dues, this is where the
-    loan's instalment schedule (its dates and amounts) is drawn and the overdue part derived from it.
+
+def loan_for(
+    rng: random.Random, key: str, archetype: Archetype, assets: int, start: date, health: float, industry: str = ""
+) -> Loan:
+    """The one place a loan is made: principal, what is left, the contractual dues and rates.
+
+    The first unpaid due fell due ``days`` before ``start`` (sicker firms: longer ago); the dues fallen due by
+    then are the arrears. Rates: contract 3.50-6.00% a year, penalty interest the contract rate + 50%.
     """
     principal = assets * rng.randrange(10, 30) // 100 * 10_000
     outstanding = principal * rng.randrange(55, 95) // 100
     low, high = archetype.overdue_pct
-    overdue = outstanding * rng.randrange(low, high + 1) // 100
+    share = rng.randrange(low, high + 1)
     days_low, days_high = archetype.days_overdue
     days = int(days_low + (days_high - days_low) * (1 - health) ** 0.7 * rng.uniform(0.6, 1.2))
     days = max(days_low, min(days_high, days))
-    return Loan(key, f"{principal}.00", f"{outstanding}.00", f"{overdue}.00", start - timedelta(days=days))
+    kind = KIND_BY_INDUSTRY.get(industry) or KIND_BY_ARCHETYPE.get(archetype.name, "amortising")
+    rate_bp = rng.randrange(350, 601, 5)
+    return scheduled_loan(rng, key, kind, principal, outstanding, share, start - timedelta(days=days), start, rate_bp)
+
+
+def scheduled_loan(
+    rng: random.Random,
+    key: str,
+    kind: str,
+    principal_yuan: int,
+    outstanding_yuan: int,
+    share_pct: int,
+    first_unpaid: date,
+    start: date,
+    rate_bp: int,
+) -> Loan:
+    """A loan whose first unpaid due is ``first_unpaid``: interest monthly on the principal left (rate / 12,
+    half-up to the fen), principal by ``kind`` - monthly, quarterly (seasonal), every four months in unequal
+    parts (milestone) or once at maturity (bullet, 1-4 months after ``start``). The number of principal dues
+    is chosen so that about ``share_pct`` percent of the principal has fallen due by ``start``."""
+    outstanding_fen = outstanding_yuan * 100
+    fallen_months = sum(1 for m in range(0, 240) if add_months(first_unpaid, m) <= start)
+    if kind == "bullet":
+        principal_months = [fallen_months + rng.randrange(0, 4)]
+        parts = [outstanding_fen]
+    else:
+        step = PRINCIPAL_STEP[kind]
+        fallen = -(-fallen_months // step)
+        count = min(60 // step, max(fallen + 1, round(fallen * 100 / share_pct)))
+        principal_months = [n * step for n in range(count)]
+        weights = [rng.randrange(2, 5) for _ in range(count)] if kind == "milestone" else [1] * count
+        parts = apportion(outstanding_fen, weights)
+    by_month = dict(zip(principal_months, parts, strict=True))
+    dues: list[LoanDue] = []
+    left = outstanding_fen
+    for month in range(principal_months[-1] + 1):
+        interest = (left * rate_bp * 2 + 12 * 10_000) // (2 * 12 * 10_000)  # left x rate / 12, half-up
+        paid = by_month.get(month, 0)
+        dues.append(
+            LoanDue(number=month + 1, due_on=add_months(first_unpaid, month), principal_fen=paid, interest_fen=interest)
+        )
+        left -= paid
+    overdue = sum(d.total_fen for d in dues if d.due_on is not None and d.due_on <= start)
+    terms = LoanTerms(
+        interest_rate=Decimal(rate_bp) / 10_000, penalty_rate=Decimal(rate_bp * 3) / 20_000, compound=True
+    )
+    return Loan(
+        key,
+        f"{principal_yuan}.00",
+        f"{outstanding_yuan}.00",
+        str(Money.of(overdue)),
+        first_unpaid,
+        kind,
+        tuple(dues),
+        terms,
+    )
 
 
 def draw_firm(rng: random.Random, n: int, start: date) -> Firm:
@@ -142,16 +218,19 @@ def draw_firm(rng: random.Random, n: int, start: date) -> Firm:
     max_dpd = 0 if episodes == 0 else rng.randrange(10, 30 + int((1 - health) * 150))
     surname, given = rng.choice(_SURNAMES), rng.choice(_GIVEN)
     key = f"SIM-{n:04d}"
-    loan = loan_for(rng, key, archetype, assets, start, health)
+    loan = loan_for(rng, key, archetype, assets, start, health, industry)
     contacts = [(f"{surname} {given}", "legal representative", f"+86 13{n % 10} {n:04d} 0001", "")]
     finance = f"{rng.choice(_SURNAMES)} {rng.choice(_GIVEN)} (finance)"
     contacts.append((finance, "finance manager", f"+86 15{n % 10} {n:04d} 0002", f"finance{n}@firm{n}.example.cn"))
     secured = industry in ("textiles", "manufacturing", "trading") and rng.random() < 0.6
     collateral = f"inventory {inventory * 10_000}.00" if secured else ""
-    guarantors = []
+    guarantors: list[str] = []
+    guarantees: list[tuple[str, str, int | None]] = []
     if not secured and rng.random() < 0.4:
         guarantor = f"{rng.choice(_SURNAMES)} {rng.choice(_GIVEN)} (guarantor)"
         guarantors.append(guarantor)
+        kind = "joint" if rng.random() < 0.85 else "general"  # banks' forms ask for joint liability
+        guarantees.append((guarantor, kind, 3 if rng.random() < 0.7 else None))
         contacts.append((guarantor, "guarantor", f"+86 18{n % 10} {n:04d} 0003", ""))
     plan = "collateral" if secured and archetype.plan == "collateral" else INDUSTRY_PLANS.get(industry, archetype.plan)
     if plan == "collateral" and not secured:
@@ -200,6 +279,7 @@ def draw_firm(rng: random.Random, n: int, start: date) -> Firm:
         loan=loan,
         collateral=collateral,
         guarantors=guarantors,
+        guarantees=guarantees,
         health=health,
         willingness=min(1.0, max(0.0, rng.gauss(0.35 + 0.5 * health, 0.15))),
         plan=plan,

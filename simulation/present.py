@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from simulation.report import TIERS, Report
+from simulation.report import CATEGORIES, TIERS, Report
 
 CHANNELS = ("phone", "sms", "email", "website", "visit", "letter")
 
@@ -30,6 +30,9 @@ def lines(report: Report) -> list[str]:
         f"({report.change:+.1%})",
         f"arrears (overdue amounts of open cases): {yuan(report.arrears_start)} -> {yuan(report.arrears_end)}",
         "resolved: " + (", ".join(f"{n} {k}" for k, n in sorted(report.resolutions.items())) or "none"),
+        f"penalty interest (罚息) recorded by the scheduler's ledger reviews: {yuan(report.penalty)}",
+        f"debtors by 2023 category (first classification -> end): {classes_text(report.classes_start)} -> "
+        f"{classes_text(report.classes_end)}",
         "",
         f"{'by first tier':<16}{'recovered':>12}{'promises':>9}{'kept':>6}{'broken':>7}{'plans':>6}"
         f"{'signed':>7}{'defaulted':>10}{'escalated':>10}{'letters':>8}{'legal':>6}{'cured':>6}",
@@ -67,6 +70,11 @@ def lines(report: Report) -> list[str]:
             f"{int(v['cured'])} of {int(v['cases'])} cured)"
         )
     return out
+
+
+def classes_text(counts: Counter[str]) -> str:
+    """Debtors per category, best to worst (the five of the 2023 rules)."""
+    return ", ".join(f"{counts.get(c, 0)} {c}" for c in CATEGORIES)
 
 
 def mix_text(counts: Any) -> str:

@@ -33,12 +33,17 @@ from domain.case.events import (
     RiskAssessed,
     StrategyAssigned,
 )
+from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
+from domain.enterprise.events import DebtorClassified
+from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position
 from domain.risk import RiskFeatures, score
 from domain.strategy import PolicyPublished, default_terms
 from infrastructure.event_store import EventStore
 from projections.decoding import envelopes
 
 TIERS = ("high", "medium", "low")
+#: the 2023 rules' five categories, best to worst
+CATEGORIES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 CURED = {"paid_in_full", "restructured", "cured"}
 VALIDATION_DAYS = 90
 
@@ -50,8 +55,12 @@ class CaseTrack:
     opened: date
     outstanding: int
     overdue: int
+    enterprise_id: Any = None
     outstanding0: int = 0
     overdue0: int = 0
+    #: the loan's dues and ledger entries (payments, penalty), to read its arrears as of a day
+    dues: list[LoanDue] = field(default_factory=list)
+    entries: list[LedgerPayment | LedgerPenalty] = field(default_factory=list)
     tier0: str = "unrated"
     tier: str = "unrated"
     policy_version: int = 0
@@ -82,6 +91,11 @@ class Report:
     balance_end: int = 0
     arrears_start: int = 0
     arrears_end: int = 0
+    #: penalty interest recorded by the scheduler (fen)
+    penalty: int = 0
+    #: debtors by their 2023 category: at their first classification, and at the end
+    classes_start: Counter[str] = field(default_factory=Counter)
+    classes_end: Counter[str] = field(default_factory=Counter)
     by_tier: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     resolutions: Counter[str] = field(default_factory=Counter)
     breaches: Counter[str] = field(default_factory=Counter)
@@ -91,36 +105,47 @@ class Report:
     champion_challenger: dict[str, Any] = field(default_factory=dict)
     validation: dict[str, dict[str, float]] = field(default_factory=dict)
     events: int = 0
+    #: the last notification id read (the log's position the report is computed to)
+    position: int = 0
 
     @property
     def change(self) -> float:
         return (self.balance_end - self.balance_start) / self.balance_start if self.balance_start else 0.0
 
 
-def all_events(store: EventStore, page: int = 5000) -> Iterator[Any]:
-    """Every stored event, in log order, typed."""
+def all_events(store: EventStore, page: int = 5000, upto: int | None = None) -> Iterator[tuple[Any, Any, int]]:
+    """Every stored event (up to notification id ``upto``), in log order, typed, with its notification id."""
     start = 0
     while True:
-        notifications = store.recorder.select_notifications(start=start, limit=page, inclusive_of_start=False)
+        notifications = store.recorder.select_notifications(
+            start=start, limit=page, stop=upto, inclusive_of_start=False
+        )
         if not notifications:
             return
-        for envelope in envelopes(store.mapper, notifications):
-            yield envelope.originator_id, envelope.typed()
+        for notification, envelope in zip(notifications, envelopes(store.mapper, notifications), strict=True):
+            yield envelope.originator_id, envelope.typed(), notification.id
         start = notifications[-1].id
+        if upto is not None and start >= upto:
+            return
 
 
-def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
-    """The report from the log (see the module's definitions)."""
+def build_report(store: EventStore, challenger_tier: str = "high", upto: int | None = None) -> Report:
+    """The report from the log (see the module's definitions), up to notification id ``upto`` (None: all)."""
     report = Report()
     cases: dict[Any, CaseTrack] = {}
     published: list[tuple[int, datetime, str]] = []
     v1_thresholds = default_terms().risk
     dated: list[tuple[date, Any, Any]] = []
     opened: set[Any] = set()
-    for originator_id, event in all_events(store):
+    debtors: dict[Any, list[str]] = {}
+    for originator_id, event, notification_id in all_events(store, upto=upto):
         report.events += 1
+        report.position = notification_id
         if isinstance(event, PolicyPublished):
             published.append((event.version, event.occurred_at, event.note))
+            continue
+        if isinstance(event, DebtorClassified):
+            debtors.setdefault(originator_id, []).append(event.category)
             continue
         if isinstance(event, CaseOpened):
             opened.add(originator_id)
@@ -143,7 +168,7 @@ def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
                 track.version_at_learning = track.policy_version
                 track.open_at_learning = track.open
                 track.tier_at_learning = track.tier
-                track.overdue_at_learning = track.overdue
+                track.overdue_at_learning = position(track.dues, track.entries, day).overdue_fen
         _fold(report, cases, case_id, event, day, learned, v1_thresholds)
         report.end = max(report.end or day, day)
     if report.end:
@@ -153,7 +178,11 @@ def build_report(store: EventStore, challenger_tier: str = "high") -> Report:
     report.balance_start = sum(c.outstanding0 for c in cases.values())
     report.arrears_start = sum(c.overdue0 for c in cases.values())
     report.balance_end = sum(c.outstanding for c in cases.values() if c.open)
-    report.arrears_end = sum(c.overdue for c in cases.values() if c.open)
+    if report.end:
+        report.arrears_end = sum(position(c.dues, c.entries, report.end).overdue_fen for c in cases.values() if c.open)
+    portfolio = {c.enterprise_id for c in cases.values()}
+    report.classes_start = Counter(k[0] for e, k in debtors.items() if e in portfolio)
+    report.classes_end = Counter(k[-1] for e, k in debtors.items() if e in portfolio)
     report.tiers = Counter(c.tier0 for c in cases.values())
     report.tiers_now = Counter(c.tier if c.open else "resolved" for c in cases.values())
     report.champion_challenger = champion_challenger(cases, challenger_tier)
@@ -175,8 +204,17 @@ def _fold(
     report: Report, cases: dict[Any, CaseTrack], case_id: Any, event: Any, day: date, learned: datetime | None, v1: Any
 ) -> None:
     if isinstance(event, CaseOpened):
-        outstanding, overdue = event.outstanding.fen, event.overdue_amount.fen
-        cases[case_id] = CaseTrack(day, outstanding, overdue, outstanding0=outstanding, overdue0=overdue)
+        dues = list(event.dues) or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
+        outstanding, overdue = sum(d.total_fen for d in dues), event.overdue_amount.fen
+        cases[case_id] = CaseTrack(
+            day,
+            outstanding,
+            overdue,
+            outstanding0=outstanding,
+            overdue0=overdue,
+            dues=dues,
+            enterprise_id=event.enterprise_id,
+        )
         return
     found = cases.get(case_id)
     if found is None:
@@ -200,9 +238,23 @@ def _fold(
     elif isinstance(event, PaymentReceived):
         counts["recovered"] += event.amount.fen
         track.outstanding -= event.amount.fen
-        track.overdue = min(max(0, track.overdue - event.amount.fen), track.outstanding)
+        payment = LedgerPayment(
+            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
+        )
+        track.entries.append(payment)
         if learned is not None and day >= learned.date():
             track.recovered_after_learning += event.amount.fen
+    elif isinstance(event, PenaltyAccrued):
+        counts["penalty"] += event.amount.fen
+        report.penalty += event.amount.fen
+        track.outstanding += event.amount.fen
+        items = tuple((due, fen) for due, _, fen in event.items)
+        track.entries.append(LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items))
+    elif isinstance(event, LoanScheduleRecorded):
+        track.dues = list(event.dues)
+        penalty = sum(fen for e in track.entries if isinstance(e, LedgerPenalty) for _, fen in e.items)
+        paid = sum(e.fen for e in track.entries if isinstance(e, LedgerPayment))
+        track.outstanding = sum(d.total_fen for d in track.dues) + penalty - paid
     elif isinstance(event, PromiseToPayMade):
         counts["promises"] += 1
     elif isinstance(event, PromiseKept):

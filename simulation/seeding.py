@@ -3,8 +3,10 @@ loan history, contact persons (guarantors among them), the case for the overdue 
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from application.app import CollectionsApp
 from application.commands import (
@@ -12,15 +14,18 @@ from application.commands import (
     AddNote,
     FileStatement,
     OpenCase,
+    RecordGuarantee,
     RegisterEnterprise,
 )
 from demo.examples import SEED_EXAMPLES
 from demo.specs import DemoEnterprise
 from domain.base import Actor, Role
+from domain.case.values import GuaranteeType
 from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.errors import NotFoundError
 from domain.money import Money
-from simulation.firms import Firm, Loan, generate_firms
+from domain.repayment import add_months
+from simulation.firms import PRINCIPAL_STEP, Firm, generate_firms, scheduled_loan
 
 LOADER = Actor(user_id="sim.loader", role=Role.ADMIN)
 #: how the seed's named firms behave (BRIEF.md's case study): their plan, and their hidden health and
@@ -34,6 +39,8 @@ NAMED = {
     "construction": ("over_expanded", "milestone", 0.45, 0.7),
     "trading": ("seasonal_squeeze", "seasonal", 0.35, 0.7),
 }
+#: the named firms' contract rate (basis points a year; penalty interest + 50%)
+NAMED_RATE_BP = 435
 #: the seed's stories are dated as of 1 November 2026; the simulation starts at its own date
 SEED_AS_OF = date(2026, 11, 1)
 
@@ -43,7 +50,12 @@ def named_firm(spec: DemoEnterprise, index: int, start: date) -> Firm:
     archetype, plan, health, willingness = NAMED[spec.key]
     overdue_since = start - (SEED_AS_OF - spec.overdue_since)
     inventory = spec.statements[-1].inventory
-    loan = Loan(spec.loan_id, spec.principal, spec.outstanding, spec.overdue_amount, overdue_since)
+    outstanding, overdue = int(Decimal(spec.outstanding)), int(Decimal(spec.overdue_amount))
+    share = max(1, min(99, round(100 * overdue / max(1, outstanding))))
+    kind = plan if plan in PRINCIPAL_STEP else "amortising"
+    rng = random.Random(spec.loan_id)
+    principal = int(Decimal(spec.principal))
+    loan = scheduled_loan(rng, spec.loan_id, kind, principal, outstanding, share, overdue_since, start, NAMED_RATE_BP)
     return Firm(
         key=spec.loan_id,
         index=index,
@@ -124,12 +136,25 @@ def register(app: CollectionsApp, firm: Firm, at: datetime) -> bool:
             enterprise_id=enterprise_id,
             principal=Money.parse(firm.loan.principal),
             outstanding=Money.parse(firm.loan.outstanding),
-            overdue_amount=Money.parse(firm.loan.overdue_amount),
-            overdue_since=firm.loan.overdue_since,
+            dues=firm.loan.dues,
+            terms=firm.loan.terms,
             actor=LOADER,
             occurred_at=at,
         )
     )
+    last_due = max(d.due_on for d in firm.loan.dues if d.due_on is not None) if firm.loan.dues else None
+    for name, kind, years in firm.guarantees:
+        agreed = add_months(last_due, 12 * years) if years and last_due else None
+        guarantee = RecordGuarantee(
+            case_id=case_id,
+            guarantor=name,
+            guarantee_type=GuaranteeType(kind),
+            principal_due_on=last_due,
+            agreed_ends_on=agreed,
+            actor=LOADER,
+            occurred_at=at,
+        )
+        app.handle(guarantee)
     security = [f"collateral: {firm.collateral}"] if firm.collateral else []
     security += [f"guarantor: {name}" for name in firm.guarantors]
     if security:

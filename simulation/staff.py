@@ -28,6 +28,7 @@ from domain.case import CollectionCase
 from domain.case.values import Channel, ContactOutcome, LegalActionKind, LetterKind, PlanKind
 from domain.errors import DomainError
 from domain.money import Money
+from domain.rules import local_date
 from projections.models import Worklist
 from simulation.debtors import Debtor, answer, keeps_promise, plan_parameters, signs_plan
 
@@ -62,16 +63,19 @@ class CaseFacts:
 
 
 def facts(app: CollectionsApp, case_id: UUID) -> CaseFacts:
-    """The case as it stands (from the process's cached aggregate)."""
+    """The case as it stands today (from the process's cached aggregate): its arrears as of today's date, so dues
+    that fell due since its last event count."""
+    today = local_date(app.clock.now())
 
     def extract(case: CollectionCase) -> CaseFacts:
+        now = case.position_as_of(max(today, case.opened_on))
         promises = [p.due_on for p in case.promises.values() if p.status == "open"]
         return CaseFacts(
             open=case.status.value == "open",
             tier=str(case.tier or "low"),
             channels=tuple(str(c) for c in case.channels),
-            overdue_fen=case.overdue_amount.fen,
-            outstanding_fen=case.outstanding.fen,
+            overdue_fen=now.overdue_fen,
+            outstanding_fen=now.outstanding_fen,
             open_promise_due=max(promises) if promises else None,
             active_agreement=case.active_agreement() is not None,
             agreement_signed=bool(case.agreements),

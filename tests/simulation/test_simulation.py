@@ -12,7 +12,10 @@ import pytest
 
 from application.bootstrap import Container, bootstrap
 from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
+from domain.case.ledger_events import PenaltyAccrued
 from domain.case.values import CaseStatus
+from domain.enterprise.events import DebtorClassified
+from domain.money import Money
 from infrastructure.settings import Settings
 from simulation.engine import Config, Outcome, Simulation, simulation_clock
 from simulation.report import Report, build_report
@@ -63,22 +66,61 @@ def test_the_report_agrees_with_the_projections_and_with_a_replay_of_every_case(
     assert sum(c["contacts"] for c in report.by_tier.values()) == counters["contacts"]
     # an independent replay: every case folded from its own events
     first_tiers: Counter[str] = Counter()
-    balance = arrears = opened = 0
+    balance = arrears = opened = penalty = 0
     resolutions: Counter[str] = Counter()
-    for case_id in {app.case_id_for(f.loan.loan_id) for f in Simulation(container, CONFIG).firms}:
-        events = app.case_events(case_id)
+    classes_start: Counter[str] = Counter()
+    classes_end: Counter[str] = Counter()
+    assert report.end is not None
+    for firm in Simulation(container, CONFIG).firms:
+        events = app.case_events(app.case_id_for(firm.loan.loan_id))
         case = app.replay(events)
-        opened += events[0].outstanding.fen
+        opened += sum(d.total_fen for d in events[0].dues)  # principal + interest of the dues it opened with
+        penalty += sum(e.amount.fen for e in events if isinstance(e, PenaltyAccrued))
         first_tiers[str(next(e for e in events if isinstance(e, RiskAssessed)).tier)] += 1
         if case.status is CaseStatus.OPEN:
+            ledger = case.position_as_of(report.end)
+            # the ledger balances: outstanding = principal + interest + penalty - paid
+            assert case.outstanding.fen == ledger.outstanding_fen
+            assert (
+                ledger.outstanding_fen
+                == ledger.principal_fen + ledger.interest_fen + ledger.penalty_fen - ledger.paid_fen
+            )
             balance += case.outstanding.fen
-            arrears += case.overdue_amount.fen
+            arrears += ledger.overdue_fen
         elif case.resolution is not None:
             resolutions[str(case.resolution)] += 1
+        debtor = [e for e in container.store.events.get(case.enterprise_id) if isinstance(e, DebtorClassified)]
+        classes_start[debtor[0].category] += 1
+        classes_end[app.get_enterprise(case.enterprise_id).debtor_category or ""] += 1
     assert report.tiers == first_tiers and sum(first_tiers.values()) == CONFIG.enterprises
     assert (report.balance_start, report.balance_end, report.arrears_end) == (opened, balance, arrears)
     assert report.resolutions == resolutions
+    assert report.penalty == penalty > 0  # the scheduler's ledger reviews recorded penalty interest
+    assert (report.classes_start, report.classes_end) == (classes_start, classes_end)
+    assert sum(classes_end.values()) == CONFIG.enterprises
     assert report.balance_end < report.balance_start  # something was recovered: it emerged, nothing wrote it
+
+
+def test_loans_carry_their_schedules_and_guarantors_their_guarantees(run) -> None:
+    container, _, report = run
+    app = container.app
+    firms = Simulation(container, CONFIG).firms
+    kinds = Counter(f.loan.kind for f in firms)
+    assert kinds["amortising"] and len(kinds) >= 3
+    guaranteed = [f for f in firms if f.guarantees]
+    assert guaranteed
+    for firm in guaranteed:
+        case = app.get_case(app.case_id_for(firm.loan.loan_id))
+        assert {g.guarantor for g in case.guarantees.values()} == {name for name, _, _ in firm.guarantees}
+    # dues kept falling due: some case owes more arrears at the end than it opened with, though nothing was lent
+    assert report.end is not None
+    grew = [
+        f
+        for f in firms
+        if (c := app.get_case(app.case_id_for(f.loan.loan_id))).status is CaseStatus.OPEN
+        and c.position_as_of(report.end).overdue_fen > Money.parse(f.loan.overdue_amount).fen
+    ]
+    assert grew
 
 
 def test_time_passed_on_the_simulated_clock_and_the_scheduler_fired(run) -> None:
