@@ -11,13 +11,11 @@ from domain.case.events import (
     DeadlineCancelled,
     DeadlineExpired,
     DeadlineSet,
-    DelinquencyClassified,
     LimitationPeriodSet,
     TaskAssigned,
 )
 from domain.case.legal_events import LegalProceedingsEnded, LimitationRestarted, LimitationSuspended
 from domain.case.values import CaseStatus, Department, LegalActionKind, LimitationCause, Proceedings
-from domain.classification import bucket, category, days_past_due
 from domain.errors import IllegalTransitionError, InvariantError
 from domain.legal_clock import (
     AFTER_EXPIRY,
@@ -237,26 +235,6 @@ class LegalCommands(DeadlineCommands):
             title=f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit",
             due_at=at_workday_start(ends_on, self.timezone),
             assignee="",
-            **act.attribution(),
-        )
-        return True
-
-    def classify(self, as_of: date, *, act: Act) -> bool:
-        """Recompute days past due; record a new bucket or category only when either changes."""
-        if self.status is CaseStatus.CLOSED:
-            raise IllegalTransitionError("the case is closed")
-        days = days_past_due(self.overdue_since, self.overdue_amount.fen, as_of)
-        new_bucket, new_category = bucket(days), str(category(days))
-        if (new_bucket, new_category) == (self.delinquency_bucket, self.loan_category):
-            return False
-        self.trigger_event(
-            DelinquencyClassified,
-            as_of=as_of,
-            days_past_due=days,
-            bucket=new_bucket,
-            category=new_category,
-            previous_bucket=self.delinquency_bucket,
-            previous_category=self.loan_category,
             **act.attribution(),
         )
         return True
