@@ -27,6 +27,8 @@ SettingsFrom = Callable[[argparse.Namespace], Settings]
 def cmd_demo(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
     """Run the simulation on the database (empty, or holding this simulation already: then only report)."""
     settings = settings_from(args)
+    if "sqlite_synchronous" not in settings.model_fields_set:  # simulated data: no fsync per commit (README)
+        settings = settings.model_copy(update={"sqlite_synchronous": "normal"})
     config = Config(
         enterprises=args.enterprises, months=args.months, seed=args.seed, learn_after_months=args.learn_after
     )

@@ -53,9 +53,10 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         if url.path != ":memory:":
             Path(url.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         env.update(
-            PERSISTENCE_MODULE="eventsourcing.sqlite",
+            PERSISTENCE_MODULE="infrastructure.sqlite_factory:ArrearsSQLiteFactory",
             APPLICATION_RECORDER_TOPIC="infrastructure.sqlite_recorder:KeyedSQLiteRecorder",
             SQLITE_DBNAME=url.path,
+            SQLITE_SYNCHRONOUS=settings.sqlite_synchronous,
             SQLITE_LOCK_TIMEOUT=str(settings.lock_timeout_seconds),
         )
     if settings.cipher_key is not None:

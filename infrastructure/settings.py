@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         description="take a snapshot of an aggregate every N events (default: 20 on SQLite, 100 on PostgreSQL)",
+    )
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="full",
+        description="SQLite's fsync per commit: full (a committed write survives a power cut) or normal (WAL: the "
+        "file stays consistent, the last commits may be lost to a power cut; `arrears demo` uses it)",
     )
     aggregate_cache_size: int = Field(default=10_000, ge=0, description="aggregates kept in memory (0 = off)")
     pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process")
