@@ -22,15 +22,15 @@ from simulation.report import build_report
 from simulation.stories import story_lines
 
 SettingsFrom = Callable[[argparse.Namespace], Settings]
+#: simulated data, one simulated clock: no fsync per commit, and the scheduler fires on one thread (its threads
+#: only wait on SQLite's one writer here); either can be set (README "The case study, simulated")
+QUICK: dict[str, object] = {"sqlite_synchronous": "normal", "scheduler_workers": 1}
 
 
 def cmd_demo(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
     """Run the simulation on the database (empty, or holding this simulation already: then only report)."""
     settings = settings_from(args)
-    # simulated data, one simulated clock: no fsync per commit, and the scheduler fires on one thread (its threads
-    # only wait on SQLite's one writer here); either can be set (README "The case study, simulated")
-    quick = {"sqlite_synchronous": "normal", "scheduler_workers": 1}
-    settings = settings.model_copy(update={k: v for k, v in quick.items() if k not in settings.model_fields_set})
+    settings = settings.model_copy(update={k: v for k, v in QUICK.items() if k not in settings.model_fields_set})
     config = Config(
         enterprises=args.enterprises, months=args.months, seed=args.seed, learn_after_months=args.learn_after
     )
@@ -68,7 +68,7 @@ def compare(args: argparse.Namespace, config: Config, learned: Any) -> None:
     """Replay the same portfolio (same seed, same simulated debtors) with the strategy never learning, in a
     temporary database, and print both results side by side."""
     with tempfile.TemporaryDirectory(prefix="arrears-replay-") as folder:
-        settings = Settings(database_url=f"sqlite:///{folder}/replay.db")
+        settings = Settings(database_url=f"sqlite:///{folder}/replay.db", **QUICK)  # type: ignore[arg-type]
         container = bootstrap(settings, simulation_clock())
         try:
             Simulation(container, Config(config.enterprises, config.months, config.seed, 0)).run(

@@ -23,10 +23,10 @@ from application.commands import (
 from application.handlers.strategy import Assessment
 from demo.examples import SEED_EXAMPLES
 from demo.portfolio import generated_portfolio
-from demo.specs import DemoEnterprise
+from demo.specs import DemoEnterprise, contacts_of, registration_of, to_statement
 from domain.base import Actor, Role
 from domain.case.values import Channel, ContactOutcome
-from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.enterprise.values import LoanRecord, LoanStatus
 from domain.errors import NotFoundError
 from domain.money import Money
 from domain.rules import local_date
@@ -53,12 +53,6 @@ def demo_enterprises(portfolio_size: int = DEFAULT_PORTFOLIO) -> list[DemoEnterp
     return SEED_EXAMPLES + generated_portfolio(generated)
 
 
-def to_statement(s: object) -> FinancialStatement:
-    """A demo statement as the domain's value object."""
-    fields = {name: (value if name == "period" else Money.parse(value)) for name, value in vars(s).items()}
-    return FinancialStatement(**fields)
-
-
 def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bool]:
     """Register one demo enterprise with its statements, history and case; skip what exists."""
     enterprise_id = app.enterprise_id_for(spec.credit_code)
@@ -71,17 +65,7 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
     try:
         app.get_enterprise(enterprise_id)
     except NotFoundError:
-        registration = Registration(
-            credit_code=spec.credit_code,
-            name=spec.name,
-            registered_capital=Money.parse(spec.registered_capital),
-            business_scope=spec.business_scope,
-            legal_representative=spec.legal_representative,
-            industry=spec.industry,
-            region=spec.region,
-            established_on=spec.established_on,
-        )
-        contacts = tuple(ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in spec.contacts)
+        registration, contacts = registration_of(spec), contacts_of(spec)
         app.handle(RegisterEnterprise(registration=registration, contacts=contacts, actor=DEMO_ACTOR))
     for statement in spec.statements:
         app.handle(FileStatement(enterprise_id=enterprise_id, statement=to_statement(statement), actor=DEMO_ACTOR))

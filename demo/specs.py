@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from domain.credit_code import complete_credit_code
+from domain.enterprise.values import ContactPerson, FinancialStatement, Registration
+from domain.money import Money
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,28 @@ def statement(
         interest_expense=f"{interest * wan}.00",
         operating_cash_flow=f"{cash_flow * wan}.00",
     )
+
+
+def to_statement(s: object) -> FinancialStatement:
+    """A plain statement (decimal strings, a period) as the domain's value object."""
+    fields = {name: (value if name == "period" else Money.parse(value)) for name, value in vars(s).items()}
+    return FinancialStatement(**fields)
+
+
+def registration_of(firm: Any) -> Registration:
+    """A demo or simulated firm's registration facts as the domain's value object."""
+    return Registration(
+        credit_code=firm.credit_code,
+        name=firm.name,
+        registered_capital=Money.parse(firm.registered_capital),
+        business_scope=firm.business_scope,
+        legal_representative=firm.legal_representative,
+        industry=firm.industry,
+        region=firm.region,
+        established_on=firm.established_on,
+    )
+
+
+def contacts_of(firm: Any) -> tuple[ContactPerson, ...]:
+    """A firm's contact persons, from its (name, role, phone, email) tuples."""
+    return tuple(ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in firm.contacts)

@@ -46,6 +46,17 @@ TIERS = ("high", "medium", "low")
 CATEGORIES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 CURED = {"paid_in_full", "restructured", "cured"}
 VALIDATION_DAYS = 90
+#: events counted one each per first tier, and the counter each goes to
+COUNTED: dict[type, str] = {
+    PromiseToPayMade: "promises",
+    PromiseKept: "kept",
+    PromiseBroken: "broken",
+    RepaymentPlanProposed: "plans",
+    AgreementSigned: "agreements",
+    AgreementDefaulted: "defaulted",
+    AgreementCompleted: "completed",
+    LegalActionStarted: "legal",
+}
 
 
 @dataclass
@@ -255,22 +266,8 @@ def _fold(
         penalty = sum(fen for e in track.entries if isinstance(e, LedgerPenalty) for _, fen in e.items)
         paid = sum(e.fen for e in track.entries if isinstance(e, LedgerPayment))
         track.outstanding = sum(d.total_fen for d in track.dues) + penalty - paid
-    elif isinstance(event, PromiseToPayMade):
-        counts["promises"] += 1
-    elif isinstance(event, PromiseKept):
-        counts["kept"] += 1
-    elif isinstance(event, PromiseBroken):
-        counts["broken"] += 1
-    elif isinstance(event, RepaymentPlanProposed):
-        counts["plans"] += 1
-    elif isinstance(event, AgreementSigned):
-        counts["agreements"] += 1
-    elif isinstance(event, AgreementDefaulted):
-        counts["defaulted"] += 1
-    elif isinstance(event, AgreementCompleted):
-        counts["completed"] += 1
-    elif isinstance(event, LegalActionStarted):
-        counts["legal"] += 1
+    elif type(event) in COUNTED:
+        counts[COUNTED[type(event)]] += 1
     elif isinstance(event, CaseResolved):
         track.open = False
         track.resolution = str(event.resolution)

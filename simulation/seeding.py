@@ -18,10 +18,10 @@ from application.commands import (
     RegisterEnterprise,
 )
 from demo.examples import SEED_EXAMPLES
-from demo.specs import DemoEnterprise
+from demo.specs import DemoEnterprise, contacts_of, registration_of, to_statement
 from domain.base import Actor, Role
 from domain.case.values import GuaranteeType
-from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
+from domain.enterprise.values import LoanRecord, LoanStatus
 from domain.errors import NotFoundError
 from domain.money import Money
 from domain.repayment import add_months
@@ -87,12 +87,6 @@ def portfolio(count: int, seed: int, start: date) -> list[Firm]:
     return named + [replace(f, index=f.index + len(named)) for f in drawn]
 
 
-def to_statement(s: object) -> FinancialStatement:
-    """A plain statement as the domain's value object."""
-    fields = {name: (value if name == "period" else Money.parse(value)) for name, value in vars(s).items()}
-    return FinancialStatement(**fields)
-
-
 def register(app: CollectionsApp, firm: Firm, at: datetime) -> bool:
     """Register the firm and open its case at ``at``; False when the case exists (nothing is added)."""
     enterprise_id = app.enterprise_id_for(firm.credit_code)
@@ -102,17 +96,7 @@ def register(app: CollectionsApp, firm: Firm, at: datetime) -> bool:
         return False
     except NotFoundError:
         pass
-    registration = Registration(
-        credit_code=firm.credit_code,
-        name=firm.name,
-        registered_capital=Money.parse(firm.registered_capital),
-        business_scope=firm.business_scope,
-        legal_representative=firm.legal_representative,
-        industry=firm.industry,
-        region=firm.region,
-        established_on=firm.established_on,
-    )
-    contacts = tuple(ContactPerson(name=n, role=r, phone=p, email=e) for n, r, p, e in firm.contacts)
+    registration, contacts = registration_of(firm), contacts_of(firm)
     app.handle(RegisterEnterprise(registration=registration, contacts=contacts, actor=LOADER, occurred_at=at))
     for statement in firm.statements:
         command = FileStatement(
