@@ -30,6 +30,7 @@ from domain.errors import DomainError
 from domain.narration import describe
 from infrastructure.database_url import DatabaseUrlError
 from infrastructure.environment import CipherKeyError
+from infrastructure.gc_tuning import tune_gc
 from infrastructure.progress import progress
 from infrastructure.secret_key import SecretKeyError, resolve_secret_key
 from infrastructure.settings import Settings
@@ -378,5 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return end_quietly_on_closed_pipe()
 
 
+def console_main() -> int:
+    """The ``arrears`` console script: a process of its own, whose collector is set for long runs (tests call
+    ``main`` in their own process, which keeps Python's defaults)."""
+    tune_gc()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

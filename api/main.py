@@ -18,6 +18,7 @@ from api.routers import ROUTERS
 from api.services import Bootstrap, Services, build_services
 from application.bootstrap import bootstrap
 from infrastructure.clock import Clock
+from infrastructure.gc_tuning import tune_gc
 from infrastructure.scheduling import PeriodicRunner
 from infrastructure.settings import Settings
 
@@ -83,6 +84,7 @@ def create_app(
 
 def create_serving_app() -> FastAPI:
     """The app ``arrears serve --workers N`` runs in each worker process: the API and the scheduler."""
+    tune_gc()
     return create_app(run_scheduler=True)
 
 

@@ -33,6 +33,7 @@ from bench.rounds import alternate, load_average, ratios, summary
 from infrastructure.clock import ManualClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
+from infrastructure.gc_tuning import tune_gc
 from infrastructure.progress import progress_bar
 from infrastructure.settings import Settings
 from tests.projections.history import generate
@@ -150,6 +151,7 @@ def main() -> None:
     parser.add_argument("--stock-seconds", type=float, default=5.0)
     parser.add_argument("--no-per-view", action="store_true", help="skip rebuilding each view alone")
     args = parser.parse_args()
+    tune_gc()  # as `arrears projections rebuild` runs (the console script)
     schema = args.schema or f"bench_projections_{args.cases}x{args.events_per_case}"
     print(load_average())
     with psycopg.connect(URL, autocommit=True) as conn:

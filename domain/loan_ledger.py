@@ -231,6 +231,18 @@ def position(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], 
     )
 
 
+def unchanged_until(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], as_of: date) -> date | None:
+    """The first day after ``as_of`` on which the loan's balances can differ from those at the end of ``as_of``: a
+    due falling due, a payment received or a penalty period ending (None: never, on these facts). Until then the
+    oldest unpaid due date stays what ``position`` found, so days past due just count on from it."""
+    later = [d.due_on for d in dues if d.due_on is not None and d.due_on > as_of]
+    for entry in entries:
+        moment = entry.received_on if isinstance(entry, LedgerPayment) else entry.period_end
+        if moment > as_of:
+            later.append(moment)
+    return min(later, default=None)
+
+
 def round_half_up(value: Fraction) -> int:
     """Round a non-negative exact amount to the fen, halves up."""
     return int((value + Fraction(1, 2)).__floor__())

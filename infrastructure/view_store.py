@@ -19,6 +19,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder, SQLiteTransaction
 
 from infrastructure.postgres_datastore import SchemaLockedCreate, lock_ddl
+from infrastructure.staged_upsert import STAGE_MIN_ROWS, staged_upsert
 
 Row = dict[str, Any]
 #: SQLite allows at most 999 bound parameters in old builds; keep IN lists well below
@@ -248,11 +249,14 @@ class _PostgresTx(_Tx):
     def _multi_row(
         self, table: str, keys: Sequence[str], columns: Sequence[str], rows: Sequence[Sequence[Any]], add: bool
     ) -> None:
-        """A batch's upserts in multi-row statements (one per ``MULTI_ROWS`` keys) rather than one per row: the
-        server parses, plans and executes a statement per chunk, not per row (a rebuild's bulk of writes)."""
+        """A batch's upserts in a few statements rather than one per row: a large batch (a rebuild's) staged by COPY
+        (``staged_upsert``), a small one in multi-row statements (one per ``MULTI_ROWS`` keys)."""
         merged = merged_by_key(keys, columns, rows, add) if len(rows) > 1 else rows
         if merged is None:
             self.executemany(upsert_sql(table, keys, columns, add), rows)
+            return
+        if len(merged) >= STAGE_MIN_ROWS:
+            staged_upsert(self.cursor, table, keys, columns, [pg_row(row) for row in merged], add)
             return
         per = max(1, min(MULTI_ROWS, 65_535 // len(columns)))
         for start in range(0, len(merged), per):

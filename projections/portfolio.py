@@ -24,7 +24,7 @@ from domain.case.events import (
     StrategyAssigned,
 )
 from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
-from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position
+from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position, unchanged_until
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View
 from projections.state import add_counts, load_states, save_states, state_table_ddl
@@ -91,9 +91,28 @@ def entries_of(case: dict[str, Any]) -> list[LedgerPayment | LedgerPenalty]:
     ]
 
 
-def days_past_due(case: dict[str, Any], on: Any) -> int:
-    """Days past due on a day, from the case's dues and the payments allocated to them."""
-    return position([LoanDue.model_validate(d) for d in case["dues"]], entries_of(case), on).days_past_due
+def days_past_due(case: dict[str, Any], on: date) -> int:
+    """Days past due on a day, from the case's dues and the payments allocated to them.
+
+    The ledger is computed once and remembered in the case's state with the days over which its balances cannot
+    change (``unchanged_until``): on those days past due count on from the same oldest unpaid due date. A payment,
+    a penalty or a new schedule forgets it (``forget_days_past_due``)."""
+    day = on.isoformat()
+    memo = case.get("dpd")
+    if memo is not None and memo[0] <= day and (memo[1] is None or day < memo[1]):
+        return 0 if memo[2] is None else max(0, (on - date.fromisoformat(memo[2])).days)
+    dues = [LoanDue.model_validate(d) for d in case["dues"]]
+    entries = entries_of(case)
+    now = position(dues, entries, on)
+    until = unchanged_until(dues, entries, on)
+    since = now.overdue_since
+    case["dpd"] = [day, None if until is None else until.isoformat(), None if since is None else since.isoformat()]
+    return now.days_past_due
+
+
+def forget_days_past_due(case: dict[str, Any]) -> None:
+    """The case's ledger changed: its days past due are computed afresh next time."""
+    case.pop("dpd", None)
 
 
 def account(
@@ -153,10 +172,12 @@ def account(
             received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
         )
         case["entries"].append(entry.model_dump(mode="json"))
+        forget_days_past_due(case)
         if case["open"]:
             move(case["tier"], -event.amount.fen)
     elif isinstance(event, PenaltyAccrued | LoanScheduleRecorded):
         before = case["out"]
+        forget_days_past_due(case)
         if isinstance(event, PenaltyAccrued):
             items = tuple((n, fen) for n, _, fen in event.items)
             penalty = LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items)

@@ -1,6 +1,6 @@
-"""Bulk view writes (issue 15 item 2): a batch's upserts and increments, written as multi-row statements on
-PostgreSQL, leave exactly what applying the rows one by one leaves, duplicates of a key in one batch included; and
-exactly once: the rows and the tracking position commit together or not at all. On SQLite and PostgreSQL."""
+"""Bulk view writes (issue 15 item 2): a batch's upserts and increments, staged by COPY or written as multi-row
+statements on PostgreSQL, leave exactly what applying the rows one by one leaves, duplicates of a key in one batch
+included; and exactly once: the rows and the tracking position commit together or not at all. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from application.bootstrap import Container
+from infrastructure.staged_upsert import STAGE_MIN_ROWS
 from infrastructure.view_store import MULTI_ROWS, merged_by_key
 
 DDL = [
@@ -22,10 +23,11 @@ def rows_of(container: Container, table: str) -> list[dict[str, Any]]:
         return tx.query(f"SELECT * FROM {table} ORDER BY 1, 2")
 
 
-def test_a_batch_with_repeated_keys_leaves_what_one_by_one_leaves(container: Container) -> None:
+@pytest.mark.parametrize("size", [STAGE_MIN_ROWS // 2, MULTI_ROWS * 2 + 50], ids=["multi-row", "staged"])
+def test_a_batch_with_repeated_keys_leaves_what_one_by_one_leaves(container: Container, size: int) -> None:
     store = container.projections.store
-    upserts = [(f"case-{i % 700}", i % 3, f"value {i}") for i in range(MULTI_ROWS * 2 + 50)]
-    increments = [(f"case-{i % 300}", 1, i) for i in range(MULTI_ROWS + 10)]
+    upserts = [(f"case-{i % 700}", i % 3, f"value {i}") for i in range(size)]
+    increments = [(f"case-{i % 300}", 1, i) for i in range(size // 2 + 10)]
     with store.transaction() as tx:
         for statement in DDL:
             tx.execute(statement)
@@ -59,6 +61,11 @@ def test_a_failing_batch_writes_nothing_and_keeps_the_position(container: Contai
         tx.upsert("bulk_rows", ("k", "n"), ("k", "n", "v"), [("a", 1, "x"), ("b", 2, "y")])
         tx.track("bulk-test", 10)
         tx.upsert("bulk_rows", ("k", "n"), ("k", "n", "v"), [("c", None, "z"), ("d", 1, "w")])  # NOT NULL
+    with pytest.raises(Exception), store.transaction() as tx:  # noqa: B017
+        tx.claim("bulk-test", 0)
+        tx.track("bulk-test", 10)
+        tx.upsert("bulk_rows", ("k", "n"), ("k", "n", "v"), [(f"k{i}", i, "x") for i in range(STAGE_MIN_ROWS)])
+        tx.upsert("bulk_rows", ("k", "n"), ("k", "n", "v"), [("late", None, "z"), ("d", 1, "w")])  # NOT NULL
     assert rows_of(container, "bulk_rows") == []
     assert store.position("bulk-test") == 0
 
