@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from application.app import CollectionsApp
@@ -12,6 +13,7 @@ from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
+from infrastructure.gc_tuning import tune_gc
 from infrastructure.scheduling import tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
@@ -45,6 +47,17 @@ class Container:
         self.store.close()
 
 
+def catch_up_rebuilt_views(settings: Settings, names: list[str]) -> int:
+    """In a process of its own (a rebuild spread over processes): build the process from the same settings and
+    replay the named views, which the rebuild has just emptied; returns events read."""
+    tune_gc()
+    container = bootstrap(settings)
+    try:
+        return container.projections.catch_up_rebuilt(names)
+    finally:
+        container.close()
+
+
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Container:
     """Build the application from settings (environment variables by default)."""
     settings = settings or Settings()
@@ -64,6 +77,8 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         batch_size=settings.projection_batch_size,
         poll_seconds=settings.projection_poll_seconds,
         throttle_seconds=settings.projection_throttle_seconds,
+        rebuild_elsewhere=functools.partial(catch_up_rebuilt_views, settings),
+        rebuild_processes=settings.rebuild_processes_in_effect,
     )
     read_model = ReadModel(views, runtime, store, audit_key, clock)
     scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,6 +63,13 @@ class Settings(BaseSettings):
     projection_throttle_seconds: float = Field(
         default=0.0, ge=0, description="pause after each projection batch (tests of crashes mid catch-up)"
     )
+    rebuild_processes: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="processes a rebuild of several views spreads them over (default: one per core on PostgreSQL, "
+        "1 on SQLite, whose one writer they would queue on)",
+    )
     scheduler_tick_seconds: float = Field(
         default=30.0,
         ge=0,
@@ -91,6 +99,13 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The business time zone."""
         return ZoneInfo(self.business_zone)
+
+    @property
+    def rebuild_processes_in_effect(self) -> int:
+        """The setting, or one process per core on PostgreSQL and 1 on SQLite."""
+        if self.rebuild_processes is not None:
+            return self.rebuild_processes
+        return (os.cpu_count() or 1) if DatabaseUrl.parse(self.database_url).is_postgres else 1
 
     @property
     def snapshot_every(self) -> int:

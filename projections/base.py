@@ -63,6 +63,9 @@ class View(ABC):
     #: the version of its tables' DDL: bump it whenever ``schema()`` changes; a process that finds another
     #: version recorded drops the view and rebuilds it from the log (views made before versioning are 1)
     version: int = 1
+    #: its CPU per event relative to other views' (microseconds per event, as ``bench/bench_projections.py``
+    #: measured them): how a rebuild spread over processes splits the views into groups of equal work
+    weight: int = 5
 
     @abstractmethod
     def schema(self) -> list[str]:
@@ -71,6 +74,16 @@ class View(ABC):
     @abstractmethod
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
         """Change the view for every event of the batch, in order; raise to reject the batch."""
+
+
+def view_groups(views: Sequence[View], count: int) -> list[list[str]]:
+    """The views' names in at most ``count`` groups of about equal weight (the heaviest view placed first, each in
+    the lightest group so far), every group keeping the views' given order; no group is empty."""
+    groups: list[list[View]] = [[] for _ in range(max(1, min(count, len(views))))]
+    for view in sorted(views, key=lambda v: -v.weight):
+        min(groups, key=lambda group: sum(v.weight for v in group)).append(view)
+    order = {id(view): n for n, view in enumerate(views)}
+    return [[v.name for v in sorted(group, key=lambda v: order[id(v)])] for group in groups]
 
 
 #: one event's times are formatted once per view of a batch; a small cache catches those repeats without

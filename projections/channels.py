@@ -33,6 +33,7 @@ class ChannelsView(View):
     """Counts per segment x channel, attributed to the case's last contact before each outcome."""
 
     name = "channels"
+    weight = 3
     tables = ("channel_state", "channel_stats")
 
     def schema(self) -> list[str]:

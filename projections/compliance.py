@@ -45,6 +45,7 @@ class ComplianceView(View):
     (one row per contact recorded with broken rules)."""
 
     name = "compliance"
+    weight = 3
     tables = (
         "compliance_state",
         "compliance_requirements",

@@ -15,6 +15,7 @@ class DeadlinesView(View):
     """One row per deadline; open ones are indexed by due time."""
 
     name = "deadlines"
+    weight = 1
     tables = ("deadlines",)
 
     def schema(self) -> list[str]:

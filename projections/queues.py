@@ -15,6 +15,7 @@ class QueuesView(View):
     """One row per task, indexed by department and due time."""
 
     name = "queues"
+    weight = 1
     tables = ("tasks",)
 
     def schema(self) -> list[str]:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 from infrastructure.outage import DatabaseUnavailable, is_unavailable
 from infrastructure.progress import progress_bar
 from infrastructure.view_store import PositionMoved, ViewStore, ViewTx
-from projections.base import Envelope, ProjectionError, View
+from projections.base import Envelope, ProjectionError, View, view_groups
 from projections.decoding import envelopes
 from projections.log_listener import log_listener
 
@@ -77,6 +78,8 @@ class ProjectionRuntime:
         poll_seconds: float = 0.5,
         throttle_seconds: float = 0.0,
         rebuild_batch_size: int = 10_000,
+        rebuild_elsewhere: Callable[[list[str]], int] | None = None,
+        rebuild_processes: int = 1,
     ) -> None:
         self.app = app
         self.store = store
@@ -85,6 +88,10 @@ class ProjectionRuntime:
         self.poll_seconds = poll_seconds
         self.throttle_seconds = throttle_seconds
         self.rebuild_batch_size = rebuild_batch_size
+        #: how a rebuild hands a group of views to another process (``catch_up_rebuilt`` there; picklable), and
+        #: into how many groups it splits the views (1: all in this process)
+        self.rebuild_elsewhere = rebuild_elsewhere
+        self.rebuild_processes = rebuild_processes if rebuild_elsewhere is not None else 1
         #: one per view: whoever applies events to the view in this process holds it (reentrant, so a reader
         #: holding its views' locks can run the catch-up that takes them again per batch)
         self._locks = {name: threading.RLock() for name in self.views}
@@ -322,7 +329,11 @@ class ProjectionRuntime:
     # --- rebuilding ----------------------------------------------------------------------------
 
     def rebuild(self, names: Sequence[str] | None = None, show_progress: bool = True) -> int:
-        """Drop the views' tables and tracking, recreate them and replay the whole log; returns events read."""
+        """Drop the views' tables and tracking, recreate them and replay the whole log; returns events read.
+
+        With ``rebuild_processes`` > 1 the views are split into that many groups of about equal work
+        (``View.weight``), and each group but this process's own is replayed by another process at the same time:
+        the views are independent, and a process's Python is bound to one core."""
         chosen = list(names or self.views)
         unknown = set(chosen) - set(self.views)
         if unknown:
@@ -335,10 +346,38 @@ class ProjectionRuntime:
                     self._create(tx, name)
             bar = progress_bar(f"rebuilding {', '.join(chosen)}", total=self.head())
             bar.disable = bar.disable or not show_progress
+            groups = view_groups([self.views[name] for name in chosen], self.rebuild_processes)
             try:
-                return self._catch_up(chosen, bar.update, max(self.batch_size, self.rebuild_batch_size))
+                if len(groups) == 1 or self.rebuild_elsewhere is None:
+                    return self.catch_up_rebuilt(chosen, bar.update)
+                return self._rebuild_in_processes(groups, self.rebuild_elsewhere, bar)
             finally:
                 bar.close()
+
+    def catch_up_rebuilt(self, names: Sequence[str], on_batch: Callable[[int], None] | None = None) -> int:
+        """Catch up views a rebuild has just emptied, in the rebuild's larger batches."""
+        return self._catch_up(list(names), on_batch, max(self.batch_size, self.rebuild_batch_size))
+
+    def _rebuild_in_processes(self, groups: list[list[str]], elsewhere: Callable[[list[str]], int], bar: Any) -> int:
+        """This process replays the first group while other processes replay the rest; the bar follows the slowest
+        view's position. A failure in another process is raised here once every process has stopped."""
+        everyone = [name for group in groups for name in group]
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no copy of this one's pools or threads
+        with ProcessPoolExecutor(len(groups) - 1, mp_context=context) as others:
+            running = [others.submit(elsewhere, group) for group in groups[1:]]
+            read = self.catch_up_rebuilt(groups[0], lambda _: self._show(bar, everyone))
+            while not all(future.done() for future in running):
+                wait(running, timeout=0.5)
+                self._show(bar, everyone)
+            for future in running:
+                future.result()
+        self._show(bar, everyone)
+        return read
+
+    def _show(self, bar: Any, names: list[str]) -> None:
+        slowest = min(self.position(name) for name in names)
+        if slowest > bar.n:
+            bar.update(slowest - bar.n)
 
     def retry(self, name: str) -> None:
         """Clear a view's failure so it resumes at the event that stopped it (after a fix is deployed)."""
