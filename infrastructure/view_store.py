@@ -209,7 +209,7 @@ def pg_row(row: Sequence[Any]) -> Sequence[Any]:
         if kind is str:
             if "\x00" in value:
                 return [pg_text(item) for item in row]
-        elif kind is not int and value is not None and isinstance(value, (list, tuple)):  # noqa: UP038 (faster)
+        elif kind is not int and value is not None and isinstance(value, (list, tuple)):
             return [pg_text(item) for item in row]
     return row
 
