@@ -4,8 +4,9 @@
                                                 [--stock-seconds 5] [--schema NAME] [--no-per-view]
 
 The log (100,000 events over 2,000 cases by default) is built once in its own schema and kept between runs.
-Per round, alternating which goes first: a rebuild of all views from the whole log, and the stock runner's one
-counting view from scratch for ``--stock-seconds``; their ratio per round and the median of the rounds. Then each
+Per round, alternating which goes first: a rebuild of all views from the whole log (spread over
+``ARREARS_REBUILD_PROCESSES`` processes, by default one per core), the same in one process, and the stock runner's one
+counting view from scratch for ``--stock-seconds``; their ratios per round and the medians of the rounds. Then each
 view rebuilt alone (events/s, slowest first), the timeline's read latency, and the load average.
 """
 
@@ -159,22 +160,35 @@ def main() -> None:
     settings = Settings(database_url=URL, database_schema=schema, aggregate_cache_size=0)
     build(settings, args.cases, args.events_per_case)
 
+    processes = settings.rebuild_processes_in_effect
+    one_process = settings.model_copy(update={"rebuild_processes": 1})
+
     def show(number: int, figures: dict[str, float]) -> None:
         print(
-            f"round {number}: rebuild of all views {figures['ours']:,.0f} events/s, stock runner (one counting view) "
+            f"round {number}: rebuild of all views {figures['ours']:,.0f} events/s ({processes} processes), "
+            f"in one process {figures['one']:,.0f} events/s, stock runner (one counting view) "
             f"{figures['stock']:,.0f} events/s, ratio {figures['ours'] / figures['stock']:.1f}"
         )
 
-    measures = {"ours": lambda: rebuild_rate(settings), "stock": lambda: stock_rate(settings, args.stock_seconds)}
+    measures = {
+        "ours": lambda: rebuild_rate(settings),
+        "one": lambda: rebuild_rate(one_process),
+        "stock": lambda: stock_rate(settings, args.stock_seconds),
+    }
     figures = alternate(measures, args.rounds, show)
-    print(summary("rebuild, all views, events/s", figures["ours"], "/s", 0) + "   target >= 20,000")
+    print(
+        summary(f"rebuild, all views, {processes} processes, events/s", figures["ours"], "/s", 0)
+        + "   target >= 20,000"
+    )
+    print(summary("rebuild, all views, one process, events/s", figures["one"], "/s", 0))
     print(summary("stock runner, one counting view, events/s", figures["stock"], "/s", 0))
     print(summary("rebuild / stock", ratios(figures["ours"], figures["stock"]), "x", 1) + "   target >= 10")
+    print(summary("one process / stock", ratios(figures["one"], figures["stock"]), "x", 1))
     if not args.no_per_view:
         container = bootstrap(settings)
         names = list(container.projections.views)
         container.close()
-        per_view = {name: rebuild_rate(settings, [name]) for name in names}
+        per_view = {name: rebuild_rate(one_process, [name]) for name in names}
         for name, value in sorted(per_view.items(), key=lambda item: item[1]):
             print(f"  view {name:12s} rebuilt alone: {value:9,.0f} events/s")
     timeline, listing = latency(settings)

@@ -236,11 +236,22 @@ def unchanged_until(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPen
     due falling due, a payment received or a penalty period ending (None: never, on these facts). Until then the
     oldest unpaid due date stays what ``position`` found, so days past due just count on from it."""
     later = [d.due_on for d in dues if d.due_on is not None and d.due_on > as_of]
-    for entry in entries:
-        moment = entry.received_on if isinstance(entry, LedgerPayment) else entry.period_end
-        if moment > as_of:
-            later.append(moment)
+    later += [moment for moment in map(effective_on, entries) if moment > as_of]
     return min(later, default=None)
+
+
+def effective_on(entry: LedgerPayment | LedgerPenalty) -> date:
+    """The day from whose end an entry counts: a payment's receipt, a penalty period's last day."""
+    return entry.received_on if isinstance(entry, LedgerPayment) else entry.period_end
+
+
+def owed_in_all(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], now: Position) -> int:
+    """What is owed once every recorded entry counts (every due, every penalty, less every payment): ``now``'s
+    outstanding unless an entry is dated after it (which dues have fallen due orders no payment: art. 560 orders a
+    payment by its own day)."""
+    if all(effective_on(entry) <= now.as_of for entry in entries):
+        return now.outstanding_fen
+    return position(dues, entries, date.max).outstanding_fen
 
 
 def round_half_up(value: Fraction) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 import orjson
@@ -33,7 +32,7 @@ from domain.case.events import (
 )
 from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
 from domain.case.values import MET_BY
-from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position
+from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, owed_in_all, position
 from domain.rules import local_date
 from infrastructure.view_store import Row, ViewTx
 from projections.base import Envelope, View, utc_text
@@ -185,8 +184,8 @@ def _ledger(row: dict[str, Any], event: Any) -> bool:
     dues = [LoanDue.model_validate(d) for d in facts["dues"]]
     entries = [(LedgerPayment if e["kind"] == "payment" else LedgerPenalty).model_validate(e) for e in facts["entries"]]
     now = position(dues, entries, day)
-    # what is owed at this version: every due, every penalty recorded, less every payment
-    row["outstanding_fen"] = position(dues, entries, date.max).outstanding_fen
+    if not isinstance(event, DelinquencyClassified):  # a classification changes no due, payment or penalty
+        row["outstanding_fen"] = owed_in_all(dues, entries, now)  # what is owed at this version
     row["overdue_fen"] = now.overdue_fen
     if now.overdue_since is not None:
         facts["overdue_since"] = now.overdue_since.isoformat()
