@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
-from projections.runtime import ProjectionStatus
+from projections.status import ProjectionStatus
 
 log = logging.getLogger("arrears.worker")
 

@@ -7,25 +7,26 @@ from __future__ import annotations
 
 import functools
 import logging
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 
+from infrastructure.gc_tuning import collector_paused
 from infrastructure.outage import DatabaseUnavailable, is_unavailable
 from infrastructure.progress import progress_bar
 from infrastructure.view_store import PositionMoved, ViewStore, ViewTx
 from projections.base import Envelope, ProjectionError, View, view_groups
 from projections.decoding import envelopes
 from projections.log_listener import log_listener
+from projections.rebuild_spread import rebuild_in_processes
+from projections.status import ProjectionStatus
 
 log = logging.getLogger("arrears.projections")
 
@@ -48,22 +49,6 @@ class Outcome(Enum):
     APPLIED = "applied"
     FAILED = "failed"
     MOVED = "moved"
-
-
-@dataclass(frozen=True)
-class ProjectionStatus:
-    """Where one projection stands."""
-
-    name: str
-    position: int
-    head: int
-    lag: int
-    failed_position: int | None
-    error: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain data for /readyz and /metrics."""
-        return dict(self.__dict__)
 
 
 class ProjectionRuntime:
@@ -350,34 +335,15 @@ class ProjectionRuntime:
             try:
                 if len(groups) == 1 or self.rebuild_elsewhere is None:
                     return self.catch_up_rebuilt(chosen, bar.update)
-                return self._rebuild_in_processes(groups, self.rebuild_elsewhere, bar)
+                return rebuild_in_processes(self, groups, self.rebuild_elsewhere, bar)
             finally:
                 bar.close()
 
-    def catch_up_rebuilt(self, names: Sequence[str], on_batch: Callable[[int], None] | None = None) -> int:
-        """Catch up views a rebuild has just emptied, in the rebuild's larger batches."""
-        return self._catch_up(list(names), on_batch, max(self.batch_size, self.rebuild_batch_size))
-
-    def _rebuild_in_processes(self, groups: list[list[str]], elsewhere: Callable[[list[str]], int], bar: Any) -> int:
-        """This process replays the first group while other processes replay the rest; the bar follows the slowest
-        view's position. A failure in another process is raised here once every process has stopped."""
-        everyone = [name for group in groups for name in group]
-        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no copy of this one's pools or threads
-        with ProcessPoolExecutor(len(groups) - 1, mp_context=context) as others:
-            running = [others.submit(elsewhere, group) for group in groups[1:]]
-            read = self.catch_up_rebuilt(groups[0], lambda _: self._show(bar, everyone))
-            while not all(future.done() for future in running):
-                wait(running, timeout=0.5)
-                self._show(bar, everyone)
-            for future in running:
-                future.result()
-        self._show(bar, everyone)
-        return read
-
-    def _show(self, bar: Any, names: list[str]) -> None:
-        slowest = min(self.position(name) for name in names)
-        if slowest > bar.n:
-            bar.update(slowest - bar.n)
+    def catch_up_rebuilt(self, names: list[str], on_batch: Callable[[int], None] | None = None) -> int:
+        """Catch up views a rebuild has just emptied, in the rebuild's larger batches, the cyclic collector paused
+        (``infrastructure.gc_tuning.collector_paused``)."""
+        with collector_paused():
+            return self._catch_up(list(names), on_batch, max(self.batch_size, self.rebuild_batch_size))
 
     def retry(self, name: str) -> None:
         """Clear a view's failure so it resumes at the event that stopped it (after a fix is deployed)."""

@@ -13,7 +13,7 @@ import pytest
 from api.cli import duration, main, parser
 from api.cli_output import CLOSED_PIPE, show_time, zoned_text
 from projections.heartbeat import Heartbeat
-from projections.runtime import ProjectionStatus
+from projections.status import ProjectionStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
