@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from infrastructure.view_store import ViewTx
 from projections.audit_chain import GENESIS, chain_hash, seal
-from projections.base import Envelope, View, utc_text
+from projections.base import Envelope, View
 
 COLUMNS = ("originator_id", "version", "position", "type", "hash", "prev_hash", "recorded_at")
 HEAD_COLUMNS = ("originator_id", "version", "hash", "seal")
@@ -45,10 +45,8 @@ class AuditTrailView(View):
             version, prev = heads.get(key, (0, GENESIS))
             if envelope.version != version + 1:
                 raise ValueError(f"{key} v{envelope.version} does not follow the chain head v{version}")
-            link = chain_hash(prev, envelope.originator_id, envelope.version, envelope.topic, envelope.state)
-            event = envelope.event
-            recorded = utc_text(event.timestamp) if event is not None else None
-            rows.append((key, envelope.version, envelope.position, envelope.type, link, prev, recorded))
+            link = chain_hash(prev, key, envelope.version, envelope.topic, envelope.state)
+            rows.append((key, envelope.version, envelope.position, envelope.type, link, prev, envelope.recorded_at))
             heads[key] = (envelope.version, link)
         tx.insert("audit_trail", COLUMNS, rows)
         touched = {row[0] for row in rows}

@@ -30,6 +30,8 @@ class Envelope:
     decode_error: BaseException | None = None
     #: the decoded JSON state of an event of unknown kind (for its times and actor)
     raw: dict[str, Any] | None = None
+    #: when the event was recorded (its timestamp) as ``utc_text``, formatted once for every view (None: not decoded)
+    recorded_at: str | None = None
 
     def typed(self) -> Any:
         """The typed event (None for an unknown kind); raises if its bytes could not be decoded."""

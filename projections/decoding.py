@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import TopicError
 
-from projections.base import Envelope
+from projections.base import Envelope, utc_text
 
 
 def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
@@ -35,6 +35,7 @@ def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
         event=event,
         decode_error=error,
         raw=raw if isinstance(raw, dict) else None,
+        recorded_at=utc_text(event.timestamp) if event is not None else None,
     )
 
 

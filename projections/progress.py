@@ -111,7 +111,7 @@ class CaseProgressView(View):
             if event is not None:
                 evolve(row, event)
             row["version"] = envelope.version
-            row["updated_at"] = utc_text(event.timestamp) if event is not None else row["updated_at"]
+            row["updated_at"] = envelope.recorded_at or row["updated_at"]
             changed.add(key)
         tx.upsert("case_progress", ("case_id",), COLUMNS, [_stored(rows[k]) for k in sorted(changed)])
 
