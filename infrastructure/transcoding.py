@@ -47,11 +47,17 @@ class PydanticMapper(Mapper[Any]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
         """Stored bytes → typed event, validated by its pydantic model."""
-        data = self.decode_state(stored_event.state)
-        cls = resolve_topic(stored_event.topic)
-        data["originator_id"] = stored_event.originator_id
-        data["originator_version"] = stored_event.originator_version
-        return cast(DomainEventProtocol[Any], cls.model_validate(data))
+        return self.event_of(
+            stored_event.originator_id, stored_event.originator_version, stored_event.topic, stored_event.state
+        )
+
+    def event_of(self, originator_id: Any, originator_version: int, topic: str, state: bytes) -> Any:
+        """The typed event of a stored event's parts (a log row's, say), validated by its pydantic model."""
+        data = self.decode_state(state)
+        cls = resolve_topic(topic)
+        data["originator_id"] = originator_id
+        data["originator_version"] = originator_version
+        return cls.model_validate(data)
 
     def decode_state(self, state: bytes) -> dict[str, Any]:
         """The JSON state of a stored event, decrypted and decompressed."""

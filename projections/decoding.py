@@ -1,37 +1,40 @@
-"""Stored notifications → envelopes: decoded once per batch and shared by every projection."""
+"""Rows of the log → envelopes: decoded once per batch and shared by every projection."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import TopicError
 
+from infrastructure.log_reader import LogRow
+from infrastructure.transcoding import PydanticMapper
 from projections.base import Envelope, utc_text
 
 
-def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
-    """The notification with its typed event (None for an event kind this process does not know)."""
+def envelope(mapper: PydanticMapper, row: LogRow) -> Envelope:
+    """A log row (position, originator id, version, topic, state) with its typed event (None for an event kind this
+    process does not know)."""
+    position, originator_id, version, topic, state = row
     event: Any = None
     error: BaseException | None = None
     raw: dict[str, Any] | None = None
     try:
-        event = mapper.to_domain_event(notification)
+        event = mapper.event_of(originator_id, version, topic, state)
     except TopicError:
         try:
-            raw = mapper.decode_state(notification.state)  # type: ignore[attr-defined]
+            raw = mapper.decode_state(state)
         except Exception:
             raw = {}
     except Exception as problem:  # decoding failures surface in the views that need the event
         error = problem
     return Envelope(
-        position=notification.id,
-        originator_id=notification.originator_id,  # type: ignore[arg-type]
-        key=str(notification.originator_id),
-        version=notification.originator_version,
-        topic=notification.topic,
-        state=notification.state,
+        position=position,
+        originator_id=originator_id,  # type: ignore[arg-type]
+        key=str(originator_id),
+        version=version,
+        topic=topic,
+        state=state,
         event=event,
         decode_error=error,
         raw=raw if isinstance(raw, dict) else None,
@@ -39,6 +42,6 @@ def envelope(mapper: Mapper[Any], notification: Notification) -> Envelope:
     )
 
 
-def envelopes(mapper: Mapper[Any], notifications: Sequence[Notification]) -> list[Envelope]:
+def envelopes(mapper: PydanticMapper, rows: Sequence[LogRow]) -> list[Envelope]:
     """Decode a batch."""
-    return [envelope(mapper, n) for n in notifications]
+    return [envelope(mapper, row) for row in rows]

@@ -19,6 +19,7 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError
 
 from infrastructure.gc_tuning import collector_paused
+from infrastructure.log_reader import read_log
 from infrastructure.outage import DatabaseUnavailable, is_unavailable
 from infrastructure.progress import progress_bar
 from infrastructure.view_store import PositionMoved, ViewStore, ViewTx
@@ -203,11 +204,11 @@ class ProjectionRuntime:
             upcoming: Future[Any] = Future()  # the first page is read here; the next ones while a page is projected
             upcoming.set_result(fetch(min(positions.values())))
             while live and not self._stopping.is_set():
-                notifications, batch = upcoming.result()
-                if not notifications:
+                batch = upcoming.result()
+                if not batch:
                     break
-                last = notifications[-1].id
-                full = len(notifications) == size
+                last = batch[-1].position
+                full = len(batch) == size
                 if full:  # read and decode the next page while this one is projected
                     upcoming = prefetch.submit(fetch, last)
                 behind = [n for n in live if positions[n] < last]  # views ahead of the slowest one skip the batch
@@ -223,9 +224,9 @@ class ProjectionRuntime:
                         positions[name] = self.position(name)
                     else:
                         positions[name] = last
-                read += len(notifications)
+                read += len(batch)
                 if on_batch is not None:
-                    on_batch(len(notifications))
+                    on_batch(len(batch))
                 if self.throttle_seconds:
                     time.sleep(self.throttle_seconds)
                 lowest = min((positions[n] for n in live), default=last)
@@ -237,10 +238,9 @@ class ProjectionRuntime:
                     break
         return read
 
-    def _read_page(self, size: int, start: int) -> tuple[Sequence[Any], list[Envelope]]:
-        """The next page of the log after ``start`` and its decoded envelopes (decoded once, shared by every view)."""
-        notifications = self.app.recorder.select_notifications(start=start, limit=size, inclusive_of_start=False)
-        return notifications, envelopes(self.app.mapper, notifications)
+    def _read_page(self, size: int, start: int) -> list[Envelope]:
+        """The next page of the log after ``start``, decoded (once, shared by every view)."""
+        return envelopes(self.app.mapper, read_log(self.app.recorder, start, size))
 
     def _apply_after(
         self, name: str, batch: list[Envelope], last: int, positions: dict[str, int], gave_up: threading.Event

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from domain.case.events import (
     AgreementCompleted,
@@ -39,6 +39,8 @@ from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_due
 from domain.risk import RiskFeatures, score
 from domain.strategy import PolicyPublished, default_terms
 from infrastructure.event_store import EventStore
+from infrastructure.log_reader import read_log
+from infrastructure.transcoding import PydanticMapper
 from projections.decoding import envelopes
 
 TIERS = ("high", "medium", "low")
@@ -128,14 +130,12 @@ def all_events(store: EventStore, page: int = 5000, upto: int | None = None) -> 
     """Every stored event (up to notification id ``upto``), in log order, typed, with its notification id."""
     start = 0
     while True:
-        notifications = store.recorder.select_notifications(
-            start=start, limit=page, stop=upto, inclusive_of_start=False
-        )
-        if not notifications:
+        rows = read_log(store.recorder, start, page, stop=upto)
+        if not rows:
             return
-        for notification, envelope in zip(notifications, envelopes(store.mapper, notifications), strict=True):
-            yield envelope.originator_id, envelope.typed(), notification.id
-        start = notifications[-1].id
+        for envelope in envelopes(cast(PydanticMapper, store.mapper), rows):
+            yield envelope.originator_id, envelope.typed(), envelope.position
+        start = rows[-1][0]
         if upto is not None and start >= upto:
             return
 
