@@ -16,7 +16,7 @@ class AuditTrailView(View):
     """Every stored event chained to the one before it in the same aggregate; every event kind, known or not."""
 
     name = "audit"
-    weight = 7
+    weight = 3
     tables = ("audit_trail", "audit_heads")
 
     def __init__(self, key: bytes | None = None) -> None:

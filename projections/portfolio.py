@@ -48,7 +48,7 @@ class PortfolioView(View):
     """Counters, daily balance changes by tier, and bucket roll counts."""
 
     name = "portfolio"
-    weight = 7
+    weight = 6
     #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount); 3: days past
     #: due and balances from the loan's schedule (dues, payments allocated, penalty interest recorded); 4: a case
     #: resolved ``cured`` (arrears paid, the loan back on its schedule) counts as cured

@@ -67,7 +67,7 @@ class CaseProgressView(View):
     """Where each case stands now; also serves case lists and collector worklists."""
 
     name = "progress"
-    weight = 11
+    weight = 8
     #: 2: ``facts`` (overdue since, days past due, classification, limitation end, policy version, dispute,
     #: the open deadlines with what meets each); 3: money from the loan's schedule (dues, payments, penalty
     #: interest in ``facts``), the classification's rules and reason

@@ -29,7 +29,7 @@ class TimelineView(View):
     """One row per stored event, keyed by (aggregate, version)."""
 
     name = "timeline"
-    weight = 8
+    weight = 5
     tables = ("timeline",)
     #: 2: the actor as two columns (user, role) instead of one text; 3: an index for known_at reads;
     #: 4: summaries sealed under a cipher key
