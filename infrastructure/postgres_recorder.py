@@ -9,6 +9,9 @@ and those selecting an aggregate's events, are composed once per shape rather th
 A write made under an Idempotency-Key calls the keyed variant, which also writes the key's row (what the
 unit of work returned, ``infrastructure.keyed_writes``) in the same transaction: one round trip still.
 
+The event loop of an API process hands its inserts to a thread and awaits them (``infrastructure.async_insert``),
+grouped the same way.
+
 Commands of a process's threads that are ready to insert while another insert is under way are inserted together
 by the group variant, in one transaction (``infrastructure.group_insert``): their events from parallel arrays,
 their key rows likewise.
@@ -17,6 +20,7 @@ their key rows likewise.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +31,7 @@ from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
+from infrastructure.async_insert import AsyncInserter
 from infrastructure.group_insert import GroupInserter, Pending, key_columns, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
@@ -128,6 +133,8 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         self._sql_text: dict[Hashable, bytes] = {}
         #: groups the inserts of this process's threads (``infrastructure.group_insert``)
         self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError,))
+        #: inserts the event loop hands over and awaits (``infrastructure.async_insert``)
+        self.handed_over = AsyncInserter(self._insert_alone, self._insert_group)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert the events, in a group with other threads' if some are ready (``infrastructure.group_insert``),
@@ -139,6 +146,11 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         if grouped is not None:
             return grouped
         return self._insert_alone(stored_events, key)
+
+    def submit_events(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Future[list[int]]:
+        """Hand the events (and the key row they commit with) to this process's insert thread; the future answers
+        their notification ids (``infrastructure.async_insert``)."""
+        return self.handed_over.submit(stored_events, key)
 
     def _insert_group(self, group: Sequence[Pending]) -> list[list[int]]:
         """Insert a group of commands' events and key rows in one statement (one transaction)."""

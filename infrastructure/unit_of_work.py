@@ -10,12 +10,13 @@ is seen writing the same aggregate, commands on it ask the store first (one quer
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import random
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -29,6 +30,7 @@ from domain.errors import ConflictError, DuplicateError, NotFoundError
 from infrastructure.clock import Clock
 from infrastructure.event_store import EventStore, apply_events
 from infrastructure.keyed_writes import committing, replayed
+from infrastructure.memo import Memo
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -41,40 +43,10 @@ RETRIES_ON_CONFLICT = 12
 MAX_BACKOFF_SECONDS = 0.05
 #: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
-#: how many entries each memo keeps (the least recently used go first)
-MEMO_SIZE = 100_000
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
-
-
-class Memo(Generic[T]):
-    """A bounded mapping that forgets the least recently used entries (thread-safe enough: one writer per key)."""
-
-    def __init__(self, size: int = MEMO_SIZE) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, T] = OrderedDict()
-
-    def get(self, key: Hashable) -> T | None:
-        """The remembered value, or None."""
-        value = self._items.get(key)
-        if value is not None:
-            with contextlib.suppress(KeyError):
-                self._items.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: T) -> None:
-        """Remember a value, forgetting the oldest entry beyond the size."""
-        self._items[key] = value
-        if len(self._items) > self._size:
-            with contextlib.suppress(KeyError):
-                self._items.popitem(last=False)
-
-    def pop(self, key: Hashable) -> None:
-        """Forget one key."""
-        self._items.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._items)
+#: how often the event loop looks again at a lock another thread holds (``change_async``)
+LOCK_POLL_SECONDS = 0.0005
 
 
 @dataclass
@@ -97,6 +69,16 @@ class Changed(Generic[R]):
     version: int
 
 
+@dataclass(eq=False)
+class InFlight:
+    """An aggregate changed on the event loop whose insert is under way (``UnitOfWork.change_async``)."""
+
+    #: set once the aggregate's lock is given back (other commands on the loop wait for it)
+    released: asyncio.Future[None]
+    #: the insert handed to the insert thread: its outcome says whether the changed aggregate was stored
+    inserted: Future[list[int]] | None = None
+
+
 def expect(cls: type[A], aggregate: object, aggregate_id: UUID) -> A:
     """The aggregate, if it is of the expected kind (an enterprise id is not a case id)."""
     if not isinstance(aggregate, cls):
@@ -117,6 +99,8 @@ class UnitOfWork:
         self._lasting: Memo[Any] = Memo()
         #: aggregates other processes write too, and until when commands bring them up to date first
         self._shared_until: Memo[float] = Memo()
+        #: aggregates changed on the event loop whose inserts are under way (``change_async``)
+        self._in_flight: dict[UUID, InFlight] = {}
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -124,6 +108,7 @@ class UnitOfWork:
         """A private copy of an aggregate, fast-forwarded from the store (for queries)."""
         try:
             with self._lock_for(aggregate_id):  # never copy an aggregate while a writer changes it
+                self._settle(aggregate_id)
                 aggregate = self.store.repository.get(aggregate_id, version=version, projector_func=apply_events)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
@@ -153,6 +138,7 @@ class UnitOfWork:
             return recalled
         try:
             with self._lock_for(aggregate_id):
+                self._settle(aggregate_id)
                 aggregate = self.store.repository.get(
                     aggregate_id, deepcopy_from_cache=False, projector_func=apply_events
                 )
@@ -236,14 +222,7 @@ class UnitOfWork:
         attempts = 0
         with self._lock_for(aggregate_id):
             while True:
-                aggregate = self._load_for_update(cls, aggregate_id, fresh)
-                if expected_version is not None and aggregate.version != expected_version:
-                    if not fresh:  # the cache may be behind the store: look again before refusing
-                        fresh = True
-                        continue
-                    raise ConflictError(
-                        f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
-                    )
+                aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
                 attempts += 1
                 optimistic = not fresh and not self._shared(aggregate_id)
                 session = Session(self.clock.now())
@@ -253,19 +232,8 @@ class UnitOfWork:
                         with committing(call, Changed(result, aggregate.version)):
                             self.store.save(aggregate, *session.created)
                 except IntegrityError:
-                    self._forget(aggregate_id)
-                    for created in session.created:
-                        if self.exists(created.id):
-                            raise DuplicateError(f"{type(created).__name__} {created.id} already exists") from None
-                    if optimistic:  # another process writes this aggregate too
-                        self._mark_shared(aggregate_id)
-                    if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
-                        raise ConflictError(
-                            f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
-                        ) from None
+                    self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
                     fresh = True
-                    if attempts > 1:
-                        time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
                     continue
                 except BaseException:
                     self._forget(aggregate_id)
@@ -273,10 +241,134 @@ class UnitOfWork:
                 self._recent_reads.pop(aggregate_id)
                 return Changed(result, aggregate.version)
 
+    async def change_async(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A, Session], R],
+        expected_version: int | None = None,
+    ) -> Changed[R]:
+        """``change`` for the event loop: the insert is awaited on the store's insert thread
+        (``EventStore.save_async``) while the loop decides other commands, with every guarantee of ``change``.
+
+        The aggregate's lock is held, and the aggregate marked in flight, until its insert has settled: other
+        threads wait for the lock; other commands on the loop wait (awaiting) for the mark to go; anything else on
+        the loop that reads or changes it (the lock lets the loop's own thread in) first waits for the insert to
+        settle, and drops the cached aggregate if it failed (``_settle``), so no one sees unsaved state. A lost race
+        is retried, or refused, as ``change`` does. On a store that does not hand inserts over, it is ``change``.
+        """
+        if not self.store.hands_over_inserts:
+            return self.change(cls, aggregate_id, decide, expected_version)
+        call = ("change", aggregate_id)
+        done, changed = replayed(call)
+        if done:
+            recorded: Changed[R] = changed
+            return recorded
+        lock = self._lock_for(aggregate_id)
+        await self._take(lock, aggregate_id)
+        try:
+            fresh = False
+            attempts = 0
+            while True:
+                aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
+                attempts += 1
+                optimistic = not fresh and not self._shared(aggregate_id)
+                session = Session(self.clock.now())
+                try:
+                    result = decide(aggregate, session)
+                    version = aggregate.version
+                    if aggregate.pending_events or session.created:
+                        with committing(call, Changed(result, version)):
+                            await self._save_in_flight(aggregate, session.created)
+                except IntegrityError:
+                    self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
+                    fresh = True
+                    continue
+                except BaseException:
+                    self._forget(aggregate_id)
+                    raise
+                self._recent_reads.pop(aggregate_id)
+                return Changed(result, version)
+        finally:
+            lock.release()
+
     # --- plumbing -----------------------------------------------------------------------------------
+
+    def _current(self, cls: type[A], aggregate_id: UUID, fresh: bool, expected_version: int | None) -> tuple[A, bool]:
+        """The aggregate to decide on, at the expected version (asking the store before refusing), and whether it
+        was brought up to date from the store."""
+        aggregate = self._load_for_update(cls, aggregate_id, fresh)
+        if expected_version is not None and aggregate.version != expected_version:
+            if not fresh:  # the cache may be behind the store: look again before refusing
+                return self._current(cls, aggregate_id, True, expected_version)
+            raise ConflictError(
+                f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
+            )
+        return aggregate, fresh
+
+    def _lost_race(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        session: Session,
+        optimistic: bool,
+        expected_version: int | None,
+        attempts: int,
+    ) -> None:
+        """A save failed on a version taken (IntegrityError): raise what the caller is told, or return (after a
+        pause from the second attempt on) to decide again on fresh state."""
+        self._forget(aggregate_id)
+        for created in session.created:
+            if self.exists(created.id):
+                raise DuplicateError(f"{type(created).__name__} {created.id} already exists") from None
+        if optimistic:  # another process writes this aggregate too
+            self._mark_shared(aggregate_id)
+        if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
+            raise ConflictError(
+                f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
+            ) from None
+        if attempts > 1:
+            time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
+
+    async def _take(self, lock: threading.RLock, aggregate_id: UUID) -> None:
+        """Hold the aggregate's lock with no insert of it in flight, awaiting both (the loop never blocks on a lock
+        another thread holds)."""
+        while True:
+            flight = self._in_flight.get(aggregate_id)
+            if flight is not None:
+                await asyncio.shield(flight.released)
+                continue
+            if lock.acquire(blocking=False):
+                if aggregate_id not in self._in_flight:
+                    return
+                lock.release()
+                continue
+            await asyncio.sleep(LOCK_POLL_SECONDS)
+
+    async def _save_in_flight(self, aggregate: Aggregate, created: list[Aggregate]) -> None:
+        """Save, marking the aggregate in flight until its insert has settled."""
+        flight = InFlight(asyncio.get_running_loop().create_future())
+        self._in_flight[aggregate.id] = flight
+
+        def handed_over(inserted: Future[list[int]]) -> None:
+            flight.inserted = inserted
+
+        try:
+            await self.store.save_async(aggregate, *created, handed_over=handed_over)
+        finally:
+            del self._in_flight[aggregate.id]
+            flight.released.set_result(None)
+
+    def _settle(self, aggregate_id: UUID) -> None:
+        """Before the event loop's own thread (which the lock lets in) reads or changes an aggregate whose insert is
+        in flight: wait for the insert to settle; if it failed, drop the cached aggregate with its unsaved events."""
+        flight = self._in_flight.get(aggregate_id)
+        if flight is not None and flight.inserted is not None and flight.inserted.exception() is not None:
+            self._forget(aggregate_id)
 
     def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
         """The cached instance itself, optimistically without asking the store, or one brought up to date."""
+        self._settle(aggregate_id)
         cache = self.store.repository.cache
         if not fresh and cache is not None and not self._shared(aggregate_id):
             with contextlib.suppress(KeyError):

@@ -8,7 +8,7 @@ from other aggregates before the aggregate's lock is taken (the contact policy, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -25,6 +25,9 @@ Handler = Callable[[Any, UnitOfWork], Outcome[Any]]
 
 #: the handler of each command type
 HANDLERS: dict[type[Command], Handler] = {}
+#: for the commands decided on one aggregate: the same handler for the event loop, its insert awaited
+#: (``UnitOfWork.change_async``)
+ASYNC_HANDLERS: dict[type[Command], Callable[[Any, UnitOfWork], Awaitable[Outcome[Any]]]] = {}
 
 
 def handles(command_type: type[C]) -> Callable[[Callable[[C, UnitOfWork], Outcome[Any]]], Any]:
@@ -67,7 +70,17 @@ def deciding(
             changed = uow.change(cls, target(command), run, command.expected_version)
             return Outcome(changed.result, changed.version)
 
+        async def handle_async(command: Any, uow: UnitOfWork) -> Outcome[Any]:
+            prepared = () if prepare is None else (prepare(uow, command),)
+
+            def run(aggregate: A, session: Session) -> Any:
+                return decide(aggregate, command, act_of(command, session), *prepared)
+
+            changed = await uow.change_async(cls, target(command), run, command.expected_version)
+            return Outcome(changed.result, changed.version)
+
         handles(command_type)(handle)
+        ASYNC_HANDLERS[command_type] = handle_async
         return decide
 
     return register

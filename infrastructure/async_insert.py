@@ -1,0 +1,98 @@
+"""Inserts handed to a thread of their own, so the event loop that decided a command decides and parses the next
+requests while the insert waits on the database.
+
+Why: the API's write routes decide their commands on the event loop (a thread hop per request cost more than the
+command). While a command's insert waited (round trip, the events table's lock, the WAL flush) the whole process
+waited with it: one insert at a time, nothing overlapping it. Here the loop queues the insert and awaits it; this
+process's one insert thread takes everything queued and inserts it as one group in one transaction (as
+``infrastructure.group_insert`` does for threads), so the inserts that pile up meanwhile share one lock and one flush.
+
+What each command is guaranteed stays as it was (the unit of work's ``change_async`` keeps the aggregate's lock and
+marks it in flight until its insert is settled):
+
+- a group that fails has committed nothing; each of its commands is then inserted alone, with the recorder's
+  retries, and sees its own result: its notification ids, or its own IntegrityError (a version taken: a conflict);
+- a keyed write's key row travels with its own events (into the group's transaction, or its own);
+- inserts are handed to the database in the order they were queued.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from eventsourcing.persistence import StoredEvent
+
+from infrastructure.group_insert import GroupWriter, OneWriter, Pending
+from infrastructure.keyed_writes import KeyRow
+
+
+@dataclass(eq=False)
+class Queued:
+    """One command's insert waiting for the insert thread, and where its outcome goes."""
+
+    pending: Pending
+    outcome: Future[list[int]]
+
+
+class AsyncInserter:
+    """One thread that inserts what the event loop queues, in groups (see the module's docstring)."""
+
+    def __init__(
+        self,
+        write_alone: OneWriter,
+        write_group: GroupWriter,
+        max_group: int = 200,
+    ) -> None:
+        self._write_alone = write_alone
+        self._write_group = write_group
+        self._max_group = max_group
+        self._ready = threading.Condition()
+        self._queue: list[Queued] = []
+        self._thread: threading.Thread | None = None
+        #: groups written and commands in them (for the benchmark's report)
+        self.groups = 0
+        self.grouped = 0
+
+    def submit(self, events: Sequence[StoredEvent], key: KeyRow | None) -> Future[list[int]]:
+        """Queue one command's events (and key row); the future answers their notification ids, or the error that
+        made the insert fail (nothing of it committed then)."""
+        queued = Queued(Pending(events, key), Future())
+        with self._ready:
+            self._queue.append(queued)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="arrears-async-insert", daemon=True)
+                self._thread.start()
+            self._ready.notify()
+        return queued.outcome
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                group, self._queue = self._queue[: self._max_group], self._queue[self._max_group :]
+            self._write(group)
+
+    def _write(self, group: list[Queued]) -> None:
+        """A group in one transaction; if it fails (or for one command alone), each command alone, with retries."""
+        if len(group) > 1:
+            try:
+                ids = self._write_group([queued.pending for queued in group])
+            except Exception:  # it committed nothing: each command is inserted alone below
+                pass
+            else:
+                self.groups += 1
+                self.grouped += len(group)
+                for queued, grouped in zip(group, ids, strict=True):
+                    queued.outcome.set_result(list(grouped))
+                return
+        for queued in group:
+            try:
+                found = self._write_alone(queued.pending.events, queued.pending.key)
+            except Exception as error:  # a lost race, an outage...: the command's own error
+                queued.outcome.set_exception(error)
+            else:
+                queued.outcome.set_result(list(found or []))
