@@ -27,6 +27,7 @@ from eventsourcing.persistence import StoredEvent
 
 from infrastructure.group_insert import GroupWriter, OneWriter, Pending
 from infrastructure.keyed_writes import KeyRow
+from infrastructure.read_set import Reads
 
 
 @dataclass(eq=False)
@@ -56,10 +57,10 @@ class AsyncInserter:
         self.groups = 0
         self.grouped = 0
 
-    def submit(self, events: Sequence[StoredEvent], key: KeyRow | None) -> Future[list[int]]:
-        """Queue one command's events (and key row); the future answers their notification ids, or the error that
-        made the insert fail (nothing of it committed then)."""
-        queued = Queued(Pending(events, key), Future())
+    def submit(self, events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None) -> Future[list[int]]:
+        """Queue one command's events (its key row, the reads to check); the future answers their notification ids,
+        or the error that made the insert fail (nothing of it committed then)."""
+        queued = Queued(Pending(events, key, reads), Future())
         with self._ready:
             self._queue.append(queued)
             if self._thread is None:
@@ -91,7 +92,7 @@ class AsyncInserter:
                 return
         for queued in group:
             try:
-                found = self._write_alone(queued.pending.events, queued.pending.key)
+                found = self._write_alone(queued.pending.events, queued.pending.key, queued.pending.reads)
             except Exception as error:  # a lost race, an outage...: the command's own error
                 queued.outcome.set_exception(error)
             else:

@@ -16,7 +16,6 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import Mapper, Notification, Recording, Transcoder
 
 from domain.base import Aggregate, AggregateSnapshot
-from infrastructure.keyed_writes import key_row
 from infrastructure.snapshotting import PendingSnapshots, due, snapshots_with_events
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 
@@ -103,7 +102,7 @@ class EventStore(Application[UUID]):
             processing_event.aggregates[aggregate.id] = aggregate
         domain_events = processing_event.events
         stored_events = [self.mapper.to_stored_event(event) for event in domain_events]
-        inserted = submit(stored_events, key_row())
+        inserted = submit(stored_events)
         if handed_over is not None:
             handed_over(inserted)
         ids = await asyncio.wrap_future(inserted)

@@ -32,6 +32,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from infrastructure.keyed_writes import KeyRow
+from infrastructure.read_set import Reads
 
 
 @dataclass(eq=False)
@@ -40,6 +41,8 @@ class Pending:
 
     events: Sequence[StoredEvent]
     key: KeyRow | None
+    #: the facts its decision read, checked in its insert's transaction (``infrastructure.read_set``)
+    reads: Reads | None = None
     #: set when its group has been tried
     done: bool = False
     #: the notification ids of its events, or None: insert them alone (a failed insert)
@@ -51,7 +54,7 @@ class Pending:
 #: inserts a group of at least two commands' events in one transaction; their notification ids, command by command
 GroupWriter = Callable[[Sequence[Pending]], Sequence[Sequence[int]]]
 #: inserts one command's events (once, without retrying); their notification ids
-OneWriter = Callable[[Sequence[StoredEvent], KeyRow | None], Sequence[int] | None]
+OneWriter = Callable[[Sequence[StoredEvent], KeyRow | None, Reads | None], Sequence[int] | None]
 
 
 class GroupInserter:
@@ -75,10 +78,10 @@ class GroupInserter:
         self.groups = 0
         self.grouped = 0
 
-    def insert(self, events: Sequence[StoredEvent], key: KeyRow | None) -> list[int] | None:
+    def insert(self, events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None = None) -> list[int] | None:
         """The notification ids of ``events`` inserted (in a group, or alone as a group of one), or None: the insert
         failed and committed nothing, the caller inserts them alone (with its retries)."""
-        mine = Pending(events, key)
+        mine = Pending(events, key, reads)
         with self._condition:
             self._queue.append(mine)
             while not mine.done:
@@ -111,7 +114,7 @@ class GroupInserter:
         command's ids None: each then inserts alone, with the recorder's retries, as before grouping."""
         if len(group) == 1:
             try:
-                found = self._write_one(group[0].events, group[0].key)
+                found = self._write_one(group[0].events, group[0].key, group[0].reads)
             except self._final as error:  # a lost race: trying again cannot help
                 group[0].error = error
                 return

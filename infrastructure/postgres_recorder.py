@@ -24,6 +24,7 @@ from concurrent.futures import Future
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
@@ -35,11 +36,16 @@ from infrastructure.async_insert import AsyncInserter
 from infrastructure.group_insert import GroupInserter, Pending, key_columns, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
+from infrastructure.read_set import STALE_SQLSTATE, Reads, StaleFacts, checked_reads, read_columns, stale
 
-#: the body of a function that inserts events (``{insert}``: from its parameters), locked and notified
+#: the body of a function that inserts events (``{insert}``: from its parameters), locked, the facts its commands
+#: read checked (``infrastructure.read_set``: none of the aggregates read has an event past the version read), notified
 _INSERT = (
     "SET LOCAL lock_timeout = '{lock_timeout}s'; "
     "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+    "IF EXISTS (SELECT 1 FROM unnest(read_ids, read_versions) AS r(i, v) JOIN {schema}.{table} t "
+    "ON t.originator_id = r.i AND t.originator_version > r.v) THEN "
+    "RAISE EXCEPTION 'a fact read changed' USING ERRCODE = '" + STALE_SQLSTATE + "'; END IF; "
     "NOTIFY {channel}; "
     "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
 )
@@ -50,10 +56,14 @@ _KEY = (
     "ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
 )
 _KEY_PARAMS = ", key_user text, key_id text, key_hash text, key_outcome bytea"
+#: the facts read (aggregate ids and versions), the last parameters of every insert function
+_READ_PARAMS = ", read_ids {id_type}[], read_versions bigint[]"
+#: the facts read, as arguments (typed: an empty array has no type of its own)
+_READ_ARGS = ", %s::{id_type}[], %s::bigint[]"
 #: a group of commands' events and key rows, as parallel arrays (arrays of scalars dump fast)
 _GROUP = (
     "CREATE OR REPLACE FUNCTION {schema}.{group}(ids {id_type}[], versions bigint[], topics text[], states bytea[], "
-    "key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[]) "
+    "key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[]" + _READ_PARAMS + ") "
     "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + "SELECT * FROM unnest(ids, versions, topics, "
     "states) RETURNING notification_id; "
     "IF cardinality(key_users) > 0 THEN "
@@ -88,7 +98,7 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         ):
             self.sql_create_statements.append(
                 SQL(
-                    "CREATE OR REPLACE FUNCTION {schema}." + function + "(" + params + ") "
+                    "CREATE OR REPLACE FUNCTION {schema}." + function + "(" + params + _READ_PARAMS + ") "
                     "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + insert + key + "END; $BODY$"
                 ).format(
                     schema=Identifier(self.datastore.schema),
@@ -102,18 +112,10 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                     channel=Identifier(self.channel_name),
                 )
             )
-        self.sql_locked_insert = SQL("SELECT * FROM {schema}.{function}(%s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
-        )
-        self.sql_locked_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
-        )
-        self.sql_keyed_insert = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
-        )
-        self.sql_keyed_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
-        )
+        self.sql_locked_insert = self._call(self.locked_insert_function, 1)
+        self.sql_locked_insert_one = self._call(self.locked_insert_function, 4)
+        self.sql_keyed_insert = self._call(self.keyed_insert_function, 5)
+        self.sql_keyed_insert_one = self._call(self.keyed_insert_function, 8)
         self.group_insert_function = f"{self.events_table_name}_group_insert"
         self.check_identifier_length(self.group_insert_function)
         self.sql_create_statements.append(
@@ -127,30 +129,36 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                 channel=Identifier(self.channel_name),
             )
         )
-        self.sql_group_insert = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.group_insert_function)
-        )
+        self.sql_group_insert = self._call(self.group_insert_function, 8)
         self._sql_text: dict[Hashable, bytes] = {}
         #: groups the inserts of this process's threads (``infrastructure.group_insert``)
-        self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError,))
+        self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError, StaleFacts))
         #: inserts the event loop hands over and awaits (``infrastructure.async_insert``)
         self.handed_over = AsyncInserter(self._insert_alone, self._insert_group)
+
+    def _call(self, function: str, arguments: int) -> Composed:
+        """``SELECT * FROM function(...)`` with this many arguments, then the facts read (``_READ_ARGS``)."""
+        return SQL("SELECT * FROM {schema}.{function}(" + ", ".join(["%s"] * arguments) + _READ_ARGS + ")").format(
+            schema=Identifier(self.datastore.schema),
+            function=Identifier(function),
+            id_type=Identifier(self.datastore.originator_id_type),
+        )
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert the events, in a group with other threads' if some are ready (``infrastructure.group_insert``),
         else alone; returns their notification ids."""
         if not stored_events:
             return []
-        key = key_row()
-        grouped = self.group.insert(stored_events, key)
+        key, reads = key_row(), checked_reads()
+        grouped = self.group.insert(stored_events, key, reads)
         if grouped is not None:
             return grouped
-        return self._insert_alone(stored_events, key)
+        return self._insert_alone(stored_events, key, reads)
 
-    def submit_events(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Future[list[int]]:
-        """Hand the events (and the key row they commit with) to this process's insert thread; the future answers
-        their notification ids (``infrastructure.async_insert``)."""
-        return self.handed_over.submit(stored_events, key)
+    def submit_events(self, stored_events: Sequence[StoredEvent]) -> Future[list[int]]:
+        """Hand the events (with the key row they commit with and the reads they check) to this process's insert
+        thread; the future answers their notification ids (``infrastructure.async_insert``)."""
+        return self.handed_over.submit(stored_events, key_row(), checked_reads())
 
     def _insert_group(self, group: Sequence[Pending]) -> list[list[int]]:
         """Insert a group of commands' events and key rows in one statement (one transaction)."""
@@ -161,18 +169,24 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
             [e.topic for e in events],
             [e.state for e in events],
             *key_columns(group),
+            *read_columns(pending.reads for pending in group),
         )
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self._text(conn, "group", lambda: self.sql_group_insert), arrays, prepare=True)
             return split_ids(group, [row[0] for row in curs.fetchall()])
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert_alone(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Sequence[int] | None:
+    def _insert_alone(
+        self, stored_events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None = None
+    ) -> Sequence[int] | None:
         """``_insert_once``, retried while the database is unreachable."""
-        return self._insert_once(stored_events, key)
+        return self._insert_once(stored_events, key, reads)
 
-    def _insert_once(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Sequence[int] | None:
-        """Insert one command's events in one statement (its own transaction); returns their notification ids."""
+    def _insert_once(
+        self, stored_events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None = None
+    ) -> Sequence[int] | None:
+        """Insert one command's events in one statement (its own transaction); returns their notification ids, or
+        StaleFacts when a fact its decision read has changed (``infrastructure.read_set``)."""
         keyed: tuple[Any, ...] = () if key is None else (key.user_id, key.key, key.request_hash, key.outcome)
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             if len(stored_events) == 1:
@@ -188,7 +202,13 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                 ]
                 params = (rows,)
                 shape, statement = ("many+key", self.sql_keyed_insert) if keyed else ("many", self.sql_locked_insert)
-            curs.execute(self._text(conn, shape, lambda: statement), params + keyed, prepare=True)
+            try:
+                arguments = params + keyed + read_columns([reads])
+                curs.execute(self._text(conn, shape, lambda: statement), arguments, prepare=True)
+            except psycopg.Error as error:
+                if error.sqlstate == STALE_SQLSTATE:
+                    raise stale(reads or {}) from error
+                raise
             return [row[0] for row in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

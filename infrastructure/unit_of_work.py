@@ -10,13 +10,11 @@ is seen writing the same aggregate, commands on it ask the store first (one quer
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -29,8 +27,10 @@ from domain.base import Aggregate
 from domain.errors import ConflictError, DuplicateError, NotFoundError
 from infrastructure.clock import Clock
 from infrastructure.event_store import EventStore, apply_events
+from infrastructure.in_flight import Flights
 from infrastructure.keyed_writes import committing, replayed
 from infrastructure.memo import Memo
+from infrastructure.read_set import Reads, checking, noted
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -45,8 +45,6 @@ MAX_BACKOFF_SECONDS = 0.05
 SHARED_WRITES_SECONDS = 60.0
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
-#: how often the event loop looks again at a lock another thread holds (``change_async``)
-LOCK_POLL_SECONDS = 0.0005
 
 
 @dataclass
@@ -69,16 +67,6 @@ class Changed(Generic[R]):
     version: int
 
 
-@dataclass(eq=False)
-class InFlight:
-    """An aggregate changed on the event loop whose insert is under way (``UnitOfWork.change_async``)."""
-
-    #: set once the aggregate's lock is given back (other commands on the loop wait for it)
-    released: asyncio.Future[None]
-    #: the insert handed to the insert thread: its outcome says whether the changed aggregate was stored
-    inserted: Future[list[int]] | None = None
-
-
 def expect(cls: type[A], aggregate: object, aggregate_id: UUID) -> A:
     """The aggregate, if it is of the expected kind (an enterprise id is not a case id)."""
     if not isinstance(aggregate, cls):
@@ -94,13 +82,13 @@ class UnitOfWork:
         self.clock = clock
         self._locks = [threading.RLock() for _ in range(lock_stripes)]
         #: facts read recently, per aggregate and purpose, with when they were read
-        self._recent_reads: Memo[dict[str, tuple[float, Any]]] = Memo()
+        self._recent_reads: Memo[dict[str, tuple[float, int, Any]]] = Memo()
         #: facts that never change once recorded (a case's enterprise, its currency)
         self._lasting: Memo[Any] = Memo()
         #: aggregates other processes write too, and until when commands bring them up to date first
         self._shared_until: Memo[float] = Memo()
         #: aggregates changed on the event loop whose inserts are under way (``change_async``)
-        self._in_flight: dict[UUID, InFlight] = {}
+        self._in_flight = Flights()
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -122,6 +110,7 @@ class UnitOfWork:
         max_age_seconds: float = 0.0,
         purpose: str = "",
         if_missing: Callable[[], T] | None = None,
+        lasting: bool = False,
     ) -> T:
         """Facts read from an aggregate fast-forwarded from the store, without copying it.
 
@@ -129,12 +118,15 @@ class UnitOfWork:
         (frozen values, tuples, numbers); call ``read`` before taking another aggregate's lock. With
         ``max_age_seconds``, facts read for the same ``purpose`` that recently are reused; a change to the
         aggregate in this process forgets them at once. ``if_missing`` gives the facts of an aggregate not
-        stored yet (remembered the same way); without it, a missing one is NotFoundError.
+        stored yet (remembered the same way); without it, a missing one is NotFoundError. The version read is noted
+        for a command's insert to check (``infrastructure.read_set``), unless the facts are ``lasting`` (never change).
         """
         recent = self._recent_reads.get(aggregate_id)
         seen = recent.get(purpose) if recent is not None else None
         if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
-            recalled: T = seen[1]
+            recalled: T = seen[2]
+            if not lasting:
+                noted(aggregate_id, seen[1])
             return recalled
         try:
             with self._lock_for(aggregate_id):
@@ -143,15 +135,18 @@ class UnitOfWork:
                     aggregate_id, deepcopy_from_cache=False, projector_func=apply_events
                 )
                 facts = extract(expect(cls, aggregate, aggregate_id))
+                version = aggregate.version
         except AggregateNotFoundError:
             if if_missing is None:
                 raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
-            facts = if_missing()
+            facts, version = if_missing(), 0
+        if not lasting:
+            noted(aggregate_id, version)
         if max_age_seconds:
             if recent is None:
                 recent = {}
                 self._recent_reads.put(aggregate_id, recent)
-            recent[purpose] = (time.monotonic(), facts)
+            recent[purpose] = (time.monotonic(), version, facts)
         return facts
 
     def lasting(self, cls: type[A], aggregate_id: UUID, name: str, extract: Callable[[A], T]) -> T:
@@ -159,7 +154,7 @@ class UnitOfWork:
         key = (aggregate_id, name)
         fact: T | None = self._lasting.get(key)
         if fact is None:
-            fact = self.read(cls, aggregate_id, extract)
+            fact = self.read(cls, aggregate_id, extract, lasting=True)
             self._lasting.put(key, fact)
         return fact
 
@@ -207,11 +202,14 @@ class UnitOfWork:
         aggregate_id: UUID,
         decide: Callable[[A, Session], R],
         expected_version: int | None = None,
+        reads: Reads | None = None,
     ) -> Changed[R]:
         """Load, check the expected version, decide, save; a lost race is retried, or a ConflictError.
 
         ``decide`` may add new aggregates to the session; they are saved in the same transaction, and if
-        one of them already exists the command is a DuplicateError.
+        one of them already exists the command is a DuplicateError. ``reads``: the versions of other aggregates the
+        decision's facts were read at; if one has moved on when the command is saved, nothing is saved and
+        StaleFacts is raised (``infrastructure.read_set``).
         """
         call = ("change", aggregate_id)
         done, changed = replayed(call)
@@ -229,7 +227,7 @@ class UnitOfWork:
                 try:
                     result = decide(aggregate, session)
                     if aggregate.pending_events or session.created:
-                        with committing(call, Changed(result, aggregate.version)):
+                        with committing(call, Changed(result, aggregate.version)), checking(reads):
                             self.store.save(aggregate, *session.created)
                 except IntegrityError:
                     self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
@@ -247,6 +245,7 @@ class UnitOfWork:
         aggregate_id: UUID,
         decide: Callable[[A, Session], R],
         expected_version: int | None = None,
+        reads: Reads | None = None,
     ) -> Changed[R]:
         """``change`` for the event loop: the insert is awaited on the store's insert thread
         (``EventStore.save_async``) while the loop decides other commands, with every guarantee of ``change``.
@@ -258,14 +257,14 @@ class UnitOfWork:
         is retried, or refused, as ``change`` does. On a store that does not hand inserts over, it is ``change``.
         """
         if not self.store.hands_over_inserts:
-            return self.change(cls, aggregate_id, decide, expected_version)
+            return self.change(cls, aggregate_id, decide, expected_version, reads)
         call = ("change", aggregate_id)
         done, changed = replayed(call)
         if done:
             recorded: Changed[R] = changed
             return recorded
         lock = self._lock_for(aggregate_id)
-        await self._take(lock, aggregate_id)
+        await self._in_flight.take(lock, aggregate_id)
         try:
             fresh = False
             attempts = 0
@@ -278,8 +277,9 @@ class UnitOfWork:
                     result = decide(aggregate, session)
                     version = aggregate.version
                     if aggregate.pending_events or session.created:
-                        with committing(call, Changed(result, version)):
-                            await self._save_in_flight(aggregate, session.created)
+                        with committing(call, Changed(result, version)), checking(reads):
+                            async with self._in_flight.flying(aggregate_id) as handed_over:
+                                await self.store.save_async(aggregate, *session.created, handed_over=handed_over)
                 except IntegrityError:
                     self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
                     fresh = True
@@ -330,40 +330,10 @@ class UnitOfWork:
         if attempts > 1:
             time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
 
-    async def _take(self, lock: threading.RLock, aggregate_id: UUID) -> None:
-        """Hold the aggregate's lock with no insert of it in flight, awaiting both (the loop never blocks on a lock
-        another thread holds)."""
-        while True:
-            flight = self._in_flight.get(aggregate_id)
-            if flight is not None:
-                await asyncio.shield(flight.released)
-                continue
-            if lock.acquire(blocking=False):
-                if aggregate_id not in self._in_flight:
-                    return
-                lock.release()
-                continue
-            await asyncio.sleep(LOCK_POLL_SECONDS)
-
-    async def _save_in_flight(self, aggregate: Aggregate, created: list[Aggregate]) -> None:
-        """Save, marking the aggregate in flight until its insert has settled."""
-        flight = InFlight(asyncio.get_running_loop().create_future())
-        self._in_flight[aggregate.id] = flight
-
-        def handed_over(inserted: Future[list[int]]) -> None:
-            flight.inserted = inserted
-
-        try:
-            await self.store.save_async(aggregate, *created, handed_over=handed_over)
-        finally:
-            del self._in_flight[aggregate.id]
-            flight.released.set_result(None)
-
     def _settle(self, aggregate_id: UUID) -> None:
         """Before the event loop's own thread (which the lock lets in) reads or changes an aggregate whose insert is
         in flight: wait for the insert to settle; if it failed, drop the cached aggregate with its unsaved events."""
-        flight = self._in_flight.get(aggregate_id)
-        if flight is not None and flight.inserted is not None and flight.inserted.exception() is not None:
+        if not self._in_flight.settled(aggregate_id):
             self._forget(aggregate_id)
 
     def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
@@ -390,6 +360,11 @@ class UnitOfWork:
 
     def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
         return self._locks[aggregate_id.int % len(self._locks)]
+
+    def forget_reads(self, reads: Reads) -> None:
+        """Drop the facts remembered from these aggregates (a command found them stale)."""
+        for aggregate_id in reads:
+            self._recent_reads.pop(aggregate_id)
 
     def _forget(self, aggregate_id: UUID) -> None:
         """Drop a cached aggregate whose unsaved changes must not survive, and facts read from it."""
