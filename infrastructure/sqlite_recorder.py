@@ -43,10 +43,17 @@ class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(_UPSERT_KEY, (key.user_id, key.key, key.request_hash, time.time(), key.outcome))
         return ids
 
-    def _check(self, c: SQLiteCursor, reads: Reads) -> None:
-        """StaleFacts when an aggregate read has an event past the version read (``infrastructure.read_set``)."""
-        statement = f"SELECT 1 FROM {self.events_table_name} WHERE originator_id = ? AND originator_version > ? LIMIT 1"
+    def _check(self, c: SQLiteCursor, reads: Reads, inserted: Sequence[StoredEvent]) -> None:
+        """StaleFacts when an aggregate read has an event past the version read (``infrastructure.read_set``), other
+        than the events just inserted (a command may read the aggregate it changes)."""
+        statement = (
+            f"SELECT 1 FROM {self.events_table_name} WHERE originator_id = ? AND originator_version > ? "
+            "AND originator_version < ? LIMIT 1"
+        )
+        ours: dict[object, int] = {}
+        for event in inserted:
+            ours[event.originator_id] = min(event.originator_version, ours.get(event.originator_id, 2**62))
         for aggregate_id, version in reads.items():
-            c.execute(statement, (aggregate_id.hex, version))
+            c.execute(statement, (aggregate_id.hex, version, ours.get(aggregate_id, 2**62)))
             if c.fetchone() is not None:
                 raise stale(reads)
