@@ -43,6 +43,9 @@ RETRIES_ON_CONFLICT = 12
 MAX_BACKOFF_SECONDS = 0.05
 #: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
+#: ... unless this many of those queries in a row found nothing new (the other process has stopped writing it: a
+#: case's requests moved to another process and back, as connections to a server's workers come and go)
+QUIET_READS_TO_UNSHARE = 3
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
 
@@ -86,7 +89,7 @@ class UnitOfWork:
         #: facts that never change once recorded (a case's enterprise, its currency)
         self._lasting: Memo[Any] = Memo()
         #: aggregates other processes write too, and until when commands bring them up to date first
-        self._shared_until: Memo[float] = Memo()
+        self._shared_until: Memo[tuple[float, int]] = Memo()
         #: aggregates changed on the event loop whose inserts are under way (``change_async``)
         self._in_flight = Flights()
 
@@ -340,23 +343,41 @@ class UnitOfWork:
         """The cached instance itself, optimistically without asking the store, or one brought up to date."""
         self._settle(aggregate_id)
         cache = self.store.repository.cache
-        if not fresh and cache is not None and not self._shared(aggregate_id):
+        cached = None
+        if cache is not None:
             with contextlib.suppress(KeyError):
-                return expect(cls, cache.get(aggregate_id), aggregate_id)
+                cached = cache.get(aggregate_id)
+        shared = self._shared(aggregate_id)
+        if not fresh and cached is not None and not shared:
+            return expect(cls, cached, aggregate_id)
+        before = None if cached is None else cached.version  # the cached copy is brought up to date in place
         try:
             aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=False, projector_func=apply_events)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        if shared and not fresh:
+            self._after_shared_read(aggregate_id, quiet=before == aggregate.version)
         return expect(cls, aggregate, aggregate_id)
 
     def _shared(self, aggregate_id: UUID) -> bool:
         """True while another process has recently been seen writing this aggregate."""
-        until = self._shared_until.get(aggregate_id)
-        return until is not None and time.monotonic() < until
+        shared = self._shared_until.get(aggregate_id)
+        return shared is not None and time.monotonic() < shared[0]
 
     def _mark_shared(self, aggregate_id: UUID) -> None:
         """Another process writes this aggregate too: ask the store before deciding, for a while."""
-        self._shared_until.put(aggregate_id, time.monotonic() + SHARED_WRITES_SECONDS)
+        self._shared_until.put(aggregate_id, (time.monotonic() + SHARED_WRITES_SECONDS, 0))
+
+    def _after_shared_read(self, aggregate_id: UUID, quiet: bool) -> None:
+        """Count the queries in a row that found the cached copy current; after enough, back to optimistic."""
+        shared = self._shared_until.get(aggregate_id)
+        if shared is None:
+            return
+        quiet_reads = shared[1] + 1 if quiet else 0
+        if quiet_reads >= QUIET_READS_TO_UNSHARE:
+            self._shared_until.pop(aggregate_id)
+        else:
+            self._shared_until.put(aggregate_id, (shared[0], quiet_reads))
 
     def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
         return self._locks[aggregate_id.int % len(self._locks)]
