@@ -43,8 +43,9 @@ from infrastructure.read_set import STALE_SQLSTATE, Reads, StaleFacts, checked_r
 _INSERT = (
     "SET LOCAL lock_timeout = '{lock_timeout}s'; "
     "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-    "IF EXISTS (SELECT 1 FROM unnest(read_ids, read_versions) AS r(i, v) JOIN {schema}.{table} t "
-    "ON t.originator_id = r.i AND t.originator_version > r.v) THEN "
+    "IF cardinality(read_ids) > 0 AND EXISTS (SELECT 1 FROM unnest(read_ids, read_versions) AS r(i, v) "
+    "CROSS JOIN LATERAL (SELECT 1 FROM {schema}.{table} t WHERE t.originator_id = r.i "
+    "AND t.originator_version > r.v LIMIT 1) AS later) THEN "  # an index probe per fact (a plain join was a scan)
     "RAISE EXCEPTION 'a fact read changed' USING ERRCODE = '" + STALE_SQLSTATE + "'; END IF; "
     "NOTIFY {channel}; "
     "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
