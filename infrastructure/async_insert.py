@@ -5,7 +5,8 @@ Why: the API's write routes decide their commands on the event loop (a thread ho
 command). While a command's insert waited (round trip, the events table's lock, the WAL flush) the whole process
 waited with it: one insert at a time, nothing overlapping it. Here the loop queues the insert and awaits it; this
 process's one insert thread takes everything queued and inserts it as one group in one transaction (as
-``infrastructure.group_insert`` does for threads), so the inserts that pile up meanwhile share one lock and one flush.
+``infrastructure.group_insert`` does for threads), so the inserts that pile up meanwhile share one lock and one flush,
+and answers the whole group with one wake-up of the loop.
 
 What each command is guaranteed stays as it was (the unit of work's ``change_async`` keeps the aggregate's lock and
 marks it in flight until its insert is settled):
@@ -18,10 +19,11 @@ marks it in flight until its insert is settled):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from eventsourcing.persistence import StoredEvent
 
@@ -32,10 +34,35 @@ from infrastructure.read_set import Reads
 
 @dataclass(eq=False)
 class Queued:
-    """One command's insert waiting for the insert thread, and where its outcome goes."""
+    """One command's insert handed to the insert thread, and its outcome once settled."""
 
     pending: Pending
-    outcome: Future[list[int]]
+    loop: asyncio.AbstractEventLoop
+    answer: asyncio.Future[list[int]]
+    #: set by the insert thread once ``ids`` or ``error`` is known (a thread may wait on it)
+    settled: threading.Event = field(default_factory=threading.Event)
+    ids: list[int] | None = None
+    error: BaseException | None = None
+
+    async def inserted(self) -> list[int]:
+        """The notification ids of the events inserted; raises the insert's error."""
+        return await asyncio.shield(self.answer)
+
+    def failed(self) -> bool:
+        """Whether the insert failed (nothing of it committed), waiting for it to settle."""
+        self.settled.wait()
+        return self.error is not None
+
+
+def _answer(group: list[Queued]) -> None:
+    """On the event loop: hand each command its outcome (one wake-up of the loop per group)."""
+    for queued in group:
+        if queued.answer.done():  # its command was cancelled
+            continue
+        if queued.error is not None:
+            queued.answer.set_exception(queued.error)
+        else:
+            queued.answer.set_result(queued.ids or [])
 
 
 class AsyncInserter:
@@ -57,17 +84,18 @@ class AsyncInserter:
         self.groups = 0
         self.grouped = 0
 
-    def submit(self, events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None) -> Future[list[int]]:
-        """Queue one command's events (its key row, the reads to check); the future answers their notification ids,
-        or the error that made the insert fail (nothing of it committed then)."""
-        queued = Queued(Pending(events, key, reads), Future())
+    def submit(self, events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None) -> Queued:
+        """Queue one command's events (its key row, the reads to check), from the event loop; the handle answers
+        their notification ids, or the error that made the insert fail (nothing of it committed then)."""
+        loop = asyncio.get_running_loop()
+        queued = Queued(Pending(events, key, reads), loop, loop.create_future())
         with self._ready:
             self._queue.append(queued)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="arrears-async-insert", daemon=True)
                 self._thread.start()
             self._ready.notify()
-        return queued.outcome
+        return queued
 
     def _run(self) -> None:
         while True:
@@ -76,6 +104,12 @@ class AsyncInserter:
                     self._ready.wait()
                 group, self._queue = self._queue[: self._max_group], self._queue[self._max_group :]
             self._write(group)
+            for queued in group:
+                queued.settled.set()
+            loops = {queued.loop for queued in group}
+            for loop in loops:
+                with contextlib.suppress(RuntimeError):  # a loop closed meanwhile has no one to answer
+                    loop.call_soon_threadsafe(_answer, [queued for queued in group if queued.loop is loop])
 
     def _write(self, group: list[Queued]) -> None:
         """A group in one transaction; if it fails (or for one command alone), each command alone, with retries."""
@@ -88,12 +122,12 @@ class AsyncInserter:
                 self.groups += 1
                 self.grouped += len(group)
                 for queued, grouped in zip(group, ids, strict=True):
-                    queued.outcome.set_result(list(grouped))
+                    queued.ids = list(grouped)
                 return
         for queued in group:
             try:
                 found = self._write_alone(queued.pending.events, queued.pending.key, queued.pending.reads)
             except Exception as error:  # a lost race, an outage...: the command's own error
-                queued.outcome.set_exception(error)
+                queued.error = error
             else:
-                queued.outcome.set_result(list(found or []))
+                queued.ids = list(found or [])

@@ -6,9 +6,7 @@ Nothing here decides anything; it records and retrieves aggregates' events. The 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +14,7 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import Mapper, Notification, Recording, Transcoder
 
 from domain.base import Aggregate, AggregateSnapshot
+from infrastructure.async_insert import Queued
 from infrastructure.snapshotting import PendingSnapshots, due, snapshots_with_events
 from infrastructure.transcoding import OrjsonTranscoder, PydanticMapper
 
@@ -43,8 +42,11 @@ class EventStore(Application[UUID]):
         env: Mapping[str, str] | None = None,
         snapshotted: Iterable[type[Aggregate]] = (),
         snapshot_interval: int = 100,
+        async_inserts: bool = True,
     ) -> None:
         super().__init__(env)
+        #: whether ``save_async`` hands inserts to the recorder's insert thread (where it has one)
+        self.async_inserts = async_inserts
         # per instance, because the interval is a setting
         self.snapshotting_intervals = dict.fromkeys(snapshotted, snapshot_interval)  # type: ignore[misc]
         self.snapshotting_projectors = dict.fromkeys(self.snapshotting_intervals, apply_events)  # type: ignore[misc]
@@ -82,10 +84,10 @@ class EventStore(Application[UUID]):
     @property
     def hands_over_inserts(self) -> bool:
         """True when ``save_async`` awaits its insert on another thread (PostgreSQL); otherwise it saves as ``save``."""
-        return hasattr(self.recorder, "submit_events")
+        return self.async_inserts and hasattr(self.recorder, "submit_events")
 
     async def save_async(
-        self, *aggregates: Aggregate, handed_over: Callable[[Future[list[int]]], None] | None = None
+        self, *aggregates: Aggregate, handed_over: Callable[[Queued], None] | None = None
     ) -> list[Recording[UUID]]:
         """``save``, awaiting the insert while the event loop goes on (``infrastructure.async_insert``).
 
@@ -93,7 +95,7 @@ class EventStore(Application[UUID]):
         ``save`` itself, as is every save on a store that does not hand inserts over (SQLite). ``handed_over`` is
         given the insert's future as soon as the insert is queued.
         """
-        submit = getattr(self.recorder, "submit_events", None)
+        submit = getattr(self.recorder, "submit_events", None) if self.async_inserts else None
         if submit is None or any(self._snapshot_due(aggregate) for aggregate in aggregates):
             return self.save(*aggregates)
         processing_event: ProcessingEvent[UUID] = ProcessingEvent()
@@ -105,7 +107,7 @@ class EventStore(Application[UUID]):
         inserted = submit(stored_events)
         if handed_over is not None:
             handed_over(inserted)
-        ids = await asyncio.wrap_future(inserted)
+        ids = await inserted.inserted()
         recordings = [
             Recording(
                 event,

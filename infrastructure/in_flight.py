@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from uuid import UUID
+
+from infrastructure.async_insert import Queued
 
 #: how often the event loop looks again at a lock another thread holds
 LOCK_POLL_SECONDS = 0.0005
@@ -28,9 +29,9 @@ class InFlight:
     #: set once the command has given the aggregate's lock back
     released: asyncio.Future[None]
     #: the insert handed to the insert thread: its outcome says whether the changed aggregate was stored
-    inserted: Future[list[int]] | None = None
+    inserted: Queued | None = None
 
-    def handed_over(self, inserted: Future[list[int]]) -> None:
+    def handed_over(self, inserted: Queued) -> None:
         """The insert was queued (``EventStore.save_async`` calls this)."""
         self.inserted = inserted
 
@@ -60,7 +61,7 @@ class Flights:
             await asyncio.sleep(LOCK_POLL_SECONDS)
 
     @asynccontextmanager
-    async def flying(self, aggregate_id: UUID) -> AsyncIterator[Callable[[Future[list[int]]], None]]:
+    async def flying(self, aggregate_id: UUID) -> AsyncIterator[Callable[[Queued], None]]:
         """Mark the aggregate in flight while its save is awaited inside; yields what the save reports its queued
         insert to."""
         flight = InFlight(asyncio.get_running_loop().create_future())
@@ -75,4 +76,4 @@ class Flights:
         """False when an insert of the aggregate was in flight and failed (its cached state was never stored);
         waits for an insert in flight to settle first. True otherwise."""
         flight = self._marks.get(aggregate_id)
-        return flight is None or flight.inserted is None or flight.inserted.exception() is None
+        return flight is None or flight.inserted is None or not flight.inserted.failed()

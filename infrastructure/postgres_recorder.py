@@ -20,7 +20,6 @@ their key rows likewise.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +31,7 @@ from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from infrastructure.async_insert import AsyncInserter
+from infrastructure.async_insert import AsyncInserter, Queued
 from infrastructure.group_insert import GroupInserter, Pending, key_columns, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
@@ -156,7 +155,7 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
             return grouped
         return self._insert_alone(stored_events, key, reads)
 
-    def submit_events(self, stored_events: Sequence[StoredEvent]) -> Future[list[int]]:
+    def submit_events(self, stored_events: Sequence[StoredEvent]) -> Queued:
         """Hand the events (with the key row they commit with and the reads they check) to this process's insert
         thread; the future answers their notification ids (``infrastructure.async_insert``)."""
         return self.handed_over.submit(stored_events, key_row(), checked_reads())
