@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ from eventsourcing.persistence import StoredEvent
 from infrastructure.group_insert import GroupWriter, OneWriter, Pending
 from infrastructure.keyed_writes import KeyRow
 from infrastructure.read_set import Reads
+
+#: how long a thread holding the GIL keeps it while another waits (CPython's default: 5 ms), once a process hands
+#: inserts over
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 @dataclass(eq=False)
@@ -92,6 +97,9 @@ class AsyncInserter:
         with self._ready:
             self._queue.append(queued)
             if self._thread is None:
+                # the loop's thread is busy deciding: without this the insert thread waits up to 5 ms for the GIL
+                # at each step of its insert (send, wait, read), and the inserts, with every answer, queue behind
+                sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_SECONDS))
                 self._thread = threading.Thread(target=self._run, name="arrears-async-insert", daemon=True)
                 self._thread.start()
             self._ready.notify()
