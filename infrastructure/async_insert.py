@@ -11,8 +11,10 @@ and answers the whole group with one wake-up of the loop.
 What each command is guaranteed stays as it was (the unit of work's ``change_async`` keeps the aggregate's lock and
 marks it in flight until its insert is settled):
 
-- a group that fails has committed nothing; each of its commands is then inserted alone, with the recorder's
-  retries, and sees its own result: its notification ids, or its own IntegrityError (a version taken: a conflict);
+- a group leaves out a command whose version is taken or whose facts read moved on, and commits the others; a group
+  that fails has committed nothing; each command left out, or of a failed group, is then inserted alone, with the
+  recorder's retries, and sees its own result: its notification ids, or its own IntegrityError (a version taken: a
+  conflict) or StaleFacts;
 - a keyed write's key row travels with its own events (into the group's transaction, or its own);
 - inserts are handed to the database in the order they were queued.
 """
@@ -121,6 +123,7 @@ class AsyncInserter:
 
     def _write(self, group: list[Queued]) -> None:
         """A group in one transaction; if it fails (or for one command alone), each command alone, with retries."""
+        alone = group
         if len(group) > 1:
             try:
                 ids = self._write_group([queued.pending for queued in group])
@@ -130,9 +133,9 @@ class AsyncInserter:
                 self.groups += 1
                 self.grouped += len(group)
                 for queued, grouped in zip(group, ids, strict=True):
-                    queued.ids = list(grouped)
-                return
-        for queued in group:
+                    queued.ids = None if grouped is None else list(grouped)
+                alone = [queued for queued in group if queued.ids is None]  # left out: each finds out why alone
+        for queued in alone:
             try:
                 found = self._write_alone(queued.pending.events, queued.pending.key, queued.pending.reads)
             except Exception as error:  # a lost race, an outage...: the command's own error

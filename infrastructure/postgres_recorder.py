@@ -32,7 +32,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from infrastructure.async_insert import AsyncInserter, Queued
-from infrastructure.group_insert import GroupInserter, Pending, key_columns, split_ids
+from infrastructure.group_insert import GroupInserter, Pending, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
 from infrastructure.read_set import STALE_SQLSTATE, Reads, StaleFacts, checked_reads, read_columns, stale
@@ -63,15 +63,31 @@ _READ_ARGS = ", %s::{id_type}[], %s::bigint[]"
 #: a group of commands' events and key rows, as parallel arrays (arrays of scalars dump fast)
 _GROUP = (
     "CREATE OR REPLACE FUNCTION {schema}.{group}(ids {id_type}[], versions bigint[], topics text[], states bytea[], "
-    "key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[]" + _READ_PARAMS + ") "
-    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + "SELECT * FROM unnest(ids, versions, topics, "
-    "states) RETURNING notification_id; "
+    "cmds int[], key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[], key_cmds int[], "
+    "read_ids {id_type}[], read_versions bigint[], read_cmds int[]) "
+    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ DECLARE lost int[]; BEGIN "
+    "SET LOCAL lock_timeout = '{lock_timeout}s'; "
+    "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+    # the commands that cannot be recorded as decided: a version of theirs taken, or a fact they read moved on
+    "SELECT coalesce(array_agg(DISTINCT c), ARRAY[]::int[]) INTO lost FROM ("
+    "SELECT e.c FROM unnest(ids, versions, cmds) AS e(i, v, c) CROSS JOIN LATERAL (SELECT 1 FROM {schema}.{table} t "
+    "WHERE t.originator_id = e.i AND t.originator_version = e.v LIMIT 1) AS taken UNION ALL "
+    "SELECT r.c FROM unnest(read_ids, read_versions, read_cmds) AS r(i, v, c) CROSS JOIN LATERAL (SELECT 1 FROM "
+    "{schema}.{table} t WHERE t.originator_id = r.i AND t.originator_version > r.v LIMIT 1) AS moved) AS losers; "
+    "NOTIFY {channel}; "
+    "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+    "SELECT i, v, tp, st FROM unnest(ids, versions, topics, states, cmds) AS e(i, v, tp, st, c) "
+    "WHERE NOT (c = ANY(lost)) RETURNING notification_id; "
+    "RETURN QUERY SELECT (-1 - c)::bigint FROM unnest(lost) AS c; "  # each left out, as -1 - its index
     "IF cardinality(key_users) > 0 THEN "
     "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "
     "SELECT u, k, h, extract(epoch from clock_timestamp()), o FROM unnest(key_users, key_ids, key_hashes, "
-    "key_outcomes) AS given(u, k, h, o) ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
+    "key_outcomes, key_cmds) AS given(u, k, h, o, c) WHERE NOT (c = ANY(lost)) "
+    "ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
     "END IF; END; $BODY$"
 )
+#: the group function's arguments (typed where an empty array would have no type of its own)
+_GROUP_ARGS = "%s, %s, %s, %s, %s::int[], %s, %s, %s, %s, %s::int[], %s::{id_type}[], %s::bigint[], %s::int[]"
 
 
 class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
@@ -129,7 +145,11 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                 channel=Identifier(self.channel_name),
             )
         )
-        self.sql_group_insert = self._call(self.group_insert_function, 8)
+        self.sql_group_insert = SQL("SELECT * FROM {schema}.{function}(" + _GROUP_ARGS + ")").format(
+            schema=Identifier(self.datastore.schema),
+            function=Identifier(self.group_insert_function),
+            id_type=Identifier(self.datastore.originator_id_type),
+        )
         self._sql_text: dict[Hashable, bytes] = {}
         #: groups the inserts of this process's threads (``infrastructure.group_insert``)
         self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError, StaleFacts))
@@ -160,16 +180,26 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         thread; the future answers their notification ids (``infrastructure.async_insert``)."""
         return self.handed_over.submit(stored_events, key_row(), checked_reads())
 
-    def _insert_group(self, group: Sequence[Pending]) -> list[list[int]]:
-        """Insert a group of commands' events and key rows in one statement (one transaction)."""
-        events = [event for pending in group for event in pending.events]
+    def _insert_group(self, group: Sequence[Pending]) -> list[list[int] | None]:
+        """Insert a group of commands' events and key rows in one statement (one transaction); a command whose
+        version is taken or whose facts read moved on is left out (None): it is then inserted alone, to find out."""
+        events = [(n, event) for n, pending in enumerate(group) for event in pending.events]
+        keys = [(n, pending.key) for n, pending in enumerate(group) if pending.key is not None]
+        reads = [(n, read) for n, pending in enumerate(group) for read in (pending.reads or {}).items()]
         arrays = (
-            [e.originator_id for e in events],
-            [e.originator_version for e in events],
-            [e.topic for e in events],
-            [e.state for e in events],
-            *key_columns(group),
-            *read_columns(pending.reads for pending in group),
+            [e.originator_id for _, e in events],
+            [e.originator_version for _, e in events],
+            [e.topic for _, e in events],
+            [e.state for _, e in events],
+            [n for n, _ in events],
+            [key.user_id for _, key in keys],
+            [key.key for _, key in keys],
+            [key.request_hash for _, key in keys],
+            [key.outcome for _, key in keys],
+            [n for n, _ in keys],
+            [aggregate_id for _, (aggregate_id, _version) in reads],
+            [version for _, (_aggregate_id, version) in reads],
+            [n for n, _ in reads],
         )
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self._text(conn, "group", lambda: self.sql_group_insert), arrays, prepare=True)

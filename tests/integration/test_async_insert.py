@@ -132,8 +132,21 @@ def test_a_group_with_a_stale_command_stores_every_command_once_with_the_same_re
         other.app.handle(note(cases[2], "elsewhere"))
     finally:
         other.close()
+    inserter: Any = pg.store.recorder.handed_over  # type: ignore[attr-defined]
+    alone: list[Any] = []
+    write_alone = inserter._write_alone
+
+    def counting(*args: Any) -> Any:
+        alone.append(args[0][0].originator_id)
+        return write_alone(*args)
+
+    inserter._write_alone = counting
     results = run(with_table_locked(pg, [note(case_id, "here") for case_id in cases], waiting=4))
     assert all(isinstance(outcome, Outcome) for outcome in results), results
+    # the first waited alone; the group of three committed two and left the stale one out, which then found its
+    # conflict alone and, decided again on the stored case, was inserted alone
+    assert alone == [cases[0], cases[2], cases[2]]
+    assert inserter.groups == 1 and inserter.grouped == 3
     assert [notes(pg, case_id) for case_id in cases] == [["here"], ["here"], ["elsewhere", "here"], ["here"]]
     stale_pinned = run(with_table_locked(pg, [note(cases[0], "pinned", expected_version=1)], waiting=0))
     assert isinstance(stale_pinned[0], ConflictError)  # a pinned version is refused, as ``change`` refuses it
