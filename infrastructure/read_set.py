@@ -16,10 +16,9 @@ events it inserts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import PersistenceError
@@ -76,12 +75,8 @@ def stale(reads: Reads) -> StaleFacts:
     return StaleFacts(f"facts read from {len(reads)} aggregate(s) changed before the command was recorded")
 
 
-def read_columns(reads: Iterable[Reads | None]) -> tuple[list[Any], list[int]]:
-    """Commands' reads as two parallel arrays (aggregate ids, versions read) for an insert to check."""
-    ids: list[Any] = []
-    versions: list[int] = []
-    for each in reads:
-        for aggregate_id, version in (each or {}).items():
-            ids.append(aggregate_id)
-            versions.append(version)
-    return ids, versions
+def read_text(reads: Reads | None) -> tuple[str, str]:
+    """A command's reads as two comma-separated texts (aggregate ids, versions read) for its insert to check."""
+    if not reads:
+        return "", ""
+    return ",".join(map(str, reads)), ",".join(map(str, reads.values()))
