@@ -7,11 +7,12 @@ chain of small dependencies and header parameters per request cost more than a w
 OpenAPI document still declares the bearer scheme and the headers (``api.openapi``, from the
 ``permission`` and ``headers`` these dependencies carry).
 
-Write routes are ``async def`` too and run their command on the event loop: a command is short (its case
-is cached; saving is one round trip holding the event table's lock for a moment), and running it there
-spares the thread hop and the hand-over of the GIL between the loop and a pool thread, a quarter of a
-write's CPU (bench/bench_api.py). A process then writes one command at a time; ``arrears serve --workers``
-adds processes. Reads and imports, which can be long, run in the thread pool.
+Write routes are ``async def`` too and decide their command on the event loop: a command is short (its case
+is cached), and deciding it there spares the thread hop and the hand-over of the GIL between the loop and a
+pool thread, a quarter of a write's CPU (bench/bench_api.py). On PostgreSQL its insert is handed to the
+process's insert thread and awaited (``Write.send``, ``CollectionsApp.handle_async``), so the loop decides
+and parses the next requests while it waits, and inserts that pile up meanwhile go to the database as one
+group. Reads and imports, which can be long, run in the thread pool.
 """
 
 from __future__ import annotations
@@ -164,9 +165,9 @@ class Write:
         occurred_at = body.occurred_at if body is not None else None
         return {"actor": self.who.actor, "expected_version": self.expected_version, "occurred_at": occurred_at}
 
-    def send(self, command: Command) -> Outcome[Any]:
-        """Send a command through the application's one entry point."""
-        return self.app.handle(command)
+    async def send(self, command: Command) -> Outcome[Any]:
+        """Send a command through the application's one entry point (its insert awaited: ``handle_async``)."""
+        return await self.app.handle_async(command)
 
     @staticmethod
     def created(body: BaseModel, version: int, location: str | None = None) -> Response:

@@ -15,7 +15,7 @@ from application.commands.base import Command, Outcome
 from application.commands.commitments import MissInstallment, ReceivePayment, SignAgreement
 from application.commands.strategy import ClassifyCase
 from application.contacts import ContactCheck, contact_check
-from application.handlers import HANDLERS
+from application.handlers import ASYNC_HANDLERS, HANDLERS
 from application.policies import CurrentPolicy, current_policy, policy_terms, stored_policy
 from domain.base import Actor
 from domain.case import CollectionCase
@@ -70,6 +70,17 @@ class CollectionsApp:
         except KeyError:
             raise TypeError(f"no handler for {type(command).__name__}") from None
         outcome = handler(command, self.uow)
+        if isinstance(command, RECLASSIFY_DEBTOR_AFTER):
+            self.reclassify_debtor(command.case_id)
+        return outcome
+
+    async def handle_async(self, command: Command) -> Outcome[Any]:
+        """``handle`` for the event loop: a command decided on one aggregate awaits its insert while the loop goes on
+        (``UnitOfWork.change_async``); any other command is handled as ``handle`` does."""
+        handler = ASYNC_HANDLERS.get(type(command))
+        if handler is None:
+            return self.handle(command)
+        outcome = await handler(command, self.uow)
         if isinstance(command, RECLASSIFY_DEBTOR_AFTER):
             self.reclassify_debtor(command.case_id)
         return outcome

@@ -66,6 +66,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         env=eventsourcing_env(settings),
         snapshotted=(CollectionCase, Enterprise, StrategyPolicy),
         snapshot_interval=settings.snapshot_every,
+        async_inserts=settings.async_inserts,
     )
     app = CollectionsApp(UnitOfWork(store, clock))
     audit_key = settings.audit_key.get_secret_value().encode() if settings.audit_key is not None else None

@@ -18,9 +18,13 @@ from domain.enterprise import Enterprise
 from domain.errors import ContactPolicyError
 from infrastructure.unit_of_work import UnitOfWork
 
-#: the contact rules and the enterprise's contact facts may be this old: a change in this process shows at
-#: once, one made by another process (a new policy, a do-not-contact flag, a contact person) within this time
+#: the contact rules and the enterprise's contact facts a query (``contact_check``) may answer from this old: a
+#: change in this process shows at once, one made by another process (a new policy, a do-not-contact flag, a contact
+#: person) within this time
 FACTS_MAX_AGE_SECONDS = 2.0
+#: the same facts as a command reuses them: a command is recorded only if the facts it read are still the latest
+#: (its insert checks their versions, ``infrastructure.read_set``), so their age costs at most a second decision
+COMMAND_FACTS_MAX_AGE_SECONDS = 60.0
 #: roles whose override (with a reason) lets a contact through despite a broken rule
 OVERRIDERS = frozenset({Role.SUPERVISOR})
 
@@ -38,19 +42,21 @@ class ContactContext:
     party_roles: dict[str, str] = field(default_factory=dict)
 
 
-def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> ContactContext:
+def contact_context(
+    uow: UnitOfWork, case_id: UUID, channel: Channel, max_age_seconds: float = FACTS_MAX_AGE_SECONDS
+) -> ContactContext:
     """Read the rules, the enterprise, and for a call its other cases' recent calls (before the command
-    takes the case's lock).
+    takes the case's lock), reusing facts read up to ``max_age_seconds`` ago.
 
     Only calls are limited per enterprise, so only a call needs the other cases.
     """
-    rules = current_policy(uow, max_age_seconds=FACTS_MAX_AGE_SECONDS).terms.contact
+    rules = current_policy(uow, max_age_seconds=max_age_seconds).terms.contact
     enterprise_id = enterprise_of(uow, case_id)
     known_parties, do_not_contact, case_ids, roles = uow.read(
         Enterprise,
         enterprise_id,
         lambda e: (e.known_parties(), e.do_not_contact, tuple(e.case_ids), e.party_roles()),
-        max_age_seconds=FACTS_MAX_AGE_SECONDS,
+        max_age_seconds=max_age_seconds,
         purpose="contact policy",
     )
     calls: list[CallMark] = []
@@ -60,10 +66,10 @@ def contact_context(uow: UnitOfWork, case_id: UUID, channel: Channel) -> Contact
                 CollectionCase,
                 other_id,
                 lambda case: tuple(case.calls),
-                max_age_seconds=FACTS_MAX_AGE_SECONDS,
+                max_age_seconds=max_age_seconds,
                 purpose="calls",
             )
-            calls.extend(CallMark(at=at, connected=connected) for at, connected in marks)
+            calls.extend(CallMark(at, connected) for at, connected in marks)
     return ContactContext(
         rules=rules, known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls, party_roles=roles
     )
@@ -107,7 +113,7 @@ def contact_violations(
         known_parties=set(context.known_parties) | guarantors,
         do_not_contact=context.do_not_contact,
         disputed=case.disputed,
-        recent_calls=[CallMark(at=at, connected=connected) for at, connected in case.calls] + context.other_calls,
+        recent_calls=[*case.calls, *context.other_calls],
         party_roles={party: party_role(case, context, party)},
         released_guarantors=released,
     )

@@ -6,9 +6,10 @@ and its recent calls, it names every rule the contact would break, by rule id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -43,9 +44,9 @@ class ContactRules(ValueObject):
     min_visit_staff: int = Field(default=2, ge=1)
 
 
-@dataclass(frozen=True)
-class CallMark:
-    """A past outbound call to the enterprise: when, and whether someone answered."""
+class CallMark(NamedTuple):
+    """A past outbound call to the enterprise: when, and whether someone answered (a case keeps its calls as
+    such pairs, so they are judged as they are)."""
 
     at: datetime
     connected: bool
@@ -86,7 +87,7 @@ def violations(
     known_parties: set[str],
     do_not_contact: bool,
     disputed: bool,
-    recent_calls: list[CallMark],
+    recent_calls: Sequence[tuple[datetime, bool]],
     party_roles: Mapping[str, str] | None = None,
     released_guarantors: frozenset[str] = frozenset(),
 ) -> list[Violation]:
@@ -132,22 +133,29 @@ def violations(
     return found
 
 
-def _call_limits(rules: ContactRules, attempt: Attempt, timezone: str, calls: list[CallMark]) -> list[Violation]:
+def _call_limits(
+    rules: ContactRules, attempt: Attempt, timezone: str, calls: Sequence[tuple[datetime, bool]]
+) -> list[Violation]:
     zone = ZoneInfo(timezone)
     day = attempt.at.astimezone(zone).date()
-    found = []
-    if attempt.connected:
-        connected_today = sum(1 for c in calls if c.connected and c.at.astimezone(zone).date() == day)
-        if connected_today + 1 > rules.max_connected_calls_per_day:
-            found.append(
-                Violation(
-                    DAILY_CONNECTED_CALLS,
-                    f"{connected_today} connected calls already on {day}; "
-                    f"the limit is {rules.max_connected_calls_per_day} a day",
-                )
-            )
     window_start = attempt.at - timedelta(days=7)
-    attempts = sum(1 for c in calls if window_start < c.at <= attempt.at)
+    # a call on the attempt's local day lies within a day of it: only those are converted to local time
+    near_start, near_end = attempt.at - timedelta(days=2), attempt.at + timedelta(days=2)
+    connected_today = attempts = 0
+    for at, connected in calls:
+        if window_start < at <= attempt.at:
+            attempts += 1
+        if connected and near_start < at < near_end and at.astimezone(zone).date() == day:
+            connected_today += 1
+    found = []
+    if attempt.connected and connected_today + 1 > rules.max_connected_calls_per_day:
+        found.append(
+            Violation(
+                DAILY_CONNECTED_CALLS,
+                f"{connected_today} connected calls already on {day}; "
+                f"the limit is {rules.max_connected_calls_per_day} a day",
+            )
+        )
     if attempts + 1 > rules.max_call_attempts_per_7_days:
         found.append(
             Violation(

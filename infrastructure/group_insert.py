@@ -13,9 +13,11 @@ inserted, or until it is the next to lead. What each command is guaranteed stays
 - per aggregate order: the thread still holds the aggregate's lock until its own insert has committed (the unit of
   work's stripe lock), so no two inserts of one aggregate are ever in one group, and no reader copies the
   aggregate before its events are stored;
-- the same conflicts: a group whose transaction fails (a version taken by another process, a lost connection,
-  anything) has committed nothing; every thread of the group then inserts its own events alone, as it did before
-  grouping, with the same retries, and sees its own IntegrityError (a conflict) or success;
+- the same conflicts: the group's insert leaves out a command whose version another process took (or whose facts
+  read moved on, ``infrastructure.read_set``) and commits the others; a group whose transaction fails (a lost
+  connection, anything) has committed nothing; the thread of a command left out, or of a failed group, then inserts
+  its own events alone, as it did before grouping, with the same retries, and sees its own IntegrityError (a
+  conflict), StaleFacts or success;
 - the same exactly-once keys: a keyed write's key row goes in the group's transaction with its own events
   (``infrastructure.keyed_writes``), or with them alone after a failed group;
 - a lone command (nothing else under way) inserts alone at once, as before (the queue costs it a lock), and the
@@ -27,11 +29,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
 from infrastructure.keyed_writes import KeyRow
+from infrastructure.read_set import Reads
 
 
 @dataclass(eq=False)
@@ -40,6 +42,8 @@ class Pending:
 
     events: Sequence[StoredEvent]
     key: KeyRow | None
+    #: the facts its decision read, checked in its insert's transaction (``infrastructure.read_set``)
+    reads: Reads | None = None
     #: set when its group has been tried
     done: bool = False
     #: the notification ids of its events, or None: insert them alone (a failed insert)
@@ -49,9 +53,10 @@ class Pending:
 
 
 #: inserts a group of at least two commands' events in one transaction; their notification ids, command by command
-GroupWriter = Callable[[Sequence[Pending]], Sequence[Sequence[int]]]
+#: (None for a command it left out: a version taken or a fact read moved on; inserted alone, it finds out which)
+GroupWriter = Callable[[Sequence[Pending]], Sequence[Sequence[int] | None]]
 #: inserts one command's events (once, without retrying); their notification ids
-OneWriter = Callable[[Sequence[StoredEvent], KeyRow | None], Sequence[int] | None]
+OneWriter = Callable[[Sequence[StoredEvent], KeyRow | None, Reads | None], Sequence[int] | None]
 
 
 class GroupInserter:
@@ -75,10 +80,10 @@ class GroupInserter:
         self.groups = 0
         self.grouped = 0
 
-    def insert(self, events: Sequence[StoredEvent], key: KeyRow | None) -> list[int] | None:
+    def insert(self, events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None = None) -> list[int] | None:
         """The notification ids of ``events`` inserted (in a group, or alone as a group of one), or None: the insert
         failed and committed nothing, the caller inserts them alone (with its retries)."""
-        mine = Pending(events, key)
+        mine = Pending(events, key, reads)
         with self._condition:
             self._queue.append(mine)
             while not mine.done:
@@ -111,7 +116,7 @@ class GroupInserter:
         command's ids None: each then inserts alone, with the recorder's retries, as before grouping."""
         if len(group) == 1:
             try:
-                found = self._write_one(group[0].events, group[0].key)
+                found = self._write_one(group[0].events, group[0].key, group[0].reads)
             except self._final as error:  # a lost race: trying again cannot help
                 group[0].error = error
                 return
@@ -125,29 +130,24 @@ class GroupInserter:
         except Exception:  # a failed group committed nothing: each command inserts alone, as before grouping
             return
         for pending, found in zip(group, ids, strict=True):
-            pending.ids = list(found)
+            pending.ids = None if found is None else list(found)  # None: left out, inserted alone by its thread
         self.groups += 1
         self.grouped += len(group)
 
 
-def split_ids(group: Sequence[Pending], ids: Sequence[int]) -> list[list[int]]:
-    """The notification ids of a group's insert, command by command (ids are handed out in insertion order)."""
-    ordered = sorted(ids)
-    if len(ordered) != sum(len(pending.events) for pending in group):
+def split_ids(group: Sequence[Pending], ids: Sequence[int]) -> list[list[int] | None]:
+    """The notification ids of a group's insert, command by command (ids are handed out in insertion order); None
+    for a command the insert left out (reported as ``-1 - its index``)."""
+    lost = {-1 - n for n in ids if n < 0}
+    ordered = sorted(n for n in ids if n >= 0)
+    if len(ordered) != sum(len(pending.events) for n, pending in enumerate(group) if n not in lost):
         raise RuntimeError(f"a group insert returned {len(ordered)} ids for its events")
-    found, start = [], 0
-    for pending in group:
+    found: list[list[int] | None] = []
+    start = 0
+    for n, pending in enumerate(group):
+        if n in lost:
+            found.append(None)
+            continue
         found.append(ordered[start : start + len(pending.events)])
         start += len(pending.events)
     return found
-
-
-def key_columns(group: Sequence[Pending]) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
-    """The group's key rows as four parallel arrays (user ids, keys, request hashes, outcomes)."""
-    keys = [pending.key for pending in group if pending.key is not None]
-    return (
-        [key.user_id for key in keys],
-        [key.key for key in keys],
-        [key.request_hash for key in keys],
-        [key.outcome for key in keys],
-    )

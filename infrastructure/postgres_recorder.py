@@ -9,6 +9,9 @@ and those selecting an aggregate's events, are composed once per shape rather th
 A write made under an Idempotency-Key calls the keyed variant, which also writes the key's row (what the
 unit of work returned, ``infrastructure.keyed_writes``) in the same transaction: one round trip still.
 
+The event loop of an API process hands its inserts to a thread and awaits them (``infrastructure.async_insert``),
+grouped the same way.
+
 Commands of a process's threads that are ready to insert while another insert is under way are inserted together
 by the group variant, in one transaction (``infrastructure.group_insert``): their events from parallel arrays,
 their key rows likewise.
@@ -20,6 +23,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
@@ -27,14 +31,22 @@ from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from infrastructure.group_insert import GroupInserter, Pending, key_columns, split_ids
+from infrastructure.async_insert import AsyncInserter, Queued
+from infrastructure.group_insert import GroupInserter, Pending, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
+from infrastructure.read_set import STALE_SQLSTATE, Reads, StaleFacts, checked_reads, read_text, stale
 
-#: the body of a function that inserts events (``{insert}``: from its parameters), locked and notified
+#: the body of a function that inserts events (``{insert}``: from its parameters), locked, the facts its commands
+#: read checked (``infrastructure.read_set``: none of the aggregates read has an event past the version read), notified
 _INSERT = (
     "SET LOCAL lock_timeout = '{lock_timeout}s'; "
     "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+    "IF read_ids <> '' AND EXISTS (SELECT 1 FROM unnest(string_to_array(read_ids, ',')::{id_type}[], "
+    "string_to_array(read_versions, ',')::bigint[]) AS r(i, v) "
+    "CROSS JOIN LATERAL (SELECT 1 FROM {schema}.{table} t WHERE t.originator_id = r.i "
+    "AND t.originator_version > r.v LIMIT 1) AS later) THEN "  # an index probe per fact (a plain join was a scan)
+    "RAISE EXCEPTION 'a fact read changed' USING ERRCODE = '" + STALE_SQLSTATE + "'; END IF; "
     "NOTIFY {channel}; "
     "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
 )
@@ -45,18 +57,39 @@ _KEY = (
     "ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
 )
 _KEY_PARAMS = ", key_user text, key_id text, key_hash text, key_outcome bytea"
+#: the facts read (aggregate ids and versions, comma-separated: dumping two lists cost a tenth of a command's
+#: Python), the last parameters of every insert function of one command
+_READ_PARAMS = ", read_ids text, read_versions text"
+#: the facts read, as arguments
+_READ_ARGS = ", %s, %s"
 #: a group of commands' events and key rows, as parallel arrays (arrays of scalars dump fast)
 _GROUP = (
     "CREATE OR REPLACE FUNCTION {schema}.{group}(ids {id_type}[], versions bigint[], topics text[], states bytea[], "
-    "key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[]) "
-    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + "SELECT * FROM unnest(ids, versions, topics, "
-    "states) RETURNING notification_id; "
+    "cmds int[], key_users text[], key_ids text[], key_hashes text[], key_outcomes bytea[], key_cmds int[], "
+    "read_ids {id_type}[], read_versions bigint[], read_cmds int[]) "
+    "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ DECLARE lost int[]; BEGIN "
+    "SET LOCAL lock_timeout = '{lock_timeout}s'; "
+    "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+    # the commands that cannot be recorded as decided: a version of theirs taken, or a fact they read moved on
+    "SELECT coalesce(array_agg(DISTINCT c), ARRAY[]::int[]) INTO lost FROM ("
+    "SELECT e.c FROM unnest(ids, versions, cmds) AS e(i, v, c) CROSS JOIN LATERAL (SELECT 1 FROM {schema}.{table} t "
+    "WHERE t.originator_id = e.i AND t.originator_version = e.v LIMIT 1) AS taken UNION ALL "
+    "SELECT r.c FROM unnest(read_ids, read_versions, read_cmds) AS r(i, v, c) CROSS JOIN LATERAL (SELECT 1 FROM "
+    "{schema}.{table} t WHERE t.originator_id = r.i AND t.originator_version > r.v LIMIT 1) AS moved) AS losers; "
+    "NOTIFY {channel}; "
+    "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+    "SELECT i, v, tp, st FROM unnest(ids, versions, topics, states, cmds) AS e(i, v, tp, st, c) "
+    "WHERE NOT (c = ANY(lost)) RETURNING notification_id; "
+    "RETURN QUERY SELECT (-1 - c)::bigint FROM unnest(lost) AS c; "  # each left out, as -1 - its index
     "IF cardinality(key_users) > 0 THEN "
     "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "
     "SELECT u, k, h, extract(epoch from clock_timestamp()), o FROM unnest(key_users, key_ids, key_hashes, "
-    "key_outcomes) AS given(u, k, h, o) ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
+    "key_outcomes, key_cmds) AS given(u, k, h, o, c) WHERE NOT (c = ANY(lost)) "
+    "ON CONFLICT (user_id, idem_key) DO UPDATE SET outcome = EXCLUDED.outcome; "
     "END IF; END; $BODY$"
 )
+#: the group function's arguments (typed where an empty array would have no type of its own)
+_GROUP_ARGS = "%s, %s, %s, %s, %s::int[], %s, %s, %s, %s, %s::int[], %s::{id_type}[], %s::bigint[], %s::int[]"
 
 
 class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
@@ -83,7 +116,7 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         ):
             self.sql_create_statements.append(
                 SQL(
-                    "CREATE OR REPLACE FUNCTION {schema}." + function + "(" + params + ") "
+                    "CREATE OR REPLACE FUNCTION {schema}." + function + "(" + params + _READ_PARAMS + ") "
                     "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ BEGIN " + _INSERT + insert + key + "END; $BODY$"
                 ).format(
                     schema=Identifier(self.datastore.schema),
@@ -97,18 +130,10 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                     channel=Identifier(self.channel_name),
                 )
             )
-        self.sql_locked_insert = SQL("SELECT * FROM {schema}.{function}(%s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
-        )
-        self.sql_locked_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.locked_insert_function)
-        )
-        self.sql_keyed_insert = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
-        )
-        self.sql_keyed_insert_one = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.keyed_insert_function)
-        )
+        self.sql_locked_insert = self._call(self.locked_insert_function, 1)
+        self.sql_locked_insert_one = self._call(self.locked_insert_function, 4)
+        self.sql_keyed_insert = self._call(self.keyed_insert_function, 5)
+        self.sql_keyed_insert_one = self._call(self.keyed_insert_function, 8)
         self.group_insert_function = f"{self.events_table_name}_group_insert"
         self.check_identifier_length(self.group_insert_function)
         self.sql_create_statements.append(
@@ -122,45 +147,78 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                 channel=Identifier(self.channel_name),
             )
         )
-        self.sql_group_insert = SQL("SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), function=Identifier(self.group_insert_function)
+        self.sql_group_insert = SQL("SELECT * FROM {schema}.{function}(" + _GROUP_ARGS + ")").format(
+            schema=Identifier(self.datastore.schema),
+            function=Identifier(self.group_insert_function),
+            id_type=Identifier(self.datastore.originator_id_type),
         )
         self._sql_text: dict[Hashable, bytes] = {}
         #: groups the inserts of this process's threads (``infrastructure.group_insert``)
-        self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError,))
+        self.group = GroupInserter(self._insert_once, self._insert_group, final=(IntegrityError, StaleFacts))
+        #: inserts the event loop hands over and awaits (``infrastructure.async_insert``)
+        self.handed_over = AsyncInserter(self._insert_alone, self._insert_group)
+
+    def _call(self, function: str, arguments: int) -> Composed:
+        """``SELECT * FROM function(...)`` with this many arguments, then the facts read (``_READ_ARGS``)."""
+        return SQL("SELECT * FROM {schema}.{function}(" + ", ".join(["%s"] * arguments) + _READ_ARGS + ")").format(
+            schema=Identifier(self.datastore.schema),
+            function=Identifier(function),
+            id_type=Identifier(self.datastore.originator_id_type),
+        )
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert the events, in a group with other threads' if some are ready (``infrastructure.group_insert``),
         else alone; returns their notification ids."""
         if not stored_events:
             return []
-        key = key_row()
-        grouped = self.group.insert(stored_events, key)
+        key, reads = key_row(), checked_reads()
+        grouped = self.group.insert(stored_events, key, reads)
         if grouped is not None:
             return grouped
-        return self._insert_alone(stored_events, key)
+        return self._insert_alone(stored_events, key, reads)
 
-    def _insert_group(self, group: Sequence[Pending]) -> list[list[int]]:
-        """Insert a group of commands' events and key rows in one statement (one transaction)."""
-        events = [event for pending in group for event in pending.events]
+    def submit_events(self, stored_events: Sequence[StoredEvent]) -> Queued:
+        """Hand the events (with the key row they commit with and the reads they check) to this process's insert
+        thread; the future answers their notification ids (``infrastructure.async_insert``)."""
+        return self.handed_over.submit(stored_events, key_row(), checked_reads())
+
+    def _insert_group(self, group: Sequence[Pending]) -> list[list[int] | None]:
+        """Insert a group of commands' events and key rows in one statement (one transaction); a command whose
+        version is taken or whose facts read moved on is left out (None): it is then inserted alone, to find out."""
+        events = [(n, event) for n, pending in enumerate(group) for event in pending.events]
+        keys = [(n, pending.key) for n, pending in enumerate(group) if pending.key is not None]
+        reads = [(n, read) for n, pending in enumerate(group) for read in (pending.reads or {}).items()]
         arrays = (
-            [e.originator_id for e in events],
-            [e.originator_version for e in events],
-            [e.topic for e in events],
-            [e.state for e in events],
-            *key_columns(group),
+            [e.originator_id for _, e in events],
+            [e.originator_version for _, e in events],
+            [e.topic for _, e in events],
+            [e.state for _, e in events],
+            [n for n, _ in events],
+            [key.user_id for _, key in keys],
+            [key.key for _, key in keys],
+            [key.request_hash for _, key in keys],
+            [key.outcome for _, key in keys],
+            [n for n, _ in keys],
+            [aggregate_id for _, (aggregate_id, _version) in reads],
+            [version for _, (_aggregate_id, version) in reads],
+            [n for n, _ in reads],
         )
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self._text(conn, "group", lambda: self.sql_group_insert), arrays, prepare=True)
             return split_ids(group, [row[0] for row in curs.fetchall()])
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert_alone(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Sequence[int] | None:
+    def _insert_alone(
+        self, stored_events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None = None
+    ) -> Sequence[int] | None:
         """``_insert_once``, retried while the database is unreachable."""
-        return self._insert_once(stored_events, key)
+        return self._insert_once(stored_events, key, reads)
 
-    def _insert_once(self, stored_events: Sequence[StoredEvent], key: KeyRow | None) -> Sequence[int] | None:
-        """Insert one command's events in one statement (its own transaction); returns their notification ids."""
+    def _insert_once(
+        self, stored_events: Sequence[StoredEvent], key: KeyRow | None, reads: Reads | None = None
+    ) -> Sequence[int] | None:
+        """Insert one command's events in one statement (its own transaction); returns their notification ids, or
+        StaleFacts when a fact its decision read has changed (``infrastructure.read_set``)."""
         keyed: tuple[Any, ...] = () if key is None else (key.user_id, key.key, key.request_hash, key.outcome)
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             if len(stored_events) == 1:
@@ -176,7 +234,13 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                 ]
                 params = (rows,)
                 shape, statement = ("many+key", self.sql_keyed_insert) if keyed else ("many", self.sql_locked_insert)
-            curs.execute(self._text(conn, shape, lambda: statement), params + keyed, prepare=True)
+            try:
+                arguments = params + keyed + read_text(reads)
+                curs.execute(self._text(conn, shape, lambda: statement), arguments, prepare=True)
+            except psycopg.Error as error:
+                if error.sqlstate == STALE_SQLSTATE:
+                    raise stale(reads or {}) from error
+                raise
             return [row[0] for row in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

@@ -1,5 +1,6 @@
 """The SQLite event recorder, writing an Idempotency-Key's row (see ``infrastructure.keyed_writes``) and the
-snapshots due (see ``infrastructure.snapshotting``) in the events' transaction: one connection, one transaction."""
+snapshots due (see ``infrastructure.snapshotting``) in the events' transaction, and checking there the facts the
+command read (``infrastructure.read_set``): one connection, one transaction."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteCursor
 
 from infrastructure.keyed_writes import KEYS_TABLE, key_row
+from infrastructure.read_set import Reads, checked_reads, stale
 from infrastructure.snapshotting import pending_snapshots
 
 #: the key's row (as ``infrastructure.idempotency`` creates it), written after the events
@@ -30,6 +32,9 @@ class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
+        reads = checked_reads()
+        if reads and stored_events:  # after the insert: this transaction now holds the write lock, nothing commits
+            self._check(c, reads, stored_events)
         snapshots = pending_snapshots()
         if snapshots is not None and snapshots.stored and stored_events:
             SQLiteAggregateRecorder._insert_events(snapshots.recorder, c, snapshots.stored)
@@ -37,3 +42,18 @@ class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
         if key is not None and stored_events:
             c.execute(_UPSERT_KEY, (key.user_id, key.key, key.request_hash, time.time(), key.outcome))
         return ids
+
+    def _check(self, c: SQLiteCursor, reads: Reads, inserted: Sequence[StoredEvent]) -> None:
+        """StaleFacts when an aggregate read has an event past the version read (``infrastructure.read_set``), other
+        than the events just inserted (a command may read the aggregate it changes)."""
+        statement = (
+            f"SELECT 1 FROM {self.events_table_name} WHERE originator_id = ? AND originator_version > ? "
+            "AND originator_version < ? LIMIT 1"
+        )
+        ours: dict[object, int] = {}
+        for event in inserted:
+            ours[event.originator_id] = min(event.originator_version, ours.get(event.originator_id, 2**62))
+        for aggregate_id, version in reads.items():
+            c.execute(statement, (aggregate_id.hex, version, ours.get(aggregate_id, 2**62)))
+            if c.fetchone() is not None:
+                raise stale(reads)

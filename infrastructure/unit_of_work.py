@@ -14,8 +14,7 @@ import contextlib
 import random
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -28,7 +27,10 @@ from domain.base import Aggregate
 from domain.errors import ConflictError, DuplicateError, NotFoundError
 from infrastructure.clock import Clock
 from infrastructure.event_store import EventStore, apply_events
+from infrastructure.in_flight import Flights
 from infrastructure.keyed_writes import committing, replayed
+from infrastructure.memo import Memo
+from infrastructure.read_set import Reads, checking, noted
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -41,40 +43,11 @@ RETRIES_ON_CONFLICT = 12
 MAX_BACKOFF_SECONDS = 0.05
 #: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
-#: how many entries each memo keeps (the least recently used go first)
-MEMO_SIZE = 100_000
+#: ... unless this many of those queries in a row found nothing new (the other process has stopped writing it: a
+#: case's requests moved to another process and back, as connections to a server's workers come and go)
+QUIET_READS_TO_UNSHARE = 3
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
-
-
-class Memo(Generic[T]):
-    """A bounded mapping that forgets the least recently used entries (thread-safe enough: one writer per key)."""
-
-    def __init__(self, size: int = MEMO_SIZE) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, T] = OrderedDict()
-
-    def get(self, key: Hashable) -> T | None:
-        """The remembered value, or None."""
-        value = self._items.get(key)
-        if value is not None:
-            with contextlib.suppress(KeyError):
-                self._items.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: T) -> None:
-        """Remember a value, forgetting the oldest entry beyond the size."""
-        self._items[key] = value
-        if len(self._items) > self._size:
-            with contextlib.suppress(KeyError):
-                self._items.popitem(last=False)
-
-    def pop(self, key: Hashable) -> None:
-        """Forget one key."""
-        self._items.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 @dataclass
@@ -112,11 +85,13 @@ class UnitOfWork:
         self.clock = clock
         self._locks = [threading.RLock() for _ in range(lock_stripes)]
         #: facts read recently, per aggregate and purpose, with when they were read
-        self._recent_reads: Memo[dict[str, tuple[float, Any]]] = Memo()
+        self._recent_reads: Memo[dict[str, tuple[float, int, Any]]] = Memo()
         #: facts that never change once recorded (a case's enterprise, its currency)
         self._lasting: Memo[Any] = Memo()
         #: aggregates other processes write too, and until when commands bring them up to date first
-        self._shared_until: Memo[float] = Memo()
+        self._shared_until: Memo[tuple[float, int]] = Memo()
+        #: aggregates changed on the event loop whose inserts are under way (``change_async``)
+        self._in_flight = Flights()
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -124,6 +99,7 @@ class UnitOfWork:
         """A private copy of an aggregate, fast-forwarded from the store (for queries)."""
         try:
             with self._lock_for(aggregate_id):  # never copy an aggregate while a writer changes it
+                self._settle(aggregate_id)
                 aggregate = self.store.repository.get(aggregate_id, version=version, projector_func=apply_events)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
@@ -137,6 +113,7 @@ class UnitOfWork:
         max_age_seconds: float = 0.0,
         purpose: str = "",
         if_missing: Callable[[], T] | None = None,
+        lasting: bool = False,
     ) -> T:
         """Facts read from an aggregate fast-forwarded from the store, without copying it.
 
@@ -144,28 +121,35 @@ class UnitOfWork:
         (frozen values, tuples, numbers); call ``read`` before taking another aggregate's lock. With
         ``max_age_seconds``, facts read for the same ``purpose`` that recently are reused; a change to the
         aggregate in this process forgets them at once. ``if_missing`` gives the facts of an aggregate not
-        stored yet (remembered the same way); without it, a missing one is NotFoundError.
+        stored yet (remembered the same way); without it, a missing one is NotFoundError. The version read is noted
+        for a command's insert to check (``infrastructure.read_set``), unless the facts are ``lasting`` (never change).
         """
         recent = self._recent_reads.get(aggregate_id)
         seen = recent.get(purpose) if recent is not None else None
         if seen is not None and time.monotonic() - seen[0] < max_age_seconds:
-            recalled: T = seen[1]
+            recalled: T = seen[2]
+            if not lasting:
+                noted(aggregate_id, seen[1])
             return recalled
         try:
             with self._lock_for(aggregate_id):
+                self._settle(aggregate_id)
                 aggregate = self.store.repository.get(
                     aggregate_id, deepcopy_from_cache=False, projector_func=apply_events
                 )
                 facts = extract(expect(cls, aggregate, aggregate_id))
+                version = aggregate.version
         except AggregateNotFoundError:
             if if_missing is None:
                 raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
-            facts = if_missing()
+            facts, version = if_missing(), 0
+        if not lasting:
+            noted(aggregate_id, version)
         if max_age_seconds:
             if recent is None:
                 recent = {}
                 self._recent_reads.put(aggregate_id, recent)
-            recent[purpose] = (time.monotonic(), facts)
+            recent[purpose] = (time.monotonic(), version, facts)
         return facts
 
     def lasting(self, cls: type[A], aggregate_id: UUID, name: str, extract: Callable[[A], T]) -> T:
@@ -173,7 +157,7 @@ class UnitOfWork:
         key = (aggregate_id, name)
         fact: T | None = self._lasting.get(key)
         if fact is None:
-            fact = self.read(cls, aggregate_id, extract)
+            fact = self.read(cls, aggregate_id, extract, lasting=True)
             self._lasting.put(key, fact)
         return fact
 
@@ -221,11 +205,14 @@ class UnitOfWork:
         aggregate_id: UUID,
         decide: Callable[[A, Session], R],
         expected_version: int | None = None,
+        reads: Reads | None = None,
     ) -> Changed[R]:
         """Load, check the expected version, decide, save; a lost race is retried, or a ConflictError.
 
         ``decide`` may add new aggregates to the session; they are saved in the same transaction, and if
-        one of them already exists the command is a DuplicateError.
+        one of them already exists the command is a DuplicateError. ``reads``: the versions of other aggregates the
+        decision's facts were read at; if one has moved on when the command is saved, nothing is saved and
+        StaleFacts is raised (``infrastructure.read_set``).
         """
         call = ("change", aggregate_id)
         done, changed = replayed(call)
@@ -236,36 +223,18 @@ class UnitOfWork:
         attempts = 0
         with self._lock_for(aggregate_id):
             while True:
-                aggregate = self._load_for_update(cls, aggregate_id, fresh)
-                if expected_version is not None and aggregate.version != expected_version:
-                    if not fresh:  # the cache may be behind the store: look again before refusing
-                        fresh = True
-                        continue
-                    raise ConflictError(
-                        f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
-                    )
+                aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
                 attempts += 1
                 optimistic = not fresh and not self._shared(aggregate_id)
                 session = Session(self.clock.now())
                 try:
                     result = decide(aggregate, session)
                     if aggregate.pending_events or session.created:
-                        with committing(call, Changed(result, aggregate.version)):
+                        with committing(call, Changed(result, aggregate.version)), checking(reads):
                             self.store.save(aggregate, *session.created)
                 except IntegrityError:
-                    self._forget(aggregate_id)
-                    for created in session.created:
-                        if self.exists(created.id):
-                            raise DuplicateError(f"{type(created).__name__} {created.id} already exists") from None
-                    if optimistic:  # another process writes this aggregate too
-                        self._mark_shared(aggregate_id)
-                    if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
-                        raise ConflictError(
-                            f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
-                        ) from None
+                    self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
                     fresh = True
-                    if attempts > 1:
-                        time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
                     continue
                 except BaseException:
                     self._forget(aggregate_id)
@@ -273,31 +242,150 @@ class UnitOfWork:
                 self._recent_reads.pop(aggregate_id)
                 return Changed(result, aggregate.version)
 
+    async def change_async(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A, Session], R],
+        expected_version: int | None = None,
+        reads: Reads | None = None,
+    ) -> Changed[R]:
+        """``change`` for the event loop: the insert is awaited on the store's insert thread
+        (``EventStore.save_async``) while the loop decides other commands, with every guarantee of ``change``.
+
+        The aggregate's lock is held, and the aggregate marked in flight, until its insert has settled: other
+        threads wait for the lock; other commands on the loop wait (awaiting) for the mark to go; anything else on
+        the loop that reads or changes it (the lock lets the loop's own thread in) first waits for the insert to
+        settle, and drops the cached aggregate if it failed (``_settle``), so no one sees unsaved state. A lost race
+        is retried, or refused, as ``change`` does. On a store that does not hand inserts over, it is ``change``.
+        """
+        if not self.store.hands_over_inserts:
+            return self.change(cls, aggregate_id, decide, expected_version, reads)
+        call = ("change", aggregate_id)
+        done, changed = replayed(call)
+        if done:
+            recorded: Changed[R] = changed
+            return recorded
+        lock = self._lock_for(aggregate_id)
+        await self._in_flight.take(lock, aggregate_id)
+        try:
+            fresh = False
+            attempts = 0
+            while True:
+                aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
+                attempts += 1
+                optimistic = not fresh and not self._shared(aggregate_id)
+                session = Session(self.clock.now())
+                try:
+                    result = decide(aggregate, session)
+                    version = aggregate.version
+                    if aggregate.pending_events or session.created:
+                        with committing(call, Changed(result, version)), checking(reads):
+                            async with self._in_flight.flying(aggregate_id) as handed_over:
+                                await self.store.save_async(aggregate, *session.created, handed_over=handed_over)
+                except IntegrityError:
+                    self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
+                    fresh = True
+                    continue
+                except BaseException:
+                    self._forget(aggregate_id)
+                    raise
+                self._recent_reads.pop(aggregate_id)
+                return Changed(result, version)
+        finally:
+            lock.release()
+
     # --- plumbing -----------------------------------------------------------------------------------
+
+    def _current(self, cls: type[A], aggregate_id: UUID, fresh: bool, expected_version: int | None) -> tuple[A, bool]:
+        """The aggregate to decide on, at the expected version (asking the store before refusing), and whether it
+        was brought up to date from the store."""
+        aggregate = self._load_for_update(cls, aggregate_id, fresh)
+        if expected_version is not None and aggregate.version != expected_version:
+            if not fresh:  # the cache may be behind the store: look again before refusing
+                return self._current(cls, aggregate_id, True, expected_version)
+            raise ConflictError(
+                f"{cls.__name__} {aggregate_id} is at version {aggregate.version}, not {expected_version}"
+            )
+        return aggregate, fresh
+
+    def _lost_race(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        session: Session,
+        optimistic: bool,
+        expected_version: int | None,
+        attempts: int,
+    ) -> None:
+        """A save failed on a version taken (IntegrityError): raise what the caller is told, or return (after a
+        pause from the second attempt on) to decide again on fresh state."""
+        self._forget(aggregate_id)
+        for created in session.created:
+            if self.exists(created.id):
+                raise DuplicateError(f"{type(created).__name__} {created.id} already exists") from None
+        if optimistic:  # another process writes this aggregate too
+            self._mark_shared(aggregate_id)
+        if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
+            raise ConflictError(
+                f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
+            ) from None
+        if attempts > 1:
+            time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
+
+    def _settle(self, aggregate_id: UUID) -> None:
+        """Before the event loop's own thread (which the lock lets in) reads or changes an aggregate whose insert is
+        in flight: wait for the insert to settle; if it failed, drop the cached aggregate with its unsaved events."""
+        if not self._in_flight.settled(aggregate_id):
+            self._forget(aggregate_id)
 
     def _load_for_update(self, cls: type[A], aggregate_id: UUID, fresh: bool) -> A:
         """The cached instance itself, optimistically without asking the store, or one brought up to date."""
+        self._settle(aggregate_id)
         cache = self.store.repository.cache
-        if not fresh and cache is not None and not self._shared(aggregate_id):
+        cached = None
+        if cache is not None:
             with contextlib.suppress(KeyError):
-                return expect(cls, cache.get(aggregate_id), aggregate_id)
+                cached = cache.get(aggregate_id)
+        shared = self._shared(aggregate_id)
+        if not fresh and cached is not None and not shared:
+            return expect(cls, cached, aggregate_id)
+        before = None if cached is None else cached.version  # the cached copy is brought up to date in place
         try:
             aggregate = self.store.repository.get(aggregate_id, deepcopy_from_cache=False, projector_func=apply_events)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
+        if shared and not fresh:
+            self._after_shared_read(aggregate_id, quiet=before == aggregate.version)
         return expect(cls, aggregate, aggregate_id)
 
     def _shared(self, aggregate_id: UUID) -> bool:
         """True while another process has recently been seen writing this aggregate."""
-        until = self._shared_until.get(aggregate_id)
-        return until is not None and time.monotonic() < until
+        shared = self._shared_until.get(aggregate_id)
+        return shared is not None and time.monotonic() < shared[0]
 
     def _mark_shared(self, aggregate_id: UUID) -> None:
         """Another process writes this aggregate too: ask the store before deciding, for a while."""
-        self._shared_until.put(aggregate_id, time.monotonic() + SHARED_WRITES_SECONDS)
+        self._shared_until.put(aggregate_id, (time.monotonic() + SHARED_WRITES_SECONDS, 0))
+
+    def _after_shared_read(self, aggregate_id: UUID, quiet: bool) -> None:
+        """Count the queries in a row that found the cached copy current; after enough, back to optimistic."""
+        shared = self._shared_until.get(aggregate_id)
+        if shared is None:
+            return
+        quiet_reads = shared[1] + 1 if quiet else 0
+        if quiet_reads >= QUIET_READS_TO_UNSHARE:
+            self._shared_until.pop(aggregate_id)
+        else:
+            self._shared_until.put(aggregate_id, (shared[0], quiet_reads))
 
     def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
         return self._locks[aggregate_id.int % len(self._locks)]
+
+    def forget_reads(self, reads: Reads) -> None:
+        """Drop the facts remembered from these aggregates (a command found them stale)."""
+        for aggregate_id in reads:
+            self._recent_reads.pop(aggregate_id)
 
     def _forget(self, aggregate_id: UUID) -> None:
         """Drop a cached aggregate whose unsaved changes must not survive, and facts read from it."""

@@ -50,7 +50,7 @@ async def set_deadline(
     case_id: PathId, body: DeadlineIn, write: Annotated[Write, writes(Permission.MANAGE_DEADLINES)]
 ) -> Response:
     """Set a deadline by hand: what meets it, and what the scheduler does if it passes unmet."""
-    outcome = write.send(
+    outcome = await write.send(
         SetDeadline(
             kind=body.kind,
             due_at=body.due_at,
@@ -72,7 +72,7 @@ async def cancel_deadline(
 ) -> Response:
     """Withdraw an open deadline, saying why."""
     command = CancelDeadline(deadline_id=deadline_id, reason=body.reason, **write.on_case(case_id, body))
-    return write.case_written(case_id, write.send(command))
+    return write.case_written(case_id, await write.send(command))
 
 
 @router.post("/{case_id}/deescalations", **created("Lower the case's tier"))
@@ -81,7 +81,7 @@ async def deescalate(
 ) -> Response:
     """A supervisor lowers the tier, with a reason, once nothing is overdue; the lower tier's treatment applies."""
     command = Deescalate(to_tier=body.to_tier, reason=body.reason, **write.on_case(case_id, body))
-    return write.case_written(case_id, write.send(command))
+    return write.case_written(case_id, await write.send(command))
 
 
 @router.post("/{case_id}/disputes", **created("Raise a dispute"))
@@ -89,7 +89,9 @@ async def raise_dispute(
     case_id: PathId, body: ReasonIn, write: Annotated[Write, writes(Permission.DISPUTE)]
 ) -> Response:
     """The enterprise disputes the debt."""
-    return write.case_written(case_id, write.send(RaiseDispute(reason=body.reason, **write.on_case(case_id, body))))
+    return write.case_written(
+        case_id, await write.send(RaiseDispute(reason=body.reason, **write.on_case(case_id, body)))
+    )
 
 
 @router.post("/{case_id}/disputes/resolution", **created("Resolve the dispute"))
@@ -98,7 +100,7 @@ async def resolve_dispute(
 ) -> Response:
     """The dispute was settled."""
     command = ResolveDispute(outcome=body.outcome, **write.on_case(case_id, body))
-    return write.case_written(case_id, write.send(command))
+    return write.case_written(case_id, await write.send(command))
 
 
 @router.post("/{case_id}/legal-actions", **created("Start legal action", LegalActionCreated))
@@ -107,7 +109,7 @@ async def start_legal_action(
 ) -> Response:
     """Litigation, asset preservation, arbitration or a lawyer's letter begins; answers with its id."""
     command = StartLegalAction(kind=body.kind, summary=body.summary, **write.on_case(case_id, body))
-    outcome = write.send(command)
+    outcome = await write.send(command)
     model = LegalActionCreated(case_id=str(case_id), version=outcome.version, action_id=str(outcome.result))
     return write.created(model, outcome.version)
 
@@ -115,13 +117,13 @@ async def start_legal_action(
 @router.post("/{case_id}/reopening", **created("Reopen the case"))
 async def reopen(case_id: PathId, body: ReasonIn, write: Annotated[Write, writes(Permission.RESOLVE)]) -> Response:
     """A resolved case needs collecting again."""
-    return write.case_written(case_id, write.send(ReopenCase(reason=body.reason, **write.on_case(case_id, body))))
+    return write.case_written(case_id, await write.send(ReopenCase(reason=body.reason, **write.on_case(case_id, body))))
 
 
 @router.post("/{case_id}/closure", **created("Close the case"))
 async def close(case_id: PathId, body: ClosureIn, write: Annotated[Write, writes(Permission.RESOLVE)]) -> Response:
     """File a resolved case away for good."""
-    return write.case_written(case_id, write.send(CloseCase(reason=body.reason, **write.on_case(case_id, body))))
+    return write.case_written(case_id, await write.send(CloseCase(reason=body.reason, **write.on_case(case_id, body))))
 
 
 @router.post("/{case_id}/visits", **created("Plan a visit", VisitCreated))
@@ -131,7 +133,7 @@ async def schedule_visit(
     """Plan an on-site visit (office hours, two staff, a known party); a supervisor may override the policy."""
     if body.override_reason and not allowed(Permission.OVERRIDE_CONTACT_POLICY, write.who.role):
         raise ApiError(403, "only a supervisor may override the contact policy", code="forbidden")
-    outcome = write.send(
+    outcome = await write.send(
         ScheduleVisit(
             planned_at=body.planned_at,
             party=body.party,

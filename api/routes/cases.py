@@ -40,7 +40,7 @@ async def open_case(
     write: Annotated[Write, writes(Permission.OPEN_CASE, pins_version=False)],
 ) -> Response:
     """Open a case for an overdue loan of a registered enterprise (optionally assigning a collector)."""
-    opened = write.send(
+    opened = await write.send(
         OpenCase(
             loan_id=body.loan_id,
             enterprise_id=UUID(body.enterprise_id),
@@ -56,7 +56,7 @@ async def open_case(
     )
     case_id, version = opened.result, opened.version
     if body.collector:
-        version = write.send(AssignCollector(collector=body.collector, **write.on_case(case_id, body))).version
+        version = (await write.send(AssignCollector(collector=body.collector, **write.on_case(case_id, body)))).version
     return write.created(CaseCreated(case_id=str(case_id), version=version), version, location=f"/v1/cases/{case_id}")
 
 
@@ -106,7 +106,7 @@ async def assign_collector(
 ) -> Response:
     """Make a collector responsible for the case (supervisors)."""
     return write.case_written(
-        case_id, write.send(AssignCollector(collector=body.collector, **write.on_case(case_id, body)))
+        case_id, await write.send(AssignCollector(collector=body.collector, **write.on_case(case_id, body)))
     )
 
 
@@ -123,7 +123,7 @@ async def assess_case(
 ) -> Response:
     """Run the risk model on the enterprise's statements and history; the policy's strategy,
     deadlines and tasks for the tier follow."""
-    outcome = write.send(AssessRisk(**write.on_case(case_id)))
+    outcome = await write.send(AssessRisk(**write.on_case(case_id)))
     result: Assessment = outcome.result
     return write.created(
         AssessmentOut(
@@ -154,7 +154,7 @@ async def escalate(
 ) -> Response:
     """Move the case to a firmer tier (only upwards)."""
     return write.case_written(
-        case_id, write.send(Escalate(to_tier=body.to_tier, reason=body.reason, **write.on_case(case_id, body)))
+        case_id, await write.send(Escalate(to_tier=body.to_tier, reason=body.reason, **write.on_case(case_id, body)))
     )
 
 
@@ -173,5 +173,5 @@ async def resolve(
     """Record how the case ended: paid_in_full, restructured, settled or written_off."""
     return write.case_written(
         case_id,
-        write.send(ResolveCase(resolution=body.resolution, remark=body.remark, **write.on_case(case_id, body))),
+        await write.send(ResolveCase(resolution=body.resolution, remark=body.remark, **write.on_case(case_id, body))),
     )

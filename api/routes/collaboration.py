@@ -29,7 +29,7 @@ async def assign_task(
     write: Annotated[Write, writes(Permission.ASSIGN_TASK)],
 ) -> Response:
     """Give a department (credit, risk, legal, CRM, collections) a task with a due date."""
-    task = write.send(
+    task = await write.send(
         AssignTask(
             department=body.department,
             title=body.title,
@@ -56,7 +56,7 @@ async def complete_task(
 ) -> Response:
     """Mark a task done, with its outcome."""
     return write.case_written(
-        case_id, write.send(CompleteTask(task_id=task_id, outcome=body.outcome, **write.on_case(case_id, body)))
+        case_id, await write.send(CompleteTask(task_id=task_id, outcome=body.outcome, **write.on_case(case_id, body)))
     )
 
 
@@ -76,7 +76,7 @@ async def record_signal(
     signal = RecordSignal(
         source=body.source, summary=body.summary, severity=body.severity, **write.on_case(case_id, body)
     )
-    return write.case_written(case_id, write.send(signal))
+    return write.case_written(case_id, await write.send(signal))
 
 
 @router.post(
@@ -92,4 +92,4 @@ async def add_note(
     write: Annotated[Write, writes(Permission.ADD_NOTE)],
 ) -> Response:
     """Add a free-text note (allowed on closed cases too)."""
-    return write.case_written(case_id, write.send(AddNote(text=body.text, **write.on_case(case_id, body))))
+    return write.case_written(case_id, await write.send(AddNote(text=body.text, **write.on_case(case_id, body))))

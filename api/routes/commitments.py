@@ -44,7 +44,7 @@ async def make_promise(
 ) -> Response:
     """Record the enterprise's promise to pay an amount by a date."""
     amount = case_money(write.app, case_id, body.amount)
-    promise = write.send(MakePromise(amount=amount, due_on=body.due_on, **write.on_case(case_id, body)))
+    promise = await write.send(MakePromise(amount=amount, due_on=body.due_on, **write.on_case(case_id, body)))
     return write.created(
         PromiseCreated(case_id=str(case_id), version=promise.version, promise_id=promise.result), promise.version
     )
@@ -71,7 +71,7 @@ async def propose_plan(
         schedule = tuple(
             Installment(due_on=i.due_on, amount=Money.parse(i.amount, amount.currency)) for i in body.schedule
         )
-    outcome = write.send(
+    outcome = await write.send(
         ProposePlan(
             kind=body.kind,
             amount=amount,
@@ -106,7 +106,7 @@ async def sign_agreement(
     write: Annotated[Write, writes(Permission.SIGN_AGREEMENT)],
 ) -> Response:
     """Sign a legally binding agreement on a proposed plan."""
-    agreement = write.send(
+    agreement = await write.send(
         SignAgreement(
             plan_id=body.plan_id,
             signed_on=body.signed_on,
@@ -142,7 +142,7 @@ async def receive_payment(
     if common["occurred_at"] is None:  # a payment happened on its value date (business time), not when recorded
         zone = request.app.state.services.settings.zone
         common["occurred_at"] = value_date_time(body.received_on, zone, write.app.clock.now())
-    payment = write.send(
+    payment = await write.send(
         ReceivePayment(
             amount=amount,
             received_on=body.received_on,

@@ -70,7 +70,7 @@ async def log_contact(
         tracking_number=body.tracking_number,
         **write.on_case(case_id, body),
     )
-    return write.case_written(case_id, write.send(contact))
+    return write.case_written(case_id, await write.send(contact))
 
 
 @router.get("/{case_id}/contact-check", responses=READ_ONE, summary="May this contact be made?")

@@ -50,7 +50,7 @@ async def register_enterprise(
         timezone=body.timezone,
     )
     contacts = [ContactPerson(**c.model_dump()) for c in body.contacts]
-    registered = write.send(
+    registered = await write.send(
         RegisterEnterprise(
             registration=registration, contacts=tuple(contacts), actor=write.actor, occurred_at=body.occurred_at
         )
@@ -88,7 +88,7 @@ async def file_statement(
     statement = FinancialStatement(
         period=body.period, **{name: Money.parse(value, body.currency) for name, value in amounts.items()}
     )
-    filed = write.send(FileStatement(statement=statement, **write.on_enterprise(enterprise_id, body)))
+    filed = await write.send(FileStatement(statement=statement, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, filed)
 
 
@@ -114,5 +114,5 @@ async def add_loan_record(
         max_days_past_due=body.max_days_past_due,
         status=body.status,
     )
-    added = write.send(AddLoanRecord(record=record, **write.on_enterprise(enterprise_id, body)))
+    added = await write.send(AddLoanRecord(record=record, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, added)

@@ -89,7 +89,7 @@ async def import_file(
             422, f"line {line}: control character {character} is not allowed in an import file", code="invalid-input"
         )
     command = ImportRecords(text=text, format=fmt, kind=kind.value if kind else None, actor=write.actor)
-    result: ImportResult = (await run_in_threadpool(write.send, command)).result
+    result: ImportResult = (await run_in_threadpool(write.app.handle, command)).result
     if result.errors:
         return rejected(result, request.url.path)
     if result.rows == 0:

@@ -43,7 +43,7 @@ async def record_schedule(
     terms = terms_of(body.terms)
     if terms is None:  # pragma: no cover - the schema requires them
         raise InvariantError("a schedule comes with the contract's rates")
-    recorded = write.send(RecordLoanSchedule(dues=schedule_of(body), terms=terms, **write.on_case(case_id, body)))
+    recorded = await write.send(RecordLoanSchedule(dues=schedule_of(body), terms=terms, **write.on_case(case_id, body)))
     return write.created(CaseWritten(case_id=str(case_id), version=recorded.version), recorded.version)
 
 
@@ -123,7 +123,7 @@ def ledger(
 )
 async def classify_debtor(enterprise_id: PathId, write: Annotated[Write, writes(Permission.ASSESS)]) -> DebtorOut:
     """Classify the enterprise across all its claims at the bank today (an event only when anything changed)."""
-    write.send(ClassifyDebtor(**write.on_enterprise(enterprise_id)))
+    await write.send(ClassifyDebtor(**write.on_enterprise(enterprise_id)))
     return debtor_view(write.app, enterprise_id)
 
 

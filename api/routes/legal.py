@@ -47,7 +47,7 @@ async def interrupt_limitation(
     the period restarts from ``on``. Payments, promises, agreements, delivered demand letters and legal actions
     restart it by themselves."""
     command = InterruptLimitation(cause=body.cause, on=body.on, evidence=body.evidence, **write.on_case(case_id, body))
-    outcome = write.send(command)
+    outcome = await write.send(command)
     body_out = InterruptionOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
     return write.created(body_out, outcome.version)
 
@@ -71,7 +71,7 @@ async def record_guarantee(
         agreed_ends_on=body.agreed_ends_on,
         **write.on_case(case_id, body),
     )
-    outcome = write.send(command)
+    outcome = await write.send(command)
     created = GuaranteeCreated(case_id=str(case_id), version=outcome.version, guarantee_id=outcome.result)
     return write.created(created, outcome.version)
 
@@ -94,7 +94,7 @@ async def preserve_guarantee(
     command = PreserveGuarantee(
         guarantee_id=guarantee_id, by=body.by, evidence=body.evidence, on=body.on, **write.on_case(case_id, body)
     )
-    return write.case_written(case_id, write.send(command))
+    return write.case_written(case_id, await write.send(command))
 
 
 @router.post(
@@ -119,7 +119,7 @@ async def end_proceedings(
         summary=body.summary,
         **write.on_case(case_id, body),
     )
-    outcome = write.send(command)
+    outcome = await write.send(command)
     body_out = ProceedingsEndOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
     return write.created(body_out, outcome.version)
 
@@ -142,6 +142,6 @@ async def interrupt_guarantor_limitation(
     command = InterruptGuarantorLimitation(
         guarantee_id=guarantee_id, cause=body.cause, on=body.on, evidence=body.evidence, **write.on_case(case_id, body)
     )
-    outcome = write.send(command)
+    outcome = await write.send(command)
     body_out = GuarantorInterruptionOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
     return write.created(body_out, outcome.version)

@@ -56,7 +56,7 @@ async def publish_policy(body: PolicyIn, write: Annotated[Write, writes(Permissi
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'terms'}: {e['msg']}" for e in error.errors())
         raise ApiError(422, f"invalid policy terms: {problems}", code="invalid_policy") from None
     command = PublishPolicy(terms=terms, note=body.note, actor=write.who.actor, expected_version=write.expected_version)
-    outcome = write.send(command)
+    outcome = await write.send(command)
     return write.created(PolicyOut.of(outcome.result, True, terms), outcome.version)
 
 
@@ -74,7 +74,7 @@ async def add_contact_person(
     person = ContactPerson(
         name=body.name, role=body.role, phone=body.phone, email=body.email, party_role=body.party_role
     )
-    outcome = write.send(AddContactPerson(person=person, **write.on_enterprise(enterprise_id, body)))
+    outcome = await write.send(AddContactPerson(person=person, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, outcome)
 
 
@@ -89,7 +89,7 @@ async def set_do_not_contact(
     enterprise_id: PathId, body: ReasonIn, write: Annotated[Write, writes(Permission.DO_NOT_CONTACT)]
 ) -> Response:
     """No contact of any channel until it is lifted (e.g. under court protection)."""
-    outcome = write.send(SetDoNotContact(reason=body.reason, **write.on_enterprise(enterprise_id, body)))
+    outcome = await write.send(SetDoNotContact(reason=body.reason, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, outcome)
 
 
@@ -104,5 +104,5 @@ async def lift_do_not_contact(
     enterprise_id: PathId, body: ReasonIn, write: Annotated[Write, writes(Permission.DO_NOT_CONTACT)]
 ) -> Response:
     """Contact is allowed again."""
-    outcome = write.send(LiftDoNotContact(reason=body.reason, **write.on_enterprise(enterprise_id, body)))
+    outcome = await write.send(LiftDoNotContact(reason=body.reason, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, outcome)

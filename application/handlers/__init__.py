@@ -2,9 +2,10 @@
 
 from application import importing
 from application.handlers import arrears, collaboration, commitments, contacts, enterprises, legal, lifecycle, strategy
-from application.handlers.registry import HANDLERS
+from application.handlers.registry import ASYNC_HANDLERS, HANDLERS
 
 __all__ = [
+    "ASYNC_HANDLERS",
     "HANDLERS",
     "arrears",
     "collaboration",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from application.commands.contacts import LogContact, ScheduleVisit
 from application.contacts import (
+    COMMAND_FACTS_MAX_AGE_SECONDS,
     ContactContext,
     check_contact,
     contact_context,
@@ -21,12 +22,12 @@ from infrastructure.unit_of_work import UnitOfWork
 
 def context_for_contact(uow: UnitOfWork, command: LogContact) -> ContactContext:
     """The rules and facts a contact is judged by."""
-    return contact_context(uow, command.case_id, command.channel)
+    return contact_context(uow, command.case_id, command.channel, COMMAND_FACTS_MAX_AGE_SECONDS)
 
 
 def context_for_visit(uow: UnitOfWork, command: ScheduleVisit) -> ContactContext:
     """The rules and facts a planned visit is judged by."""
-    return contact_context(uow, command.case_id, Channel.VISIT)
+    return contact_context(uow, command.case_id, Channel.VISIT, COMMAND_FACTS_MAX_AGE_SECONDS)
 
 
 @on_case(LogContact, prepare=context_for_contact)

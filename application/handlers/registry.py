@@ -8,7 +8,7 @@ from other aggregates before the aggregate's lock is taken (the contact policy, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -17,14 +17,22 @@ from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
+from domain.errors import ConflictError
+from infrastructure.read_set import Reads, StaleFacts, collecting
 from infrastructure.unit_of_work import Session, UnitOfWork
 
 C = TypeVar("C", bound=Command)
 A = TypeVar("A", bound=Aggregate)
 Handler = Callable[[Any, UnitOfWork], Outcome[Any]]
 
+#: attempts at a command whose facts read from other aggregates changed before it was recorded
+STALE_FACTS_ATTEMPTS = 5
+STALE_FACTS_REFUSAL = "what the command depends on kept changing while it was being recorded; try again"
 #: the handler of each command type
 HANDLERS: dict[type[Command], Handler] = {}
+#: for the commands decided on one aggregate: the same handler for the event loop, its insert awaited
+#: (``UnitOfWork.change_async``)
+ASYNC_HANDLERS: dict[type[Command], Callable[[Any, UnitOfWork], Awaitable[Outcome[Any]]]] = {}
 
 
 def handles(command_type: type[C]) -> Callable[[Callable[[C, UnitOfWork], Outcome[Any]]], Any]:
@@ -58,16 +66,44 @@ def deciding(
     """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``."""
 
     def register(decide: Callable[..., Any]) -> Any:
-        def handle(command: Any, uow: UnitOfWork) -> Outcome[Any]:
-            prepared = () if prepare is None else (prepare(uow, command),)
+        def prepared(command: Any, uow: UnitOfWork) -> tuple[Callable[[A, Session], Any], Reads]:
+            """The decision, with the facts it needs read first (their versions noted for the insert to check)."""
+            with collecting() as reads:
+                facts = () if prepare is None else (prepare(uow, command),)
 
             def run(aggregate: A, session: Session) -> Any:
-                return decide(aggregate, command, act_of(command, session), *prepared)
+                return decide(aggregate, command, act_of(command, session), *facts)
 
-            changed = uow.change(cls, target(command), run, command.expected_version)
-            return Outcome(changed.result, changed.version)
+            return run, reads
+
+        def handle(command: Any, uow: UnitOfWork) -> Outcome[Any]:
+            for attempt in range(1, STALE_FACTS_ATTEMPTS + 1):
+                run, reads = prepared(command, uow)
+                try:
+                    changed = uow.change(cls, target(command), run, command.expected_version, reads)
+                except StaleFacts:
+                    uow.forget_reads(reads)  # read them again, as they are now
+                    if attempt == STALE_FACTS_ATTEMPTS:
+                        raise ConflictError(STALE_FACTS_REFUSAL) from None
+                    continue
+                return Outcome(changed.result, changed.version)
+            raise AssertionError("unreachable")
+
+        async def handle_async(command: Any, uow: UnitOfWork) -> Outcome[Any]:
+            for attempt in range(1, STALE_FACTS_ATTEMPTS + 1):
+                run, reads = prepared(command, uow)
+                try:
+                    changed = await uow.change_async(cls, target(command), run, command.expected_version, reads)
+                except StaleFacts:
+                    uow.forget_reads(reads)
+                    if attempt == STALE_FACTS_ATTEMPTS:
+                        raise ConflictError(STALE_FACTS_REFUSAL) from None
+                    continue
+                return Outcome(changed.result, changed.version)
+            raise AssertionError("unreachable")
 
         handles(command_type)(handle)
+        ASYNC_HANDLERS[command_type] = handle_async
         return decide
 
     return register

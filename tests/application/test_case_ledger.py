@@ -88,7 +88,7 @@ from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
-from infrastructure.unit_of_work import Session
+from infrastructure.unit_of_work import QUIET_READS_TO_UNSHARE, Session
 from tests.factories import COLLECTOR, SUPERVISOR, open_case, registration
 
 SHA = "0123456789abcdef" * 4
@@ -620,5 +620,34 @@ def test_a_process_that_lost_a_race_on_a_case_brings_that_case_up_to_date_first(
         other.app.handle(AddNote(case_id=alone, text="sixth", actor=COLLECTOR))  # another case stays optimistic
         assert attempts == [alone, alone]
         assert [e.originator_version for e in app.case_events(shared)] == [1, 2, 3, 4, 5]
+    finally:
+        other.close()
+
+
+def test_a_case_the_other_process_stopped_writing_goes_back_to_optimistic(
+    app: CollectionsApp, settings: Settings, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = open_case(app)
+    other = bootstrap(settings, clock)  # a second process, whose cache knows the case at version 1
+    try:
+        other.app.get_case(case_id)
+        app.handle(AddNote(case_id=case_id, text="here", actor=COLLECTOR))
+        other.app.handle(AddNote(case_id=case_id, text="there", actor=COLLECTOR))  # loses a race: asks first now
+        queries: list[UUID] = []
+        select = other.store.recorder.select_events
+
+        def counting_select(originator_id: Any, **kwargs: Any) -> Any:
+            queries.append(originator_id)
+            return select(originator_id, **kwargs)
+
+        monkeypatch.setattr(other.store.recorder, "select_events", counting_select)
+        for n in range(QUIET_READS_TO_UNSHARE):  # the first process has stopped writing it: each query finds nothing
+            other.app.handle(AddNote(case_id=case_id, text=f"quiet {n}", actor=COLLECTOR))
+        assert queries == [case_id] * QUIET_READS_TO_UNSHARE
+        other.app.handle(AddNote(case_id=case_id, text="optimistic again", actor=COLLECTOR))
+        assert queries == [case_id] * QUIET_READS_TO_UNSHARE
+        app.handle(AddNote(case_id=case_id, text="here again", actor=COLLECTOR))
+        other.app.handle(AddNote(case_id=case_id, text="races again", actor=COLLECTOR))  # stale: lost, retried
+        assert len(app.case_events(case_id)) == QUIET_READS_TO_UNSHARE + 6  # opened, 2, the quiet ones, 3 more
     finally:
         other.close()
