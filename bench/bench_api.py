@@ -314,7 +314,11 @@ def main() -> int:
         server, port = start_server(env, args.workers)
         codec = TokenCodec(secret)
         tokens = [codec.issue(f"bench.collector.{n:03d}", "collector", timedelta(hours=1)) for n in range(args.clients)]
-        print(f"server: {args.workers} uvicorn workers, port {port}; {args.clients} clients, {args.workload!r}")
+        handed = Settings().async_inserts  # the server reads the same environment
+        print(
+            f"server: {args.workers} uvicorn workers, port {port}; {args.clients} clients, {args.workload!r}; "
+            f"inserts {'handed to an insert thread' if handed else 'awaited on the loop'} (ARREARS_ASYNC_INSERTS)"
+        )
         load = (port, tokens, case_ids)
         keys = args.idempotency_keys
         # warm up: every case written once through the process that will write it (a cold load of a case, its

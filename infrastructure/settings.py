@@ -37,9 +37,9 @@ class Settings(BaseSettings):
     )
     aggregate_cache_size: int = Field(default=10_000, ge=0, description="aggregates kept in memory (0 = off)")
     async_inserts: bool = Field(
-        default=True,
+        default=False,
         description="PostgreSQL: API writes hand their insert to a thread and await it, so the event loop goes on "
-        "(off: the loop waits for each insert)",
+        "(about twice the closed-loop writes, a longer latency tail; off: the loop waits for each insert)",
     )
     pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process")
     lock_timeout_seconds: int = Field(default=5, ge=0, description="how long a writer waits for the table lock")

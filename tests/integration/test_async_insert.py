@@ -29,7 +29,7 @@ from tests.factories import COLLECTOR, open_case
 
 @pytest.fixture
 def pg(tmp_path: Path, request: pytest.FixtureRequest, clock: ManualClock) -> Iterator[Container]:
-    container = bootstrap(settings_for("postgres", tmp_path, request), clock)
+    container = bootstrap(settings_for("postgres", tmp_path, request, async_inserts=True), clock)
     yield container
     container.close()
 
@@ -156,7 +156,7 @@ def test_a_group_with_a_stale_command_stores_every_command_once_with_the_same_re
 def test_handle_async_records_what_handle_would_on_both_stores(
     store: str, tmp_path: Path, request: pytest.FixtureRequest, clock: ManualClock
 ) -> None:
-    settings: Settings = settings_for(store, tmp_path, request)
+    settings: Settings = settings_for(store, tmp_path, request, async_inserts=True)
     container = bootstrap(settings, clock)
     try:
         case_id = open_case(container.app, 1)

@@ -27,9 +27,10 @@ from tests.factories import COLLECTOR, open_case
 SUPERVISOR = Actor(user_id="sup.wang", role=Role.SUPERVISOR)
 
 
-@pytest.fixture(params=STORES)
+@pytest.fixture(params=[(store, handed_over) for store in STORES for handed_over in (False, True)])
 def two(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock) -> Iterator[tuple[Container, Container]]:
-    settings = settings_for(request.param, tmp_path, request)
+    store, handed_over = request.param
+    settings = settings_for(store, tmp_path, request, async_inserts=handed_over)
     here, there = bootstrap(settings, clock), bootstrap(settings, clock)
     yield here, there
     here.close()
