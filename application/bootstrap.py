@@ -13,7 +13,6 @@ from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
-from infrastructure.gc_tuning import tune_gc
 from infrastructure.scheduling import tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
@@ -49,8 +48,8 @@ class Container:
 
 def catch_up_rebuilt_views(settings: Settings, names: list[str]) -> int:
     """In a process of its own (a rebuild spread over processes): build the process from the same settings and
-    replay the named views, which the rebuild has just emptied; returns events read."""
-    tune_gc()
+    replay the named views, which the rebuild has just emptied (``catch_up_rebuilt`` pauses the collector); returns
+    events read."""
     container = bootstrap(settings)
     try:
         return container.projections.catch_up_rebuilt(names)

@@ -16,8 +16,8 @@ from datetime import date
 from demo.examples import SEED_EXAMPLES
 from demo.portfolio import generated_portfolio
 from demo.seeding import to_statement
-from demo.specs import DemoEnterprise
-from domain.enterprise.values import FinancialStatement, LoanRecord, LoanStatus
+from demo.specs import DemoEnterprise, to_loan_record
+from domain.enterprise.values import FinancialStatement
 from domain.money import Money
 from domain.risk import RiskThresholds, assess
 from domain.risk_v2 import ScorecardTerms, extract_features_v2, score_v2
@@ -26,18 +26,7 @@ from domain.risk_v2 import ScorecardTerms, extract_features_v2, score_v2
 def tiers(spec: DemoEnterprise, as_of: date) -> tuple[str, str]:
     """(v1 tier, v2 tier) of one demo enterprise."""
     statements = sorted((to_statement(s) for s in spec.statements), key=FinancialStatement.sort_key)
-    loans = [
-        LoanRecord(
-            loan_id=h.loan_id,
-            amount=Money.parse(h.amount),
-            start_on=h.start_on,
-            maturity_on=h.maturity_on,
-            overdue_episodes=h.overdue_episodes,
-            max_days_past_due=h.max_days_past_due,
-            status=LoanStatus(h.status),
-        )
-        for h in spec.history
-    ]
+    loans = [to_loan_record(h) for h in spec.history]
     overdue = Money.parse(spec.overdue_amount).fen
     common = {"industry": spec.industry, "overdue_since": spec.overdue_since, "overdue_fen": overdue, "as_of": as_of}
     v1 = assess(statements, loans, thresholds=RiskThresholds(), **common)  # type: ignore[arg-type]

@@ -23,10 +23,9 @@ from application.commands import (
 from application.handlers.strategy import Assessment
 from demo.examples import SEED_EXAMPLES
 from demo.portfolio import generated_portfolio
-from demo.specs import DemoEnterprise, contacts_of, registration_of, to_statement
+from demo.specs import DemoEnterprise, contacts_of, registration_of, to_loan_record, to_statement
 from domain.base import Actor, Role
 from domain.case.values import Channel, ContactOutcome
-from domain.enterprise.values import LoanRecord, LoanStatus
 from domain.errors import NotFoundError
 from domain.money import Money
 from domain.rules import local_date
@@ -70,15 +69,7 @@ def seed_enterprise(app: CollectionsApp, spec: DemoEnterprise) -> tuple[UUID, bo
     for statement in spec.statements:
         app.handle(FileStatement(enterprise_id=enterprise_id, statement=to_statement(statement), actor=DEMO_ACTOR))
     for loan in spec.history:
-        record = LoanRecord(
-            loan_id=loan.loan_id,
-            amount=Money.parse(loan.amount),
-            start_on=loan.start_on,
-            maturity_on=loan.maturity_on,
-            overdue_episodes=loan.overdue_episodes,
-            max_days_past_due=loan.max_days_past_due,
-            status=LoanStatus(loan.status),
-        )
+        record = to_loan_record(loan)
         app.handle(AddLoanRecord(enterprise_id=enterprise_id, record=record, actor=DEMO_ACTOR))
     timezone = app.get_enterprise(enterprise_id).registration.timezone
     first_day = local_date(app.clock.now(), timezone) - timedelta(days=len(spec.contacts_log) + 2)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from domain.credit_code import complete_credit_code
-from domain.enterprise.values import ContactPerson, FinancialStatement, Registration
+from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus, Registration
 from domain.money import Money
 
 
@@ -110,6 +110,19 @@ def to_statement(s: object) -> FinancialStatement:
     """A plain statement (decimal strings, a period) as the domain's value object."""
     fields = {name: (value if name == "period" else Money.parse(value)) for name, value in vars(s).items()}
     return FinancialStatement(**fields)
+
+
+def to_loan_record(loan: PastLoan) -> LoanRecord:
+    """A loan of a firm's history as the domain's value object."""
+    return LoanRecord(
+        loan_id=loan.loan_id,
+        amount=Money.parse(loan.amount),
+        start_on=loan.start_on,
+        maturity_on=loan.maturity_on,
+        overdue_episodes=loan.overdue_episodes,
+        max_days_past_due=loan.max_days_past_due,
+        status=LoanStatus(loan.status),
+    )
 
 
 def registration_of(firm: Any) -> Registration:

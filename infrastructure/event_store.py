@@ -42,7 +42,7 @@ class EventStore(Application[UUID]):
         env: Mapping[str, str] | None = None,
         snapshotted: Iterable[type[Aggregate]] = (),
         snapshot_interval: int = 100,
-        async_inserts: bool = True,
+        async_inserts: bool = False,
     ) -> None:
         super().__init__(env)
         #: whether ``save_async`` hands inserts to the recorder's insert thread (where it has one)

@@ -18,10 +18,9 @@ from application.commands import (
     RegisterEnterprise,
 )
 from demo.examples import SEED_EXAMPLES
-from demo.specs import DemoEnterprise, contacts_of, registration_of, to_statement
+from demo.specs import DemoEnterprise, contacts_of, registration_of, to_loan_record, to_statement
 from domain.base import Actor, Role
 from domain.case.values import GuaranteeType
-from domain.enterprise.values import LoanRecord, LoanStatus
 from domain.errors import NotFoundError
 from domain.money import Money
 from domain.repayment import add_months
@@ -104,15 +103,7 @@ def register(app: CollectionsApp, firm: Firm, at: datetime) -> bool:
         )
         app.handle(command)
     for loan in firm.history:
-        record = LoanRecord(
-            loan_id=loan.loan_id,
-            amount=Money.parse(loan.amount),
-            start_on=loan.start_on,
-            maturity_on=loan.maturity_on,
-            overdue_episodes=loan.overdue_episodes,
-            max_days_past_due=loan.max_days_past_due,
-            status=LoanStatus(loan.status),
-        )
+        record = to_loan_record(loan)
         app.handle(AddLoanRecord(enterprise_id=enterprise_id, record=record, actor=LOADER, occurred_at=at))
     app.handle(
         OpenCase(

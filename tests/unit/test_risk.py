@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from demo.examples import SEED_EXAMPLES
 from demo.seeding import to_statement
-from demo.specs import DemoEnterprise
+from demo.specs import DemoEnterprise, to_loan_record
 from domain.case.values import Tier
 from domain.enterprise.values import FinancialStatement, LoanRecord, LoanStatus
 from domain.money import Money
@@ -34,18 +34,7 @@ THRESHOLDS = RiskThresholds()
 
 def assess_spec(spec: DemoEnterprise, as_of: date = AS_OF) -> RiskAssessment:
     statements = sorted((to_statement(s) for s in spec.statements), key=FinancialStatement.sort_key)
-    loans = [
-        LoanRecord(
-            loan_id=h.loan_id,
-            amount=Money.parse(h.amount),
-            start_on=h.start_on,
-            maturity_on=h.maturity_on,
-            overdue_episodes=h.overdue_episodes,
-            max_days_past_due=h.max_days_past_due,
-            status=LoanStatus(h.status),
-        )
-        for h in spec.history
-    ]
+    loans = [to_loan_record(h) for h in spec.history]
     return assess(
         statements,
         loans,

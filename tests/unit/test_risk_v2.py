@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from demo.examples import SEED_EXAMPLES
 from demo.seeding import to_statement
-from demo.specs import DemoEnterprise, PastLoan
+from demo.specs import DemoEnterprise, PastLoan, to_loan_record
 from domain.case.values import Tier
-from domain.enterprise.values import FinancialStatement, LoanRecord, LoanStatus, period_sort_key
+from domain.enterprise.values import FinancialStatement, LoanRecord, period_sort_key
 from domain.money import Money
 from domain.risk import RiskAssessment, RiskFeatures, RiskThresholds, assess
 from domain.risk_v2 import (
@@ -36,18 +36,7 @@ SEED = {spec.key: spec for spec in SEED_EXAMPLES}
 
 def inputs(spec: DemoEnterprise) -> tuple[list[FinancialStatement], list[LoanRecord]]:
     statements = sorted((to_statement(s) for s in spec.statements), key=FinancialStatement.sort_key)
-    loans = [
-        LoanRecord(
-            loan_id=h.loan_id,
-            amount=Money.parse(h.amount),
-            start_on=h.start_on,
-            maturity_on=h.maturity_on,
-            overdue_episodes=h.overdue_episodes,
-            max_days_past_due=h.max_days_past_due,
-            status=LoanStatus(h.status),
-        )
-        for h in spec.history
-    ]
+    loans = [to_loan_record(h) for h in spec.history]
     return statements, loans
 
 
