@@ -1,11 +1,11 @@
 """Aggregate access: load, decide and save, with the aggregate cache, lock stripes and conflict retries.
 
-This is the one place that touches aggregates in the event store. Within a process, commands on one
-aggregate take turns (a lock stripe per aggregate), so the cached instance is changed in place without
-a copy; a decision that fails drops it. Across processes the store's version numbers decide: a stale
-cached aggregate cannot lose an update, because its next event's version is already taken, so saving it
-fails with an integrity error and the command is decided again on fresh state. While another process
-is seen writing the same aggregate, commands on it ask the store first (one query) for a while instead.
+This is the one place that touches aggregates in the event store. Within a process, commands on one aggregate take turns
+(a lock stripe per aggregate), so the cached instance is changed in place without a copy; a decision that fails drops
+it. Across processes the store's version numbers decide: a stale cached aggregate cannot lose an update, because its
+next event's version is already taken, so saving it fails with an integrity error and the command is decided again on
+fresh state. While another process is seen writing the same aggregate, commands on it ask the store first (one query)
+for a while instead.
 """
 
 from __future__ import annotations
@@ -36,11 +36,18 @@ A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 T = TypeVar("T")
 
-#: attempts at a command that lost a race and was not pinned to a version
-RETRIES_ON_CONFLICT = 12
+#: attempts at a command that lost a race and was not pinned to a version (at most about 2 s of pauses in all)
+RETRIES_ON_CONFLICT = 40
 #: the longest pause before another attempt (random, doubling from 1 ms): two processes writing one aggregate in a
 #: tight loop otherwise meet in lockstep, the loser reloading while the winner writes its next command
 MAX_BACKOFF_SECONDS = 0.05
+
+
+def backoff(attempts: int) -> float:
+    """How long to pause before the next attempt at a command that lost a race (none after the first loss)."""
+    return random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)) if attempts > 1 else 0.0
+
+
 #: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
 SHARED_WRITES_SECONDS = 60.0
 #: ... unless this many of those queries in a row found nothing new (the other process has stopped writing it: a
@@ -318,8 +325,7 @@ class UnitOfWork:
         expected_version: int | None,
         attempts: int,
     ) -> None:
-        """A save failed on a version taken (IntegrityError): raise what the caller is told, or return (after a
-        pause from the second attempt on) to decide again on fresh state."""
+        """A save failed on a version taken: raise what the caller is told, or pause (``backoff``) and return."""
         self._forget(aggregate_id)
         for created in session.created:
             if self.exists(created.id):
@@ -330,8 +336,7 @@ class UnitOfWork:
             raise ConflictError(
                 f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
             ) from None
-        if attempts > 1:
-            time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)))
+        time.sleep(backoff(attempts))
 
     def _settle(self, aggregate_id: UUID) -> None:
         """Before the event loop's own thread (which the lock lets in) reads or changes an aggregate whose insert is

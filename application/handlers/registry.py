@@ -8,6 +8,8 @@ from other aggregates before the aggregate's lock is taken (the contact policy, 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -19,14 +21,15 @@ from domain.case import CollectionCase
 from domain.enterprise import Enterprise
 from domain.errors import ConflictError
 from infrastructure.read_set import Reads, StaleFacts, collecting
-from infrastructure.unit_of_work import Session, UnitOfWork
+from infrastructure.unit_of_work import RETRIES_ON_CONFLICT, Session, UnitOfWork, backoff
 
 C = TypeVar("C", bound=Command)
 A = TypeVar("A", bound=Aggregate)
 Handler = Callable[[Any, UnitOfWork], Outcome[Any]]
 
-#: attempts at a command whose facts read from other aggregates changed before it was recorded
-STALE_FACTS_ATTEMPTS = 5
+#: attempts at a command whose facts read from other aggregates changed before it was recorded: a race lost to
+#: another writer like any other, so as many attempts, with the same pauses, as a race on the aggregate itself
+STALE_FACTS_ATTEMPTS = RETRIES_ON_CONFLICT
 STALE_FACTS_REFUSAL = "what the command depends on kept changing while it was being recorded; try again"
 #: the handler of each command type
 HANDLERS: dict[type[Command], Handler] = {}
@@ -85,6 +88,7 @@ def deciding(
                     uow.forget_reads(reads)  # read them again, as they are now
                     if attempt == STALE_FACTS_ATTEMPTS:
                         raise ConflictError(STALE_FACTS_REFUSAL) from None
+                    time.sleep(backoff(attempt))
                     continue
                 return Outcome(changed.result, changed.version)
             raise AssertionError("unreachable")
@@ -98,6 +102,7 @@ def deciding(
                     uow.forget_reads(reads)
                     if attempt == STALE_FACTS_ATTEMPTS:
                         raise ConflictError(STALE_FACTS_REFUSAL) from None
+                    await asyncio.sleep(backoff(attempt))
                     continue
                 return Outcome(changed.result, changed.version)
             raise AssertionError("unreachable")
