@@ -47,17 +47,26 @@ async def with_table_locked(
 ) -> list[Any]:
     """Send the commands on this loop while the events table is locked elsewhere; once ``waiting`` of them are in
     flight (their inserts waiting on the lock), release the lock and, before the loop runs again, ``meanwhile()`` (if
-    given). Each command's outcome or error (then what ``meanwhile`` returned)."""
+    given). Each command's outcome or error (then what ``meanwhile`` returned).
+
+    The grouping is made deterministic, not left to the threads' timing: the first command is sent alone and the
+    rest only once the insert thread has taken its insert (the thread then waits on the lock with it alone); the
+    lock is released only once the other ``waiting - 1`` inserts are all queued behind it, so the thread takes
+    them as one group."""
     uow = container.app.uow
+    inserter = container.store.recorder.handed_over  # type: ignore[attr-defined]
     with psycopg.connect(postgres_test_url()) as blocker:
         blocker.execute(
             f"LOCK TABLE {container.settings.database_schema}.{container.store.recorder.events_table_name}"  # type: ignore[attr-defined]
             " IN EXCLUSIVE MODE"
         )
-        sent: list[asyncio.Task[Outcome[Any]]] = [
-            asyncio.create_task(container.app.handle_async(command)) for command in commands
-        ]
-        while len(uow._in_flight) < waiting:
+        first, *rest = commands
+        sent: list[asyncio.Task[Outcome[Any]]] = [asyncio.create_task(container.app.handle_async(first))]
+        # the first insert is taken by the thread, which now waits on the lock (or the command was refused)
+        while (not uow._in_flight or inserter._queue) and not sent[0].done():
+            await asyncio.sleep(0.005)
+        sent += [asyncio.create_task(container.app.handle_async(command)) for command in rest]
+        while len(uow._in_flight) < waiting or len(inserter._queue) < waiting - 1:
             await asyncio.sleep(0.005)
         blocker.rollback()
         # the loop has not run since: the commands are still in flight, whatever their inserts have done meanwhile
