@@ -11,10 +11,9 @@ for a while instead.
 from __future__ import annotations
 
 import contextlib
-import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -30,31 +29,27 @@ from infrastructure.event_store import EventStore, apply_events
 from infrastructure.in_flight import Flights
 from infrastructure.keyed_writes import committing, replayed
 from infrastructure.memo import Memo
-from infrastructure.read_set import Reads, checking, noted
+from infrastructure.read_set import Reads, StaleFacts, checking, noted
+from infrastructure.shared_writes import SharedWrites
+from infrastructure.write_steps import (
+    ATTEMPTS,
+    LEAVE_TURN,
+    TAKE_TURN,
+    Pause,
+    Save,
+    Step,
+    backoff,
+    drive,
+    drive_on_loop,
+)
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 T = TypeVar("T")
 
-#: attempts at a command that lost a race and was not pinned to a version (at most about 2 s of pauses in all)
-RETRIES_ON_CONFLICT = 40
-#: the longest pause before another attempt (random, doubling from 1 ms): two processes writing one aggregate in a
-#: tight loop otherwise meet in lockstep, the loser reloading while the winner writes its next command
-MAX_BACKOFF_SECONDS = 0.05
-
-
-def backoff(attempts: int) -> float:
-    """How long to pause before the next attempt at a command that lost a race (none after the first loss)."""
-    return random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.001 * 2**attempts)) if attempts > 1 else 0.0
-
-
-#: after a stale cached aggregate lost an insert race, commands on it ask the store first for this long
-SHARED_WRITES_SECONDS = 60.0
-#: ... unless this many of those queries in a row found nothing new (the other process has stopped writing it: a
-#: case's requests moved to another process and back, as connections to a server's workers come and go)
-QUIET_READS_TO_UNSHARE = 3
 #: commands on aggregates that share a stripe take turns within a process
 LOCK_STRIPES = 1024
+STALE_FACTS_REFUSAL = "what the command depends on kept changing while it was being recorded; try again"
 
 
 @dataclass
@@ -95,8 +90,8 @@ class UnitOfWork:
         self._recent_reads: Memo[dict[str, tuple[float, int, Any]]] = Memo()
         #: facts that never change once recorded (a case's enterprise, its currency)
         self._lasting: Memo[Any] = Memo()
-        #: aggregates other processes write too, and until when commands bring them up to date first
-        self._shared_until: Memo[tuple[float, int]] = Memo()
+        #: aggregates other processes write too: commands bring them up to date first
+        self._shared = SharedWrites()
         #: aggregates changed on the event loop whose inserts are under way (``change_async``)
         self._in_flight = Flights()
 
@@ -212,42 +207,19 @@ class UnitOfWork:
         aggregate_id: UUID,
         decide: Callable[[A, Session], R],
         expected_version: int | None = None,
-        reads: Reads | None = None,
+        prepare: Callable[[], Reads] | None = None,
     ) -> Changed[R]:
         """Load, check the expected version, decide, save; a lost race is retried, or a ConflictError.
 
         ``decide`` may add new aggregates to the session; they are saved in the same transaction, and if
-        one of them already exists the command is a DuplicateError. ``reads``: the versions of other aggregates the
-        decision's facts were read at; if one has moved on when the command is saved, nothing is saved and
-        StaleFacts is raised (``infrastructure.read_set``).
+        one of them already exists the command is a DuplicateError. ``prepare`` (called before each try, outside the
+        aggregate's lock) reads the facts the decision needs from other aggregates and answers the versions it read
+        them at; if one has moved on when the command is saved, nothing is saved and the command is tried again
+        (``infrastructure.read_set``). One budget covers both reasons to try again (``infrastructure.write_steps``).
         """
-        call = ("change", aggregate_id)
-        done, changed = replayed(call)
-        if done:  # an earlier attempt of this keyed request decided and saved it: hand back what it returned
-            recorded: Changed[R] = changed
-            return recorded
-        fresh = False
-        attempts = 0
-        with self._lock_for(aggregate_id):
-            while True:
-                aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
-                attempts += 1
-                optimistic = not fresh and not self._shared(aggregate_id)
-                session = Session(self.clock.now())
-                try:
-                    result = decide(aggregate, session)
-                    if aggregate.pending_events or session.created:
-                        with committing(call, Changed(result, aggregate.version)), checking(reads):
-                            self.store.save(aggregate, *session.created)
-                except IntegrityError:
-                    self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
-                    fresh = True
-                    continue
-                except BaseException:
-                    self._forget(aggregate_id)
-                    raise
-                self._recent_reads.pop(aggregate_id)
-                return Changed(result, aggregate.version)
+        lock = self._lock_for(aggregate_id)
+        steps = self._steps(cls, aggregate_id, decide, expected_version, prepare)
+        return drive(steps, lock.acquire, lock.release, self.store.save)
 
     async def change_async(
         self,
@@ -255,52 +227,77 @@ class UnitOfWork:
         aggregate_id: UUID,
         decide: Callable[[A, Session], R],
         expected_version: int | None = None,
-        reads: Reads | None = None,
+        prepare: Callable[[], Reads] | None = None,
     ) -> Changed[R]:
-        """``change`` for the event loop: the insert is awaited on the store's insert thread
-        (``EventStore.save_async``) while the loop decides other commands, with every guarantee of ``change``.
+        """``change`` for the event loop: the same steps, awaited. The insert is awaited on the store's insert thread
+        (``EventStore.save_async``) while the loop decides other commands; pauses never block the loop.
 
-        The aggregate's lock is held, and the aggregate marked in flight, until its insert has settled: other
+        The aggregate's turn is held, and the aggregate marked in flight, until its insert has settled: other
         threads wait for the lock; other commands on the loop wait (awaiting) for the mark to go; anything else on
         the loop that reads or changes it (the lock lets the loop's own thread in) first waits for the insert to
-        settle, and drops the cached aggregate if it failed (``_settle``), so no one sees unsaved state. A lost race
-        is retried, or refused, as ``change`` does. On a store that does not hand inserts over, it is ``change``.
+        settle, and drops the cached aggregate if it failed (``_settle``), so no one sees unsaved state. On a store
+        that does not hand inserts over, it is ``change``.
         """
         if not self.store.hands_over_inserts:
-            return self.change(cls, aggregate_id, decide, expected_version, reads)
+            return self.change(cls, aggregate_id, decide, expected_version, prepare)
+        lock = self._lock_for(aggregate_id)
+
+        async def take_turn() -> None:
+            await self._in_flight.take(lock, aggregate_id)
+
+        async def save(*aggregates: Aggregate) -> None:
+            async with self._in_flight.flying(aggregate_id) as handed_over:
+                await self.store.save_async(*aggregates, handed_over=handed_over)
+
+        steps = self._steps(cls, aggregate_id, decide, expected_version, prepare)
+        return await drive_on_loop(steps, take_turn, lock.release, save)
+
+    def _steps(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A, Session], R],
+        expected_version: int | None,
+        prepare: Callable[[], Reads] | None,
+    ) -> Generator[Step, None, Changed[R]]:
+        """The one sequence every write goes through (``infrastructure.write_steps``): facts read, the aggregate's turn
+        taken, decided, saved; after a lost race or stale facts, the turn given back, a pause, and again."""
         call = ("change", aggregate_id)
         done, changed = replayed(call)
-        if done:
+        if done:  # an earlier attempt of this keyed request decided and saved it: hand back what it returned
             recorded: Changed[R] = changed
             return recorded
-        lock = self._lock_for(aggregate_id)
-        await self._in_flight.take(lock, aggregate_id)
-        try:
-            fresh = False
-            attempts = 0
-            while True:
-                aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
-                attempts += 1
-                optimistic = not fresh and not self._shared(aggregate_id)
-                session = Session(self.clock.now())
-                try:
-                    result = decide(aggregate, session)
-                    version = aggregate.version
-                    if aggregate.pending_events or session.created:
-                        with committing(call, Changed(result, version)), checking(reads):
-                            async with self._in_flight.flying(aggregate_id) as handed_over:
-                                await self.store.save_async(aggregate, *session.created, handed_over=handed_over)
-                except IntegrityError:
-                    self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
-                    fresh = True
-                    continue
-                except BaseException:
-                    self._forget(aggregate_id)
-                    raise
+        fresh = False
+        attempts = 0
+        while True:
+            reads = prepare() if prepare is not None else None
+            yield TAKE_TURN
+            aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
+            attempts += 1
+            optimistic = not fresh and not self._shared.now(aggregate_id)
+            session = Session(self.clock.now())
+            try:
+                result = decide(aggregate, session)
+                version = aggregate.version
+                if aggregate.pending_events or session.created:
+                    with committing(call, Changed(result, version)), checking(reads):
+                        yield Save((aggregate, *session.created))
+            except IntegrityError:
+                self._lost_race(cls, aggregate_id, session, optimistic, expected_version, attempts)
+                fresh = True
+            except StaleFacts:
+                self._forget(aggregate_id)
+                self.forget_reads(reads or {})  # read them again, as they are now
+                if attempts >= ATTEMPTS:
+                    raise ConflictError(STALE_FACTS_REFUSAL) from None
+            except BaseException:
+                self._forget(aggregate_id)
+                raise
+            else:
                 self._recent_reads.pop(aggregate_id)
                 return Changed(result, version)
-        finally:
-            lock.release()
+            yield LEAVE_TURN
+            yield Pause(backoff(attempts))
 
     # --- plumbing -----------------------------------------------------------------------------------
 
@@ -325,18 +322,17 @@ class UnitOfWork:
         expected_version: int | None,
         attempts: int,
     ) -> None:
-        """A save failed on a version taken: raise what the caller is told, or pause (``backoff``) and return."""
+        """A save failed on a version taken: raise what the caller is told, or return to try again."""
         self._forget(aggregate_id)
         for created in session.created:
             if self.exists(created.id):
                 raise DuplicateError(f"{type(created).__name__} {created.id} already exists") from None
         if optimistic:  # another process writes this aggregate too
-            self._mark_shared(aggregate_id)
-        if expected_version is not None or attempts == RETRIES_ON_CONFLICT:
+            self._shared.seen(aggregate_id)
+        if expected_version is not None or attempts >= ATTEMPTS:
             raise ConflictError(
                 f"{cls.__name__} {aggregate_id} was changed by someone else; reload and retry"
             ) from None
-        time.sleep(backoff(attempts))
 
     def _settle(self, aggregate_id: UUID) -> None:
         """Before the event loop's own thread (which the lock lets in) reads or changes an aggregate whose insert is
@@ -352,7 +348,7 @@ class UnitOfWork:
         if cache is not None:
             with contextlib.suppress(KeyError):
                 cached = cache.get(aggregate_id)
-        shared = self._shared(aggregate_id)
+        shared = self._shared.now(aggregate_id)
         if not fresh and cached is not None and not shared:
             return expect(cls, cached, aggregate_id)
         before = None if cached is None else cached.version  # the cached copy is brought up to date in place
@@ -361,28 +357,8 @@ class UnitOfWork:
         except AggregateNotFoundError:
             raise NotFoundError(f"no {cls.__name__} {aggregate_id}") from None
         if shared and not fresh:
-            self._after_shared_read(aggregate_id, quiet=before == aggregate.version)
+            self._shared.read(aggregate_id, quiet=before == aggregate.version)
         return expect(cls, aggregate, aggregate_id)
-
-    def _shared(self, aggregate_id: UUID) -> bool:
-        """True while another process has recently been seen writing this aggregate."""
-        shared = self._shared_until.get(aggregate_id)
-        return shared is not None and time.monotonic() < shared[0]
-
-    def _mark_shared(self, aggregate_id: UUID) -> None:
-        """Another process writes this aggregate too: ask the store before deciding, for a while."""
-        self._shared_until.put(aggregate_id, (time.monotonic() + SHARED_WRITES_SECONDS, 0))
-
-    def _after_shared_read(self, aggregate_id: UUID, quiet: bool) -> None:
-        """Count the queries in a row that found the cached copy current; after enough, back to optimistic."""
-        shared = self._shared_until.get(aggregate_id)
-        if shared is None:
-            return
-        quiet_reads = shared[1] + 1 if quiet else 0
-        if quiet_reads >= QUIET_READS_TO_UNSHARE:
-            self._shared_until.pop(aggregate_id)
-        else:
-            self._shared_until.put(aggregate_id, (shared[0], quiet_reads))
 
     def _lock_for(self, aggregate_id: UUID) -> threading.RLock:
         return self._locks[aggregate_id.int % len(self._locks)]

@@ -8,9 +8,8 @@ from other aggregates before the aggregate's lock is taken (the contact policy, 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -19,18 +18,13 @@ from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
-from domain.errors import ConflictError
-from infrastructure.read_set import Reads, StaleFacts, collecting
-from infrastructure.unit_of_work import RETRIES_ON_CONFLICT, Session, UnitOfWork, backoff
+from infrastructure.read_set import Reads, collecting
+from infrastructure.unit_of_work import Session, UnitOfWork
 
 C = TypeVar("C", bound=Command)
 A = TypeVar("A", bound=Aggregate)
 Handler = Callable[[Any, UnitOfWork], Outcome[Any]]
 
-#: attempts at a command whose facts read from other aggregates changed before it was recorded: a race lost to
-#: another writer like any other, so as many attempts, with the same pauses, as a race on the aggregate itself
-STALE_FACTS_ATTEMPTS = RETRIES_ON_CONFLICT
-STALE_FACTS_REFUSAL = "what the command depends on kept changing while it was being recorded; try again"
 #: the handler of each command type
 HANDLERS: dict[type[Command], Handler] = {}
 #: for the commands decided on one aggregate: the same handler for the event loop, its insert awaited
@@ -60,6 +54,27 @@ def act_now(command: Command, uow: UnitOfWork) -> Act:
     return Act.of(command.actor, command.occurred_at, uow.clock.now())
 
 
+@dataclass
+class Decision:
+    """A command's decision on its aggregate, with the facts it needs from other aggregates read before each try
+    (``UnitOfWork.change`` calls ``read_facts``, then the decision)."""
+
+    decide: Callable[..., Any]
+    prepare: Callable[[UnitOfWork, Any], Any] | None
+    command: Any
+    uow: UnitOfWork
+    facts: tuple[Any, ...] = ()
+
+    def read_facts(self) -> Reads:
+        """Read the facts as they are now; the versions they were read at, for the insert to check."""
+        with collecting() as reads:
+            self.facts = () if self.prepare is None else (self.prepare(self.uow, self.command),)
+        return reads
+
+    def __call__(self, aggregate: Any, session: Session) -> Any:
+        return self.decide(aggregate, self.command, act_of(self.command, session), *self.facts)
+
+
 def deciding(
     cls: type[A],
     target: Callable[[Any], UUID],
@@ -69,43 +84,17 @@ def deciding(
     """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``."""
 
     def register(decide: Callable[..., Any]) -> Any:
-        def prepared(command: Any, uow: UnitOfWork) -> tuple[Callable[[A, Session], Any], Reads]:
-            """The decision, with the facts it needs read first (their versions noted for the insert to check)."""
-            with collecting() as reads:
-                facts = () if prepare is None else (prepare(uow, command),)
-
-            def run(aggregate: A, session: Session) -> Any:
-                return decide(aggregate, command, act_of(command, session), *facts)
-
-            return run, reads
-
         def handle(command: Any, uow: UnitOfWork) -> Outcome[Any]:
-            for attempt in range(1, STALE_FACTS_ATTEMPTS + 1):
-                run, reads = prepared(command, uow)
-                try:
-                    changed = uow.change(cls, target(command), run, command.expected_version, reads)
-                except StaleFacts:
-                    uow.forget_reads(reads)  # read them again, as they are now
-                    if attempt == STALE_FACTS_ATTEMPTS:
-                        raise ConflictError(STALE_FACTS_REFUSAL) from None
-                    time.sleep(backoff(attempt))
-                    continue
-                return Outcome(changed.result, changed.version)
-            raise AssertionError("unreachable")
+            decision = Decision(decide, prepare, command, uow)
+            changed = uow.change(cls, target(command), decision, command.expected_version, decision.read_facts)
+            return Outcome(changed.result, changed.version)
 
         async def handle_async(command: Any, uow: UnitOfWork) -> Outcome[Any]:
-            for attempt in range(1, STALE_FACTS_ATTEMPTS + 1):
-                run, reads = prepared(command, uow)
-                try:
-                    changed = await uow.change_async(cls, target(command), run, command.expected_version, reads)
-                except StaleFacts:
-                    uow.forget_reads(reads)
-                    if attempt == STALE_FACTS_ATTEMPTS:
-                        raise ConflictError(STALE_FACTS_REFUSAL) from None
-                    await asyncio.sleep(backoff(attempt))
-                    continue
-                return Outcome(changed.result, changed.version)
-            raise AssertionError("unreachable")
+            decision = Decision(decide, prepare, command, uow)
+            changed = await uow.change_async(
+                cls, target(command), decision, command.expected_version, decision.read_facts
+            )
+            return Outcome(changed.result, changed.version)
 
         handles(command_type)(handle)
         ASYNC_HANDLERS[command_type] = handle_async

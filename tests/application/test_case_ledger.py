@@ -88,7 +88,8 @@ from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
-from infrastructure.unit_of_work import QUIET_READS_TO_UNSHARE, Session
+from infrastructure.shared_writes import QUIET_READS_TO_UNSHARE
+from infrastructure.unit_of_work import Session
 from tests.factories import COLLECTOR, SUPERVISOR, open_case, registration
 
 SHA = "0123456789abcdef" * 4
