@@ -152,7 +152,7 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
     """Print the hints and run uvicorn."""
     import uvicorn
 
-    from api.http_protocol import CoalescingHttpToolsProtocol
+    from api.http_limits import GuardedHttpToolsProtocol
     from api.main import create_app
 
     base = f"http://{args.host}:{args.port}"
@@ -169,7 +169,8 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
         "port": args.port,
         "log_level": args.log_level,
         "access_log": args.access_log,
-        "http": CoalescingHttpToolsProtocol,
+        "http": GuardedHttpToolsProtocol,  # head size limit, head and body deadlines (docs/reliability.md)
+        "timeout_keep_alive": settings.keep_alive_seconds,
     }
     if args.workers > 1:
         return serve_workers(args.workers, server_options)

@@ -74,6 +74,10 @@ class BodyTooLarge(Exception):
     """The request body passed the limit."""
 
 
+class ClientGone(Exception):
+    """The client disconnected (or was disconnected, its body too slow) before its body arrived."""
+
+
 class ApiMiddleware:
     """Reads the body once (refusing oversized ones), then replays or records idempotent POSTs."""
 
@@ -110,6 +114,8 @@ class ApiMiddleware:
             body = await read_body(receive, limit)
         except BodyTooLarge:
             await send_too_large(send, limit)
+            return
+        except ClientGone:  # a cut-off body is never acted on
             return
         replay = replaying_receive(body, receive)
         key = header(scope, b"idempotency-key")
@@ -234,12 +240,13 @@ def release(store: Any, user: str, key: str) -> None:
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body, or BodyTooLarge once it passes ``limit`` bytes."""
+    """The whole request body; BodyTooLarge once it passes ``limit`` bytes, ClientGone when the client went away
+    before its end."""
     chunks = bytearray()
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise ClientGone
         chunks += message.get("body", b"")
         if len(chunks) > limit:
             raise BodyTooLarge
