@@ -115,7 +115,12 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     ttl = args.ttl if args.ttl is not None else timedelta(seconds=settings.token_ttl_seconds)
-    print(TokenCodec(resolve_secret_key(settings)).issue(args.user, args.role, ttl))
+    try:
+        token = TokenCodec(resolve_secret_key(settings)).issue(args.user, args.role, ttl)
+    except ValueError as error:
+        print(f"arrears token issue: error: --user {args.user!r}: {error}", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 

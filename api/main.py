@@ -41,7 +41,9 @@ def create_app(
     """The API; the composition root runs once, in the lifespan.
 
     Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
-    ``run_scheduler`` (``arrears serve``) ticks the deadline scheduler every ``scheduler_tick_seconds``.
+    ``run_scheduler`` (``arrears serve``) makes the process a whole server: it follows the log (every view kept
+    current without ``arrears worker``), ticks the deadline scheduler every ``scheduler_tick_seconds`` and purges
+    Idempotency-Keys past their retention every ``PURGE_SECONDS``.
     """
 
     @asynccontextmanager
@@ -53,15 +55,18 @@ def create_app(
         built = build_services(settings, clock, bootstrap_fn)
         api.state.services = built
         limit_threads(built.settings.api_threads)
-        seconds = built.settings.scheduler_tick_seconds
-        ticker = PeriodicRunner(built.container.scheduler.tick, seconds) if run_scheduler and seconds > 0 else None
+        runners = serving_runners(built) if run_scheduler else []
         try:
-            if ticker is not None:
-                ticker.start()
+            if run_scheduler:
+                built.container.projections.start()  # the views follow the log in this process
+            for runner in runners:
+                runner.start()
             yield
         finally:
-            if ticker is not None:
-                ticker.stop()
+            for runner in runners:
+                runner.stop()
+            if run_scheduler:
+                built.container.projections.stop()
             built.close()
 
     api = FastAPI(
@@ -80,6 +85,29 @@ def create_app(
         api.include_router(router)
     api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
     return api
+
+
+#: how often a serving process forgets Idempotency-Keys past their retention
+PURGE_SECONDS = 3600.0
+
+
+def serving_runners(services: Services) -> list[PeriodicRunner]:
+    """What a serving process runs besides requests: the deadline scheduler's tick and the purge of old keys."""
+    runners = [PeriodicRunner(lambda: purge_keys(services), PURGE_SECONDS, name="idempotency-purge")]
+    seconds = services.settings.scheduler_tick_seconds
+    if seconds > 0:
+        runners.append(PeriodicRunner(services.container.scheduler.tick, seconds))
+    return runners
+
+
+def purge_keys(services: Services) -> int:
+    """Forget the Idempotency-Keys past their retention; how many."""
+    purged = services.idempotency.purge()
+    if purged:
+        log.info(
+            "forgot %d Idempotency-Key(s) older than %d s", purged, services.settings.idempotency_retention_seconds
+        )
+    return purged
 
 
 def create_serving_app() -> FastAPI:

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
 from api.route_template import route_template
-from infrastructure.idempotency import Outcome, StoredResponse
+from infrastructure.idempotency import Outcome, StoredResponse, principal
 from infrastructure.keyed_writes import KeyedWrite, keyed
 from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
 
@@ -139,13 +139,15 @@ class ApiMiddleware:
 
     @staticmethod
     def user_of(scope: Scope, services: Any) -> str | None:
+        """The owner of the request's keys: its token's user in its token's role (None without a valid token)."""
         token = bearer_token(header(scope, b"authorization"))
         if token is None:
             return None
         try:
-            return str(services.tokens.verify(token).user_id)
+            caller = services.tokens.verify(token)
         except TokenError:
             return None
+        return principal(caller.user_id, caller.role.value)
 
     async def idempotent(
         self, scope: Scope, receive: Receive, send: Send, store: Any, user: str, key: str, body: bytes

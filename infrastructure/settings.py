@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="how often `arrears worker` logs what it did (views, lag, scheduler ticks)"
     )
 
+    @field_validator("audit_key", mode="before")
+    @classmethod
+    def _empty_audit_key_is_none(cls, value: object) -> object:
+        """``ARREARS_AUDIT_KEY=""`` means no key (nothing sealed, seals not checked), never the empty key."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("business_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -65,8 +65,10 @@ def deciding(
     target: Callable[[Any], UUID],
     command_type: type[C],
     prepare: Callable[[UnitOfWork, Any], Any] | None = None,
+    then: Callable[[UnitOfWork], None] | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``."""
+    """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``; ``then`` runs
+    after the change was saved (never for a refused command: a refused request writes nothing)."""
 
     def register(decide: Callable[..., Any]) -> Any:
         def prepared(command: Any, uow: UnitOfWork) -> tuple[Callable[[A, Session], Any], Reads]:
@@ -90,6 +92,8 @@ def deciding(
                         raise ConflictError(STALE_FACTS_REFUSAL) from None
                     time.sleep(backoff(attempt))
                     continue
+                if then is not None:
+                    then(uow)
                 return Outcome(changed.result, changed.version)
             raise AssertionError("unreachable")
 
@@ -104,6 +108,8 @@ def deciding(
                         raise ConflictError(STALE_FACTS_REFUSAL) from None
                     await asyncio.sleep(backoff(attempt))
                     continue
+                if then is not None:
+                    then(uow)
                 return Outcome(changed.result, changed.version)
             raise AssertionError("unreachable")
 
@@ -115,10 +121,12 @@ def deciding(
 
 
 def on_case(
-    command_type: type[CaseCommand], prepare: Callable[[UnitOfWork, Any], Any] | None = None
+    command_type: type[CaseCommand],
+    prepare: Callable[[UnitOfWork, Any], Any] | None = None,
+    then: Callable[[UnitOfWork], None] | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Register a decider on the command's collection case."""
-    return deciding(CollectionCase, lambda command: command.case_id, command_type, prepare)
+    """Register a decider on the command's collection case (``then``: what to do once its change is saved)."""
+    return deciding(CollectionCase, lambda command: command.case_id, command_type, prepare, then)
 
 
 def on_enterprise(command_type: type[EnterpriseCommand]) -> Callable[[Callable[..., Any]], Any]:
