@@ -4,7 +4,6 @@ non-zero exit, never a traceback (both stores where the store is read)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
