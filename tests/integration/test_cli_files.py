@@ -95,3 +95,16 @@ def test_evidence_verify_with_an_empty_audit_key_says_seals_not_checked(
     printed = capsys.readouterr().out
     assert "CHANGED" not in printed
     assert "seals NOT checked" in printed
+
+
+@pytest.mark.parametrize("length", [140_000, 1024 * 1024 + 1])
+def test_import_of_a_csv_field_over_131072_characters_prints_the_per_row_report(
+    schema_env: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], length: int
+) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text("name,credit_code,industry\nBig Co.," + "9" * length + ",manufacturing\n")
+    assert main([*schema_env, "import", str(big)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{big}: 1 bad row(s); nothing was imported" in err
+    assert "line 2" in err
