@@ -158,7 +158,7 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.http_limits import GuardedHttpToolsProtocol
-    from api.main import create_app
+    from api.main import FOLLOWER_LOCK_ENV, create_app
 
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
@@ -169,6 +169,8 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
     sys.stdout.flush()
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
+    if args.workers > 1:  # one worker follows the log for all (api.main.log_follower)
+        os.environ[FOLLOWER_LOCK_ENV] = str(Path(tempfile.mkdtemp(prefix="arrears-follower-")) / "follower.lock")
     server_options: dict[str, Any] = {
         "host": args.host,
         "port": args.port,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -19,6 +22,7 @@ from api.services import Bootstrap, Services, build_services
 from application.bootstrap import bootstrap
 from infrastructure.clock import Clock
 from infrastructure.gc_tuning import tune_gc
+from infrastructure.lease import FileLease
 from infrastructure.scheduling import PeriodicRunner
 from infrastructure.settings import Settings
 
@@ -56,17 +60,18 @@ def create_app(
         api.state.services = built
         limit_threads(built.settings.api_threads)
         runners = serving_runners(built) if run_scheduler else []
+        follower = log_follower(built) if run_scheduler else None
         try:
-            if run_scheduler:
-                built.container.projections.start()  # the views follow the log in this process
+            if follower is not None:
+                follower.begin()  # the views follow the log in this process (or in a sibling worker)
             for runner in runners:
                 runner.start()
             yield
         finally:
             for runner in runners:
                 runner.stop()
-            if run_scheduler:
-                built.container.projections.stop()
+            if follower is not None:
+                follower.release()
             built.close()
 
     api = FastAPI(
@@ -108,6 +113,19 @@ def purge_keys(services: Services) -> int:
             "forgot %d Idempotency-Key(s) older than %d s", purged, services.settings.idempotency_retention_seconds
         )
     return purged
+
+
+#: set by ``arrears serve --workers N`` for its workers: the file whose lock names the one that follows the log
+FOLLOWER_LOCK_ENV = "ARREARS_SERVE_FOLLOWER_LOCK"
+
+
+def log_follower(services: Services) -> FileLease:
+    """What keeps the views current in a serving process: the projections' follower, run by the one worker of a
+    ``serve --workers N`` holding the lock (another takes over within a second if it exits), or by this process."""
+    runtime = services.container.projections
+    path = os.environ.get(FOLLOWER_LOCK_ENV)
+    lock = Path(path) if path else Path(tempfile.mkdtemp(prefix="arrears-follower-")) / "follower.lock"
+    return FileLease(lock, runtime.start, runtime.stop, "log follower")
 
 
 def create_serving_app() -> FastAPI:

@@ -20,7 +20,7 @@ their key rows likewise.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import psycopg
@@ -288,4 +288,4 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
 
 def _bytes(value: Any) -> bytes:
     """A bytea column's value as bytes (NULL passed on as None, for the mapper to refuse by name)."""
-    return bytes(value) if value is not None else value
+    return bytes(value) if value is not None else cast(bytes, None)
