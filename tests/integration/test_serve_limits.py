@@ -19,19 +19,29 @@ from tests.factories import credit_code
 from tests.integration.serving import Server
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def server(request: pytest.FixtureRequest, tmp_path) -> Iterator[Server]:
-    """`arrears serve --workers 2` on the store, without the demo."""
+def serving(request: pytest.FixtureRequest, tmp_path, **env: str) -> Iterator[Server]:
     if request.param == "sqlite":
         url, schema = f"sqlite:///{tmp_path / 'serve.db'}", ""
     else:
         url, schema = postgres_test_url(), request.getfixturevalue("pg_schema")
-    running = Server({"ARREARS_DATABASE_URL": url, "ARREARS_DATABASE_SCHEMA": schema}, workers=2)
+    running = Server({"ARREARS_DATABASE_URL": url, "ARREARS_DATABASE_SCHEMA": schema, **env}, workers=2)
     running.start()
     try:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest, tmp_path) -> Iterator[Server]:
+    """`arrears serve --workers 2` on the store, without the demo."""
+    yield from serving(request, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def impatient_server(request: pytest.FixtureRequest, tmp_path) -> Iterator[Server]:
+    """The same, waiting 1 s for a request's body."""
+    yield from serving(request, tmp_path, ARREARS_BODY_TIMEOUT_SECONDS="1")
 
 
 def exchange(port: int, *requests: bytes) -> list[bytes]:
@@ -119,3 +129,31 @@ def test_serve_alone_keeps_every_view_current(server: Server) -> None:
                 break
             assert time.monotonic() < deadline, f"the views never caught up: {checks}"
             time.sleep(0.2)
+
+
+def test_a_body_slower_than_the_body_timeout_is_dropped_and_writes_nothing(impatient_server: Server) -> None:
+    headers = {"Authorization": f"Bearer {token()}"}
+    with httpx.Client(base_url=impatient_server.base, headers=headers, timeout=30) as client:
+        enterprise = client.post(
+            "/v1/enterprises",
+            json={
+                "credit_code": credit_code(78),
+                "name": "Slow Co.",
+                "registered_capital": "1000000.00",
+                "industry": "logistics",
+                "region": "Shanghai",
+                "established_on": "2015-03-01",
+            },
+        )
+        assert enterprise.status_code == 201, enterprise.text
+        before = client.get("/readyz").json()["checks"]["event_store"]
+    body = b'{"credit_code": "' + credit_code(79).encode() + b'", "name": "Never Co.", "registered_capital": "1.00", '
+    head = (
+        f"POST /v1/enterprises HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token()}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body) + 100}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", impatient_server.port), timeout=30) as conn:
+        conn.sendall(head + body)  # and never the rest
+        assert conn.recv(65536) == b""  # closed by the server, unanswered
+    with httpx.Client(base_url=impatient_server.base, timeout=30) as client:
+        assert client.get("/readyz").json()["checks"]["event_store"] == before
