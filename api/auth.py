@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,24 @@ ISSUER = "arrears"
 SYSTEM_PREFIX = "system:"
 #: the nine roles a person can hold (``system`` is for the scheduler, never in a token)
 USER_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+
+
+#: a token's subject (the user id every event records): letters and digits of any script, then also ``.``, ``_``,
+#: ``-`` and ``@``; 1 to 64 characters; no whitespace, no control characters, nothing else
+SUBJECT = re.compile(r"[^\W_][\w.@-]{0,63}")
+SUBJECT_RULE = (
+    "a user id is 1-64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit "
+    "(no spaces or control characters)"
+)
+
+
+def subject_problem(user_id: object) -> str | None:
+    """Why ``user_id`` cannot name a person in a token, or None."""
+    if isinstance(user_id, str) and user_id.startswith(SYSTEM_PREFIX):
+        return "a user id may not start with 'system:' (system users act only inside the service)"
+    if not isinstance(user_id, str) or not SUBJECT.fullmatch(user_id):
+        return SUBJECT_RULE
+    return None
 
 
 class TokenError(Exception):
@@ -58,8 +77,9 @@ class TokenCodec:
         role = Role(role)
         if role is Role.SYSTEM:
             raise ValueError("the system role is not issued to people")
-        if not user_id.strip() or user_id.startswith(SYSTEM_PREFIX):
-            raise ValueError("user must be a non-blank name not starting with 'system:'")
+        problem = subject_problem(user_id)
+        if problem is not None:
+            raise ValueError(problem)
         claims = {"sub": user_id, "role": role.value, "iss": ISSUER, "iat": now, "exp": now + ttl}
         return jwt.encode(claims, self.key, algorithm=ALGORITHM)
 
@@ -99,4 +119,6 @@ class TokenCodec:
             raise TokenError("the token names no user")
         if claims["sub"].startswith(SYSTEM_PREFIX):  # the scheduler's identity is never a person's
             raise TokenError("the token names a system user; system users act only inside the service")
+        if subject_problem(claims["sub"]) is not None:  # signed, but not an id we issue (a space, a NUL...)
+            raise TokenError(f"the token's user id is not acceptable: {SUBJECT_RULE}")
         return Principal(user_id=claims["sub"], role=role), float(claims["exp"])

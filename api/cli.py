@@ -115,7 +115,12 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     ttl = args.ttl if args.ttl is not None else timedelta(seconds=settings.token_ttl_seconds)
-    print(TokenCodec(resolve_secret_key(settings)).issue(args.user, args.role, ttl))
+    try:
+        token = TokenCodec(resolve_secret_key(settings)).issue(args.user, args.role, ttl)
+    except ValueError as error:
+        print(f"arrears token issue: error: --user {args.user!r}: {error}", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 
@@ -152,8 +157,8 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
     """Print the hints and run uvicorn."""
     import uvicorn
 
-    from api.http_protocol import CoalescingHttpToolsProtocol
-    from api.main import create_app
+    from api.http_limits import GuardedHttpToolsProtocol
+    from api.main import FOLLOWER_LOCK_ENV, create_app
 
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
@@ -164,12 +169,15 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
     sys.stdout.flush()
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
+    if args.workers > 1:  # one worker follows the log for all (api.main.log_follower)
+        os.environ[FOLLOWER_LOCK_ENV] = str(Path(tempfile.mkdtemp(prefix="arrears-follower-")) / "follower.lock")
     server_options: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
         "access_log": args.access_log,
-        "http": CoalescingHttpToolsProtocol,
+        "http": GuardedHttpToolsProtocol,  # head size limit, head and body deadlines (docs/reliability.md)
+        "timeout_keep_alive": settings.keep_alive_seconds,
     }
     if args.workers > 1:
         return serve_workers(args.workers, server_options)

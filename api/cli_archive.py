@@ -36,6 +36,12 @@ def cmd_export(args: argparse.Namespace, build: Build) -> int:
 
 def cmd_restore(args: argparse.Namespace, build: Build) -> int:
     """Load an export into an empty database, rebuild every view and check the chain heads."""
+    if not args.file.is_file():
+        print(
+            f"arrears restore: error: {args.file}: no such file (give an export written by `arrears export`)",
+            file=sys.stderr,
+        )
+        return 2
     container = build(args)
     try:
         with args.file.open("rb") as source:

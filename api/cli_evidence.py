@@ -34,6 +34,12 @@ def cmd_evidence(args: argparse.Namespace, build: Build, case_or_loan: Callable[
     if args.directory is not None:
         print(f"arrears evidence: error: unexpected {args.directory!r} (use --out DIR)", file=sys.stderr)
         return 2
+    if args.out is not None and not usable_folder(args.out):
+        print(
+            f"arrears evidence: error: --out {args.out} is not a folder (a pack goes into a new folder)",
+            file=sys.stderr,
+        )
+        return 2
     container = build(args)
     try:
         now, zone = container.clock.now(), container.settings.zone
@@ -51,7 +57,14 @@ def cmd_evidence(args: argparse.Namespace, build: Build, case_or_loan: Callable[
         bundle = build_pack(container.read_model, case_ids, now, zone, scope)
     finally:
         container.close()
-    out = bundle.write(args.out or Path(f"{name}-{now.astimezone(zone):%Y%m%dT%H%M%S}"))
+    try:
+        out = bundle.write(args.out or Path(f"{name}-{now.astimezone(zone):%Y%m%dT%H%M%S}"))
+    except OSError as error:
+        print(
+            f"arrears evidence: error: cannot write the pack: {error.strerror or error} ({error.filename})",
+            file=sys.stderr,
+        )
+        return 1
     judged = Counter(
         r["status"] for c in bundle.manifest["cases"] for r in _compliance(bundle.files)[c]["requirements"]
     )
@@ -60,6 +73,13 @@ def cmd_evidence(args: argparse.Namespace, build: Build, case_or_loan: Callable[
     print(f"  required contacts: {counts}; heads {'sealed' if bundle.manifest['sealed'] else 'NOT sealed'}")
     print(f"  open {out / 'report.html'} to read or print it; check it: {command_name()} evidence verify {out}")
     return 0
+
+
+def usable_folder(path: Path) -> bool:
+    """A path a pack can be written into: nothing there yet, or a folder (a file or a dangling link is not)."""
+    if path.is_symlink() and not path.exists():
+        return False
+    return not path.exists() or path.is_dir()
 
 
 def _compliance(files: dict[str, bytes]) -> dict[str, Any]:

@@ -45,6 +45,11 @@ class CoalescingTransport:
         if not self._transport.is_closing():
             self._transport.write(data)
 
+    def write_eof(self) -> None:
+        """Write what is gathered, then end the sending half of the connection."""
+        self.flush()
+        self._transport.write_eof()
+
     def close(self) -> None:
         """Write what is gathered, then close."""
         self.flush()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -19,6 +22,7 @@ from api.services import Bootstrap, Services, build_services
 from application.bootstrap import bootstrap
 from infrastructure.clock import Clock
 from infrastructure.gc_tuning import tune_gc
+from infrastructure.lease import FileLease
 from infrastructure.scheduling import PeriodicRunner
 from infrastructure.settings import Settings
 
@@ -41,7 +45,9 @@ def create_app(
     """The API; the composition root runs once, in the lifespan.
 
     Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
-    ``run_scheduler`` (``arrears serve``) ticks the deadline scheduler every ``scheduler_tick_seconds``.
+    ``run_scheduler`` (``arrears serve``) makes the process a whole server: it follows the log (every view kept
+    current without ``arrears worker``), ticks the deadline scheduler every ``scheduler_tick_seconds`` and purges
+    Idempotency-Keys past their retention every ``PURGE_SECONDS``.
     """
 
     @asynccontextmanager
@@ -53,15 +59,19 @@ def create_app(
         built = build_services(settings, clock, bootstrap_fn)
         api.state.services = built
         limit_threads(built.settings.api_threads)
-        seconds = built.settings.scheduler_tick_seconds
-        ticker = PeriodicRunner(built.container.scheduler.tick, seconds) if run_scheduler and seconds > 0 else None
+        runners = serving_runners(built) if run_scheduler else []
+        follower = log_follower(built) if run_scheduler else None
         try:
-            if ticker is not None:
-                ticker.start()
+            if follower is not None:
+                follower.begin()  # the views follow the log in this process (or in a sibling worker)
+            for runner in runners:
+                runner.start()
             yield
         finally:
-            if ticker is not None:
-                ticker.stop()
+            for runner in runners:
+                runner.stop()
+            if follower is not None:
+                follower.release()
             built.close()
 
     api = FastAPI(
@@ -80,6 +90,42 @@ def create_app(
         api.include_router(router)
     api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
     return api
+
+
+#: how often a serving process forgets Idempotency-Keys past their retention
+PURGE_SECONDS = 3600.0
+
+
+def serving_runners(services: Services) -> list[PeriodicRunner]:
+    """What a serving process runs besides requests: the deadline scheduler's tick and the purge of old keys."""
+    runners = [PeriodicRunner(lambda: purge_keys(services), PURGE_SECONDS, name="idempotency-purge")]
+    seconds = services.settings.scheduler_tick_seconds
+    if seconds > 0:
+        runners.append(PeriodicRunner(services.container.scheduler.tick, seconds))
+    return runners
+
+
+def purge_keys(services: Services) -> int:
+    """Forget the Idempotency-Keys past their retention; how many."""
+    purged = services.idempotency.purge()
+    if purged:
+        log.info(
+            "forgot %d Idempotency-Key(s) older than %d s", purged, services.settings.idempotency_retention_seconds
+        )
+    return purged
+
+
+#: set by ``arrears serve --workers N`` for its workers: the file whose lock names the one that follows the log
+FOLLOWER_LOCK_ENV = "ARREARS_SERVE_FOLLOWER_LOCK"
+
+
+def log_follower(services: Services) -> FileLease:
+    """What keeps the views current in a serving process: the projections' follower, run by the one worker of a
+    ``serve --workers N`` holding the lock (another takes over within a second if it exits), or by this process."""
+    runtime = services.container.projections
+    path = os.environ.get(FOLLOWER_LOCK_ENV)
+    lock = Path(path) if path else Path(tempfile.mkdtemp(prefix="arrears-follower-")) / "follower.lock"
+    return FileLease(lock, runtime.start, runtime.stop, "log follower")
 
 
 def create_serving_app() -> FastAPI:

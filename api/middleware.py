@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.auth import TokenError, bearer_token
 from api.metrics import observe_request
 from api.route_template import route_template
-from infrastructure.idempotency import Outcome, StoredResponse
+from infrastructure.idempotency import Outcome, StoredResponse, principal
 from infrastructure.keyed_writes import KeyedWrite, keyed
 from infrastructure.outage import RETRY_AFTER_SECONDS, is_unavailable
 
@@ -74,6 +74,10 @@ class BodyTooLarge(Exception):
     """The request body passed the limit."""
 
 
+class ClientGone(Exception):
+    """The client disconnected (or was disconnected, its body too slow) before its body arrived."""
+
+
 class ApiMiddleware:
     """Reads the body once (refusing oversized ones), then replays or records idempotent POSTs."""
 
@@ -111,6 +115,8 @@ class ApiMiddleware:
         except BodyTooLarge:
             await send_too_large(send, limit)
             return
+        except ClientGone:  # a cut-off body is never acted on
+            return
         replay = replaying_receive(body, receive)
         key = header(scope, b"idempotency-key")
         if scope["method"] != "POST" or key is None:
@@ -133,13 +139,15 @@ class ApiMiddleware:
 
     @staticmethod
     def user_of(scope: Scope, services: Any) -> str | None:
+        """The owner of the request's keys: its token's user in its token's role (None without a valid token)."""
         token = bearer_token(header(scope, b"authorization"))
         if token is None:
             return None
         try:
-            return str(services.tokens.verify(token).user_id)
+            caller = services.tokens.verify(token)
         except TokenError:
             return None
+        return principal(caller.user_id, caller.role.value)
 
     async def idempotent(
         self, scope: Scope, receive: Receive, send: Send, store: Any, user: str, key: str, body: bytes
@@ -234,12 +242,13 @@ def release(store: Any, user: str, key: str) -> None:
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body, or BodyTooLarge once it passes ``limit`` bytes."""
+    """The whole request body; BodyTooLarge once it passes ``limit`` bytes, ClientGone when the client went away
+    before its end."""
     chunks = bytearray()
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise ClientGone
         chunks += message.get("body", b"")
         if len(chunks) > limit:
             raise BodyTooLarge

@@ -178,6 +178,18 @@ def _row_kind(data: dict[str, Any], default: ImportKind | None) -> ImportKind | 
     return default or infer_kind(data)
 
 
+#: the longest CSV field read, in characters: the API's default body limit (``ARREARS_MAX_BODY_BYTES``, 1 MiB),
+#: so no field of a body the API accepts is refused for its length alone (the csv module's own default is 131,072)
+CSV_FIELD_LIMIT = 1024 * 1024
+
+
+def csv_problem(error: csv.Error) -> str:
+    """What a CSV reader's error means to the person who sent the file."""
+    if "field larger than field limit" in str(error):
+        return f"a field is longer than {CSV_FIELD_LIMIT:,} characters; nothing after it was read"
+    return f"not valid CSV: {error}; nothing after it was read"
+
+
 def read_rows(text: str, fmt: ImportFormat, kind: ImportKind | None) -> tuple[list[Row], list[RowError]]:
     """Parse the file into rows (kind resolved) and the lines that could not be parsed."""
     rows: list[Row] = []
@@ -197,7 +209,15 @@ def read_rows(text: str, fmt: ImportFormat, kind: ImportKind | None) -> tuple[li
             _add_row(rows, errors, number, data, kind)
     else:
         reader = csv.DictReader(io.StringIO(text))
-        for data in reader:
+        csv.field_size_limit(CSV_FIELD_LIMIT)  # the module's one setting (per process): the same value everywhere
+        while True:
+            try:
+                data = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:  # a field past the limit, a NUL...: the row is refused, and so the file
+                errors.append(RowError(reader.line_num + 1, "", csv_problem(error)))  # the line it stopped on
+                break
             number = reader.line_num
             if None in data:
                 errors.append(RowError(number, "", "more values than header columns"))

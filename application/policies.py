@@ -84,8 +84,11 @@ BOOK_MAX_AGE_SECONDS = 2.0
 
 
 def policy_book(uow: UnitOfWork, _command: object = None) -> PolicyBook:
-    """Every published version (read before a case's lock is taken; a publication in this process shows at once)."""
-    ensure_stored(uow)
+    """Every published version (read before a case's lock is taken; a publication in this process shows at once).
+
+    Nothing is stored here: a command that is refused writes nothing. The commands that may name the policy's
+    version store it once their change is saved (``on_case(..., then=ensure_stored)``).
+    """
     return uow.read(
         StrategyPolicy,
         POLICY_ID,

@@ -5,6 +5,11 @@ run; the first response is stored when the request finishes and replayed to ever
 request makes writes the key's ``outcome`` in the events' own transaction (``infrastructure.keyed_writes``):
 a reservation abandoned after its write committed (the server died before storing the response) is not run
 again but rebuilt (``Outcome.REBUILD``), the saves handed back instead of made.
+
+A key is kept for ``idempotency_retention_seconds`` (24 h by default) from its first use: a reservation finds an
+older row as if there were none (and takes its place), and ``purge`` (run by the server's scheduler) deletes them.
+Keys belong to a principal, a user *in a role* (``principal``): the same user with another role's token has keys
+of its own, and never gets a response made for the other role.
 """
 
 from __future__ import annotations
@@ -64,6 +69,11 @@ class Reservation:
     recorded: list[Entry] | None = None
 
 
+def principal(user_id: str, role: str) -> str:
+    """The owner of a key: a user in a role (``supervisor:zhao``; a role holds no ``:``)."""
+    return f"{role}:{user_id}"
+
+
 class IdempotencyStore(Protocol):
     """Reserve a key, then complete it with the response (or release it when the request failed)."""
 
@@ -82,6 +92,10 @@ class IdempotencyStore(Protocol):
         """Forget an unfinished reservation (the request failed on the server)."""
         ...
 
+    def purge(self) -> int:
+        """Forget every key older than the retention; how many were forgotten."""
+        ...
+
     def ping(self) -> None:
         """Raise unless the database answers."""
         ...
@@ -89,6 +103,13 @@ class IdempotencyStore(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
+
+
+#: a reservation taking the place of a key past its retention: a new first use
+_FRESH = (
+    "request_hash = excluded.request_hash, created_at = excluded.created_at, status = NULL, headers = NULL, "
+    "body = NULL, outcome = NULL"
+)
 
 
 def _taken_over(outcome: bytes | None, seal: bytes) -> Reservation:
@@ -114,8 +135,11 @@ def _decide(row: tuple[str, float, int | None, str | None, bytes | None], reques
 class SqliteIdempotencyStore:
     """Keys in a table of the SQLite database file the events live in."""
 
-    def __init__(self, path: str, ttl_seconds: int, lock_timeout: float, seal: bytes) -> None:
+    def __init__(
+        self, path: str, ttl_seconds: int, lock_timeout: float, seal: bytes, retention_seconds: int = 86400
+    ) -> None:
         self.seal = seal
+        self.retention = retention_seconds
         if path != ":memory:":
             Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         self.ttl = ttl_seconds
@@ -140,8 +164,8 @@ class SqliteIdempotencyStore:
         with self.lock:
             cursor = self.conn.execute(
                 f"INSERT INTO {TABLE} (user_id, idem_key, request_hash, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (user_id, key, request_hash, now),
+                f"ON CONFLICT (user_id, idem_key) DO UPDATE SET {_FRESH} WHERE {TABLE}.created_at < ?",
+                (user_id, key, request_hash, now, now - self.retention),
             )
             if cursor.rowcount == 1:
                 return Reservation(Outcome.RESERVED)
@@ -183,6 +207,12 @@ class SqliteIdempotencyStore:
                 (user_id, key),
             )
 
+    def purge(self) -> int:
+        """Forget every key older than the retention."""
+        with self.lock:
+            cursor = self.conn.execute(f"DELETE FROM {TABLE} WHERE created_at < ?", (time.time() - self.retention,))
+            return max(cursor.rowcount, 0)
+
     def ping(self) -> None:
         """Raise unless the database answers."""
         with self.lock:
@@ -197,9 +227,17 @@ class PostgresIdempotencyStore:
     """Keys in a table of the PostgreSQL database (and schema) the events live in."""
 
     def __init__(
-        self, url: DatabaseUrl, schema: str, ttl_seconds: int, pool_size: int, seal: bytes, timeout: float = 2.0
+        self,
+        url: DatabaseUrl,
+        schema: str,
+        ttl_seconds: int,
+        pool_size: int,
+        seal: bytes,
+        timeout: float = 2.0,
+        retention_seconds: int = 86400,
     ) -> None:
         self.seal = seal
+        self.retention = retention_seconds
         conninfo = make_conninfo(
             host=url.host, port=url.port, user=url.user, password=url.password or None, dbname=url.dbname
         )
@@ -233,9 +271,10 @@ class PostgresIdempotencyStore:
         now = time.time()
         with self.connection() as conn:
             cursor = conn.execute(
-                f"INSERT INTO {self.table} (user_id, idem_key, request_hash, created_at) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT DO NOTHING",
-                (user_id, key, request_hash, now),
+                f"INSERT INTO {self.table} AS k (user_id, idem_key, request_hash, created_at) "
+                f"VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, idem_key) DO UPDATE SET {_FRESH} "
+                "WHERE k.created_at < %s",
+                (user_id, key, request_hash, now, now - self.retention),
             )
             if cursor.rowcount == 1:
                 return Reservation(Outcome.RESERVED)
@@ -277,6 +316,12 @@ class PostgresIdempotencyStore:
                 (user_id, key),
             )
 
+    def purge(self) -> int:
+        """Forget every key older than the retention."""
+        with self.connection() as conn:
+            cursor = conn.execute(f"DELETE FROM {self.table} WHERE created_at < %s", (time.time() - self.retention,))
+            return max(cursor.rowcount, 0)
+
     def ping(self) -> None:
         """Raise unless the database answers."""
         with self.connection() as conn:
@@ -299,5 +344,12 @@ def idempotency_store(settings: Settings) -> IdempotencyStore:
             max(2, settings.pool_size // 2),
             seal,
             settings.db_timeout_seconds,
+            settings.idempotency_retention_seconds,
         )
-    return SqliteIdempotencyStore(url.path, settings.idempotency_ttl_seconds, settings.lock_timeout_seconds, seal)
+    return SqliteIdempotencyStore(
+        url.path,
+        settings.idempotency_ttl_seconds,
+        settings.lock_timeout_seconds,
+        seal,
+        settings.idempotency_retention_seconds,
+    )

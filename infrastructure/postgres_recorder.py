@@ -20,7 +20,7 @@ their key rows likewise.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import psycopg
@@ -260,7 +260,8 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self._text(conn, shape, lambda: self._select_statement(*shape)), params, prepare=True)
             return [
-                StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3]))
+                # a NULL state (an altered store) reaches the mapper, which names the event (UnreadableEvent)
+                StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2], state=_bytes(row[3]))
                 for row in curs.fetchall()
             ]
 
@@ -283,3 +284,8 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         if text is None:
             text = self._sql_text[shape] = compose().as_bytes(conn)
         return text
+
+
+def _bytes(value: Any) -> bytes:
+    """A bytea column's value as bytes (NULL passed on as None, for the mapper to refuse by name)."""
+    return bytes(value) if value is not None else cast(bytes, None)

@@ -59,6 +59,35 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(
         default=60, ge=1, description="an unfinished Idempotency-Key reservation older than this may be taken over"
     )
+    idempotency_retention_seconds: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="an Idempotency-Key is kept this long after its first use, then forgotten (purged by the "
+        "scheduler; a retry after it is a new request)",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="a request's line and headers together may hold this many bytes; more is refused (431)",
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="a connection must deliver a request's line and headers within this many seconds of opening "
+        "(or of the request's first byte); otherwise it is closed (408)",
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="a request's body must arrive within this many seconds of its headers; otherwise the "
+        "connection is closed and nothing is done",
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, le=300, description="an idle keep-alive connection is closed after this many seconds"
+    )
     audit_key: SecretStr | None = Field(
         default=None,
         description="HMAC key sealing the audit trail's chain heads (any string; keep it off the database)",
@@ -90,6 +119,12 @@ class Settings(BaseSettings):
     worker_log_seconds: float = Field(
         default=30.0, gt=0, description="how often `arrears worker` logs what it did (views, lag, scheduler ticks)"
     )
+
+    @field_validator("audit_key", mode="before")
+    @classmethod
+    def _empty_audit_key_is_none(cls, value: object) -> object:
+        """``ARREARS_AUDIT_KEY=""`` means no key (nothing sealed, seals not checked), never the empty key."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("business_zone")
     @classmethod

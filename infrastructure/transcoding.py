@@ -11,6 +11,20 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel
 
 
+class UnreadableEvent(ValueError):
+    """A stored event whose bytes cannot be turned back into its event."""
+
+    def __init__(self, originator_id: Any, version: int, topic: str, state: bytes | None, cause: Exception) -> None:
+        kind = topic.rpartition(".")[2] or topic
+        why = "has no stored state (NULL)" if state is None else f"cannot be read ({type(cause).__name__}: {cause})"
+        super().__init__(
+            f"event {version} of {originator_id} ({kind}) {why}: the stored event was altered or removed; "
+            "`arrears audit verify` names every such event"
+        )
+        self.originator_id = originator_id
+        self.version = version
+
+
 class OrjsonTranscoder(Transcoder):
     """JSON bytes via orjson; types are restored by the pydantic models, not by the transcoder."""
 
@@ -52,12 +66,18 @@ class PydanticMapper(Mapper[Any]):
         )
 
     def event_of(self, originator_id: Any, originator_version: int, topic: str, state: bytes) -> Any:
-        """The typed event of a stored event's parts (a log row's, say), validated by its pydantic model."""
-        data = self.decode_state(state)
+        """The typed event of a stored event's parts (a log row's, say), validated by its pydantic model.
+
+        Stored bytes that cannot be read (removed, altered, encrypted under another key) raise UnreadableEvent
+        naming the event; a topic this process does not know raises eventsourcing's TopicError."""
         cls = resolve_topic(topic)
-        data["originator_id"] = originator_id
-        data["originator_version"] = originator_version
-        return cls.model_validate(data)
+        try:
+            data = self.decode_state(state)
+            data["originator_id"] = originator_id
+            data["originator_version"] = originator_version
+            return cls.model_validate(data)
+        except Exception as error:
+            raise UnreadableEvent(originator_id, originator_version, topic, state, error) from error
 
     def decode_state(self, state: bytes) -> dict[str, Any]:
         """The JSON state of a stored event, decrypted and decompressed."""

@@ -171,7 +171,7 @@ class PaymentIn(Attributed):
     amount: Amount = Field(description="amount received")
     received_on: Day = Field(description="value date")
     reference: ShortText = Field(min_length=1, description="the bank's payment reference (each once)")
-    designated_dues: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
+    designated_dues: list[Annotated[int, Field(strict=True, ge=1, le=10_000)]] = Field(
         default=[], max_length=100, description="the loan dues the debtor designates it for (Civil Code art. 560)"
     )
 

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import orjson
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -168,6 +167,37 @@ PathId = Annotated[
 JsonObject = Annotated[dict[str, Any], AfterValidator(_free_json)]
 
 
+#: arrays and objects nested deeper than this are refused (a plan's parameters need three or four levels)
+MAX_DEPTH = 32
+#: integers a body may carry: what a 64-bit column, and orjson, can hold
+MIN_INT, MAX_INT = -(2**63), 2**64 - 1
+
+
+def unstorable(data: Any) -> str | None:
+    """Why a parsed JSON body cannot be stored as it is (nested too deep, a number out of range, text that is not
+    valid Unicode), or None. Walked without recursion, so any depth is judged, not crashed on."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                return f"the body nests arrays and objects too deep: at most {MAX_DEPTH} levels"
+            items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+            for key, item in items:
+                if isinstance(key, str):
+                    pending.append((key, depth))
+                pending.append((item, depth + 1))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not MIN_INT <= value <= MAX_INT:
+                return "a number is out of range: integers must fit in 64 bits"
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "the body holds text that is not valid Unicode"
+    return None
+
+
 class ApiModel(BaseModel):
     """Base of request bodies: unknown fields are refused; text must be encodable (no lone surrogates)."""
 
@@ -176,10 +206,9 @@ class ApiModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _encodable(cls, data: Any) -> Any:
-        try:
-            orjson.dumps(data, default=str)
-        except TypeError:
-            raise ValueError("the body holds text that is not valid Unicode") from None
+        problem = unstorable(data)
+        if problem is not None:
+            raise ValueError(problem)
         return data
 
 

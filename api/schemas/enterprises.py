@@ -79,8 +79,8 @@ class LoanRecordIn(ApiModel):
     currency: Currency = Field(default="CNY", description="currency of the amount")
     start_on: Day = Field(description="drawdown date")
     maturity_on: Day = Field(description="maturity date")
-    overdue_episodes: int = Field(ge=0, le=10_000, description="how many times it went overdue")
-    max_days_past_due: int = Field(ge=0, le=100_000, description="worst days past due")
+    overdue_episodes: int = Field(strict=True, ge=0, le=10_000, description="how many times it went overdue")
+    max_days_past_due: int = Field(strict=True, ge=0, le=100_000, description="worst days past due")
     status: LoanStatus = Field(description="where the loan stands")
     occurred_at: Time | None = Field(default=None, description="when it was recorded; default: now")
 

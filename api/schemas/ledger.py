@@ -19,7 +19,7 @@ Rate = Annotated[
 class DueIn(ApiModel):
     """One contractual due of the loan."""
 
-    number: int = Field(ge=1, le=10_000, description="1, 2, ... in the contract's order")
+    number: int = Field(strict=True, ge=1, le=10_000, description="1, 2, ... in the contract's order")
     due_on: Day = Field(description="the day it falls due")
     principal: Amount = Field(description="principal falling due")
     interest: Amount = Field(default="0.00", description="contractual interest falling due")
@@ -30,8 +30,8 @@ class TermsIn(ApiModel):
 
     interest_rate: Rate = Field(description="annual contract interest rate")
     penalty_rate: Rate = Field(description="annual penalty interest rate (罚息), e.g. the contract rate + 50%")
-    compound: bool = Field(default=True, description="overdue interest bears penalty interest too (复利)")
-    day_basis: int = Field(default=360, description="daily rate = annual rate / day_basis (360 or 365)")
+    compound: bool = Field(default=True, strict=True, description="overdue interest bears penalty interest too (复利)")
+    day_basis: int = Field(default=360, strict=True, description="daily rate = annual rate / day_basis (360 or 365)")
 
 
 class ScheduleIn(Attributed):

@@ -16,7 +16,7 @@ from application.commands.collaboration import (
 from application.commands.strategy import AssessRisk
 from application.handlers.registry import new_id, on_case
 from application.handlers.strategy import AssessmentInputs, assess_risk, assessment_inputs
-from application.policies import PolicyBook, policy_book
+from application.policies import PolicyBook, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import CaseStatus
@@ -69,7 +69,7 @@ def signal_inputs(uow: UnitOfWork, command: RecordSignal) -> SignalInputs:
     return SignalInputs(book, assessment_inputs(uow, assess) if reassessing else None)
 
 
-@on_case(RecordSignal, prepare=signal_inputs)
+@on_case(RecordSignal, prepare=signal_inputs, then=ensure_stored)
 def record_signal(case: CollectionCase, command: RecordSignal, act: Act, inputs: SignalInputs) -> str | None:
     """Record the signal; a severe one triggers the governing policy's response (the first that matches): a task
     for the supervisor, a deadline and a re-assessment. Answers the response's name (None: no response)."""

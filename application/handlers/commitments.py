@@ -18,7 +18,7 @@ from application.commands.commitments import (
     SignAgreement,
 )
 from application.handlers.registry import new_id, on_case
-from application.policies import PolicyBook, policy_book
+from application.policies import PolicyBook, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import Installment
@@ -44,7 +44,7 @@ class Balance:
     paid: Money
 
 
-@on_case(MakePromise, prepare=policy_book)
+@on_case(MakePromise, prepare=policy_book, then=ensure_stored)
 def make_promise(case: CollectionCase, command: MakePromise, act: Act, book: PolicyBook) -> str:
     promise_id = command.promise_id or new_id()
     grace = book.governing(case.policy_version).terms.promise_grace_days
@@ -60,7 +60,7 @@ def escalate_one_tier(case: CollectionCase, reason: str, book: PolicyBook, act: 
         escalate_case(case, to_tier, reason, policy.version, policy.terms, act=act)
 
 
-@on_case(JudgePromise, prepare=policy_book)
+@on_case(JudgePromise, prepare=policy_book, then=ensure_stored)
 def judge_promise(case: CollectionCase, command: JudgePromise, act: Act, book: PolicyBook) -> str:
     verdict = case.judge_promise(command.deadline_id, act=act)
     if verdict != "broken":
@@ -81,7 +81,7 @@ def judge_promise(case: CollectionCase, command: JudgePromise, act: Act, book: P
     return verdict
 
 
-@on_case(CheckInstallment, prepare=policy_book)
+@on_case(CheckInstallment, prepare=policy_book, then=ensure_stored)
 def check_installment(case: CollectionCase, command: CheckInstallment, act: Act, book: PolicyBook) -> bool:
     terms = book.governing(case.policy_version).terms
     defaulted = case.check_installment(command.deadline_id, act=act, default_after=terms.missed_installments_to_default)
@@ -116,7 +116,7 @@ def propose_plan(case: CollectionCase, command: ProposePlan, act: Act) -> Propos
     return ProposedPlan(plan_id, schedule)
 
 
-@on_case(SignAgreement, prepare=policy_book)
+@on_case(SignAgreement, prepare=policy_book, then=ensure_stored)
 def sign_agreement(case: CollectionCase, command: SignAgreement, act: Act, book: PolicyBook) -> str:
     agreement_id = command.agreement_id or new_id()
     case.sign_agreement(

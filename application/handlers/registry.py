@@ -80,13 +80,17 @@ def deciding(
     target: Callable[[Any], UUID],
     command_type: type[C],
     prepare: Callable[[UnitOfWork, Any], Any] | None = None,
+    then: Callable[[UnitOfWork], None] | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``."""
+    """Register ``decide(aggregate, command, act[, prepared])`` as the handler of ``command_type``; ``then`` runs
+    after the change was saved (never for a refused command: a refused request writes nothing)."""
 
     def register(decide: Callable[..., Any]) -> Any:
         def handle(command: Any, uow: UnitOfWork) -> Outcome[Any]:
             decision = Decision(decide, prepare, command, uow)
             changed = uow.change(cls, target(command), decision, command.expected_version, decision.read_facts)
+            if then is not None:
+                then(uow)
             return Outcome(changed.result, changed.version)
 
         async def handle_async(command: Any, uow: UnitOfWork) -> Outcome[Any]:
@@ -94,6 +98,8 @@ def deciding(
             changed = await uow.change_async(
                 cls, target(command), decision, command.expected_version, decision.read_facts
             )
+            if then is not None:
+                then(uow)
             return Outcome(changed.result, changed.version)
 
         handles(command_type)(handle)
@@ -104,10 +110,12 @@ def deciding(
 
 
 def on_case(
-    command_type: type[CaseCommand], prepare: Callable[[UnitOfWork, Any], Any] | None = None
+    command_type: type[CaseCommand],
+    prepare: Callable[[UnitOfWork, Any], Any] | None = None,
+    then: Callable[[UnitOfWork], None] | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Register a decider on the command's collection case."""
-    return deciding(CollectionCase, lambda command: command.case_id, command_type, prepare)
+    """Register a decider on the command's collection case (``then``: what to do once its change is saved)."""
+    return deciding(CollectionCase, lambda command: command.case_id, command_type, prepare, then)
 
 
 def on_enterprise(command_type: type[EnterpriseCommand]) -> Callable[[Callable[..., Any]], Any]:

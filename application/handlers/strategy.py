@@ -58,8 +58,8 @@ class AssessmentInputs:
 
 
 def assessment_inputs(uow: UnitOfWork, command: AssessRisk) -> AssessmentInputs:
-    """Read the policy and the enterprise before the case's lock is taken."""
-    ensure_stored(uow)  # the policy an assessment names is stored, so its version can be read back
+    """Read the policy and the enterprise before the case's lock is taken (the policy an assessment names is stored
+    once the assessment is saved: ``then=ensure_stored``)."""
     enterprise_id = enterprise_of(uow, command.case_id)
     registration, statements, loans = uow.read(
         Enterprise,
@@ -82,7 +82,7 @@ def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> Non
         )
 
 
-@on_case(AssessRisk, prepare=assessment_inputs)
+@on_case(AssessRisk, prepare=assessment_inputs, then=ensure_stored)
 def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: AssessmentInputs) -> Assessment:
     as_of = local_date(act.recorded_at, case.timezone)
     policy = inputs.policy
@@ -167,7 +167,7 @@ def segmented_book(uow: UnitOfWork, command: Escalate | Deescalate) -> Segmented
     return SegmentedBook(policy_book(uow), (registration.industry, registration.region))
 
 
-@on_case(Escalate, prepare=segmented_book)
+@on_case(Escalate, prepare=segmented_book, then=ensure_stored)
 def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: SegmentedBook) -> bool:
     policy = inputs.book.governing(case.policy_version)
     return escalate_case(
@@ -182,7 +182,7 @@ def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: Segmente
     )
 
 
-@on_case(Deescalate, prepare=segmented_book)
+@on_case(Deescalate, prepare=segmented_book, then=ensure_stored)
 def deescalate(case: CollectionCase, command: Deescalate, act: Act, inputs: SegmentedBook) -> None:
     policy = inputs.book.governing(case.policy_version)
     case.deescalate(command.to_tier, command.reason, act=act)
@@ -215,7 +215,7 @@ def cancel_deadline(case: CollectionCase, command: CancelDeadline, act: Act) -> 
     case.cancel_deadline(command.deadline_id, command.reason, act=act)
 
 
-@on_case(ExpireDeadline, prepare=policy_book)
+@on_case(ExpireDeadline, prepare=policy_book, then=ensure_stored)
 def expire_deadline(case: CollectionCase, command: ExpireDeadline, act: Act, book: PolicyBook) -> None:
     treatment = book.governing(case.policy_version).terms.treatment_for(case.tier) if case.tier else None
     every = treatment.reminder_every_days if treatment is not None else None
