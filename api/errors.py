@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas.common import MAX_DEPTH
 from domain.errors import (
     ConflictError,
     ContactPolicyError,
@@ -111,6 +112,19 @@ def malformed_json(request: Request, why: str) -> Response:
     return problem(400, f"the body is not valid JSON: {why}", code="malformed-json", instance=request.url.path)
 
 
+def unreadable_body(request: Request, cause: BaseException) -> Response:
+    """A body the JSON parser gave up on: why, in the client's terms (400 problem+json)."""
+    if isinstance(cause, UnicodeDecodeError):
+        return malformed_json(request, "it is not UTF-8 text")
+    if isinstance(cause, RecursionError):
+        why = f"it nests arrays and objects too deep (at most {MAX_DEPTH} levels)"
+    elif isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        why = "a number in it is out of range (integers must fit in 64 bits)"
+    else:
+        return malformed_json(request, "it cannot be parsed")
+    return problem(400, f"the body cannot be read: {why}", code="malformed-json", instance=request.url.path)
+
+
 async def on_request_validation(request: Request, error: Exception) -> Response:
     """Invalid input: 422 with field paths and reasons (a body that is not JSON: 400)."""
     assert isinstance(error, RequestValidationError)
@@ -149,8 +163,8 @@ def http_exception_handler(
     async def on_http_exception(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         headers = dict(error.headers) if error.headers else {}
-        if error.status_code == 400 and isinstance(error.__cause__, ValueError):  # FastAPI could not read the body
-            return malformed_json(request, "it is not UTF-8 text")
+        if error.status_code == 400 and error.__cause__ is not None:  # FastAPI could not read the body
+            return unreadable_body(request, error.__cause__)
         if error.status_code == 405:
             methods = {"OPTIONS"}.union(
                 *(route.methods or () for route in routes() if route.path_regex.match(request.url.path))

@@ -194,3 +194,22 @@ def test_a_refused_promise_writes_no_policy_set_up_events(client, as_role):
     policy = client.get("/v1/policy", headers=headers)
     assert policy.status_code == 200 and policy.json()["version"] == 1
     assert client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=headers).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('{"text": ' + "[" * 5000 + "]" * 5000 + "}", "too deep (at most 32 levels)"),
+        ('{"text": ' + "9" * 5000 + "}", "a number in it is out of range"),
+    ],
+)
+def test_a_body_too_deep_or_with_a_number_too_long_to_parse_says_so(client, as_role, body, reason):
+    headers = {**as_role("admin"), "Content-Type": "application/json"}
+    case_id = open_case(client, as_role("admin"))
+    before = events_stored(client)
+    response = client.post(f"/v1/cases/{case_id}/notes", content=body.encode(), headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["type"] == "urn:arrears:problem:malformed-json"
+    assert reason in response.json()["detail"]
+    assert "UTF-8" not in response.json()["detail"]
+    assert events_stored(client) == before
