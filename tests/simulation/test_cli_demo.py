@@ -18,9 +18,10 @@ def test_demo_runs_reports_writes_charts_and_a_second_run_only_reports(
     db = ["--database-url", f"sqlite:///{tmp_path / 'sim.db'}"]
     charts = tmp_path / "charts"
     argv = [*db, "demo", "--enterprises", "10", "--months", "1", "--learn-after", "0", "--charts", str(charts)]
-    assert main(argv) == 0
+    assert main([*argv, "--ends-at", "2026-12-06T10:20:00+08:00"]) == 0
     out = capsys.readouterr().out
-    assert "simulated 2026-05-04 to 2026-06-04" in out and "events/s" in out
+    assert "simulated 2026-11-06 to 2026-12-06" in out and "events/s" in out
+    assert "landed at 2026-12-06 10:20 +0800" in out
     assert "portfolio report:" in out and "overdue balance (outstanding of open cases):" in out
     assert "validation scorecard-2: KS" in out and "learning: policy published never" in out
     for name in ("overdue_balance_by_tier.png", "channel_mix.png"):

@@ -1,0 +1,87 @@
+"""The demo lands in the present: its simulated months end now, so a server started on its database afterwards
+finds nothing due that the simulation had not fired, and its events carry their simulated recording time, so
+``known_at`` shows a demo case as the bank knew it a month ago. On both stores."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from application.bootstrap import bootstrap
+from domain.base import Role
+from infrastructure.clock import SystemClock
+from infrastructure.settings import Settings
+from simulation.engine import ZONE, Config, Outcome, Simulation, add_months, simulation_container
+from tests.conftest import settings_for
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+from api.main import create_app
+
+pytestmark = pytest.mark.slow
+CONFIG = Config(enterprises=10, months=2, seed=3, learn_after_months=0)
+SECRET = "test-secret-key-that-is-at-least-32-bytes-long"
+#: the seed's manufacturer, one of the demo's named firms
+LOAN = "HD-2024-03"
+
+
+@pytest.fixture
+def demo(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Settings, Outcome]]:
+    """A small demo run on the real time (as ``arrears demo`` runs), on the store under test."""
+    settings = settings_for(store, tmp_path, request, secret_key=SECRET)
+    container = simulation_container(settings, CONFIG)
+    try:
+        outcome = Simulation(container, CONFIG).run()
+    finally:
+        container.close()
+    yield settings, outcome
+
+
+def test_the_demo_runs_the_months_ending_today(demo) -> None:
+    _, outcome = demo
+    today = datetime.now(ZONE).date()
+    assert outcome.end == today and outcome.start == add_months(today, -CONFIG.months)
+    assert outcome.landed_at is not None and outcome.landed_at <= SystemClock().now()
+
+
+def test_a_server_started_after_the_demo_finds_no_due_deadline(demo) -> None:
+    settings, outcome = demo
+    served = bootstrap(settings)  # as ``arrears serve`` builds it: the real clock
+    try:
+        startup = served.scheduler.tick()  # the start-up tick
+        assert startup.ran and startup.firings == []
+        upcoming = served.read_model.open_deadlines()
+        assert upcoming  # the simulation left deadlines open: they fall due later, not now
+        assert all(datetime.fromisoformat(d.due_at) > outcome.landed_at for d in upcoming)
+    finally:
+        served.close()
+
+
+def test_known_at_a_month_ago_shows_a_demo_case_as_the_bank_knew_it_then(demo) -> None:
+    settings, outcome = demo
+    with TestClient(create_app(settings)) as client:
+        services = client.app.state.services  # type: ignore[attr-defined]
+        token = services.tokens.issue("audit.user", Role.AUDITOR, timedelta(hours=1))
+        auditor = {"Authorization": f"Bearer {token}"}
+        case_id = services.container.app.case_id_for(LOAN)
+        now = client.get(f"/v1/cases/{case_id}/history", headers=auditor).json()
+        month_ago = outcome.landed_at - timedelta(days=30)
+        asked = {"known_at": month_ago.isoformat()}
+        then = client.get(f"/v1/cases/{case_id}/history", params=asked, headers=auditor)
+        assert then.status_code == 200, then.text
+        known = then.json()
+        assert 1 < known["version"] < now["version"]  # recorded through the first month, not what came after
+        recorded = [datetime.fromisoformat(e["recorded_at"]) for e in known["events"]]
+        assert max(recorded) <= month_ago and min(recorded).date() >= outcome.start - timedelta(days=1)
+        later = [e for e in now["events"] if datetime.fromisoformat(e["recorded_at"]) > month_ago]
+        assert len(later) == now["version"] - known["version"]
+        timeline = client.get(f"/v1/cases/{case_id}/timeline", params={**asked, "limit": 500}, headers=auditor)
+        assert timeline.status_code == 200 and len(timeline.json()["items"]) == known["version"]
+        before = {"known_at": datetime(outcome.start.year, outcome.start.month, 1, tzinfo=UTC).isoformat()}
+        assert client.get(f"/v1/cases/{case_id}/history", params=before, headers=auditor).status_code == 404
