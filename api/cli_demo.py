@@ -17,11 +17,13 @@ from application.commands import PublishPolicy
 from domain.base import Actor, Role
 from infrastructure.progress import progress
 from infrastructure.settings import Settings
+from simulation.charts import chart_images, write_charts
 from simulation.engine import Config, Simulation, simulation_container
 from simulation.learning import propose
-from simulation.present import lines, page, write_charts
+from simulation.present import document, lines
 from simulation.report import build_report
-from simulation.stories import story_lines
+from simulation.report_page import page
+from simulation.stories import firm_stories
 
 SettingsFrom = Callable[[argparse.Namespace], Settings]
 #: simulated data, one simulated clock: no fsync per commit, and the scheduler fires on one thread (its threads
@@ -61,10 +63,10 @@ def cmd_demo(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
                 "a server on this database goes on"
             )
         report = build_report(container.store, config.challenger_tier)
-        stories = story_lines(container.app)
+        stories = firm_stories(container.app)
     finally:
         container.close()
-    print("\n".join(lines(report) + stories))
+    print("\n".join(lines(report, stories)))
     for path in write_charts(report, Path(args.charts)):
         print(f"chart: {path}")
     if args.compare:
@@ -99,14 +101,14 @@ def cmd_report(args: argparse.Namespace, build_container: Callable[[argparse.Nam
     container = build_container(args)
     try:
         report = build_report(container.store)
-        stories = story_lines(container.app)
+        stories = firm_stories(container.app)
     finally:
         container.close()
     if args.html:
-        Path(args.html).write_text(page(report, stories), encoding="utf-8")
+        Path(args.html).write_text(page(document(report, stories), chart_images(report)), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     else:
-        print("\n".join(lines(report) + stories))
+        print("\n".join(lines(report, stories)))
     return 0
 
 

@@ -32,7 +32,7 @@ def test_demo_runs_reports_writes_charts_and_a_second_run_only_reports(
     page = tmp_path / "report.html"
     assert main([*db, "report", "--html", str(page)]) == 0
     html = page.read_text()
-    assert html.count("data:image/png;base64,") == 2 and "portfolio report:" in html
+    assert html.count("data:image/png;base64,") == 2 and "<h1>Portfolio report</h1>" in html
     png = html.split("data:image/png;base64,")[1].split('"')[0]
     assert base64.b64decode(png).startswith(b"\x89PNG")
     assert main([*db, "policy", "propose"]) == 0
