@@ -27,6 +27,7 @@ caption {{ text-align: left; font-weight: 600; padding: 0 0 0.3em; }}
 th, td {{ border: 1px solid #bbb; padding: 3px 7px; text-align: left; vertical-align: top; }}
 th {{ background: #f0f0f0; }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.when {{ white-space: nowrap; }}
 img {{ max-width: 100%; height: auto; display: block; }}
 figure {{ margin: 0.8em 0 1.2em; }} figcaption {{ color: #444; font-size: 9.5pt; }}
 code {{ font-size: 0.85em; word-break: break-all; }}
@@ -34,6 +35,8 @@ code {{ font-size: 0.85em; word-break: break-all; }}
 @media print {{
   body {{ padding: 0; max-width: none; font-size: 10pt; }}
   .table-wrap {{ overflow: visible; }}
+  table {{ font-size: 8pt; }} th, td {{ padding: 2px 4px; overflow-wrap: anywhere; }}
+  .num, .when {{ white-space: normal; }}
   tr, figure, img {{ break-inside: avoid; }}
   h1, h2, h3, caption {{ break-after: avoid; }}
 }}
@@ -51,12 +54,12 @@ def page_head(title: str, style: str = "") -> str:
 
 
 def table_html(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = (), caption: str = ""
+    headers: Sequence[str], rows: Sequence[Sequence[str]], kinds: Sequence[str] = (), caption: str = ""
 ) -> str:
     """A table in its own scrolling box; ``rows`` hold HTML (escape text first), ``headers`` and ``caption`` text;
-    ``numeric`` marks the columns aligned right."""
-    right = [bool(numeric[n]) if n < len(numeric) else False for n in range(len(headers))]
-    cls = [" class='num'" if r else "" for r in right]
+    ``kinds`` names each column's kind, a class: ``num`` (figures, aligned right), ``when`` (a time, never broken)
+    or "" (text)."""
+    cls = [f" class='{kinds[n]}'" if n < len(kinds) and kinds[n] else "" for n in range(len(headers))]
     head = "".join(f"<th scope='col'{c}>{escape(h)}</th>" for h, c in zip(headers, cls, strict=True))
     body = "".join(
         "<tr>" + "".join(f"<td{c}>{cell}</td>" for cell, c in zip(row, cls, strict=True)) + "</tr>" for row in rows

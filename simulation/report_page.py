@@ -34,9 +34,9 @@ def page(document: Document, images: dict[str, bytes]) -> str:
         parts.append(f"<section><h2 id='s{number}'>{escape(section.title)}</h2>")
         for block in section.blocks:
             if isinstance(block, Table):
-                numeric = [n > 0 and block.numeric(n) for n in range(len(block.columns))]
+                kinds = ["num" if n > 0 and block.numeric(n) else "" for n in range(len(block.columns))]
                 rows = [[escape(cell) for cell in row] for row in block.rows]
-                parts.append(table_html(block.columns, rows, numeric, block.caption))
+                parts.append(table_html(block.columns, rows, kinds, block.caption))
             elif isinstance(block, Chart):
                 data = base64.b64encode(images[block.name]).decode()
                 parts.append(

@@ -24,7 +24,8 @@ MEASURE = """(() => ({
     alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth, width: img.getBoundingClientRect().width,
   })),
   wider: Array.from(document.querySelectorAll('body *'))
-    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest('.table-wrap'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .filter(e => !e.closest('.table-wrap') || getComputedStyle(e.closest('.table-wrap')).overflowX === 'visible')
     .slice(0, 5).map(e => e.tagName + (e.className ? '.' + e.className : '') + ': ' + e.textContent.slice(0, 60)),
 }))()"""
 
@@ -74,7 +75,7 @@ class Browser:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.socket = connect(self._websocket_url(), max_size=64 * 2**20, open_timeout=30)
+        self.socket = connect(self._websocket_url(), max_size=64 * 2**20, open_timeout=30).__enter__()
         self.ids = itertools.count(1)
 
     def _websocket_url(self) -> str:
@@ -119,15 +120,17 @@ class Browser:
                 return
         raise TimeoutError(f"no {event} within {timeout} s")
 
-    def measure(self, page: Path, width: int, screenshot: Path, text: str = "") -> Measured:
+    def measure(self, page: Path, width: int, screenshot: Path, text: str = "", media: str = "screen") -> Measured:
         """Load ``page`` at ``width`` CSS pixels (a phone's viewport below 600: mobile, honouring the page's meta
-        viewport), measure it, take a full-page screenshot and, given ``text``, ask which fonts drew it."""
+        viewport) for ``media`` (screen or print), measure it, take a full-page screenshot and, given ``text``, ask
+        which fonts drew it."""
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         try:
             mobile = width < 600
             metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile}
             self.call("Emulation.setDeviceMetricsOverride", metrics, session)
+            self.call("Emulation.setEmulatedMedia", {"media": media}, session)
             self.call("Page.enable", {}, session)
             self.call("Page.navigate", {"url": page.resolve().as_uri()}, session)
             self.wait_for("Page.loadEventFired", session)
@@ -154,6 +157,21 @@ class Browser:
         node = self.call("DOM.requestNode", {"objectId": found["objectId"]}, session)["nodeId"]
         used = self.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session)["fonts"]
         return {f["familyName"]: f["glyphCount"] for f in used}
+
+    def pdf(self, page: Path, out: Path) -> bytes:
+        """Print ``page`` to PDF as the browser's print dialog would (the page's own @page size and margins)."""
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        try:
+            self.call("Page.enable", {}, session)
+            self.call("Page.navigate", {"url": page.resolve().as_uri()}, session)
+            self.wait_for("Page.loadEventFired", session)
+            printed = self.call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session)
+        finally:
+            self.call("Target.closeTarget", {"targetId": target})
+        data = _b64(printed["data"])
+        out.write_bytes(data)
+        return data
 
     def close(self) -> None:
         """Close the socket and end the browser this object started."""
