@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,5 +83,6 @@ def test_known_at_a_month_ago_shows_a_demo_case_as_the_bank_knew_it_then(demo) -
         assert len(later) == now["version"] - known["version"]
         timeline = client.get(f"/v1/cases/{case_id}/timeline", params={**asked, "limit": 500}, headers=auditor)
         assert timeline.status_code == 200 and len(timeline.json()["items"]) == known["version"]
-        before = {"known_at": datetime(outcome.start.year, outcome.start.month, 1, tzinfo=UTC).isoformat()}
+        two_days_before = datetime.combine(outcome.start - timedelta(days=2), time(), tzinfo=ZONE)  # before the eve
+        before = {"known_at": two_days_before.isoformat()}
         assert client.get(f"/v1/cases/{case_id}/history", params=before, headers=auditor).status_code == 404
