@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from domain.base import Role
 from infrastructure.clock import SystemClock
 from infrastructure.settings import Settings
 from simulation.engine import ZONE, Config, Outcome, Simulation, add_months, simulation_container
+from simulation.report import LAST_MONTH_MARGIN_DAYS, build_report
 from tests.conftest import settings_for
 
 with warnings.catch_warnings():
@@ -86,3 +87,17 @@ def test_known_at_a_month_ago_shows_a_demo_case_as_the_bank_knew_it_then(demo) -
         two_days_before = datetime.combine(outcome.start - timedelta(days=2), time(), tzinfo=ZONE)  # before the eve
         before = {"known_at": two_days_before.isoformat()}
         assert client.get(f"/v1/cases/{case_id}/history", params=before, headers=auditor).status_code == 404
+
+
+def test_the_balance_by_month_ends_with_the_end_not_a_month_end_days_before_it(demo) -> None:
+    settings, outcome = demo
+    container = bootstrap(settings)
+    try:
+        report = build_report(container.store)
+    finally:
+        container.close()
+    labels = list(report.monthly_balance)
+    assert labels[0] == "start" and labels[-1] == f"end {outcome.end.isoformat()}"
+    month_ends = [date.fromisoformat(label) for label in labels[1:-1]]
+    assert month_ends  # two months: one month end between
+    assert all((outcome.end - day).days >= LAST_MONTH_MARGIN_DAYS for day in month_ends)
