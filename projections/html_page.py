@@ -35,7 +35,7 @@ code {{ font-size: 0.85em; word-break: break-all; }}
 @media print {{
   body {{ padding: 0; max-width: none; font-size: 10pt; }}
   .table-wrap {{ overflow: visible; }}
-  table {{ font-size: 8pt; }} th, td {{ padding: 2px 4px; overflow-wrap: anywhere; }}
+  table {{ font-size: 8pt; }} th, td {{ padding: 2px 4px; overflow-wrap: break-word; }}
   .num, .when {{ white-space: normal; }}
   tr, figure, img {{ break-inside: avoid; }}
   h1, h2, h3, caption {{ break-after: avoid; }}

@@ -121,7 +121,8 @@ def learning(report: Report) -> Section:
                 caption="channel mix of outbound contacts by tier at the time",
             )
         )
-        blocks.append(Chart("channel_mix", "Channel mix of outbound contacts by tier, before and after learning"))
+        learned = ", before and after learning" if len(periods) > 1 else ""
+        blocks.append(Chart("channel_mix", f"Channel mix of outbound contacts by tier at the time{learned}"))
     cc = report.champion_challenger
     if cc.get("champion") and cc.get("challenger"):
         a, b = cc["champion"], cc["challenger"]
