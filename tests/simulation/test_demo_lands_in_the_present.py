@@ -4,11 +4,12 @@ finds nothing due that the simulation had not fired, and its events carry their 
 
 from __future__ import annotations
 
+import uuid
 import warnings
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
+import psycopg
 import pytest
 
 from application.bootstrap import bootstrap
@@ -17,7 +18,7 @@ from infrastructure.clock import SystemClock
 from infrastructure.settings import Settings
 from simulation.engine import ZONE, Config, Outcome, Simulation, add_months, simulation_container
 from simulation.report import LAST_MONTH_MARGIN_DAYS, build_report
-from tests.conftest import settings_for
+from tests.conftest import STORES, need_postgres, postgres_test_url
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -32,16 +33,38 @@ SECRET = "test-secret-key-that-is-at-least-32-bytes-long"
 LOAN = "HD-2024-03"
 
 
-@pytest.fixture
-def demo(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Settings, Outcome]]:
-    """A small demo run on the real time (as ``arrears demo`` runs), on the store under test."""
-    settings = settings_for(store, tmp_path, request, secret_key=SECRET)
-    container = simulation_container(settings, CONFIG)
+@pytest.fixture(scope="module", params=STORES)
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Settings, Outcome]]:
+    """A small demo run on the real time (as ``arrears demo`` runs), once per store for the module's tests (they
+    only read it; a server's tick that finds nothing due writes nothing). Few connections: PostgreSQL is shared."""
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+        settings = Settings(database_url=url, secret_key=SECRET)  # type: ignore[arg-type]
+    else:
+        need_postgres()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        settings = Settings(
+            database_url=postgres_test_url(),  # type: ignore[arg-type]
+            database_schema=schema,
+            secret_key=SECRET,  # type: ignore[arg-type]
+            pool_size=2,
+        )
     try:
-        outcome = Simulation(container, CONFIG).run()
+        container = simulation_container(settings, CONFIG)
+        try:
+            outcome = Simulation(container, CONFIG).run()
+        finally:
+            container.close()
+        yield settings, outcome
     finally:
-        container.close()
-    yield settings, outcome
+        if schema is not None:
+            with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def test_the_demo_runs_the_months_ending_today(demo) -> None:
