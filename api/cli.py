@@ -363,7 +363,7 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--version", type=int, help="a published policy version number (default: the governing one)")
     show.set_defaults(handler=cmd_policy_show)
 
-    cli_demo.register(commands, policy_commands, settings_from, build_container)
+    cli_demo.register(commands, policy_commands, settings_from, build_container, aware_datetime)
     cli_projections.register(commands, build_container)
     cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
     cli_scheduler.register(commands, settings_from, aware_datetime)

@@ -7,19 +7,23 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from application.bootstrap import Container, bootstrap
+from application.bootstrap import Container
 from application.commands import PublishPolicy
 from domain.base import Actor, Role
 from infrastructure.progress import progress
 from infrastructure.settings import Settings
-from simulation.engine import Config, Simulation, simulation_clock
+from simulation.charts import chart_images, write_charts
+from simulation.engine import Config, Simulation, simulation_container
 from simulation.learning import propose
-from simulation.present import lines, page, write_charts
+from simulation.present import document, lines
 from simulation.report import build_report
-from simulation.stories import story_lines
+from simulation.report_page import page
+from simulation.stories import firm_stories
 
 SettingsFrom = Callable[[argparse.Namespace], Settings]
 #: simulated data, one simulated clock: no fsync per commit, and the scheduler fires on one thread (its threads
@@ -32,11 +36,16 @@ def cmd_demo(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
     settings = settings_from(args)
     settings = settings.model_copy(update={k: v for k, v in QUICK.items() if k not in settings.model_fields_set})
     config = Config(
-        enterprises=args.enterprises, months=args.months, seed=args.seed, learn_after_months=args.learn_after
+        enterprises=args.enterprises,
+        months=args.months,
+        seed=args.seed,
+        learn_after_months=args.learn_after,
+        ends_at=args.ends_at,
     )
-    container = bootstrap(settings, simulation_clock())
+    container = simulation_container(settings, config)
     try:
         head = container.store.recorder.max_notification_id() or 0
+        outcome = None
         if head:
             print(f"the database holds {head} events already: reporting on them (a new run needs an empty database)")
         else:
@@ -50,31 +59,31 @@ def cmd_demo(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
                 )
             print(
                 f"simulated {outcome.start} to {outcome.end}: {outcome.events} events in {outcome.seconds:.1f} s "
-                f"({rate:.0f} events/s)"
+                f"({rate:.0f} events/s); landed at {outcome.landed_at:%Y-%m-%d %H:%M %z}, where the scheduler of "
+                "a server on this database goes on"
             )
         report = build_report(container.store, config.challenger_tier)
-        stories = story_lines(container.app)
+        stories = firm_stories(container.app)
     finally:
         container.close()
-    print("\n".join(lines(report) + stories))
+    print("\n".join(lines(report, stories)))
     for path in write_charts(report, Path(args.charts)):
         print(f"chart: {path}")
     if args.compare:
-        compare(args, config, report)
+        landed = outcome.landed_at if outcome is not None else None
+        compare(replace(config, learn_after_months=0, ends_at=landed or config.ends_at), report)
     return 0
 
 
-def compare(args: argparse.Namespace, config: Config, learned: Any) -> None:
-    """Replay the same portfolio (same seed, same simulated debtors) with the strategy never learning, in a
-    temporary database, and print both results side by side."""
+def compare(same: Config, learned: Any) -> None:
+    """Replay the same portfolio (same seed, same simulated debtors, the same months) with the strategy never
+    learning, in a temporary database, and print both results side by side."""
     with tempfile.TemporaryDirectory(prefix="arrears-replay-") as folder:
         settings = Settings(database_url=f"sqlite:///{folder}/replay.db", **QUICK)  # type: ignore[arg-type]
-        container = bootstrap(settings, simulation_clock())
+        container = simulation_container(settings, same)
         try:
-            Simulation(container, Config(config.enterprises, config.months, config.seed, 0)).run(
-                lambda days, total: progress(days, "replaying without learning", total)
-            )
-            fixed = build_report(container.store, config.challenger_tier)
+            Simulation(container, same).run(lambda days, total: progress(days, "replaying without learning", total))
+            fixed = build_report(container.store, same.challenger_tier)
         finally:
             container.close()
     print("\nthe same portfolio under the fixed policy v1 vs the learning strategy:")
@@ -92,14 +101,14 @@ def cmd_report(args: argparse.Namespace, build_container: Callable[[argparse.Nam
     container = build_container(args)
     try:
         report = build_report(container.store)
-        stories = story_lines(container.app)
+        stories = firm_stories(container.app)
     finally:
         container.close()
     if args.html:
-        Path(args.html).write_text(page(report, stories), encoding="utf-8")
+        Path(args.html).write_text(page(document(report, stories), chart_images(report)), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     else:
-        print("\n".join(lines(report) + stories))
+        print("\n".join(lines(report, stories)))
     return 0
 
 
@@ -132,6 +141,7 @@ def register(
     policy_commands: Any,
     settings_from: SettingsFrom,
     build_container: Callable[[argparse.Namespace], Container],
+    aware_datetime: Callable[[str], datetime],
 ) -> None:
     """Add demo, report and policy propose to the parser."""
     demo = commands.add_parser(
@@ -142,6 +152,12 @@ def register(
     demo.add_argument("--seed", type=int, default=2026, help="the portfolio's and the debtors' seed (default 2026)")
     demo.add_argument(
         "--learn-after", type=int, default=3, metavar="MONTHS", help="publish the learned policy after (0: never)"
+    )
+    demo.add_argument(
+        "--ends-at",
+        type=aware_datetime,
+        metavar="T",
+        help="the moment the simulated months end (ISO 8601 with offset; default: now, when the run ends)",
     )
     demo.add_argument("--charts", default="arrears-charts", metavar="DIR", help="where the PNG charts go")
     demo.add_argument(

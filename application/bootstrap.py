@@ -57,8 +57,17 @@ def catch_up_rebuilt_views(settings: Settings, names: list[str]) -> int:
         container.close()
 
 
-def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Container:
-    """Build the application from settings (environment variables by default)."""
+def bootstrap(
+    settings: Settings | None = None, clock: Clock | None = None, recording_clock: Clock | None = None
+) -> Container:
+    """Build the application from settings (environment variables by default).
+
+    ``clock`` is what "now" means to decisions (the scheduler's due deadlines, a command's default time); tests
+    and ``arrears scheduler tick --now`` move it. ``recording_clock`` stamps the events' recording time (what
+    ``known_at`` reads): by default nothing does and each event carries the real time it was made. Only a
+    simulation gives one (``arrears demo``, its own clock, into an empty log: ``Simulation.run`` refuses any
+    other); no setting, environment variable, CLI option or HTTP field reaches it, so production cannot.
+    """
     settings = settings or Settings()
     clock = clock or SystemClock()
     store = EventStore(
@@ -67,7 +76,7 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         snapshot_interval=settings.snapshot_every,
         async_inserts=settings.async_inserts,
     )
-    app = CollectionsApp(UnitOfWork(store, clock))
+    app = CollectionsApp(UnitOfWork(store, clock, recording_clock=recording_clock))
     audit_key = settings.audit_key.get_secret_value().encode() if settings.audit_key is not None else None
     views = view_store(store)
     runtime = ProjectionRuntime(

@@ -45,7 +45,9 @@ def ensure_stored(uow: UnitOfWork) -> None:
         StrategyPolicy, POLICY_ID, lambda _: True, max_age_seconds=60.0, purpose="stored", if_missing=lambda: False
     )
     if not stored:
-        policy = StrategyPolicy.create(default_terms(), act=Act.of(Actor.system("policy"), None, uow.clock.now()))
+        session = uow.session()
+        act = Act.of(Actor.system("policy"), None, session.now, session.timestamp)
+        policy = StrategyPolicy.create(default_terms(), act=act)
         with contextlib.suppress(DuplicateError):  # another process stored it first
             uow.create(policy)
 

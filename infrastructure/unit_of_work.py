@@ -14,8 +14,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -30,6 +29,7 @@ from infrastructure.in_flight import Flights
 from infrastructure.keyed_writes import committing, replayed
 from infrastructure.memo import Memo
 from infrastructure.read_set import Reads, StaleFacts, checking, noted
+from infrastructure.session import Session
 from infrastructure.shared_writes import SharedWrites
 from infrastructure.write_steps import (
     ATTEMPTS,
@@ -52,18 +52,6 @@ LOCK_STRIPES = 1024
 STALE_FACTS_REFUSAL = "what the command depends on kept changing while it was being recorded; try again"
 
 
-@dataclass
-class Session:
-    """What a decision sees besides its aggregate: the time it is decided, and new aggregates to save with it."""
-
-    now: datetime
-    created: list[Aggregate] = field(default_factory=list)
-
-    def add(self, aggregate: Aggregate) -> None:
-        """Save a new aggregate in the same transaction as the one decided on."""
-        self.created.append(aggregate)
-
-
 @dataclass(frozen=True, slots=True)
 class Changed(Generic[R]):
     """A decision's result and the aggregate's version after it was saved."""
@@ -82,9 +70,14 @@ def expect(cls: type[A], aggregate: object, aggregate_id: UUID) -> A:
 class UnitOfWork:
     """Loads, decides on and saves aggregates of one event store, for every thread of a process."""
 
-    def __init__(self, store: EventStore, clock: Clock, lock_stripes: int = LOCK_STRIPES) -> None:
+    def __init__(
+        self, store: EventStore, clock: Clock, lock_stripes: int = LOCK_STRIPES, recording_clock: Clock | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
+        #: what stamps the events' recording time: None, the real time (production, always); a simulation's clock
+        #: (given to ``bootstrap`` by ``arrears demo`` only, which writes only into an empty log)
+        self.recording_clock = recording_clock
         self._locks = [threading.RLock() for _ in range(lock_stripes)]
         #: facts read recently, per aggregate and purpose, with when they were read
         self._recent_reads: Memo[dict[str, tuple[float, int, Any]]] = Memo()
@@ -94,6 +87,10 @@ class UnitOfWork:
         self._shared = SharedWrites()
         #: aggregates changed on the event loop whose inserts are under way (``change_async``)
         self._in_flight = Flights()
+
+    def session(self) -> Session:
+        """A decision's session: now by the clock, and the recording time when a recording clock was given."""
+        return Session.begin(self.clock, self.recording_clock)
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -275,7 +272,7 @@ class UnitOfWork:
             aggregate, fresh = self._current(cls, aggregate_id, fresh, expected_version)
             attempts += 1
             optimistic = not fresh and not self._shared.now(aggregate_id)
-            session = Session(self.clock.now())
+            session = self.session()
             try:
                 result = decide(aggregate, session)
                 version = aggregate.version

@@ -3,22 +3,24 @@ chain head, and how to verify the pack."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.narration import describe
+from projections.html_page import page_head, table_html
 
+#: the columns' kinds (``projections.html_page.table_html``): figures aligned right, times never broken
+KINDS = {"#": "num", "v": "num", "due": "when", "made": "when", "happened": "when", "recorded": "when"}
+
+#: the pack's own style, after the shared one (``projections.html_page``): a case a page when printed, judgements in
+#: colour
 STYLE = """
-body { font: 11pt/1.4 "Noto Sans", "Helvetica Neue", Arial, sans-serif; margin: 2em; color: #111; }
-h1 { font-size: 18pt; } h2 { font-size: 14pt; page-break-before: always; } h2:first-of-type { page-break-before: auto; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; font-size: 9.5pt; }
-th, td { border: 1px solid #999; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eee; } .met { color: #060; } .late, .overdue { color: #a60; }
-.missed { color: #b00; font-weight: bold; }
-code { font-size: 8.5pt; word-break: break-all; } .note { color: #444; font-size: 9.5pt; }
-@media print { body { margin: 0; } }
+h2 { break-before: page; } h2:first-of-type { break-before: auto; }
+table { width: 100%; } .met { color: #060; } .late, .overdue { color: #a60; }
+.missed { color: #b00; font-weight: bold; } .note { color: #444; font-size: 9.5pt; }
 """
 
 
@@ -34,9 +36,7 @@ def shown(moment: Any, zone: ZoneInfo) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return table_html(headers, rows, [KINDS.get(h, "") for h in headers])
 
 
 def report_html(
@@ -56,8 +56,7 @@ def report_html(
         f"to {escape(shown(scope.get('to'), zone))}"
     )
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Evidence pack: {what}</title><style>{STYLE}</style></head><body>",
+        page_head(f"Evidence pack: {html.unescape(what)}", STYLE),
         f"<h1>Evidence pack: {what}</h1>",
         f"<p>Made {escape(shown(now, zone))} by arrears. {len(events_by_case)} case(s). Chain heads are "
         + ("sealed with the bank's audit key (HMAC-SHA256)." if sealed else "<b>not sealed</b> (no audit key set).")

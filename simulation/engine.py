@@ -1,7 +1,12 @@
 """Six simulated months through the real system: a simulated clock the app and the deadline scheduler read,
 collectors and departments at work on weekdays, debtors paying by their own lights, a monthly re-assessment,
 and, after the learning months, a policy proposed from the channel-effectiveness view and published, with a
-champion/challenger split on one tier."""
+champion/challenger split on one tier.
+
+The months are the ones ending at the run's landing moment (``Config.ends_at``; by default the real time when
+the run starts): the last tick fires at that moment, so a server started on the same database afterwards finds
+nothing due that the simulation had not fired, and every event is recorded at its simulated recording time
+(the simulated clock is the one ``bootstrap`` gave the application), so ``known_at`` reads work on the demo."""
 
 from __future__ import annotations
 
@@ -16,13 +21,14 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from application.app import CollectionsApp
-from application.bootstrap import Container
+from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk, AssignCollector, PublishPolicy, ReceivePayment, ResolveCase
 from domain.base import Actor, Role
 from domain.case.values import Installment, Resolution
 from domain.errors import DomainError
 from domain.money import Money
-from infrastructure.clock import ManualClock
+from infrastructure.clock import ManualClock, SystemClock
+from infrastructure.settings import Settings
 from simulation.debtors import Debtor, new_debtor, pays_installment, unasked_payment_share
 from simulation.firms import Firm
 from simulation.learning import propose
@@ -30,8 +36,6 @@ from simulation.seeding import portfolio, register
 from simulation.staff import SUPERVISOR, Collector, facts, work_queues
 
 ZONE = ZoneInfo("Asia/Shanghai")
-#: the simulation's first day (a Monday); six months end on 2 November 2026, before the seed's "today"
-START = date(2026, 5, 4)
 RISK = Actor(user_id="sim.risk", role=Role.RISK)
 #: payments arrive from the core banking system
 CORE_BANKING = Actor.system("core-banking")
@@ -46,6 +50,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (earlier when negative), at most the 28th."""
     index = day.month - 1 + months
     return date(day.year + index // 12, index % 12 + 1, min(day.day, 28))
 
@@ -60,6 +65,16 @@ class Config:
     seed: int = 2026
     learn_after_months: int = 3
     challenger_tier: str = "high"
+    #: the moment the run lands (its last tick); None: the real time when the run is set up
+    ends_at: datetime | None = None
+
+    def landing(self) -> datetime:
+        """When the run ends, in the business zone."""
+        return (self.ends_at or SystemClock().now()).astimezone(ZONE)
+
+    def first_day(self, landing: datetime) -> date:
+        """The first simulated day: ``months`` before the landing day."""
+        return add_months(landing.date(), -self.months)
 
 
 @dataclass
@@ -72,26 +87,38 @@ class Outcome:
     events: int = 0
     seconds: float = 0.0
     champions: set[str] = field(default_factory=set)
+    #: the moment the run landed (its last tick), in the business zone
+    landed_at: datetime | None = None
 
 
-def simulation_clock() -> ManualClock:
+def simulation_clock(config: Config | None = None) -> ManualClock:
     """The clock a simulation runs on, standing at the eve of its first day."""
-    return ManualClock(at(START - timedelta(days=1), 9))
+    config = config or Config()
+    return ManualClock(at(config.first_day(config.landing()) - timedelta(days=1), 9))
+
+
+def simulation_container(settings: Settings, config: Config | None = None) -> Container:
+    """The process a simulation runs in: its clock is both the decisions' "now" and the events' recording time
+    (the composition root's ``recording_clock``), so what was recorded when reads back as simulated."""
+    clock = simulation_clock(config)
+    return bootstrap(settings, clock, recording_clock=clock)
 
 
 class Simulation:
     """One run on a container whose clock is a ``ManualClock`` (see ``simulation_clock``)."""
 
     def __init__(self, container: Container, config: Config) -> None:
-        if not isinstance(container.clock, ManualClock):
-            raise ValueError("a simulation runs on a ManualClock (bootstrap(settings, simulation_clock()))")
+        if not isinstance(container.clock, ManualClock) or container.app.uow.recording_clock is not container.clock:
+            raise ValueError("a simulation runs on a ManualClock that also records: simulation_container(settings)")
         self.container = container
         self.app: CollectionsApp = container.app
         self.read_model = container.read_model
         self.clock: ManualClock = container.clock
         self.config = config
-        self.end = add_months(START, config.months)
-        self.firms: list[Firm] = portfolio(config.enterprises, config.seed, START)
+        self.ends_at = config.landing()
+        self.end = self.ends_at.date()
+        self.start = config.first_day(self.ends_at)
+        self.firms: list[Firm] = portfolio(config.enterprises, config.seed, self.start)
         self.debtors: dict[UUID, Debtor] = {}
         self.case_ids: list[UUID] = []
         self.last_contact: dict[UUID, date] = {}
@@ -100,7 +127,7 @@ class Simulation:
         self.joint_visits: set[UUID] = set()
         self.agreements: dict[UUID, list[Installment]] = {}
         self.champions: set[UUID] = set()
-        self.outcome = Outcome(START, self.end)
+        self.outcome = Outcome(self.start, self.end)
         self.collectors = {
             tier: [Collector(self, f"sim.{tier}.{n}", tier, config.seed) for n in range(1, count + 1)]
             for tier, count in TEAM.items()
@@ -124,16 +151,24 @@ class Simulation:
 
     def run(self, progress: Progress = lambda items, _: items) -> Outcome:
         started = time.perf_counter()
+        if self.app.store.recorder.max_notification_id():
+            raise ValueError("a simulation records at simulated times, so it writes only into an empty event log")
         self.seed()
-        days = (self.end - START).days
-        learn_on = add_months(START, self.config.learn_after_months) if self.config.learn_after_months else None
+        days = (self.end - self.start).days
+        learn_on = add_months(self.start, self.config.learn_after_months) if self.config.learn_after_months else None
         for n in progress(range(days), days):
-            day = START + timedelta(days=n)
-            if day.day == START.day and n > 0:
+            day = self.start + timedelta(days=n)
+            if day.day == self.start.day and n > 0:
                 self.monthly(day, learn=day == learn_on)
             self.one_day(day)
-        self.clock.set(at(self.end, 9))
-        self.container.scheduler.tick()
+        # land in the present: the last tick fires what is due by the landing moment (the landing day's work is
+        # not simulated), so the next tick on this database, on any clock from then on, finds nothing overdue;
+        # landing on the real time, the run lands when it ends (it took a minute or two)
+        if self.config.ends_at is None:
+            self.ends_at = max(self.ends_at, SystemClock().now().astimezone(ZONE))
+        self.clock.set(self.ends_at)
+        self.outcome.landed_at = self.ends_at
+        self.tick()
         self.container.projections.catch_up()
         self.outcome.events = self.app.store.recorder.max_notification_id() or 0
         self.outcome.seconds = time.perf_counter() - started
@@ -142,13 +177,13 @@ class Simulation:
 
     def seed(self) -> None:
         """Register the portfolio, assess every case (the model decides the tier), give each a collector."""
-        self.clock.set(at(START - timedelta(days=1), 9))
+        self.clock.set(at(self.start - timedelta(days=1), 9))
         for firm in self.firms:
             register(self.app, firm, self.clock.now())
             case_id = self.app.case_id_for(firm.loan.loan_id)
             self.case_ids.append(case_id)
-            self.debtors[case_id] = new_debtor(firm, self.config.seed, START)
-        self.clock.set(at(START - timedelta(days=1), 14))
+            self.debtors[case_id] = new_debtor(firm, self.config.seed, self.start)
+        self.clock.set(at(self.start - timedelta(days=1), 14))
         for case_id in self.case_ids:
             self.send(AssessRisk(case_id=case_id, actor=RISK))
         self.assign_collectors()

@@ -48,6 +48,10 @@ TIERS = ("high", "medium", "low")
 CATEGORIES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 CURED = {"paid_in_full", "restructured", "cured"}
 VALIDATION_DAYS = 90
+#: a month end this close to the report's end gets no bar of its own, the end's stands for it: the months count from
+#: the first assessment, the eve of the first simulated day, so the last month end fell a day or two before the end
+#: and, nothing worked between (a weekend), its bar repeated the end's
+LAST_MONTH_MARGIN_DAYS = 7
 #: events counted one each per first tier, and the counter each goes to
 COUNTED: dict[type, str] = {
     PromiseToPayMade: "promises",
@@ -183,7 +187,11 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
         _fold(report, cases, case_id, event, day, learned, v1_thresholds)
         report.end = max(report.end or day, day)
     if report.end:
-        _snapshot(report, cases, f"end {report.end.isoformat()}")
+        end = report.end
+        near = [m for m in report.monthly_balance if (end - date.fromisoformat(m)).days < LAST_MONTH_MARGIN_DAYS]
+        for month in near:
+            del report.monthly_balance[month]
+        _snapshot(report, cases, f"end {end.isoformat()}")
     start = {t: sum(c.outstanding0 for c in cases.values() if c.tier0 == t) for t in TIERS}
     report.monthly_balance = {"start": start, **report.monthly_balance}
     report.balance_start = sum(c.outstanding0 for c in cases.values())

@@ -52,11 +52,6 @@ def story(app: CollectionsApp, loan_id: str) -> str | None:
     return "; ".join(parts)
 
 
-def story_lines(app: CollectionsApp) -> list[str]:
-    """The named firms' stories (those in the store)."""
-    out = []
-    for spec in SEED_EXAMPLES:
-        told = story(app, spec.loan_id)
-        if told is not None:
-            out.append(f"  {spec.key:<13} {told}")
-    return ["the seed's firms:", *out] if out else []
+def firm_stories(app: CollectionsApp) -> list[tuple[str, str]]:
+    """The named firms' stories (those in the store): the firm's key and its story."""
+    return [(spec.key, told) for spec in SEED_EXAMPLES if (told := story(app, spec.loan_id)) is not None]

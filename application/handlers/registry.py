@@ -46,12 +46,13 @@ def handles(command_type: type[C]) -> Callable[[Callable[[C, UnitOfWork], Outcom
 
 def act_of(command: Command, session: Session) -> Act:
     """Who acted and when, checked once: the command's time (default: now) may not be in the future."""
-    return Act.of(command.actor, command.occurred_at, session.now)
+    return Act.of(command.actor, command.occurred_at, session.now, session.timestamp)
 
 
 def act_now(command: Command, uow: UnitOfWork) -> Act:
     """Who acted and when, for a command decided outside ``UnitOfWork.change`` (one that creates aggregates)."""
-    return Act.of(command.actor, command.occurred_at, uow.clock.now())
+    session = uow.session()
+    return Act.of(command.actor, command.occurred_at, session.now, session.timestamp)
 
 
 @dataclass

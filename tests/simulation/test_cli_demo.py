@@ -18,9 +18,10 @@ def test_demo_runs_reports_writes_charts_and_a_second_run_only_reports(
     db = ["--database-url", f"sqlite:///{tmp_path / 'sim.db'}"]
     charts = tmp_path / "charts"
     argv = [*db, "demo", "--enterprises", "10", "--months", "1", "--learn-after", "0", "--charts", str(charts)]
-    assert main(argv) == 0
+    assert main([*argv, "--ends-at", "2026-12-06T10:20:00+08:00"]) == 0
     out = capsys.readouterr().out
-    assert "simulated 2026-05-04 to 2026-06-04" in out and "events/s" in out
+    assert "simulated 2026-11-06 to 2026-12-06" in out and "events/s" in out
+    assert "landed at 2026-12-06 10:20 +0800" in out
     assert "portfolio report:" in out and "overdue balance (outstanding of open cases):" in out
     assert "validation scorecard-2: KS" in out and "learning: policy published never" in out
     for name in ("overdue_balance_by_tier.png", "channel_mix.png"):
@@ -31,7 +32,7 @@ def test_demo_runs_reports_writes_charts_and_a_second_run_only_reports(
     page = tmp_path / "report.html"
     assert main([*db, "report", "--html", str(page)]) == 0
     html = page.read_text()
-    assert html.count("data:image/png;base64,") == 2 and "portfolio report:" in html
+    assert html.count("data:image/png;base64,") == 2 and "<h1>Portfolio report</h1>" in html
     png = html.split("data:image/png;base64,")[1].split('"')[0]
     assert base64.b64decode(png).startswith(b"\x89PNG")
     assert main([*db, "policy", "propose"]) == 0

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from application.bootstrap import Container, bootstrap
+from application.bootstrap import Container
 from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
 from domain.case.ledger_events import PenaltyAccrued
 from domain.case.values import CaseStatus
 from domain.enterprise.events import DebtorClassified
 from domain.money import Money
 from infrastructure.settings import Settings
-from simulation.engine import Config, Outcome, Simulation, simulation_clock
+from simulation.engine import Config, Outcome, Simulation, simulation_container
 from simulation.report import Report, build_report
 from tests.conftest import STORES, need_postgres, postgres_test_url
 
@@ -39,7 +39,7 @@ def run(
         with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
         settings = Settings(database_url=postgres_test_url(), database_schema=schema)
-    container = bootstrap(settings, simulation_clock())
+    container = simulation_container(settings, CONFIG)
     try:
         outcome = Simulation(container, CONFIG).run()
         yield container, outcome, build_report(container.store)

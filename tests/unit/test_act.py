@@ -24,7 +24,14 @@ def test_business_time_may_be_earlier_than_the_recording() -> None:
     earlier = NOW - timedelta(days=3)
     act = Act.of(COLLECTOR, earlier, NOW)
     assert (act.occurred_at, act.recorded_at) == (earlier, NOW)
-    assert act.attribution() == {"actor": COLLECTOR, "occurred_at": earlier}
+    # no recording clock: the events stamp the real time when they are made
+    assert act.attribution() == {"actor": COLLECTOR, "occurred_at": earlier, "timestamp": None}
+
+
+def test_a_recording_clocks_time_becomes_the_events_timestamp() -> None:
+    simulated = NOW - timedelta(days=40)
+    act = Act.of(COLLECTOR, None, simulated, timestamp=simulated)
+    assert act.attribution() == {"actor": COLLECTOR, "occurred_at": simulated, "timestamp": simulated}
 
 
 def test_occurred_at_may_not_be_in_the_future_beyond_clock_skew() -> None:
