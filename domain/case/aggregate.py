@@ -7,6 +7,7 @@ events are in lifecycle.py, strategy.py, contacts.py, commitments.py, collaborat
 from __future__ import annotations
 
 from domain.case.arrears import ArrearsCommands
+from domain.case.business_time import BusinessTime
 from domain.case.collaboration import CollaborationCommands
 from domain.case.commitments import CommitmentCommands
 from domain.case.contacts import ContactCommands
@@ -16,6 +17,7 @@ from domain.case.strategy import StrategyCommands
 
 
 class CollectionCase(
+    BusinessTime,
     LifecycleCommands,
     StrategyCommands,
     ContactCommands,

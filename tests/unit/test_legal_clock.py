@@ -65,7 +65,7 @@ def a_case(overdue_since: date = date(2024, 1, 10)) -> CollectionCase:
         outstanding=Money.parse("800.00"),
         overdue_amount=Money.parse("300.00"),
         overdue_since=overdue_since,
-        act=ACT,
+        act=Act.of(ACTOR, NOW - timedelta(hours=2), NOW),  # opened at 08:00 Shanghai, before the acts below
     )
 
 
