@@ -38,7 +38,7 @@ def record_guarantee(case: CollectionCase, command: RecordGuarantee, act: Act, t
         guarantee_id=guarantee_id,
         guarantor=command.guarantor,
         guarantee_type=command.guarantee_type,
-        principal_due_on=command.principal_due_on or case.overdue_since,
+        principal_due_on=command.principal_due_on or case.principal_due_on(),
         agreed_ends_on=command.agreed_ends_on,
         warn_days=terms.legal_clock.guarantee_warn_days_before,
         act=act,

@@ -19,8 +19,10 @@ from domain.case.values import CaseStatus, Department, LegalActionKind, Limitati
 from domain.errors import IllegalTransitionError, InvariantError
 from domain.legal_clock import (
     AFTER_EXPIRY,
+    ART_188,
     ARTICLES,
     DEBTOR_CONSENT,
+    INSTALMENTS,
     LEGAL_ACTION_CAUSES,
     RESTARTED_AFTER_PROCEEDINGS,
     SUSPENDED,
@@ -80,6 +82,27 @@ class LegalCommands(DeadlineCommands):
                 **act.attribution(),
             )
 
+    def principal_due_on(self) -> date:
+        """The principal debt's performance deadline: the last dated due of the loan's schedule (an instalment
+        debt's last instalment, art. 189; the end an unagreed guarantee period runs from, art. 692); a case
+        opened with one overdue amount and no schedule: that amount's due date."""
+        return max((d.due_on for d in self.loan_dues() if d.due_on is not None), default=self.overdue_since)
+
+    def start_limitation(self, *, years: int, warn_days: int, act: Act) -> bool:
+        """Start the limitation period once (True if it started): three years by art. 188 from the day the debt
+        fell due or, for a debt performed in instalments, from the last instalment's due date (art. 189), even when
+        that day is still ahead. Not while proceedings that interrupted it are pending (it runs from their end)."""
+        if self.limitation_ends_on is not None or self.pending_proceedings():
+            return False
+        starts_on = self.principal_due_on()
+        dated = sorted({d.due_on for d in self.loan_dues() if d.due_on is not None})
+        if len(dated) > 1:
+            basis = f"{INSTALMENTS}: the last of {len(dated)} instalments falls due on {starts_on}"
+        else:
+            basis = f"{ART_188}: repayment due {starts_on}"
+        self.set_limitation_period(starts_on=starts_on, years=years, warn_days=warn_days, basis=basis, act=act)
+        return True
+
     def interrupt_limitation(
         self,
         cause: LimitationCause,
@@ -108,6 +131,7 @@ class LegalCommands(DeadlineCommands):
             LimitationRestarted,
             cause=cause,
             by_version=by_version,
+            by_event=self.event_type_at(by_version),
             restarts_on=on,
             ends_on=ends_on,
             previous_ends_on=previous,
@@ -123,6 +147,11 @@ class LegalCommands(DeadlineCommands):
             act=act,
         )
         return True
+
+    def event_type_at(self, version: int | None) -> str:
+        """The type of the case's event at ``version`` when it is among those being recorded ("" otherwise)."""
+        found = (type(e).__name__ for e in self.pending_events if e.originator_version == version)
+        return next(found, "")
 
     def pending_proceedings(self) -> list[str]:
         """The legal actions whose proceedings interrupted the period and have not ended (it does not run)."""
@@ -176,6 +205,7 @@ class LegalCommands(DeadlineCommands):
             LimitationRestarted,
             cause=cause,
             by_version=by_version,
+            by_event=self.event_type_at(by_version),
             restarts_on=on,
             ends_on=ends_on,
             previous_ends_on=self.limitation_ends_on,

@@ -22,6 +22,8 @@ class LimitationRestarted(CaseEvent):
     cause: LimitationCause
     #: the case version of the event that interrupted it (None: recorded by hand with ``evidence``)
     by_version: int | None = None
+    #: the type of that event (``LetterSent``, ``SmsSent``, ``CallLogged``, ``PaymentReceived``...)
+    by_event: str = ""
     restarts_on: date
     ends_on: date
     previous_ends_on: date | None = None

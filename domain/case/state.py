@@ -124,6 +124,8 @@ class CaseFields:
     delinquency_bucket: str | None = None
     loan_category: str | None = None
     calls: list[tuple[datetime, bool]] = []
+    #: outbound SMS and emails by channel, for the contact policy's per-channel caps (remembered as calls are)
+    messages: dict[str, list[datetime]] = {}
     #: the loan's schedule (loan_ledger.py): dues and rates, payments and penalties in order, the last day
     #: penalty is recorded for; the last classification's rules and reason; a restructuring (agreement)
     dues: list[LoanDue] = []
@@ -262,6 +264,10 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
             self.calls.append((event.occurred_at, event.outcome is ContactOutcome.CONNECTED))
             horizon = max(at for at, _ in self.calls) - CALL_MEMORY
             self.calls = [call for call in self.calls if call[0] >= horizon]
+        if event.channel in (Channel.SMS, Channel.EMAIL) and event.direction is Direction.OUTBOUND:
+            sent = [*self.messages.get(channel, []), event.occurred_at]
+            horizon = max(sent) - CALL_MEMORY
+            self.messages = {**self.messages, channel: [at for at in sent if at >= horizon]}
 
     @applies
     def _(self, event: DelinquencyClassified) -> None:

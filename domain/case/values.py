@@ -122,6 +122,8 @@ class LimitationCause(StrEnum):
     PART_PAYMENT = "part_payment"
     PROMISE = "promise"
     AGREEMENT = "agreement"
+    #: the debtor acknowledged the debt and agreed to perform on a recorded contact (a call, a visit, a reply)
+    ACKNOWLEDGEMENT = "acknowledgement"
     #: (3) the creditor filed suit or applied for arbitration
     LITIGATION = "litigation"
     ARBITRATION = "arbitration"
