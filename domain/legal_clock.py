@@ -15,6 +15,7 @@ from domain.case.values import (
     LegalActionKind,
     LetterKind,
     LimitationCause,
+    ProceedingsOutcome,
 )
 
 DEFAULT_LIMITATION_YEARS = 3
@@ -124,6 +125,16 @@ def guarantee_period_ends(principal_due_on: date, agreed_ends_on: date | None) -
     why = "none agreed" if agreed_ends_on is None else "the agreed end is no later than the principal debt's"
     return ends, f"Civil Code art. 692(2): {why}, so six months from the principal debt's end {principal_due_on}"
 
+
+#: the period to apply for enforcement of an effective judgment, award or mediation statement (申请执行期间)
+ENFORCEMENT_YEARS = 2
+ENFORCEMENT_ARTICLE = (
+    "Civil Procedure Law (2023) art. 250: the period to apply for enforcement is two years, counted from the last "
+    "day of the performance period the legal document sets (from its effective date when it sets none); its "
+    "suspension and interruption follow the limitation rules"
+)
+#: the outcomes that leave an enforceable legal document (a judgment, an arbitral award, a mediation statement)
+ENFORCEABLE = frozenset({ProceedingsOutcome.JUDGMENT, ProceedingsOutcome.AWARD, ProceedingsOutcome.MEDIATION})
 
 #: a suspension of the period by proceedings, and its restart when they end (art. 195: "从中断、有关程序终结时起")
 SUSPENDED = "Civil Code art. 195: the period is interrupted by the filing and runs anew from the end of the proceedings"

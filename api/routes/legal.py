@@ -117,6 +117,7 @@ async def end_proceedings(
         outcome=body.outcome,
         ended_on=body.ended_on,
         summary=body.summary,
+        performance_due_on=body.performance_due_on,
         **write.on_case(case_id, body),
     )
     outcome = await write.send(command)

@@ -70,6 +70,12 @@ class ProceedingsEndIn(Attributed):
         description="the day the proceedings ended (the judgment or ruling served); the period restarts from it"
     )
     summary: Text = Field(default="", description="e.g. the judgment's or ruling's number")
+    performance_due_on: Day | None = Field(
+        default=None,
+        description="a judgment, award or mediation statement: the last day of the performance period it sets; the "
+        "two-year period to apply for enforcement runs from it (Civil Procedure Law art. 250), from ended_on "
+        "(its effective date) when it sets none",
+    )
 
 
 class ProceedingsEndOut(CaseWritten):

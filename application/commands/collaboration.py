@@ -130,6 +130,9 @@ class EndProceedings(CaseCommand):
     outcome: ProceedingsOutcome
     ended_on: date
     summary: str = ""
+    #: the last day of the performance period a judgment, award or mediation statement sets (None: it sets none);
+    #: the two-year period to apply for enforcement runs from it (Civil Procedure Law art. 250)
+    performance_due_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

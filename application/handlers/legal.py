@@ -77,7 +77,12 @@ def end_proceedings(case: CollectionCase, command: EndProceedings, act: Act) -> 
     check_not_blank(command.action_id, "action_id")
     check_day(case, command.ended_on, act, "the end of proceedings")
     return case.end_proceedings(
-        command.action_id.strip(), outcome=command.outcome, ended_on=command.ended_on, summary=command.summary, act=act
+        command.action_id.strip(),
+        outcome=command.outcome,
+        ended_on=command.ended_on,
+        summary=command.summary,
+        act=act,
+        performance_due_on=command.performance_due_on,
     )
 
 

@@ -22,6 +22,9 @@ from domain.legal_clock import (
     ART_188,
     ARTICLES,
     DEBTOR_CONSENT,
+    ENFORCEABLE,
+    ENFORCEMENT_ARTICLE,
+    ENFORCEMENT_YEARS,
     INSTALMENTS,
     LEGAL_ACTION_CAUSES,
     RESTARTED_AFTER_PROCEEDINGS,
@@ -44,8 +47,10 @@ class LegalCommands(DeadlineCommands):
         warn_days: int,
         basis: str,
         act: Act,
+        period: str = "",
     ) -> None:
-        """(Re)start the limitation period and move its warning deadline."""
+        """(Re)start the limitation period (or, ``period="enforcement"``, the period to apply for enforcement) and
+        move its warning deadline; by default the period that runs keeps running."""
         self.check_open()
         check_not_blank(basis, "basis")
         if years < 1 or warn_days < 1:
@@ -60,6 +65,7 @@ class LegalCommands(DeadlineCommands):
             years=years,
             warn_days_before=warn_days,
             basis=basis,
+            period=period or self.limitation_period,
             **act.attribution(),
         )
         for deadline in list(self.deadlines.values()):
@@ -126,7 +132,9 @@ class LegalCommands(DeadlineCommands):
         if after_expiry and cause not in DEBTOR_CONSENT:
             return False
         article = AFTER_EXPIRY if after_expiry else ARTICLES[cause]
-        ends_on = limitation_ends(on, self.limitation_years)
+        if self.limitation_period == "enforcement":
+            article += f"; {ENFORCEMENT_ARTICLE}"
+        ends_on = limitation_ends(on, self.running_period_years())
         self.trigger_event(
             LimitationRestarted,
             cause=cause,
@@ -141,12 +149,16 @@ class LegalCommands(DeadlineCommands):
         )
         self.set_limitation_period(
             starts_on=on,
-            years=self.limitation_years,
+            years=self.running_period_years(),
             warn_days=self.limitation_warn_days,
             basis=f"interrupted by {cause} on {on}: {article}",
             act=act,
         )
         return True
+
+    def running_period_years(self) -> int:
+        """The length of the period that runs: the policy's limitation years, or two to apply for enforcement."""
+        return ENFORCEMENT_YEARS if self.limitation_period == "enforcement" else self.limitation_years
 
     def event_type_at(self, version: int | None) -> str:
         """The type of the case's event at ``version`` when it is among those being recorded ("" otherwise)."""
@@ -188,9 +200,15 @@ class LegalCommands(DeadlineCommands):
                 )
         return True
 
-    def restart_after_proceedings(self, action_id: str, *, act: Act, by_version: int) -> bool:
+    def restart_after_proceedings(
+        self, action_id: str, *, act: Act, by_version: int, performance_due_on: date | None = None
+    ) -> bool:
         """The proceedings of ``action_id`` ended: when they suspended the period and none other still does, it runs
-        anew from the day the last of them ended (art. 195), with a new warning deadline. True if it restarted."""
+        anew from the day the last of them ended (art. 195), with a new warning deadline. When they ended in an
+        enforceable document (judgment, award, mediation statement), what runs is the two-year period to apply for
+        enforcement (Civil Procedure Law art. 250) from the last day of the performance period it sets
+        (``performance_due_on``; its effective date, the end of the proceedings, when it sets none). True if the
+        period restarted."""
         proceedings = self.proceedings[action_id]
         if proceedings.filed_on is None or proceedings.ended_on is None or self.pending_proceedings():
             return False
@@ -199,8 +217,13 @@ class LegalCommands(DeadlineCommands):
         # with several proceedings, the period runs anew from the latest end, whichever was recorded last
         on = max(p.ended_on for p in self.proceedings.values() if p.filed_on is not None and p.ended_on is not None)
         cause = self.legal_action_cause(action_id)
-        ends_on = limitation_ends(on, self.limitation_years)
+        years, period = self.running_period_years(), self.limitation_period
         article = f"{ARTICLES[cause]}; {RESTARTED_AFTER_PROCEEDINGS} ({proceedings.outcome})"
+        if proceedings.outcome in ENFORCEABLE:
+            on = max(on, performance_due_on or on)
+            years, period = ENFORCEMENT_YEARS, "enforcement"
+            article = f"{ENFORCEMENT_ARTICLE} ({proceedings.outcome} effective {proceedings.ended_on})"
+        ends_on = limitation_ends(on, years)
         self.trigger_event(
             LimitationRestarted,
             cause=cause,
@@ -215,10 +238,11 @@ class LegalCommands(DeadlineCommands):
         )
         self.set_limitation_period(
             starts_on=max(on, self.limitation_starts_on or on),
-            years=self.limitation_years,
+            years=years,
             warn_days=self.limitation_warn_days,
-            basis=f"proceedings of {action_id} ended on {on}: {article}",
+            basis=f"proceedings of {action_id} ended on {proceedings.ended_on}: {article}",
             act=act,
+            period=period,
         )
         return True
 
@@ -262,7 +286,11 @@ class LegalCommands(DeadlineCommands):
             TaskAssigned,
             task_id=task_id,
             department=Department.LEGAL,
-            title=f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit",
+            title=(
+                f"The period to apply for enforcement ends on {ends_on}: apply to the court for enforcement"
+                if self.limitation_period == "enforcement"
+                else f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit"
+            ),
             due_at=at_workday_start(ends_on, self.timezone),
             assignee="",
             **act.attribution(),

@@ -23,14 +23,17 @@ class LegalEvolution:
     limitation_ends_on: date | None
     limitation_years: int
     limitation_warn_days: int
+    limitation_period: str
     guarantees: dict[str, Guarantee]
 
     @applies
     def _(self, event: LimitationPeriodSet) -> None:
         self.limitation_starts_on = event.starts_on
         self.limitation_ends_on = event.ends_on
-        self.limitation_years = event.years
+        if event.period == "limitation":  # the policy's years; the enforcement period's two are the law's
+            self.limitation_years = event.years
         self.limitation_warn_days = event.warn_days_before
+        self.limitation_period = event.period
 
     @applies
     def _(self, event: LimitationRestarted | SignalResponded) -> None:

@@ -117,6 +117,8 @@ class CaseFields:
     limitation_ends_on: date | None = None
     limitation_years: int = DEFAULT_LIMITATION_YEARS
     limitation_warn_days: int = DEFAULT_WARN_DAYS
+    #: the period the limitation fields describe: ``limitation`` or ``enforcement`` (after an effective judgment)
+    limitation_period: str = "limitation"
     #: the guarantors' guarantees of the loan, by id
     guarantees: dict[str, Guarantee] = {}
     proceedings: dict[str, Proceedings] = {}

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from application.bootstrap import Container
 from application.commands import (
+    EndProceedings,
     LetterFacts,
     LogContact,
     OpenCase,
@@ -18,10 +19,19 @@ from application.commands import (
     RegisterEnterprise,
     ReviewLegalClock,
     SetDoNotContact,
+    StartLegalAction,
 )
 from domain.case.events import CallLogged, LetterSent, SmsSent
 from domain.case.legal_events import GuaranteeReleased, LimitationRestarted
-from domain.case.values import Channel, ContactOutcome, GuaranteeType, LetterKind, LimitationCause
+from domain.case.values import (
+    Channel,
+    ContactOutcome,
+    GuaranteeType,
+    LegalActionKind,
+    LetterKind,
+    LimitationCause,
+    ProceedingsOutcome,
+)
 from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
 from infrastructure.clock import ManualClock
@@ -244,3 +254,54 @@ def test_sms_are_capped_per_day_and_per_week(container: Container) -> None:
     assert send(first) == ["CP-WEEKLY-SMS"]
     email = container.app.contact_check(first, channel=Channel.EMAIL, party="Li Na", at=clock.now())
     assert email.allowed
+
+
+def test_after_a_judgment_the_warning_comes_before_the_enforcement_deadline(container: Container) -> None:
+    """Civil Procedure Law (2023) art. 250: two years to apply for enforcement, from the last day of the
+    performance period the judgment sets. Suit filed 2026-11-02; the judgment takes effect 2028-01-10 and gives
+    ten days to pay (last day 2028-01-20): the period ends 2028-01-20 + 2 years = 2030-01-20, and legal is warned
+    90 days before, 2030-01-20 - 90 days = 2029-10-22 (not a 3-year limitation to 2031-01-10 warned 2030-10-12,
+    nine months after enforcement was lost). On 2029-10-22 the scheduler gives legal the task to apply."""
+    case_id = open_case(container.app)
+    container.app.handle(ReviewLegalClock(case_id=case_id, actor=COLLECTOR))
+    action_id = container.app.send(
+        StartLegalAction(case_id=case_id, kind=LegalActionKind.LITIGATION, actor=SUPERVISOR), str
+    )
+    at(container, date(2028, 1, 11))
+    container.app.handle(
+        EndProceedings(
+            case_id=case_id,
+            action_id=action_id,
+            outcome=ProceedingsOutcome.JUDGMENT,
+            ended_on=date(2028, 1, 10),
+            performance_due_on=date(2028, 1, 20),
+            actor=SUPERVISOR,
+        )
+    )
+    case = container.app.get_case(case_id)
+    assert (case.limitation_period, case.limitation_starts_on, case.limitation_ends_on) == (
+        "enforcement",
+        date(2028, 1, 20),
+        date(2030, 1, 20),
+    )
+    warning = case.deadlines["limitation-warning-2030-01-20"]
+    assert (warning.status, warning.due_at.date()) == ("open", date(2029, 10, 22))
+    assert date(2030, 1, 20) - timedelta(days=90) == date(2029, 10, 22)
+    (restart,) = restarts(container, case_id)
+    assert "art. 250" in restart.article and restart.by_event == "LegalProceedingsEnded"
+    at(container, date(2029, 10, 22))
+    container.scheduler.tick()
+    task = container.app.get_case(case_id).tasks["limitation-2030-01-20"]
+    assert task.department == "legal" and "enforcement" in task.title
+    # a delivered demand interrupts it like a limitation period (art. 250 ¶1): two years again from it
+    container.app.handle(
+        LogContact(
+            case_id=case_id,
+            channel=Channel.SMS,
+            party="Li Na",
+            outcome=ContactOutcome.DELIVERED,
+            message_id="SMS-77",
+            actor=COLLECTOR,
+        )
+    )
+    assert container.app.get_case(case_id).limitation_ends_on == date(2031, 10, 22)
