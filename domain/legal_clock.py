@@ -16,6 +16,7 @@ from domain.case.values import (
     LetterKind,
     LimitationCause,
     ProceedingsOutcome,
+    SuspensionCause,
 )
 
 DEFAULT_LIMITATION_YEARS = 3
@@ -135,6 +136,20 @@ ENFORCEMENT_ARTICLE = (
 )
 #: the outcomes that leave an enforceable legal document (a judgment, an arbitral award, a mediation statement)
 ENFORCEABLE = frozenset({ProceedingsOutcome.JUDGMENT, ProceedingsOutcome.AWARD, ProceedingsOutcome.MEDIATION})
+
+#: art. 194: only an obstacle within the period's last six months suspends it; it ends six months after the obstacle
+SUSPENSION_MONTHS = 6
+_SUSPENDS = "Civil Code art. 194(1): within the period's last six months the creditor cannot claim because of"
+SUSPENSION_ARTICLES: dict[SuspensionCause, str] = {
+    SuspensionCause.FORCE_MAJEURE: f"{_SUSPENDS} force majeure (1)",
+    SuspensionCause.NO_LEGAL_REPRESENTATIVE: f"{_SUSPENDS} a missing legal representative (2)",
+    SuspensionCause.NO_HEIR_OR_ADMINISTRATOR: f"{_SUSPENDS} no heir or estate administrator determined (3)",
+    SuspensionCause.CONTROLLED_BY_OBLIGOR: f"{_SUSPENDS} being controlled by the obligor or another person (4)",
+    SuspensionCause.OTHER: f"{_SUSPENDS} another obstacle (5)",
+}
+SUSPENSION_ENDED = (
+    "Civil Code art. 194(2): the period ends six months after the day the cause of the suspension is removed"
+)
 
 #: a suspension of the period by proceedings, and its restart when they end (art. 195: "从中断、有关程序终结时起")
 SUSPENDED = "Civil Code art. 195: the period is interrupted by the filing and runs anew from the end of the proceedings"

@@ -15,6 +15,7 @@ from domain.case.values import (
     ProceedingsOutcome,
     Severity,
     SignalSource,
+    SuspensionCause,
 )
 
 
@@ -84,6 +85,24 @@ class InterruptLimitation(CaseCommand):
 
     cause: LimitationCause
     on: date
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SuspendLimitation(CaseCommand):
+    """An obstacle of Civil Code art. 194 (force majeure, no legal representative, ...) keeps the bank from claiming:
+    the period is suspended within its last six months; answers the day the suspension takes effect."""
+
+    cause: SuspensionCause
+    began_on: date
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EndLimitationSuspension(CaseCommand):
+    """The obstacle was removed on ``ended_on``: the period ends six months later (art. 194(2)); answers its end."""
+
+    ended_on: date
     evidence: str
 
 

@@ -14,6 +14,7 @@ from domain.case.contacts import ContactCommands
 from domain.case.legal import LegalCommands
 from domain.case.lifecycle import LifecycleCommands
 from domain.case.strategy import StrategyCommands
+from domain.case.suspension import SuspensionCommands
 
 
 class CollectionCase(
@@ -24,6 +25,7 @@ class CollectionCase(
     CommitmentCommands,
     CollaborationCommands,
     ArrearsCommands,
+    SuspensionCommands,
     LegalCommands,
 ):
     """An overdue loan being collected: every contact, commitment and payment is an event."""

@@ -68,17 +68,27 @@ class LegalCommands(DeadlineCommands):
             period=period or self.limitation_period,
             **act.attribution(),
         )
+        self.cancel_limitation_warnings(f"limitation period restarted; it now ends on {ends_on}", act=act)
+        self.plan_limitation_warning(ends_on, warn_days, act=act)
+
+    def cancel_limitation_warnings(self, reason: str, *, act: Act) -> None:
+        """Cancel the open warning deadlines of the period (it moved, or does not run)."""
         for deadline in list(self.deadlines.values()):
             if deadline.kind == "limitation_warning" and deadline.status == "open":
                 self.trigger_event(
-                    DeadlineCancelled,
-                    deadline_id=deadline.deadline_id,
-                    reason=f"limitation period restarted; it now ends on {ends_on}",
-                    **act.attribution(),
+                    DeadlineCancelled, deadline_id=deadline.deadline_id, reason=reason, **act.attribution()
                 )
+
+    def plan_limitation_warning(self, ends_on: date, warn_days: int, *, act: Act) -> None:
+        """Set the deadline that warns legal ``warn_days`` before the period ends (one open per end date; a warning
+        cancelled while the period was suspended is set again under a numbered id)."""
         warn_at = at_workday_start(warning_day(ends_on, warn_days), self.timezone)
-        deadline_id = f"limitation-warning-{ends_on.isoformat()}"
-        if warn_at > act.occurred_at and deadline_id not in self.deadlines:
+        base = f"limitation-warning-{ends_on.isoformat()}"
+        same_end = [d for i, d in self.deadlines.items() if i == base or i.startswith(f"{base}-")]
+        if any(d.status == "open" for d in same_end):
+            return
+        deadline_id = f"{base}-{len(same_end) + 1}" if same_end else base
+        if warn_at > act.occurred_at:
             self.trigger_event(
                 DeadlineSet,
                 deadline_id=deadline_id,
@@ -267,8 +277,8 @@ class LegalCommands(DeadlineCommands):
         self.check_open()
         if deadline_id is not None:
             self.check_deadline_due(deadline_id, act)
-        if self.pending_proceedings():
-            return False  # the period does not run while proceedings that interrupted it are pending
+        if self.pending_proceedings() or self.limitation_suspended_from is not None:
+            return False  # it does not run while proceedings that interrupted it are pending, nor while suspended
         ends_on = self.limitation_ends_on
         if ends_on is None or local_date(act.recorded_at, self.timezone) < warning_day(
             ends_on, self.limitation_warn_days

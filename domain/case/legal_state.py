@@ -11,9 +11,11 @@ from domain.case.legal_events import (
     GuaranteeRecorded,
     GuaranteeReleased,
     LimitationRestarted,
+    LimitationSuspensionBegan,
+    LimitationSuspensionEnded,
     SignalResponded,
 )
-from domain.case.values import Guarantee
+from domain.case.values import Guarantee, SuspensionCause
 
 
 class LegalEvolution:
@@ -24,6 +26,9 @@ class LegalEvolution:
     limitation_years: int
     limitation_warn_days: int
     limitation_period: str
+    limitation_suspended_from: date | None
+    limitation_suspension_cause: SuspensionCause | None
+    limitation_suspension_began_on: date | None
     guarantees: dict[str, Guarantee]
 
     @applies
@@ -34,6 +39,22 @@ class LegalEvolution:
             self.limitation_years = event.years
         self.limitation_warn_days = event.warn_days_before
         self.limitation_period = event.period
+        self.limitation_suspended_from = None  # a restart supersedes a suspension
+        self.limitation_suspension_cause = None
+        self.limitation_suspension_began_on = None
+
+    @applies
+    def _(self, event: LimitationSuspensionBegan) -> None:
+        self.limitation_suspended_from = event.effective_from
+        self.limitation_suspension_cause = event.cause
+        self.limitation_suspension_began_on = event.began_on
+
+    @applies
+    def _(self, event: LimitationSuspensionEnded) -> None:
+        self.limitation_suspended_from = None
+        self.limitation_suspension_cause = None
+        self.limitation_suspension_began_on = None
+        self.limitation_ends_on = event.ends_on
 
     @applies
     def _(self, event: LimitationRestarted | SignalResponded) -> None:

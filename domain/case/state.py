@@ -59,6 +59,7 @@ from domain.case.values import (
     Proceedings,
     Promise,
     Resolution,
+    SuspensionCause,
     Task,
     Tier,
 )
@@ -119,6 +120,10 @@ class CaseFields:
     limitation_warn_days: int = DEFAULT_WARN_DAYS
     #: the period the limitation fields describe: ``limitation`` or ``enforcement`` (after an effective judgment)
     limitation_period: str = "limitation"
+    #: an art. 194 suspension in force: since when, and its cause (None: the period runs)
+    limitation_suspended_from: date | None = None
+    limitation_suspension_cause: SuspensionCause | None = None
+    limitation_suspension_began_on: date | None = None
     #: the guarantors' guarantees of the loan, by id
     guarantees: dict[str, Guarantee] = {}
     proceedings: dict[str, Proceedings] = {}

@@ -131,6 +131,21 @@ class LimitationCause(StrEnum):
     OTHER = "other"
 
 
+class SuspensionCause(StrEnum):
+    """The obstacles that suspend the limitation period in its last six months (Civil Code art. 194(1))."""
+
+    #: (1) 不可抗力
+    FORCE_MAJEURE = "force_majeure"
+    #: (2) a right holder without (full) capacity has no legal representative, or it died or lost capacity or power
+    NO_LEGAL_REPRESENTATIVE = "no_legal_representative"
+    #: (3) succession opened and no heir or estate administrator is determined
+    NO_HEIR_OR_ADMINISTRATOR = "no_heir_or_administrator"
+    #: (4) the right holder is controlled by the obligor or another person
+    CONTROLLED_BY_OBLIGOR = "controlled_by_obligor"
+    #: (5) another obstacle that keeps the right holder from claiming
+    OTHER = "other"
+
+
 class GuaranteeType(StrEnum):
     """The two kinds of suretyship (Civil Code arts. 686-688)."""
 
