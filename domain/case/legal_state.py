@@ -15,7 +15,27 @@ from domain.case.legal_events import (
     LimitationSuspensionEnded,
     SignalResponded,
 )
-from domain.case.values import Guarantee, SuspensionCause
+from domain.case.values import Guarantee, Proceedings, SuspensionCause
+from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
+
+
+class LegalFields:
+    """The limitation period's and the guarantees' part of a case's state, with its defaults (``CaseFields``
+    inherits them)."""
+
+    limitation_starts_on: date | None = None
+    limitation_ends_on: date | None = None
+    limitation_years: int = DEFAULT_LIMITATION_YEARS
+    limitation_warn_days: int = DEFAULT_WARN_DAYS
+    #: the period the limitation fields describe: ``limitation`` or ``enforcement`` (after an effective judgment)
+    limitation_period: str = "limitation"
+    #: an art. 194 suspension in force: since when, and its cause (None: the period runs)
+    limitation_suspended_from: date | None = None
+    limitation_suspension_cause: SuspensionCause | None = None
+    limitation_suspension_began_on: date | None = None
+    #: the guarantors' guarantees of the loan, by id
+    guarantees: dict[str, Guarantee] = {}
+    proceedings: dict[str, Proceedings] = {}
 
 
 class LegalEvolution:

@@ -44,7 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case.legal_state import LegalEvolution
+from domain.case.legal_state import LegalEvolution, LegalFields
 from domain.case.values import (
     MET_BY,
     Agreement,
@@ -53,18 +53,14 @@ from domain.case.values import (
     ContactOutcome,
     Deadline,
     Direction,
-    Guarantee,
     LegalActionKind,
     Plan,
-    Proceedings,
     Promise,
     Resolution,
-    SuspensionCause,
     Task,
     Tier,
 )
 from domain.errors import IllegalTransitionError
-from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
 from domain.loan_ledger import LedgerEntry, LedgerPayment, LoanDue, LoanTerms, legacy_dues, position
 from domain.money import Money
 from domain.rules import local_date
@@ -73,7 +69,7 @@ from domain.rules import local_date
 CALL_MEMORY = timedelta(days=31)
 
 
-class CaseFields:
+class CaseFields(LegalFields):
     """Every field of a case's state, declared once: the aggregate carries them and ``CaseState`` keeps them.
 
     The fields without a default come from the ``CaseOpened`` event; the others start as given here.
@@ -114,19 +110,6 @@ class CaseFields:
     disputed: bool = False
     notes: int = 0
     signals: int = 0
-    limitation_starts_on: date | None = None
-    limitation_ends_on: date | None = None
-    limitation_years: int = DEFAULT_LIMITATION_YEARS
-    limitation_warn_days: int = DEFAULT_WARN_DAYS
-    #: the period the limitation fields describe: ``limitation`` or ``enforcement`` (after an effective judgment)
-    limitation_period: str = "limitation"
-    #: an art. 194 suspension in force: since when, and its cause (None: the period runs)
-    limitation_suspended_from: date | None = None
-    limitation_suspension_cause: SuspensionCause | None = None
-    limitation_suspension_began_on: date | None = None
-    #: the guarantors' guarantees of the loan, by id
-    guarantees: dict[str, Guarantee] = {}
-    proceedings: dict[str, Proceedings] = {}
     days_past_due: int = 0
     delinquency_bucket: str | None = None
     loan_category: str | None = None
