@@ -86,6 +86,8 @@ FIELDS: dict[ImportKind, set[str]] = {
         "overdue_episodes",
         "max_days_past_due",
         "status",
+        "outstanding",
+        "days_past_due",
     },
 }
 
@@ -356,6 +358,9 @@ def to_loan(data: dict[str, Any]) -> LoanRecord:
         "overdue_episodes": faults.take(_int, data, "overdue_episodes"),
         "max_days_past_due": faults.take(_int, data, "max_days_past_due"),
     }
+    for optional, read in (("outstanding", _money), ("days_past_due", _int)):  # today's figures, for the debtor rule
+        if str(data.get(optional) if data.get(optional) is not None else "").strip():
+            values[optional] = faults.take(read, data, optional)
     faults.check()
     try:
         return LoanRecord(**values, status=LoanStatus(status))
