@@ -289,9 +289,11 @@ class LegalCommands(DeadlineCommands):
             if deadline_id is not None:
                 self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
             return False
-        deadline = self.deadlines.get(f"limitation-warning-{ends_on.isoformat()}")
-        if deadline is not None and deadline.status == "open":
-            self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, **act.attribution())
+        base = f"limitation-warning-{ends_on.isoformat()}"
+        for deadline in list(self.deadlines.values()):  # the warning of this end (numbered when set again)
+            ours = deadline.deadline_id == base or deadline.deadline_id.startswith(f"{base}-")
+            if ours and deadline.status == "open":
+                self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, **act.attribution())
         self.trigger_event(
             TaskAssigned,
             task_id=task_id,

@@ -131,3 +131,8 @@ def test_an_obstacle_removed_before_the_last_six_months_changes_nothing_and_bad_
     deadlines = container.app.get_case(case_id).deadlines.values()
     (warning,) = [d for d in deadlines if d.kind == "limitation_warning" and d.status == "open"]
     assert warning.due_at.date() == date(2029, 6, 17)  # warned again, as before the suspension
+    at(container, date(2029, 6, 17))
+    container.scheduler.tick()  # the warning set again fires once: legal's task, the deadline expired
+    case = container.app.get_case(case_id)
+    assert case.tasks["limitation-2029-09-15"].department == "legal"
+    assert case.deadlines[warning.deadline_id].status == "expired"
