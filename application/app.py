@@ -20,7 +20,7 @@ from application.policies import CurrentPolicy, current_policy, policy_terms, st
 from domain.base import Actor
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened, RiskAssessed
-from domain.case.values import Channel, Installment, PlanKind
+from domain.case.values import Channel, Installment, LetterKind, PlanKind
 from domain.enterprise import Enterprise
 from domain.errors import DomainError, NotFoundError
 from domain.ids import case_id as derive_case_id
@@ -125,11 +125,20 @@ class CollectionsApp:
         return self.uow.load(CollectionCase, case_id)
 
     def contact_check(
-        self, case_id: UUID, *, channel: Channel, party: str, at: datetime, staff: list[str] | None = None
+        self,
+        case_id: UUID,
+        *,
+        channel: Channel,
+        party: str,
+        at: datetime,
+        staff: list[str] | None = None,
+        letter_kind: LetterKind | None = None,
     ) -> ContactCheck:
         """Before acting: may an outbound contact be made on ``channel`` to ``party`` at ``at``, and if not, the
-        contact-policy rules that forbid it (nothing is recorded)."""
-        return contact_check(self.uow, case_id, channel=channel, party=party, at=at, staff=staff)
+        contact-policy rules that forbid it (nothing is recorded). A lawyer's letter is a legal act."""
+        return contact_check(
+            self.uow, case_id, channel=channel, party=party, at=at, staff=staff, letter_kind=letter_kind
+        )
 
     def enterprise_of_case(self, case_id: UUID) -> UUID:
         """The enterprise a case belongs to."""

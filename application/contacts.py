@@ -12,7 +12,7 @@ from application.case_facts import enterprise_of
 from application.policies import current_policy
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case.values import Channel, ContactOutcome, Direction
+from domain.case.values import Channel, ContactOutcome, Direction, LetterKind
 from domain.contact_policy import Attempt, CallMark, ContactRules, Violation, violations
 from domain.enterprise import Enterprise
 from domain.errors import ContactPolicyError
@@ -27,6 +27,10 @@ FACTS_MAX_AGE_SECONDS = 2.0
 COMMAND_FACTS_MAX_AGE_SECONDS = 60.0
 #: roles whose override (with a reason) lets a contact through despite a broken rule
 OVERRIDERS = frozenset({Role.SUPERVISOR})
+#: the channels limited per enterprise (calls, SMS, emails): judging one reads the enterprise's other cases
+LIMITED_CHANNELS = frozenset({Channel.PHONE, Channel.SMS, Channel.EMAIL})
+#: the letters that are legal acts (a do-not-contact flag does not stop them)
+LEGAL_LETTERS = frozenset({LetterKind.LAWYERS_LETTER})
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class ContactContext:
     other_calls: list[CallMark]
     #: each known party's role at the enterprise (legal_representative, finance_contact, contact, third_party...)
     party_roles: dict[str, str] = field(default_factory=dict)
+    #: for an SMS or email: the same channel's outbound messages on the enterprise's other cases
+    other_messages: list[datetime] = field(default_factory=list)
 
 
 def contact_context(
@@ -48,7 +54,7 @@ def contact_context(
     """Read the rules, the enterprise, and for a call its other cases' recent calls (before the command
     takes the case's lock), reusing facts read up to ``max_age_seconds`` ago.
 
-    Only calls are limited per enterprise, so only a call needs the other cases.
+    Calls, SMS and emails are limited per enterprise, so only they need the other cases.
     """
     rules = current_policy(uow, max_age_seconds=max_age_seconds).terms.contact
     enterprise_id = enterprise_of(uow, case_id)
@@ -60,18 +66,25 @@ def contact_context(
         purpose="contact policy",
     )
     calls: list[CallMark] = []
-    for other_id in case_ids if channel is Channel.PHONE else ():
+    messages: list[datetime] = []
+    for other_id in case_ids if channel in LIMITED_CHANNELS else ():
         if other_id != case_id:
-            marks = uow.read(
+            marks, sent = uow.read(
                 CollectionCase,
                 other_id,
-                lambda case: tuple(case.calls),
+                lambda case: (tuple(case.calls), tuple(case.messages.get(str(channel), ()))),
                 max_age_seconds=max_age_seconds,
                 purpose="calls",
             )
             calls.extend(CallMark(at, connected) for at, connected in marks)
+            messages.extend(sent)
     return ContactContext(
-        rules=rules, known_parties=known_parties, do_not_contact=do_not_contact, other_calls=calls, party_roles=roles
+        rules=rules,
+        known_parties=known_parties,
+        do_not_contact=do_not_contact,
+        other_calls=calls,
+        party_roles=roles,
+        other_messages=messages,
     )
 
 
@@ -95,8 +108,10 @@ def contact_violations(
     outcome: ContactOutcome,
     occurred_at: datetime,
     staff: list[str] | None,
+    letter_kind: LetterKind | None = None,
 ) -> list[Violation]:
-    """Every contact-policy rule the contact breaks (empty when it is allowed)."""
+    """Every contact-policy rule the contact breaks (empty when it is allowed); a lawyer's letter is a legal act
+    that a do-not-contact flag does not stop."""
     guarantors = {g.guarantor for g in case.guarantees.values()}
     released = frozenset(g.guarantor for g in case.guarantees.values() if g.status == "released")
     return violations(
@@ -108,6 +123,7 @@ def contact_violations(
             at=occurred_at,
             connected=outcome is ContactOutcome.CONNECTED,
             staff=tuple(staff or ()),
+            legal_act=channel is Channel.LETTER and letter_kind in LEGAL_LETTERS,
         ),
         timezone=case.timezone,
         known_parties=set(context.known_parties) | guarantors,
@@ -116,6 +132,7 @@ def contact_violations(
         recent_calls=[*case.calls, *context.other_calls],
         party_roles={party: party_role(case, context, party)},
         released_guarantors=released,
+        recent_messages=[*case.messages.get(str(channel), ()), *context.other_messages],
     )
 
 
@@ -185,6 +202,7 @@ def contact_check(
     party: str,
     at: datetime,
     staff: list[str] | None = None,
+    letter_kind: LetterKind | None = None,
 ) -> ContactCheck:
     """Before acting: would an outbound contact on ``channel`` to ``party`` at ``at`` break a rule?
 
@@ -204,6 +222,7 @@ def contact_check(
             outcome=ContactOutcome.CONNECTED if channel is Channel.PHONE else ContactOutcome.DELIVERED,
             occurred_at=at,
             staff=staff,
+            letter_kind=letter_kind,
         ),
     )
     return ContactCheck(allowed=not found, violations=found)

@@ -86,6 +86,8 @@ FIELDS: dict[ImportKind, set[str]] = {
         "overdue_episodes",
         "max_days_past_due",
         "status",
+        "outstanding",
+        "days_past_due",
     },
 }
 
@@ -376,6 +378,11 @@ def to_loan(data: dict[str, Any]) -> LoanRecord:
         "overdue_episodes": faults.take(_int, data, "overdue_episodes"),
         "max_days_past_due": faults.take(_int, data, "max_days_past_due"),
     }
+    # today's figures, for the debtor rule (optional)
+    if str(data.get("outstanding") or "").strip():
+        values["outstanding"] = faults.take(_money, data, "outstanding")
+    if str(data.get("days_past_due") if data.get("days_past_due") is not None else "").strip():
+        values["days_past_due"] = faults.take(_int, data, "days_past_due")
     faults.check()
     try:
         return LoanRecord(**values, status=LoanStatus(status))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -118,6 +118,8 @@ class ClaimFacts:
     dues_since_cure: tuple[tuple[date, bool], ...] = ()
     #: how many dated dues the schedule has after ``cured_on`` (fallen due or not)
     scheduled_since_cure: int = 0
+    #: their due dates, in order
+    scheduled_dates_since_cure: tuple[date, ...] = ()
     restructuring: Restructuring | None = None
 
 
@@ -163,6 +165,37 @@ def upgrade_allowed(facts: ClaimFacts) -> tuple[bool, str]:
     return True, f"arrears repaid on {facts.cured_on}, then repaid regularly until {until}"
 
 
+def upgrade_day(facts: ClaimFacts) -> date | None:
+    """The day a cured non-performing claim may move up when every due until then is paid on its day (the day
+    ``upgrade_allowed`` first answers yes): the later of six months after the cure and the day after the second
+    due date after it (a due counts once its day has passed). None when no upgrade is in view."""
+    if facts.previous not in NON_PERFORMING or facts.overdue_fen > 0 or facts.cured_on is None:
+        return None
+    if any(not on_time for _, on_time in facts.dues_since_cure):
+        return None
+    day = add_months(facts.cured_on, UPGRADE_MONTHS)
+    periods = min(2, facts.scheduled_since_cure)
+    if periods and len(facts.scheduled_dates_since_cure) >= periods:
+        day = max(day, facts.scheduled_dates_since_cure[periods - 1] + timedelta(days=1))
+    return day
+
+
+#: days past due at which the category floor changes (arts. 9-12: more than 90, 270, 360)
+CATEGORY_DPD = (1, 91, 271, 361)
+
+
+def next_change_day(facts: ClaimFacts) -> date | None:
+    """The next day after ``facts.as_of`` the claim's category can change by time alone: a days-past-due band
+    crossing (91, 271, 361), its upgrade day, or the end of a restructuring's observation period. The
+    scheduler reviews the claim that day, so it moves on its day, not at a later review."""
+    candidates = [upgrade_day(facts)]
+    if facts.days_past_due > 0:
+        candidates += [facts.as_of + timedelta(days=k - facts.days_past_due) for k in CATEGORY_DPD]
+    if facts.restructuring is not None:
+        candidates.append(facts.restructuring.observation_ends())
+    return min((c for c in candidates if c is not None and c > facts.as_of), default=None)
+
+
 def classify_claim(facts: ClaimFacts) -> Judgement:
     """One claim's category by the 2023 rules (before the debtor-wide 10% rule)."""
     if facts.outstanding_fen <= 0:
@@ -196,11 +229,30 @@ def classify_claim(facts: ClaimFacts) -> Judgement:
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim of a debtor at the bank: its own category and outstanding amount."""
+    """One claim of a debtor at the bank: its own category and outstanding amount (``case_id``: the case's id,
+    or ``loan:<loan id>`` for a loan the bank holds that is not in collections)."""
 
     case_id: str
     category: LoanCategory
     outstanding_fen: int
+    #: ``case`` (a loan in collections, judged by its case) or ``record`` (from the enterprise's loan records)
+    source: str = "case"
+
+
+#: loan records that are no claim any more: repaid, or written off the balance sheet (核销)
+SETTLED_STATUSES = frozenset({"repaid", "written_off"})
+
+
+def record_claim(loan_id: str, status: str, outstanding_fen: int, days_past_due: int) -> Claim | None:
+    """A loan the bank holds outside collections as a claim of its debtor (art. 7 counts all of them): its
+    category by days past due (arts. 9-12), a restructured loan at least special mention; None when it is repaid
+    or written off or nothing is outstanding."""
+    if status in SETTLED_STATUSES or outstanding_fen <= 0:
+        return None
+    category, _ = floor_by_days(days_past_due)
+    if status == "restructured":
+        category = worse(category, LoanCategory.SPECIAL_MENTION)
+    return Claim(f"loan:{loan_id}", category, outstanding_fen, source="record")
 
 
 def classify_debtor(claims: list[Claim]) -> tuple[LoanCategory, tuple[str, ...], str, dict[str, LoanCategory]]:
@@ -214,7 +266,12 @@ def classify_debtor(claims: list[Claim]) -> tuple[LoanCategory, tuple[str, ...],
     reason = "no claim outstanding"
     if total > 0:
         share = Fraction(npl, total)
-        reason = f"{npl / total:.1%} of {len(claims)} claim(s) non-performing"
+        counted = [c for c in claims if c.outstanding_fen > 0]
+        records = sum(1 for c in counted if c.source == "record")
+        reason = (
+            f"{npl / total:.1%} of {len(counted)} claim(s) at the bank non-performing "
+            f"({len(counted) - records} in collections, {records} other loan(s) from its records)"
+        )
         if npl and share > DEBTOR_NPL_SHARE:
             rules.append("debtor-10pct")
             reason += " (> 10%): all its claims are non-performing"

@@ -26,6 +26,10 @@ DISPUTED = "CP-DISPUTED"
 VISIT_STAFF = "CP-VISIT-STAFF"
 THIRD_PARTY = "CP-THIRD-PARTY"
 GUARANTOR_RELEASED = "CP-GUARANTOR-RELEASED"
+DAILY_SMS = "CP-DAILY-SMS"
+WEEKLY_SMS = "CP-WEEKLY-SMS"
+DAILY_EMAILS = "CP-DAILY-EMAILS"
+WEEKLY_EMAILS = "CP-WEEKLY-EMAILS"
 
 #: channels that reach a person directly and so respect quiet hours
 INTRUSIVE_CHANNELS = frozenset({Channel.PHONE, Channel.SMS, Channel.VISIT})
@@ -42,6 +46,11 @@ class ContactRules(ValueObject):
     max_call_attempts_per_7_days: int = Field(default=7, ge=1)
     known_contacts_only: bool = True
     min_visit_staff: int = Field(default=2, ge=1)
+    #: per-channel caps on messages to the enterprise, like the call limits (sent, delivered or not)
+    max_sms_per_day: int = Field(default=3, ge=1)
+    max_sms_per_7_days: int = Field(default=7, ge=1)
+    max_emails_per_day: int = Field(default=3, ge=1)
+    max_emails_per_7_days: int = Field(default=7, ge=1)
 
 
 class CallMark(NamedTuple):
@@ -62,6 +71,9 @@ class Attempt:
     at: datetime
     connected: bool
     staff: tuple[str, ...] = ()
+    #: a legal act (a lawyer's letter): the creditor exercising its rights, which a do-not-contact flag does not
+    #: stop (the limitation period and the guarantees depend on it, Civil Code arts. 195, 693)
+    legal_act: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,12 +102,15 @@ def violations(
     recent_calls: Sequence[tuple[datetime, bool]],
     party_roles: Mapping[str, str] | None = None,
     released_guarantors: frozenset[str] = frozenset(),
+    recent_messages: Sequence[datetime] = (),
 ) -> list[Violation]:
     """Every rule the attempted contact breaks (empty when it is allowed); inbound contacts break none.
 
     ``party_roles`` names each party's role (legal_representative, finance_contact, contact, guarantor,
     third_party): a third party may not be told of the debt; a guarantor is contacted about its guarantee,
-    and not once its guarantee period ended unpreserved (``released_guarantors``)."""
+    and not once its guarantee period ended unpreserved (``released_guarantors``). ``recent_messages``: the outbound
+    messages of the attempt's channel (SMS or email) to the enterprise, for their caps. A legal act is not stopped
+    by a do-not-contact flag."""
     if attempt.direction is Direction.INBOUND:
         return []
     found: list[Violation] = []
@@ -111,7 +126,7 @@ def violations(
                 f"{attempt.party!r} was released when the guarantee period ended unpreserved (Civil Code art. 693)",
             )
         )
-    if do_not_contact:
+    if do_not_contact and not attempt.legal_act:
         found.append(Violation(DO_NOT_CONTACT, "the enterprise is marked do-not-contact"))
     if disputed:
         found.append(Violation(DISPUTED, "the debt is disputed; collection contact waits for the dispute"))
@@ -130,6 +145,32 @@ def violations(
         found.append(Violation(VISIT_STAFF, f"an on-site visit needs at least {rules.min_visit_staff} staff"))
     if attempt.channel is Channel.PHONE:
         found.extend(_call_limits(rules, attempt, timezone, recent_calls))
+    if attempt.channel in MESSAGE_CAPS:
+        found.extend(_message_caps(rules, attempt, timezone, recent_messages))
+    return found
+
+
+#: per message channel: (its name, its daily cap's rule and field, its 7-day cap's rule and field)
+MESSAGE_CAPS: dict[Channel, tuple[str, str, str, str, str]] = {
+    Channel.SMS: ("SMS", DAILY_SMS, "max_sms_per_day", WEEKLY_SMS, "max_sms_per_7_days"),
+    Channel.EMAIL: ("emails", DAILY_EMAILS, "max_emails_per_day", WEEKLY_EMAILS, "max_emails_per_7_days"),
+}
+
+
+def _message_caps(rules: ContactRules, attempt: Attempt, timezone: str, sent: Sequence[datetime]) -> list[Violation]:
+    """The channel's daily cap (messages on the attempt's local day) and 7-day cap (the 7 days before it)."""
+    name, daily_rule, daily_field, weekly_rule, weekly_field = MESSAGE_CAPS[attempt.channel]
+    daily, weekly = int(getattr(rules, daily_field)), int(getattr(rules, weekly_field))
+    zone = ZoneInfo(timezone)
+    day = attempt.at.astimezone(zone).date()
+    window_start = attempt.at - timedelta(days=7)
+    today = sum(1 for at in sent if at <= attempt.at and at.astimezone(zone).date() == day)
+    week = sum(1 for at in sent if window_start < at <= attempt.at)
+    found = []
+    if today + 1 > daily:
+        found.append(Violation(daily_rule, f"{today} {name} already sent on {day}; the limit is {daily} a day"))
+    if week + 1 > weekly:
+        found.append(Violation(weekly_rule, f"{week} {name} already sent in the 7 days before; the limit is {weekly}"))
     return found
 
 

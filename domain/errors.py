@@ -59,3 +59,9 @@ class ContactPolicyError(DomainError):
     def __init__(self, rule_id: str, message: str) -> None:
         super().__init__(f"{rule_id}: {message}")
         self.rule_id = rule_id
+
+
+class BeforeOpeningError(InvariantError):
+    """An act is dated before the case it is recorded on was opened."""
+
+    code = "before-case-opened"

@@ -50,6 +50,8 @@ from domain.case.legal_events import (
     LegalProceedingsEnded,
     LimitationRestarted,
     LimitationSuspended,
+    LimitationSuspensionBegan,
+    LimitationSuspensionEnded,
     SignalResponded,
 )
 from domain.enterprise.events import (
@@ -176,7 +178,8 @@ def _(e: ContactEvent) -> str:
 
 @describe.register
 def _(e: LimitationRestarted) -> str:
-    by = f" (event v{e.by_version})" if e.by_version is not None else f" ({e.evidence})" if e.evidence else ""
+    named = f"{e.by_event} " if e.by_event else "event "
+    by = f" ({named}v{e.by_version})" if e.by_version is not None else f" ({e.evidence})" if e.evidence else ""
     return f"limitation period interrupted by {e.cause}{by} on {e.restarts_on}; now ends {e.ends_on} — {e.article}"
 
 
@@ -201,6 +204,19 @@ def _(e: LimitationSuspended) -> str:
         f"limitation period interrupted by {e.kind} {e.action_id} filed on {e.filed_on}; suspended until the end"
         f" of the proceedings — {e.article}"
     )
+
+
+@describe.register
+def _(e: LimitationSuspensionBegan) -> str:
+    return (
+        f"limitation period suspended from {e.effective_from} ({e.cause}, began {e.began_on}; it ended"
+        f" {e.ends_on} before) — {e.article}"
+    )
+
+
+@describe.register
+def _(e: LimitationSuspensionEnded) -> str:
+    return f"the suspension's cause ({e.cause}) ended on {e.ended_on}: the period now ends {e.ends_on} — {e.article}"
 
 
 @describe.register

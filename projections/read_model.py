@@ -229,6 +229,9 @@ class ReadModel:
             )
             for row in rows[:size]
         ]
+        if not items and not cursor and (as_of is not None or known_at is not None):
+            # the case opened first: nothing of it by then means it did not exist then (as ``case_then`` answers)
+            raise NotFoundError(f"nothing of case {case_id} had happened or been recorded by then")
         last = items[-1] if items else None
         next_cursor = encode_cursor(last.occurred_at, last.version) if last and len(rows) > size else None
         return Timeline(case_id=str(case_id), items=items, next_cursor=next_cursor)

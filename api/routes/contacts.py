@@ -15,7 +15,7 @@ from api.routes.common import READ_ONE, WRITE
 from api.schemas.cases import BrokenRule, ContactCheckOut, ContactIn
 from api.schemas.common import CaseWritten, PathId
 from application.commands import LetterFacts, LogContact, VisitFacts
-from domain.case.values import Channel
+from domain.case.values import Channel, LetterKind
 
 router = APIRouter(prefix="/v1/cases", tags=["contacts"])
 
@@ -68,6 +68,8 @@ async def log_contact(
         recording_id=body.recording_id,
         message_id=body.message_id,
         tracking_number=body.tracking_number,
+        demand=body.demand,
+        acknowledged=body.acknowledged,
         **write.on_case(case_id, body),
     )
     return write.case_written(case_id, await write.send(contact))
@@ -84,6 +86,9 @@ def contact_check(
         datetime | None, Query(description="when, with its UTC offset (default now); a call is judged as connecting")
     ] = None,
     staff: Annotated[list[str] | None, Query(max_length=20, description="a visit's staff")] = None,
+    letter_kind: Annotated[
+        LetterKind | None, Query(description="a letter's kind: a lawyer's letter is a legal act do-not-contact allows")
+    ] = None,
 ) -> ContactCheckOut:
     """Before acting, a collector or a dialler asks whether an outbound contact would break the contact
     policy: ``allowed`` or the rules that forbid it. Nothing is recorded; a contact made anyway is recorded
@@ -91,7 +96,7 @@ def contact_check(
     if at is not None and at.tzinfo is None:
         raise ApiError(422, "at needs a UTC offset, e.g. 2026-11-30T23:00:00+08:00", code="invalid-input")
     moment = at or app.clock.now()
-    check = app.contact_check(case_id, channel=channel, party=party, at=moment, staff=staff)
+    check = app.contact_check(case_id, channel=channel, party=party, at=moment, staff=staff, letter_kind=letter_kind)
     return ContactCheckOut(
         allowed=check.allowed, rules=[BrokenRule(rule_id=v.rule_id, message=v.message) for v in check.violations]
     )

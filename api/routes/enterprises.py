@@ -113,6 +113,8 @@ async def add_loan_record(
         overdue_episodes=body.overdue_episodes,
         max_days_past_due=body.max_days_past_due,
         status=body.status,
+        outstanding=Money.parse(body.outstanding, body.currency) if body.outstanding is not None else None,
+        days_past_due=body.days_past_due,
     )
     added = await write.send(AddLoanRecord(record=record, **write.on_enterprise(enterprise_id, body)))
     return write.enterprise_written(enterprise_id, added)

@@ -84,6 +84,7 @@ def ledger(
     """Balance, arrears, days past due and the claim's category as of a day, from the recorded facts."""
     case = app.get_case(case_id)
     day: date = as_of or local_date(app.clock.now(), case.timezone)
+    case.check_existed_on(day)  # 404: no figures for a day before the case existed
     now = case.position_as_of(day)
     judged = case.judge(day)
     return LedgerOut(

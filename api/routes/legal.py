@@ -1,5 +1,5 @@
-"""The legal clock: interruptions of the limitation period recorded by hand, the end of legal proceedings, and
-guarantors' guarantees with their own limitation periods."""
+"""The legal clock: interruptions and suspensions of the limitation period recorded by hand, the end of legal
+proceedings, and guarantors' guarantees with their own limitation periods."""
 
 from __future__ import annotations
 
@@ -21,13 +21,19 @@ from api.schemas.legal import (
     PreservationIn,
     ProceedingsEndIn,
     ProceedingsEndOut,
+    SuspensionEndIn,
+    SuspensionEndOut,
+    SuspensionIn,
+    SuspensionOut,
 )
 from application.commands import (
+    EndLimitationSuspension,
     EndProceedings,
     InterruptGuarantorLimitation,
     InterruptLimitation,
     PreserveGuarantee,
     RecordGuarantee,
+    SuspendLimitation,
 )
 
 router = APIRouter(prefix="/v1/cases", tags=["legal clock"])
@@ -50,6 +56,43 @@ async def interrupt_limitation(
     outcome = await write.send(command)
     body_out = InterruptionOut(case_id=str(case_id), version=outcome.version, restarted=bool(outcome.result))
     return write.created(body_out, outcome.version)
+
+
+@router.post(
+    "/{case_id}/limitation-suspensions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SuspensionOut,
+    responses=WRITE,
+    summary="Record an obstacle that suspends the limitation period",
+)
+async def suspend_limitation(
+    case_id: PathId, body: SuspensionIn, write: Annotated[Write, writes(Permission.LEGAL_ACTION)]
+) -> Response:
+    """Force majeure or another obstacle of Civil Code art. 194 in the period's last six months: the period is
+    suspended (its warning cancelled) until the obstacle is removed."""
+    command = SuspendLimitation(
+        cause=body.cause, began_on=body.began_on, evidence=body.evidence, **write.on_case(case_id, body)
+    )
+    outcome = await write.send(command)
+    out = SuspensionOut(case_id=str(case_id), version=outcome.version, effective_from=outcome.result.isoformat())
+    return write.created(out, outcome.version)
+
+
+@router.post(
+    "/{case_id}/limitation-suspensions/ending",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SuspensionEndOut,
+    responses=WRITE,
+    summary="Record the end of a suspension of the limitation period",
+)
+async def end_limitation_suspension(
+    case_id: PathId, body: SuspensionEndIn, write: Annotated[Write, writes(Permission.LEGAL_ACTION)]
+) -> Response:
+    """The obstacle was removed: the period ends six months later (art. 194(2)), with a new warning."""
+    command = EndLimitationSuspension(ended_on=body.ended_on, evidence=body.evidence, **write.on_case(case_id, body))
+    outcome = await write.send(command)
+    out = SuspensionEndOut(case_id=str(case_id), version=outcome.version, limitation_ends_on=outcome.result.isoformat())
+    return write.created(out, outcome.version)
 
 
 @router.post(
@@ -117,6 +160,7 @@ async def end_proceedings(
         outcome=body.outcome,
         ended_on=body.ended_on,
         summary=body.summary,
+        performance_due_on=body.performance_due_on,
         **write.on_case(case_id, body),
     )
     outcome = await write.send(command)

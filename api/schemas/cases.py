@@ -108,6 +108,16 @@ class ContactIn(Attributed):
     recording_id: ShortText = Field(default="", description="proof, phone or visit only: the recording's id")
     message_id: ShortText = Field(default="", description="proof, SMS, email or website only: the message's id")
     tracking_number: ShortText = Field(default="", description="proof, letter only: the postal tracking number")
+    demand: bool = Field(
+        default=True,
+        description="an outbound SMS or email asks for payment: delivered with its message_id it interrupts the "
+        "limitation period (Civil Code art. 195(1)); false for one that demands nothing",
+    )
+    acknowledged: bool = Field(
+        default=False,
+        description="the party acknowledged the debt and agreed to perform on this contact: interrupts the "
+        "limitation period (art. 195(2)); needs its proof (recording_id, message_id or tracking_number)",
+    )
 
 
 class PromiseIn(Attributed):

@@ -82,6 +82,12 @@ class LoanRecordIn(ApiModel):
     overdue_episodes: int = Field(strict=True, ge=0, le=10_000, description="how many times it went overdue")
     max_days_past_due: int = Field(strict=True, ge=0, le=100_000, description="worst days past due")
     status: LoanStatus = Field(description="where the loan stands")
+    outstanding: Amount | None = Field(
+        default=None, description="what is still owed on it (default: the amount, unless repaid or written off)"
+    )
+    days_past_due: int | None = Field(
+        default=None, ge=0, le=100_000, description="its days past due today (default: 0; overdue: max_days_past_due)"
+    )
     occurred_at: Time | None = Field(default=None, description="when it was recorded; default: now")
 
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.schemas.common import Attributed, CaseWritten, Day, ShortText, Text
-from domain.case.values import GuaranteeType, GuarantorLimitationCause, LimitationCause, ProceedingsOutcome
+from domain.case.values import (
+    GuaranteeType,
+    GuarantorLimitationCause,
+    LimitationCause,
+    ProceedingsOutcome,
+    SuspensionCause,
+)
 
 
 class InterruptionIn(Attributed):
@@ -26,13 +32,44 @@ class InterruptionOut(CaseWritten):
     restarted: bool = Field(description="true when a LimitationRestarted was recorded")
 
 
+class SuspensionIn(Attributed):
+    """An obstacle that suspends the limitation period in its last six months (Civil Code art. 194)."""
+
+    cause: SuspensionCause = Field(
+        description="force_majeure, no_legal_representative, no_heir_or_administrator, controlled_by_obligor or other"
+    )
+    began_on: Day = Field(description="the day the obstacle began (it suspends from the last six months' start)")
+    evidence: Text = Field(min_length=1, description="what proves it (a notice, a certificate...)")
+
+
+class SuspensionOut(CaseWritten):
+    """The day the suspension takes effect."""
+
+    effective_from: str = Field(description="the obstacle's start, or the start of the period's last six months")
+
+
+class SuspensionEndIn(Attributed):
+    """The obstacle was removed (art. 194(2))."""
+
+    ended_on: Day = Field(description="the day the cause of the suspension was removed")
+    evidence: Text = Field(min_length=1, description="what proves it")
+
+
+class SuspensionEndOut(CaseWritten):
+    """The period's new end: six months after the obstacle was removed, never earlier than before."""
+
+    limitation_ends_on: str = Field(description="the period's last day")
+
+
 class GuaranteeIn(Attributed):
     """A guarantor's guarantee of the loan."""
 
     guarantor: ShortText = Field(min_length=1, description="the guarantor's name (a party the bank may contact)")
     guarantee_type: GuaranteeType = Field(description="general (一般保证) or joint (连带责任保证)")
     principal_due_on: Day | None = Field(
-        default=None, description="end of the principal debt's performance period; default: the case's overdue_since"
+        default=None,
+        description="end of the principal debt's performance period; default: the loan's last due date (its last "
+        "instalment's; a case opened with one overdue amount: its overdue_since)",
     )
     agreed_ends_on: Day | None = Field(
         default=None, description="the agreed end of the guarantee period; none: six months after the principal debt"
@@ -70,6 +107,12 @@ class ProceedingsEndIn(Attributed):
         description="the day the proceedings ended (the judgment or ruling served); the period restarts from it"
     )
     summary: Text = Field(default="", description="e.g. the judgment's or ruling's number")
+    performance_due_on: Day | None = Field(
+        default=None,
+        description="a judgment, award or mediation statement: the last day of the performance period it sets; the "
+        "two-year period to apply for enforcement runs from it (Civil Procedure Law art. 250), from ended_on "
+        "(its effective date) when it sets none",
+    )
 
 
 class ProceedingsEndOut(CaseWritten):

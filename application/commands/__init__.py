@@ -6,6 +6,7 @@ from application.commands.collaboration import (
     AddNote,
     AssignTask,
     CompleteTask,
+    EndLimitationSuspension,
     EndProceedings,
     InterruptGuarantorLimitation,
     InterruptLimitation,
@@ -16,6 +17,7 @@ from application.commands.collaboration import (
     ReleaseGuarantee,
     ResolveDispute,
     StartLegalAction,
+    SuspendLimitation,
 )
 from application.commands.commitments import (
     BreakPromise,
@@ -75,6 +77,7 @@ __all__ = [
     "CompleteTask",
     "Deescalate",
     "DefaultAgreement",
+    "EndLimitationSuspension",
     "EndProceedings",
     "EnterpriseCommand",
     "Escalate",
@@ -115,6 +118,7 @@ __all__ = [
     "SetDoNotContact",
     "SignAgreement",
     "StartLegalAction",
+    "SuspendLimitation",
     "UpdateProfile",
     "VisitFacts",
 ]

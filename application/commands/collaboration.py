@@ -15,6 +15,7 @@ from domain.case.values import (
     ProceedingsOutcome,
     Severity,
     SignalSource,
+    SuspensionCause,
 )
 
 
@@ -88,6 +89,24 @@ class InterruptLimitation(CaseCommand):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class SuspendLimitation(CaseCommand):
+    """An obstacle of Civil Code art. 194 (force majeure, no legal representative, ...) keeps the bank from claiming:
+    the period is suspended within its last six months; answers the day the suspension takes effect."""
+
+    cause: SuspensionCause
+    began_on: date
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EndLimitationSuspension(CaseCommand):
+    """The obstacle was removed on ``ended_on``: the period ends six months later (art. 194(2)); answers its end."""
+
+    ended_on: date
+    evidence: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RecordGuarantee(CaseCommand):
     """Record a guarantor's guarantee of the loan: general or joint, the agreed end of its period (none: six
     months from the principal debt's end, art. 692); answers with the guarantee's id."""
@@ -130,6 +149,9 @@ class EndProceedings(CaseCommand):
     outcome: ProceedingsOutcome
     ended_on: date
     summary: str = ""
+    #: the last day of the performance period a judgment, award or mediation statement sets (None: it sets none);
+    #: the two-year period to apply for enforcement runs from it (Civil Procedure Law art. 250)
+    performance_due_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

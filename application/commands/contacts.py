@@ -63,6 +63,11 @@ class LogContact(CaseCommand):
     recording_id: str = ""
     message_id: str = ""
     tracking_number: str = ""
+    #: an outbound SMS or email asks for payment (the default): delivered with its message id, it interrupts the
+    #: limitation period (Civil Code art. 195(1)); False for a message that demands nothing (e.g. an offer of help)
+    demand: bool = True
+    #: the party acknowledged the debt and agreed to perform on this contact (art. 195(2)); needs its proof
+    acknowledged: bool = False
 
     def proof(self) -> dict[str, str]:
         """The proof given (the case checks it fits the channel)."""

@@ -8,8 +8,9 @@ from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, Rev
 from application.handlers.registry import deciding, on_case
 from domain.act import Act
 from domain.case import CollectionCase
-from domain.classification import Claim
+from domain.classification import Claim, record_claim
 from domain.enterprise import Enterprise
+from domain.enterprise.values import LoanRecord, LoanStatus
 from domain.rules import local_date
 from infrastructure.unit_of_work import UnitOfWork
 
@@ -25,17 +26,37 @@ def review_ledger(case: CollectionCase, command: ReviewLedger, act: Act) -> None
 
 
 def claims_of(uow: UnitOfWork, command: ClassifyDebtor) -> tuple[date, list[Claim]]:
-    """Each of the enterprise's claims as its case judges it, as of the day (read before the lock)."""
-    case_ids, timezone = uow.read(
-        Enterprise, command.enterprise_id, lambda e: (list(e.case_ids), e.registration.timezone)
+    """Every claim the bank holds on the enterprise, as of the day (read before the lock): each loan in collections
+    as its case judges it, and each other loan of its records by its status and days past due (art. 7 weighs all
+    the debtor's claims at the bank)."""
+    case_ids, records, timezone = uow.read(
+        Enterprise, command.enterprise_id, lambda e: (list(e.case_ids), list(e.loans.values()), e.registration.timezone)
     )
     as_of = command.as_of or local_date(uow.clock.now(), timezone)
 
-    def claim(case: CollectionCase) -> Claim:
+    def claim(case: CollectionCase) -> tuple[str, Claim]:
         judged = case.judge(as_of)
-        return Claim(str(case.id), judged.category, case.position_as_of(as_of).outstanding_fen)
+        return case.loan_id, Claim(str(case.id), judged.category, case.position_as_of(as_of).outstanding_fen)
 
-    return as_of, [uow.read(CollectionCase, case_id, claim) for case_id in case_ids]
+    in_collections = dict(uow.read(CollectionCase, case_id, claim) for case_id in case_ids)
+    claims = list(in_collections.values())
+    for record in records:
+        if record.loan_id not in in_collections:
+            found = record_claim(
+                record.loan_id,
+                str(record.status),
+                (record.outstanding or record.amount).fen,
+                record_days_past_due(record),
+            )
+            claims += [found] if found is not None else []
+    return as_of, claims
+
+
+def record_days_past_due(record: LoanRecord) -> int:
+    """A loan record's days past due today: as recorded, else 0 unless it is overdue (then its worst)."""
+    if record.days_past_due is not None:
+        return record.days_past_due
+    return record.max_days_past_due if record.status is LoanStatus.OVERDUE else 0
 
 
 @deciding(Enterprise, lambda command: command.enterprise_id, ClassifyDebtor, prepare=claims_of)

@@ -42,6 +42,7 @@ def log_contact(case: CollectionCase, command: LogContact, act: Act, context: Co
         outcome=command.outcome,
         occurred_at=act.occurred_at,
         staff=list(command.visit.staff) if command.visit is not None else None,
+        letter_kind=command.letter.letter_kind if command.letter is not None else None,
     )
     overridden, breached = judge_contact(found, act.actor, command.override_reason)
     case.log_contact(
@@ -57,6 +58,8 @@ def log_contact(case: CollectionCase, command: LogContact, act: Act, context: Co
         breached_rules=breached,
         proof=command.proof(),
         party_role=party_role(case, context, command.party),
+        demand=command.demand,
+        acknowledged=command.acknowledged,
         act=act,
         **command.channel_fields(),
     )

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from application.commands.collaboration import (
+    EndLimitationSuspension,
     EndProceedings,
     InterruptGuarantorLimitation,
     InterruptLimitation,
     PreserveGuarantee,
     RecordGuarantee,
     ReleaseGuarantee,
+    SuspendLimitation,
 )
 from application.handlers.registry import new_id, on_case
 from application.policies import current_policy
@@ -38,7 +40,7 @@ def record_guarantee(case: CollectionCase, command: RecordGuarantee, act: Act, t
         guarantee_id=guarantee_id,
         guarantor=command.guarantor,
         guarantee_type=command.guarantee_type,
-        principal_due_on=command.principal_due_on or case.overdue_since,
+        principal_due_on=command.principal_due_on or case.principal_due_on(),
         agreed_ends_on=command.agreed_ends_on,
         warn_days=terms.legal_clock.guarantee_warn_days_before,
         act=act,
@@ -77,8 +79,27 @@ def end_proceedings(case: CollectionCase, command: EndProceedings, act: Act) -> 
     check_not_blank(command.action_id, "action_id")
     check_day(case, command.ended_on, act, "the end of proceedings")
     return case.end_proceedings(
-        command.action_id.strip(), outcome=command.outcome, ended_on=command.ended_on, summary=command.summary, act=act
+        command.action_id.strip(),
+        outcome=command.outcome,
+        ended_on=command.ended_on,
+        summary=command.summary,
+        act=act,
+        performance_due_on=command.performance_due_on,
     )
+
+
+@on_case(SuspendLimitation)
+def suspend_limitation(case: CollectionCase, command: SuspendLimitation, act: Act) -> date:
+    # the obstacle may have begun before the case opened (a fact of the world, not an act on the case)
+    if command.began_on > local_date(act.recorded_at, case.timezone):
+        raise InvariantError("an obstacle cannot begin in the future")
+    return case.suspend_limitation_period(command.cause, began_on=command.began_on, evidence=command.evidence, act=act)
+
+
+@on_case(EndLimitationSuspension)
+def end_limitation_suspension(case: CollectionCase, command: EndLimitationSuspension, act: Act) -> date:
+    check_day(case, command.ended_on, act, "the end of the obstacle")
+    return case.end_limitation_suspension(ended_on=command.ended_on, evidence=command.evidence, act=act)
 
 
 @on_case(InterruptGuarantorLimitation)

@@ -70,16 +70,9 @@ def assessment_inputs(uow: UnitOfWork, command: AssessRisk) -> AssessmentInputs:
 
 
 def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> None:
-    """Start the limitation period from the first day past due, once (not while proceedings that interrupted it
-    are pending: it runs anew from their end)."""
-    if case.limitation_ends_on is None and not case.pending_proceedings():
-        case.set_limitation_period(
-            starts_on=case.overdue_since,
-            years=terms.legal_clock.limitation_years,
-            warn_days=terms.legal_clock.warn_days_before,
-            basis=f"repayment due {case.overdue_since}",
-            act=act,
-        )
+    """Start the limitation period once, with the policy's years and warning (arts. 188-189)."""
+    legal = terms.legal_clock
+    case.start_limitation(years=legal.limitation_years, warn_days=legal.warn_days_before, act=act)
 
 
 @on_case(AssessRisk, prepare=assessment_inputs, then=ensure_stored)

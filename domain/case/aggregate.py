@@ -7,21 +7,25 @@ events are in lifecycle.py, strategy.py, contacts.py, commitments.py, collaborat
 from __future__ import annotations
 
 from domain.case.arrears import ArrearsCommands
+from domain.case.business_time import BusinessTime
 from domain.case.collaboration import CollaborationCommands
 from domain.case.commitments import CommitmentCommands
 from domain.case.contacts import ContactCommands
 from domain.case.legal import LegalCommands
 from domain.case.lifecycle import LifecycleCommands
 from domain.case.strategy import StrategyCommands
+from domain.case.suspension import SuspensionCommands
 
 
 class CollectionCase(
+    BusinessTime,
     LifecycleCommands,
     StrategyCommands,
     ContactCommands,
     CommitmentCommands,
     CollaborationCommands,
     ArrearsCommands,
+    SuspensionCommands,
     LegalCommands,
 ):
     """An overdue loan being collected: every contact, commitment and payment is an event."""

@@ -21,6 +21,7 @@ from domain.classification import (
     Restructuring,
     bucket,
     classify_claim,
+    next_change_day,
 )
 from domain.errors import IllegalTransitionError, InvariantError
 from domain.legal_clock import at_workday_start
@@ -98,9 +99,11 @@ class ArrearsCommands(LegalCommands):
             cured_on = max(b.settled_on for b in late if b.settled_on is not None)
         since: tuple[tuple[date, bool], ...] = ()
         scheduled = 0
+        scheduled_dates: tuple[date, ...] = ()
         if cured_on is not None:
             after = [b for b in now.balances if b.due.due_on is not None and b.due.due_on > cured_on]
             scheduled = len(after)
+            scheduled_dates = tuple(sorted(b.due.due_on for b in after if b.due.due_on is not None))
             since = tuple(
                 (b.due.due_on, b.settled_on is not None and b.settled_on <= b.due.due_on)
                 for b in sorted(after, key=lambda b: b.due.due_on or date.max)
@@ -123,6 +126,7 @@ class ArrearsCommands(LegalCommands):
             cured_on=cured_on,
             dues_since_cure=since,
             scheduled_since_cure=scheduled,
+            scheduled_dates_since_cure=scheduled_dates,
             restructuring=restructuring,
         )
 
@@ -227,9 +231,11 @@ class ArrearsCommands(LegalCommands):
         """Set the next review deadline (once per day) unless one is open."""
         if any(d.kind == REVIEW_KIND and d.status == "open" for d in self.deadlines.values()):
             return
-        day = next_review(
+        by_figures = next_review(
             self.loan_dues(), list(self.ledger), today, accrues=bool(self.terms and self.terms.penalty_rate)
         )
+        by_category = next_change_day(self.claim_facts(today))  # an upgrade day, a band crossing, an observation end
+        day = min((d for d in (by_figures, by_category) if d is not None), default=None)
         if day is None:
             return
         deadline_id = f"{REVIEW_KIND}-{day.isoformat()}"

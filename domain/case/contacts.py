@@ -30,9 +30,10 @@ from domain.case.values import (
     LimitationCause,
 )
 from domain.errors import DuplicateError, InvariantError, NotFoundError
-from domain.legal_clock import restarts_limitation
+from domain.legal_clock import message_demand_delivered, restarts_limitation
 from domain.rules import check_aware, check_not_blank, local_date
 
+DELIVERED = ContactOutcome.DELIVERED
 #: the proof each channel may carry
 PROOFS: dict[str, frozenset[Channel]] = {
     "recording_id": frozenset({Channel.PHONE, Channel.VISIT}),
@@ -91,15 +92,27 @@ class ContactCommands(GuaranteeCommands):
         breached_rules: list[str] | None = None,
         proof: dict[str, str] | None = None,
         party_role: str = "",
+        demand: bool = True,
+        acknowledged: bool = False,
         **channel_fields: Any,
     ) -> None:
         """Log a contact of any channel; the channel picks the event type.
 
         A contact that happened is always recorded: one that broke contact-policy rules without a
         supervisor's prior override carries them as ``breached_rules`` and queues a supervisor's task.
+        The limitation period is interrupted by rule (Civil Code art. 195): by a delivered demand letter, by an
+        outbound SMS or email delivered with its message id (``demand``: it asks for payment, the default), and
+        by the party's acknowledgement recorded on the contact (``acknowledged``, with its proof).
         """
         self.check_open()
         check_not_blank(party, "party")
+        if acknowledged and not any((v or "").strip() for v in (proof or {}).values()):
+            raise InvariantError(
+                "an acknowledgement is recorded with its proof: the call's recording id, the message id or the "
+                "letter's tracking number"
+            )
+        if acknowledged and direction is Direction.OUTBOUND and not (outcome.reached_party or outcome is DELIVERED):
+            raise InvariantError(f"a contact with outcome {outcome} reached no one who could acknowledge the debt")
         event_class = CONTACT_EVENTS[channel]
         if event_class is LetterSent:
             check_sha256(channel_fields.get("document_sha256", ""))
@@ -150,6 +163,31 @@ class ContactCommands(GuaranteeCommands):
             channel_fields["letter_kind"], channel_fields.get("delivery_evidence", "")
         ):
             self._demand_delivered(party, channel_fields["delivery_evidence"], act=act, by_version=contact_version)
+        message_id = proof.get("message_id", "")
+        if demand and message_demand_delivered(channel, direction, outcome, message_id):
+            self._demand_delivered(party, f"{channel} {message_id}", act=act, by_version=contact_version)
+        if acknowledged:
+            evidence = "; ".join(f"{name} {value}" for name, value in proof.items())
+            self._acknowledged(party, evidence, act=act, by_version=contact_version)
+
+    def _acknowledged(self, party: str, evidence: str, *, act: Act, by_version: int) -> None:
+        """The party acknowledged the debt and agreed to perform on a recorded contact (art. 195(2)): the debtor's
+        period restarts; a guarantor's acknowledgement interrupts its own period once it runs."""
+        on = local_date(act.occurred_at, self.timezone)
+        guarantee = self.guarantee_of(party)
+        if guarantee is None:
+            self.interrupt_limitation(
+                LimitationCause.ACKNOWLEDGEMENT, on=on, act=act, by_version=by_version, evidence=evidence
+            )
+        elif guarantee.limitation_ends_on is not None:
+            self.guarantor_limitation(
+                guarantee.guarantee_id,
+                GuarantorLimitationCause.PROMISE,
+                on=on,
+                act=act,
+                by_version=by_version,
+                evidence=f"acknowledged: {evidence}",
+            )
 
     def _demand_delivered(self, party: str, evidence: str, *, act: Act, by_version: int) -> None:
         """A demand reached ``party``: the debtor's limitation period restarts (art. 195(1)); a demand to a joint

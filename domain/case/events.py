@@ -139,6 +139,9 @@ class LimitationPeriodSet(CaseEvent):
     years: int
     warn_days_before: int
     basis: str
+    #: which period runs: ``limitation`` (诉讼时效, Civil Code art. 188) or, after an effective judgment, award or
+    #: mediation statement, ``enforcement`` (申请执行期间, Civil Procedure Law art. 250: two years)
+    period: str = "limitation"
 
 
 class DelinquencyClassified(CaseEvent):

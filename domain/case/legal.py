@@ -19,8 +19,13 @@ from domain.case.values import CaseStatus, Department, LegalActionKind, Limitati
 from domain.errors import IllegalTransitionError, InvariantError
 from domain.legal_clock import (
     AFTER_EXPIRY,
+    ART_188,
     ARTICLES,
     DEBTOR_CONSENT,
+    ENFORCEABLE,
+    ENFORCEMENT_ARTICLE,
+    ENFORCEMENT_YEARS,
+    INSTALMENTS,
     LEGAL_ACTION_CAUSES,
     RESTARTED_AFTER_PROCEEDINGS,
     SUSPENDED,
@@ -42,8 +47,10 @@ class LegalCommands(DeadlineCommands):
         warn_days: int,
         basis: str,
         act: Act,
+        period: str = "",
     ) -> None:
-        """(Re)start the limitation period and move its warning deadline."""
+        """(Re)start the limitation period (or, ``period="enforcement"``, the period to apply for enforcement) and
+        move its warning deadline; by default the period that runs keeps running."""
         self.check_open()
         check_not_blank(basis, "basis")
         if years < 1 or warn_days < 1:
@@ -58,19 +65,30 @@ class LegalCommands(DeadlineCommands):
             years=years,
             warn_days_before=warn_days,
             basis=basis,
+            period=period or self.limitation_period,
             **act.attribution(),
         )
+        self.cancel_limitation_warnings(f"limitation period restarted; it now ends on {ends_on}", act=act)
+        self.plan_limitation_warning(ends_on, warn_days, act=act)
+
+    def cancel_limitation_warnings(self, reason: str, *, act: Act) -> None:
+        """Cancel the open warning deadlines of the period (it moved, or does not run)."""
         for deadline in list(self.deadlines.values()):
             if deadline.kind == "limitation_warning" and deadline.status == "open":
                 self.trigger_event(
-                    DeadlineCancelled,
-                    deadline_id=deadline.deadline_id,
-                    reason=f"limitation period restarted; it now ends on {ends_on}",
-                    **act.attribution(),
+                    DeadlineCancelled, deadline_id=deadline.deadline_id, reason=reason, **act.attribution()
                 )
+
+    def plan_limitation_warning(self, ends_on: date, warn_days: int, *, act: Act) -> None:
+        """Set the deadline that warns legal ``warn_days`` before the period ends (one open per end date; a warning
+        cancelled while the period was suspended is set again under a numbered id)."""
         warn_at = at_workday_start(warning_day(ends_on, warn_days), self.timezone)
-        deadline_id = f"limitation-warning-{ends_on.isoformat()}"
-        if warn_at > act.occurred_at and deadline_id not in self.deadlines:
+        base = f"limitation-warning-{ends_on.isoformat()}"
+        same_end = [d for i, d in self.deadlines.items() if i == base or i.startswith(f"{base}-")]
+        if any(d.status == "open" for d in same_end):
+            return
+        deadline_id = f"{base}-{len(same_end) + 1}" if same_end else base
+        if warn_at > act.occurred_at:
             self.trigger_event(
                 DeadlineSet,
                 deadline_id=deadline_id,
@@ -79,6 +97,27 @@ class LegalCommands(DeadlineCommands):
                 action="legal_task",
                 **act.attribution(),
             )
+
+    def principal_due_on(self) -> date:
+        """The principal debt's performance deadline: the last dated due of the loan's schedule (an instalment
+        debt's last instalment, art. 189; the end an unagreed guarantee period runs from, art. 692); a case
+        opened with one overdue amount and no schedule: that amount's due date."""
+        return max((d.due_on for d in self.loan_dues() if d.due_on is not None), default=self.overdue_since)
+
+    def start_limitation(self, *, years: int, warn_days: int, act: Act) -> bool:
+        """Start the limitation period once (True if it started): three years by art. 188 from the day the debt
+        fell due or, for a debt performed in instalments, from the last instalment's due date (art. 189), even when
+        that day is still ahead. Not while proceedings that interrupted it are pending (it runs from their end)."""
+        if self.limitation_ends_on is not None or self.pending_proceedings():
+            return False
+        starts_on = self.principal_due_on()
+        dated = sorted({d.due_on for d in self.loan_dues() if d.due_on is not None})
+        if len(dated) > 1:
+            basis = f"{INSTALMENTS}: the last of {len(dated)} instalments falls due on {starts_on}"
+        else:
+            basis = f"{ART_188}: repayment due {starts_on}"
+        self.set_limitation_period(starts_on=starts_on, years=years, warn_days=warn_days, basis=basis, act=act)
+        return True
 
     def interrupt_limitation(
         self,
@@ -103,11 +142,14 @@ class LegalCommands(DeadlineCommands):
         if after_expiry and cause not in DEBTOR_CONSENT:
             return False
         article = AFTER_EXPIRY if after_expiry else ARTICLES[cause]
-        ends_on = limitation_ends(on, self.limitation_years)
+        if self.limitation_period == "enforcement":
+            article += f"; {ENFORCEMENT_ARTICLE}"
+        ends_on = limitation_ends(on, self.running_period_years())
         self.trigger_event(
             LimitationRestarted,
             cause=cause,
             by_version=by_version,
+            by_event=self.event_type_at(by_version),
             restarts_on=on,
             ends_on=ends_on,
             previous_ends_on=previous,
@@ -117,12 +159,21 @@ class LegalCommands(DeadlineCommands):
         )
         self.set_limitation_period(
             starts_on=on,
-            years=self.limitation_years,
+            years=self.running_period_years(),
             warn_days=self.limitation_warn_days,
             basis=f"interrupted by {cause} on {on}: {article}",
             act=act,
         )
         return True
+
+    def running_period_years(self) -> int:
+        """The length of the period that runs: the policy's limitation years, or two to apply for enforcement."""
+        return ENFORCEMENT_YEARS if self.limitation_period == "enforcement" else self.limitation_years
+
+    def event_type_at(self, version: int | None) -> str:
+        """The type of the case's event at ``version`` when it is among those being recorded ("" otherwise)."""
+        found = (type(e).__name__ for e in self.pending_events if e.originator_version == version)
+        return next(found, "")
 
     def pending_proceedings(self) -> list[str]:
         """The legal actions whose proceedings interrupted the period and have not ended (it does not run)."""
@@ -159,9 +210,15 @@ class LegalCommands(DeadlineCommands):
                 )
         return True
 
-    def restart_after_proceedings(self, action_id: str, *, act: Act, by_version: int) -> bool:
+    def restart_after_proceedings(
+        self, action_id: str, *, act: Act, by_version: int, performance_due_on: date | None = None
+    ) -> bool:
         """The proceedings of ``action_id`` ended: when they suspended the period and none other still does, it runs
-        anew from the day the last of them ended (art. 195), with a new warning deadline. True if it restarted."""
+        anew from the day the last of them ended (art. 195), with a new warning deadline. When they ended in an
+        enforceable document (judgment, award, mediation statement), what runs is the two-year period to apply for
+        enforcement (Civil Procedure Law art. 250) from the last day of the performance period it sets
+        (``performance_due_on``; its effective date, the end of the proceedings, when it sets none). True if the
+        period restarted."""
         proceedings = self.proceedings[action_id]
         if proceedings.filed_on is None or proceedings.ended_on is None or self.pending_proceedings():
             return False
@@ -170,12 +227,18 @@ class LegalCommands(DeadlineCommands):
         # with several proceedings, the period runs anew from the latest end, whichever was recorded last
         on = max(p.ended_on for p in self.proceedings.values() if p.filed_on is not None and p.ended_on is not None)
         cause = self.legal_action_cause(action_id)
-        ends_on = limitation_ends(on, self.limitation_years)
+        years, period = self.running_period_years(), self.limitation_period
         article = f"{ARTICLES[cause]}; {RESTARTED_AFTER_PROCEEDINGS} ({proceedings.outcome})"
+        if proceedings.outcome in ENFORCEABLE:
+            on = max(on, performance_due_on or on)
+            years, period = ENFORCEMENT_YEARS, "enforcement"
+            article = f"{ENFORCEMENT_ARTICLE} ({proceedings.outcome} effective {proceedings.ended_on})"
+        ends_on = limitation_ends(on, years)
         self.trigger_event(
             LimitationRestarted,
             cause=cause,
             by_version=by_version,
+            by_event=self.event_type_at(by_version),
             restarts_on=on,
             ends_on=ends_on,
             previous_ends_on=self.limitation_ends_on,
@@ -185,10 +248,11 @@ class LegalCommands(DeadlineCommands):
         )
         self.set_limitation_period(
             starts_on=max(on, self.limitation_starts_on or on),
-            years=self.limitation_years,
+            years=years,
             warn_days=self.limitation_warn_days,
-            basis=f"proceedings of {action_id} ended on {on}: {article}",
+            basis=f"proceedings of {action_id} ended on {proceedings.ended_on}: {article}",
             act=act,
+            period=period,
         )
         return True
 
@@ -213,8 +277,8 @@ class LegalCommands(DeadlineCommands):
         self.check_open()
         if deadline_id is not None:
             self.check_deadline_due(deadline_id, act)
-        if self.pending_proceedings():
-            return False  # the period does not run while proceedings that interrupted it are pending
+        if self.pending_proceedings() or self.limitation_suspended_from is not None:
+            return False  # it does not run while proceedings that interrupted it are pending, nor while suspended
         ends_on = self.limitation_ends_on
         if ends_on is None or local_date(act.recorded_at, self.timezone) < warning_day(
             ends_on, self.limitation_warn_days
@@ -225,14 +289,20 @@ class LegalCommands(DeadlineCommands):
             if deadline_id is not None:
                 self.trigger_event(DeadlineExpired, deadline_id=deadline_id, **act.attribution())
             return False
-        deadline = self.deadlines.get(f"limitation-warning-{ends_on.isoformat()}")
-        if deadline is not None and deadline.status == "open":
-            self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, **act.attribution())
+        base = f"limitation-warning-{ends_on.isoformat()}"
+        for deadline in list(self.deadlines.values()):  # the warning of this end (numbered when set again)
+            ours = deadline.deadline_id == base or deadline.deadline_id.startswith(f"{base}-")
+            if ours and deadline.status == "open":
+                self.trigger_event(DeadlineExpired, deadline_id=deadline.deadline_id, **act.attribution())
         self.trigger_event(
             TaskAssigned,
             task_id=task_id,
             department=Department.LEGAL,
-            title=f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit",
+            title=(
+                f"The period to apply for enforcement ends on {ends_on}: apply to the court for enforcement"
+                if self.limitation_period == "enforcement"
+                else f"Limitation period ends on {ends_on}: send a demand with delivery evidence or file suit"
+            ),
             due_at=at_workday_start(ends_on, self.timezone),
             assignee="",
             **act.attribution(),

@@ -12,6 +12,7 @@ from domain.case.values import (
     LegalActionKind,
     LimitationCause,
     ProceedingsOutcome,
+    SuspensionCause,
 )
 
 
@@ -22,6 +23,8 @@ class LimitationRestarted(CaseEvent):
     cause: LimitationCause
     #: the case version of the event that interrupted it (None: recorded by hand with ``evidence``)
     by_version: int | None = None
+    #: the type of that event (``LetterSent``, ``SmsSent``, ``CallLogged``, ``PaymentReceived``...)
+    by_event: str = ""
     restarts_on: date
     ends_on: date
     previous_ends_on: date | None = None
@@ -111,3 +114,29 @@ class SignalResponded(CaseEvent):
     policy_version: int
     rule: str
     actions: list[str]
+
+
+class LimitationSuspensionBegan(CaseEvent):
+    """An obstacle of Civil Code art. 194 keeps the creditor from claiming within the period's last six months: the
+    period is suspended (中止) from ``effective_from`` (the obstacle's start, or the start of the last six months when
+    it began earlier) until the cause ends; its warning deadline is cancelled meanwhile."""
+
+    cause: SuspensionCause
+    began_on: date
+    effective_from: date
+    #: the end of the period when it was suspended
+    ends_on: date
+    article: str
+    evidence: str
+
+
+class LimitationSuspensionEnded(CaseEvent):
+    """The cause of a suspension ended on ``ended_on``: the period ends six months later (art. 194(2)), on
+    ``ends_on`` (never earlier than it would have), with a new warning deadline."""
+
+    cause: SuspensionCause
+    ended_on: date
+    ends_on: date
+    previous_ends_on: date
+    article: str
+    evidence: str

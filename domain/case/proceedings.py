@@ -17,7 +17,14 @@ class ProceedingsCommands(GuaranteeCommands):
     """Recording how a legal action's proceedings ended."""
 
     def end_proceedings(
-        self, action_id: str, *, outcome: ProceedingsOutcome, ended_on: date, summary: str, act: Act
+        self,
+        action_id: str,
+        *,
+        outcome: ProceedingsOutcome,
+        ended_on: date,
+        summary: str,
+        act: Act,
+        performance_due_on: date | None = None,
     ) -> bool:
         """The proceedings of ``action_id`` ended on ``ended_on``: ``LegalProceedingsEnded``, then, when they had
         suspended the period and none other still does, ``LimitationRestarted`` from that day and a new warning.
@@ -35,6 +42,8 @@ class ProceedingsCommands(GuaranteeCommands):
         opened_on = local_date(self.opened_at, self.timezone)
         if ended_on < opened_on:
             raise InvariantError(f"the case opened on {opened_on}, after {ended_on}")
+        if performance_due_on is not None and performance_due_on < ended_on:
+            raise InvariantError(f"the performance period ends on {performance_due_on}, before {ended_on}")
         self.trigger_event(
             LegalProceedingsEnded,
             action_id=action_id,
@@ -44,7 +53,9 @@ class ProceedingsCommands(GuaranteeCommands):
             **act.attribution(),
         )
         ended = self.version
-        restarted = self.restart_after_proceedings(action_id, act=act, by_version=ended)
+        restarted = self.restart_after_proceedings(
+            action_id, act=act, by_version=ended, performance_due_on=performance_due_on
+        )
         if kind is LegalActionKind.ENFORCEMENT and outcome is ProceedingsOutcome.ENFORCEMENT_UNSATISFIED:
             self.refusal_rights_ended(on=ended_on, act=act, by_version=ended)
         return restarted

@@ -44,7 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case.legal_state import LegalEvolution
+from domain.case.legal_state import LegalEvolution, LegalFields
 from domain.case.values import (
     MET_BY,
     Agreement,
@@ -53,17 +53,14 @@ from domain.case.values import (
     ContactOutcome,
     Deadline,
     Direction,
-    Guarantee,
     LegalActionKind,
     Plan,
-    Proceedings,
     Promise,
     Resolution,
     Task,
     Tier,
 )
 from domain.errors import IllegalTransitionError
-from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
 from domain.loan_ledger import LedgerEntry, LedgerPayment, LoanDue, LoanTerms, legacy_dues, position
 from domain.money import Money
 from domain.rules import local_date
@@ -72,7 +69,7 @@ from domain.rules import local_date
 CALL_MEMORY = timedelta(days=31)
 
 
-class CaseFields:
+class CaseFields(LegalFields):
     """Every field of a case's state, declared once: the aggregate carries them and ``CaseState`` keeps them.
 
     The fields without a default come from the ``CaseOpened`` event; the others start as given here.
@@ -113,17 +110,12 @@ class CaseFields:
     disputed: bool = False
     notes: int = 0
     signals: int = 0
-    limitation_starts_on: date | None = None
-    limitation_ends_on: date | None = None
-    limitation_years: int = DEFAULT_LIMITATION_YEARS
-    limitation_warn_days: int = DEFAULT_WARN_DAYS
-    #: the guarantors' guarantees of the loan, by id
-    guarantees: dict[str, Guarantee] = {}
-    proceedings: dict[str, Proceedings] = {}
     days_past_due: int = 0
     delinquency_bucket: str | None = None
     loan_category: str | None = None
     calls: list[tuple[datetime, bool]] = []
+    #: outbound SMS and emails by channel, for the contact policy's per-channel caps (remembered as calls are)
+    messages: dict[str, list[datetime]] = {}
     #: the loan's schedule (loan_ledger.py): dues and rates, payments and penalties in order, the last day
     #: penalty is recorded for; the last classification's rules and reason; a restructuring (agreement)
     dues: list[LoanDue] = []
@@ -262,6 +254,10 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
             self.calls.append((event.occurred_at, event.outcome is ContactOutcome.CONNECTED))
             horizon = max(at for at, _ in self.calls) - CALL_MEMORY
             self.calls = [call for call in self.calls if call[0] >= horizon]
+        if event.channel in (Channel.SMS, Channel.EMAIL) and event.direction is Direction.OUTBOUND:
+            sent = [*self.messages.get(channel, []), event.occurred_at]
+            horizon = max(sent) - CALL_MEMORY
+            self.messages = {**self.messages, channel: [at for at in sent if at >= horizon]}
 
     @applies
     def _(self, event: DelinquencyClassified) -> None:

@@ -122,10 +122,27 @@ class LimitationCause(StrEnum):
     PART_PAYMENT = "part_payment"
     PROMISE = "promise"
     AGREEMENT = "agreement"
+    #: the debtor acknowledged the debt and agreed to perform on a recorded contact (a call, a visit, a reply)
+    ACKNOWLEDGEMENT = "acknowledgement"
     #: (3) the creditor filed suit or applied for arbitration
     LITIGATION = "litigation"
     ARBITRATION = "arbitration"
     #: (4) other circumstances with the same effect (payment order, enforcement, bankruptcy claim...)
+    OTHER = "other"
+
+
+class SuspensionCause(StrEnum):
+    """The obstacles that suspend the limitation period in its last six months (Civil Code art. 194(1))."""
+
+    #: (1) 不可抗力
+    FORCE_MAJEURE = "force_majeure"
+    #: (2) a right holder without (full) capacity has no legal representative, or it died or lost capacity or power
+    NO_LEGAL_REPRESENTATIVE = "no_legal_representative"
+    #: (3) succession opened and no heir or estate administrator is determined
+    NO_HEIR_OR_ADMINISTRATOR = "no_heir_or_administrator"
+    #: (4) the right holder is controlled by the obligor or another person
+    CONTROLLED_BY_OBLIGOR = "controlled_by_obligor"
+    #: (5) another obstacle that keeps the right holder from claiming
     OTHER = "other"
 
 

@@ -84,6 +84,10 @@ class LoanRecord(ValueObject):
     overdue_episodes: int = Field(ge=0)
     max_days_past_due: int = Field(ge=0)
     status: LoanStatus
+    #: what the enterprise still owes on it today (None: the amount, unless repaid or written off)
+    outstanding: Money | None = None
+    #: its days past due today (None: 0 unless overdue, then ``max_days_past_due``)
+    days_past_due: int | None = Field(default=None, ge=0)
 
 
 def period_sort_key(period: str) -> tuple[int, int, int]:

@@ -28,6 +28,7 @@ from application.commands import (
     CompleteTask,
     Deescalate,
     DefaultAgreement,
+    EndLimitationSuspension,
     EndProceedings,
     Escalate,
     ExpireDeadline,
@@ -57,6 +58,7 @@ from application.commands import (
     SetDoNotContact,
     SignAgreement,
     StartLegalAction,
+    SuspendLimitation,
     UpdateProfile,
     VisitFacts,
 )
@@ -80,12 +82,14 @@ from domain.case.values import (
     Resolution,
     Severity,
     SignalSource,
+    SuspensionCause,
     Tier,
 )
 from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, LoanStatus
 from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
 from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
+from domain.rules import local_date
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from infrastructure.shared_writes import QUIET_READS_TO_UNSHARE
@@ -384,6 +388,13 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
         )
     )
     app.handle(AddNote(case_id=case_id, text="CFO changed phone number", actor=COLLECTOR))
+    today = local_date(clock.now(), "Asia/Shanghai")
+    app.handle(  # LimitationSuspensionBegan, then LimitationSuspensionEnded (art. 194)
+        SuspendLimitation(
+            case_id=case_id, cause=SuspensionCause.FORCE_MAJEURE, began_on=today, evidence="typhoon", actor=SUPERVISOR
+        )
+    )
+    app.handle(EndLimitationSuspension(case_id=case_id, ended_on=today, evidence="typhoon over", actor=SUPERVISOR))
     app.handle(
         RecordLoanSchedule(
             case_id=case_id,

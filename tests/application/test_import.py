@@ -185,3 +185,23 @@ def test_a_single_long_line_of_text_is_read_as_the_file_itself(app: CollectionsA
     row = {"kind": "enterprise", "credit_code": CODE_A, "name": "x" * 400, "registered_capital": "1.00"}
     result = app.send(import_command(orjson.dumps(row).decode(), "jsonl", actor=IMPORTER), ImportResult)
     assert result.ok and result.enterprises_registered == 1
+
+
+def test_a_loan_row_may_carry_todays_outstanding_and_days_past_due(app: CollectionsApp) -> None:
+    """The debtor rule weighs loans outside collections by what is owed on them today: a CSV loan row with
+    ``outstanding`` 4,000,000.00 and ``days_past_due`` 95 keeps both; a row without them keeps None."""
+    app.send(import_command(ENTERPRISES_CSV, "csv", actor=IMPORTER), ImportResult)
+    header = (
+        "credit_code,loan_id,amount,start_on,maturity_on,overdue_episodes,max_days_past_due,status,"
+        "outstanding,days_past_due"
+    )
+    rows = [
+        f"{CODE_B},XY-1,5000000.00,2025-01-01,2028-01-01,1,95,overdue,4000000.00,95",
+        f"{CODE_B},XY-2,3000000.00,2025-01-01,2028-01-01,0,0,current,,",
+    ]
+    text = "\n".join([header, *rows]) + "\n"
+    result = app.send(import_command(text, "csv", kind="loans", actor=IMPORTER), ImportResult)
+    assert result.ok, result.errors
+    loans = app.get_enterprise(app.enterprise_id_for(CODE_B)).loans
+    assert (loans["XY-1"].outstanding, loans["XY-1"].days_past_due) == (Money.parse("4000000.00"), 95)
+    assert (loans["XY-2"].outstanding, loans["XY-2"].days_past_due) == (None, None)

@@ -88,8 +88,8 @@ def test_the_period_restarts_from_the_end_of_proceedings_and_does_not_warn_while
     container.scheduler.tick()
     container.app.handle(ReviewLegalClock(case_id=case_id, actor=COLLECTOR))
     assert "limitation-2029-09-15" not in container.app.get_case(case_id).tasks
-    at(container, date(2029, 10, 2))  # the judgment is served after the old end: no expiry, the suit interrupted it
-    assert end(container, case_id, action_id, date(2029, 10, 1)) is True
+    at(container, date(2029, 10, 2))  # the suit is withdrawn after the old end: no expiry, the suit interrupted it
+    assert end(container, case_id, action_id, date(2029, 10, 1), ProceedingsOutcome.WITHDRAWN) is True
     (ended,) = of(container, case_id, LegalProceedingsEnded)
     ((version, restart),) = [
         (n, e) for n, e in enumerate(container.app.case_events(case_id), 1) if isinstance(e, LimitationRestarted)
@@ -100,7 +100,7 @@ def test_the_period_restarts_from_the_end_of_proceedings_and_does_not_warn_while
         date(2032, 10, 1),
     )
     assert restart.previous_ends_on == date(2029, 9, 15) and "art. 195" in restart.article
-    assert "judgment" in restart.article and ended.outcome is ProceedingsOutcome.JUDGMENT
+    assert "withdrawn" in restart.article and ended.outcome is ProceedingsOutcome.WITHDRAWN
     assert container.app.case_events(case_id)[restart.by_version - 1] == ended and restart.by_version < version
     case = container.app.get_case(case_id)
     assert case.limitation_ends_on == date(2032, 10, 1)
@@ -119,9 +119,9 @@ def test_a_suit_filed_before_the_clock_started_starts_it_only_when_it_ends(conta
     assert case.limitation_ends_on is None and [d.kind for d in case.deadlines.values()] == []
     at(container, date(2027, 1, 5))
     assert end(container, case_id, action_id, date(2027, 1, 4)) is True
-    case = container.app.get_case(case_id)
-    assert case.limitation_ends_on == date(2030, 1, 4)
-    assert case.deadlines["limitation-warning-2030-01-04"].status == "open"
+    case = container.app.get_case(case_id)  # a judgment: two years to apply for enforcement (CPL art. 250)
+    assert (case.limitation_ends_on, case.limitation_period) == (date(2029, 1, 4), "enforcement")
+    assert case.deadlines["limitation-warning-2029-01-04"].status == "open"
 
 
 def test_with_two_proceedings_the_period_restarts_when_the_last_ends(container: Container) -> None:
@@ -249,5 +249,6 @@ def test_a_general_guarantors_period_starts_when_enforcement_against_the_debtor_
     assert (started.starts_on, started.ends_on) == (date(2028, 2, 25), date(2031, 2, 25))
     assert "art. 694(1)" in started.article
     case = container.app.get_case(case_id)
-    assert case.limitation_ends_on == date(2031, 2, 25)  # the debtor's period restarted from the same end
+    # the period to apply for enforcement (two years, CPL art. 250) restarted from the same end
+    assert case.limitation_ends_on == date(2030, 2, 25)
     assert case.deadlines[f"guarantor-limitation-{general}-2031-02-25"].status == "open"

@@ -68,7 +68,7 @@ def test_times_are_iso_8601_strings_not_timestamps(client, as_role, moment):
 
 def test_iso_8601_times_with_an_offset_still_pass(client, as_role):
     headers = as_role("admin")
-    case_id = open_case(client, headers)
+    case_id = open_case(client, headers, occurred_at="2026-10-30T09:00:00+08:00")  # opened before the notes
     for moment in ("2026-11-01T09:00:00+08:00", "2026-11-01T01:00:00Z", "2026-11-01T01:00:00.123456+00:00"):
         note = {"text": "x", "occurred_at": moment}
         assert client.post(f"/v1/cases/{case_id}/notes", json=note, headers=headers).status_code == 201, moment

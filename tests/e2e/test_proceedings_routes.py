@@ -39,19 +39,22 @@ def test_ending_proceedings_over_http_restarts_the_period_and_refuses_hostile_in
     action_id = started.json()["action_id"]
     url = f"/v1/cases/{case_id}/legal-actions/{action_id}/ending"
     good = {"outcome": "judgment", "ended_on": "2026-11-02", "summary": "(2026) Jing 01 Min Chu 1"}
+    good["performance_due_on"] = "2026-11-12"  # the judgment gives ten days to pay
     for day in HOSTILE_DAYS:
         assert_refused(client, url, {**good, "ended_on": day}, case_id, legal)
     assert_refused(client, url, {**good, "summary": "nul\x00"}, case_id, legal)
     assert_refused(client, url, {**good, "outcome": "won"}, case_id, legal)
     assert_refused(client, url, {**good, "ended_on": "2026-11-01"}, case_id, legal)  # before the filing
     assert_refused(client, url, {**good, "ended_on": "2027-01-01"}, case_id, legal)  # in the future
+    assert_refused(client, url, {**good, "performance_due_on": "2026-11-01"}, case_id, legal)  # before the end
     assert client.post(url, json=good, headers=collector).status_code == 403
     missing = client.post(f"/v1/cases/{case_id}/legal-actions/nope/ending", json=good, headers=legal)
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
     ended = client.post(url, json=good, headers=legal)
     assert ended.status_code == 201 and ended.json()["restarted"] is True, ended.text
     assert client.post(url, json=good, headers=legal).status_code == 409  # it ended once
-    assert client.get(f"/v1/cases/{case_id}", headers=collector).json()["limitation_ends_on"] == "2029-11-02"
+    # the two-year period to apply for enforcement from the last day to perform (Civil Procedure Law art. 250)
+    assert client.get(f"/v1/cases/{case_id}", headers=collector).json()["limitation_ends_on"] == "2028-11-12"
     lines = [i["summary"] for i in client.get(f"/v1/cases/{case_id}/timeline", headers=collector).json()["items"]]
     assert any("suspended until the end of the proceedings" in line for line in lines)
     assert any(f"proceedings of legal action {action_id} ended on 2026-11-02: judgment" in line for line in lines)

@@ -130,6 +130,8 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
     "/v1/cases/{case_id}/disputes/resolution": {"outcome": "waived"},
     "/v1/cases/{case_id}/legal-actions": {"kind": "litigation", "summary": "filed"},
     "/v1/cases/{case_id}/limitation-interruptions": {"cause": "demand", "on": "2026-11-01", "evidence": "rec"},
+    "/v1/cases/{case_id}/limitation-suspensions": {"cause": "other", "began_on": "2026-11-01", "evidence": "rec"},
+    "/v1/cases/{case_id}/limitation-suspensions/ending": {"ended_on": "2026-11-02", "evidence": "rec"},
     "/v1/cases/{case_id}/guarantees": {"guarantor": "Sun", "guarantee_type": "joint"},
     "/v1/cases/{case_id}/guarantees/{guarantee_id}/preservation": {"by": "demand", "evidence": "served"},
     "/v1/cases/{case_id}/guarantees/{guarantee_id}/limitation-interruptions": {

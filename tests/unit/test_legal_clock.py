@@ -10,7 +10,7 @@ import pytest
 from domain.act import Act
 from domain.base import Actor, Role
 from domain.case import CollectionCase
-from domain.case.events import DelinquencyClassified, LimitationPeriodSet
+from domain.case.events import DelinquencyClassified, LimitationPeriodSet, SmsSent
 from domain.case.values import Channel, ContactOutcome, LetterKind
 from domain.classification import LoanCategory, bucket, category, days_past_due
 from domain.legal_clock import add_years, restarts_limitation
@@ -65,7 +65,7 @@ def a_case(overdue_since: date = date(2024, 1, 10)) -> CollectionCase:
         outstanding=Money.parse("800.00"),
         overdue_amount=Money.parse("300.00"),
         overdue_since=overdue_since,
-        act=ACT,
+        act=Act.of(ACTOR, NOW - timedelta(hours=2), NOW),  # opened at 08:00 Shanghai, before the acts below
     )
 
 
@@ -207,4 +207,5 @@ def test_a_proof_fits_its_channel() -> None:
     case.log_contact(
         channel=Channel.SMS, party="Li Na", outcome=ContactOutcome.DELIVERED, act=ACT, proof={"message_id": " M-1 "}
     )
-    assert case.pending_events[-1].message_id == "M-1"  # type: ignore[attr-defined]
+    (sms,) = [e for e in case.pending_events if isinstance(e, SmsSent)]  # (it also restarts the period)
+    assert sms.message_id == "M-1"
