@@ -27,6 +27,12 @@ IN_CHUNK = 500
 #: what a NUL (U+0000) in text becomes in a PostgreSQL view row: PostgreSQL text cannot hold NUL, and an event
 #: carrying one (recorded before the API refused them, or by another client) must not stop a view
 NUL_STANDIN = "\ufffd"
+#: written after a column in a view's CREATE INDEX, makes the index serve prefix searches (``ViewTx.prefix_match``):
+#: ``text_pattern_ops`` on PostgreSQL (whatever the database's collation), nothing on SQLite (its default BINARY
+#: collation already orders text by code point)
+PATTERN_OPS = "/*pattern_ops*/"
+#: the largest code point: every text starting with a prefix sorts below the prefix followed by it
+_TOP = "\U0010ffff"
 
 
 class ViewTx(Protocol):
@@ -67,6 +73,11 @@ class ViewTx(Protocol):
 
     def lock_ddl(self) -> None:
         """Hold the database's DDL lock until this transaction ends (other processes creating tables wait)."""
+
+    def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
+        """A condition (and its parameters) true where ``column`` starts with ``prefix``, served by an index made
+        with ``PATTERN_OPS`` (a range on the index, not a scan)."""
+        ...
 
 
 def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False, rows: int = 1) -> str:
@@ -184,6 +195,9 @@ class _Tx:
     def lock_ddl(self) -> None:
         pass  # SQLite: a write transaction is already exclusive
 
+    def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
+        return f"({column} >= ? AND {column} < ?)", [prefix, prefix + _TOP]
+
 
 class _SqliteTx(_Tx):
     pass
@@ -222,7 +236,11 @@ class _PostgresTx(_Tx):
         self.tracking_table = recorder.tracking_table_name
 
     def sql(self, text: str) -> str:
-        return _QMARK.sub("%s", text.replace("%", "%%"))
+        return _QMARK.sub("%s", text.replace("%", "%%")).replace(PATTERN_OPS, "text_pattern_ops")
+
+    def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
+        # the operators of text_pattern_ops compare bytes, as the index is ordered, whatever the collation
+        return f"({column} ~>=~ ? AND {column} ~<~ ?)", [prefix, prefix + _TOP]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.cursor.execute(self.sql(sql), pg_row(params))
