@@ -95,9 +95,7 @@ def _search(tx: ViewTx, key: str) -> tuple[str, list[Any], str, list[Any]]:
     return where, [*loan_params, *name_params, *code_params], rank, [key, key, key]
 
 
-def case_page(
-    tx: ViewTx, wanted: CaseFilter, cursor: str | None, size: int, zone: ZoneInfo, now: datetime
-) -> CaseList:
+def case_page(tx: ViewTx, wanted: CaseFilter, cursor: str | None, size: int, zone: ZoneInfo, now: datetime) -> CaseList:
     """A page of cases by filters: by case id, or when searching, exact matches first, then by loan id."""
     clauses: list[str] = []
     params: list[Any] = []

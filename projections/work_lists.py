@@ -38,9 +38,7 @@ def _cases(tx: ViewTx, case_ids: list[str], zone: ZoneInfo, now: datetime) -> di
     return {row["case_id"]: progress_item(row, zone, now) for row in rows}
 
 
-def worklist_page(
-    tx: ViewTx, collector: str, cursor: str | None, size: int, zone: ZoneInfo, now: datetime
-) -> Worklist:
+def worklist_page(tx: ViewTx, collector: str, cursor: str | None, size: int, zone: ZoneInfo, now: datetime) -> Worklist:
     """A page of a collector's work, earliest due first: each open case of theirs named by its next person's act
     (``visit due 12-08``), and each open task assigned to them."""
     total = int(
