@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_archive, cli_demo, cli_evidence, cli_projections, cli_scheduler
+from api import cli_archive, cli_demo, cli_evidence, cli_projections, cli_scheduler, cli_users
 from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
@@ -158,9 +158,11 @@ def serve_after_seeding(args: argparse.Namespace, settings: Settings) -> int:
     base = f"http://{args.host}:{args.port}"
     db = f" --database-url {args.database_url}" if args.database_url else ""
     arrears = command_name()  # as runnable from here: .venv/bin/arrears unless arrears is on PATH
-    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs, offline)")
-    print(f"get a token:  TOKEN=$({arrears}{db} token issue --user wang.collector --role collector)")
-    print(f'then:         curl -H "Authorization: Bearer $TOKEN" {base}/v1/cases')
+    collector, open_cases = cli_users.hint_collector(settings)
+    cases = f"{collector} has {open_cases} open cases" if open_cases else "no collector has an open case yet"
+    print(f"arrears API on {base}  (OpenAPI docs: {base}/docs, offline; {cases}; all users: {arrears}{db} users)")
+    print(f"get a token:  TOKEN=$({arrears}{db} token issue --user {collector} --role collector)")
+    print(f'then:         curl -H "Authorization: Bearer $TOKEN" {base}/v1/worklist')
     sys.stdout.flush()
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="arrears-metrics-")
@@ -360,6 +362,7 @@ def parser() -> argparse.ArgumentParser:
     cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
     cli_scheduler.register(commands, settings_from, aware_datetime)
     cli_archive.register(commands, build_container)
+    cli_users.register(commands, build_container)
     return root
 
 

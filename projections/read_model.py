@@ -47,7 +47,7 @@ from projections.reports import (
 )
 from projections.runtime import ProjectionRuntime
 from projections.sealed_text import SealedText, store_cipher
-from projections.work_lists import known_users, queue_page, worklist_page
+from projections.work_lists import busiest_collector, known_users, queue_page, worklist_page
 
 #: the type of the event that opens a case: its first event in the timeline and audit views
 CASE_OPENED = CaseOpened.__name__
@@ -227,6 +227,11 @@ class ReadModel:
         first, paged with the total."""
         with self._reading("progress", "queues", "enterprises") as tx:
             return worklist_page(tx, collector, cursor, page_size(limit), self.zone, self.clock.now())
+
+    def busiest_collector(self) -> tuple[str, int] | None:
+        """The collector with the most open cases and how many (None when no open case has a collector)."""
+        with self._reading("progress") as tx:
+            return busiest_collector(tx)
 
     def users(self) -> list[UserSummary]:
         """Everyone the views know from assignments, with their open cases and tasks (most open cases first)."""

@@ -133,3 +133,12 @@ def known_users(tx: ViewTx) -> list[UserSummary]:
         user(str(row["actor_user"]), str(row["actor_role"]))
     users = [UserSummary(**entry) for entry in found.values()]
     return sorted(users, key=lambda u: (-u.open_cases, -u.open_tasks, u.user_id, u.role))
+
+
+def busiest_collector(tx: ViewTx) -> tuple[str, int] | None:
+    """The collector with the most open cases and how many (None when no open case has a collector)."""
+    rows = tx.query(
+        "SELECT collector, COUNT(*) AS n FROM case_progress WHERE status = 'open' AND collector IS NOT NULL "
+        "GROUP BY collector ORDER BY COUNT(*) DESC, collector LIMIT 1"
+    )
+    return (str(rows[0]["collector"]), int(rows[0]["n"])) if rows else None
