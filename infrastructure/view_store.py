@@ -27,12 +27,9 @@ IN_CHUNK = 500
 #: what a NUL (U+0000) in text becomes in a PostgreSQL view row: PostgreSQL text cannot hold NUL, and an event
 #: carrying one (recorded before the API refused them, or by another client) must not stop a view
 NUL_STANDIN = "\ufffd"
-#: written after a column in a view's CREATE INDEX, makes the index serve prefix searches (``ViewTx.prefix_match``):
-#: ``text_pattern_ops`` on PostgreSQL (whatever the database's collation), nothing on SQLite (its default BINARY
-#: collation already orders text by code point)
-PATTERN_OPS = "/*pattern_ops*/"
-#: the largest code point: every text starting with a prefix sorts below the prefix followed by it
-_TOP = "\U0010ffff"
+#: after a column in a CREATE INDEX, makes it serve ``prefix_match``: text_pattern_ops on PostgreSQL (any collation);
+#: nothing on SQLite (BINARY collation orders by code point). _TOP: a text starting with p sorts below p + _TOP
+PATTERN_OPS, _TOP = "/*pattern_ops*/", "\U0010ffff"
 
 
 class ViewTx(Protocol):
@@ -75,8 +72,7 @@ class ViewTx(Protocol):
         """Hold the database's DDL lock until this transaction ends (other processes creating tables wait)."""
 
     def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
-        """A condition (and its parameters) true where ``column`` starts with ``prefix``, served by an index made
-        with ``PATTERN_OPS`` (a range on the index, not a scan)."""
+        """``column`` starts with ``prefix`` (SQL and parameters): a range on an index made with ``PATTERN_OPS``."""
         ...
 
 
@@ -239,7 +235,6 @@ class _PostgresTx(_Tx):
         return _QMARK.sub("%s", text.replace("%", "%%")).replace(PATTERN_OPS, "text_pattern_ops")
 
     def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
-        # the operators of text_pattern_ops compare bytes, as the index is ordered, whatever the collation
         return f"({column} ~>=~ ? AND {column} ~<~ ?)", [prefix, prefix + _TOP]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
