@@ -87,10 +87,12 @@ def progress_item(row: Row, zone: ZoneInfo, now: datetime) -> CaseProgress:
 def _search(tx: ViewTx, key: str) -> tuple[str, list[Any], str, list[Any]]:
     """The condition a search key puts on cases (loan id, firm name or credit code starting with it), and the rank
     of a found case (0: one of them is the key exactly, 1: starts with it), each with its parameters."""
-    loan, loan_params = tx.prefix_match("c.loan_key", key)
-    name, name_params = tx.prefix_match("name_key", key)
-    code, code_params = tx.prefix_match("code_key", key)
-    where = f"({loan} OR c.enterprise_id IN (SELECT enterprise_id FROM enterprises WHERE {name} OR {code}))"
+    loan, loan_params = tx.prefix_match("loan_key", key)
+    name, name_params = tx.prefix_match("f.name_key", key)
+    code, code_params = tx.prefix_match("f.code_key", key)
+    firms = "SELECT p.case_id FROM enterprises f JOIN case_progress p ON p.enterprise_id = f.enterprise_id WHERE"
+    # a union of three index lookups (an OR across the two tables would scan every case)
+    where = f"c.case_id IN (SELECT case_id FROM case_progress WHERE {loan} UNION {firms} {name} UNION {firms} {code})"
     rank = "(CASE WHEN c.loan_key = ? OR e.name_key = ? OR e.code_key = ? THEN 0 ELSE 1 END)"
     return where, [*loan_params, *name_params, *code_params], rank, [key, key, key]
 
