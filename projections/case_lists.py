@@ -84,6 +84,16 @@ def progress_item(row: Row, zone: ZoneInfo, now: datetime) -> CaseProgress:
     )
 
 
+def cases_by_id(tx: ViewTx, case_ids: list[str], zone: ZoneInfo, now: datetime) -> list[CaseProgress]:
+    """These cases (with their firms), in the order given."""
+    if not case_ids:
+        return []
+    marks = ", ".join("?" for _ in case_ids)
+    rows = tx.query(f"SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.case_id IN ({marks})", case_ids)
+    found = {row["case_id"]: progress_item(row, zone, now) for row in rows}
+    return [found[case_id] for case_id in case_ids if case_id in found]
+
+
 def _search(tx: ViewTx, key: str) -> tuple[str, list[Any], str, list[Any]]:
     """The condition a search key puts on cases (loan id, firm name or credit code starting with it), and the rank
     of a found case (0: one of them is the key exactly, 1: starts with it), each with its parameters."""
@@ -124,9 +134,11 @@ def case_page(tx: ViewTx, wanted: CaseFilter, cursor: str | None, size: int, zon
         marks = ", ".join("?" for _ in order)
         after = f"{' AND' if where else ' WHERE'} ({', '.join(order)}) > ({marks})"
         after_params = [*order_params, *last]
-    sql = f"SELECT {CASE_COLUMNS}, {rank} AS found_rank FROM {CASE_TABLES}{where}{after} ORDER BY {', '.join(order)}"
+    # the page's keys first (narrow rows sort fast), then its cases whole
+    keys = f"c.case_id, c.loan_key, {rank} AS found_rank"
+    sql = f"SELECT {keys} FROM {CASE_TABLES}{where}{after} ORDER BY {', '.join(order)}"
     rows = tx.query(f"{sql} LIMIT ?", [*order_params, *params, *after_params, *order_params, size + 1])
-    items = [progress_item(r, zone, now) for r in rows[:size]]
+    items = cases_by_id(tx, [r["case_id"] for r in rows[:size]], zone, now)
     next_cursor = None
     if len(rows) > size:
         last_row = rows[size - 1]

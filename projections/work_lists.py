@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from infrastructure.view_store import ViewTx
-from projections.case_lists import CASE_COLUMNS, CASE_TABLES, progress_item
-from projections.models import CaseProgress, Queue, QueueItem, UserSummary, Worklist, WorklistItem
+from projections.case_lists import cases_by_id
+from projections.models import Queue, QueueItem, UserSummary, Worklist, WorklistItem
 from projections.next_action import due_words
 from projections.paging import decode_cursor, encode_cursor
 
@@ -29,15 +29,6 @@ _WORK = (
 )
 
 
-def _cases(tx: ViewTx, case_ids: list[str], zone: ZoneInfo, now: datetime) -> dict[str, CaseProgress]:
-    """These cases (with their firms), by id."""
-    if not case_ids:
-        return {}
-    marks = ", ".join("?" for _ in case_ids)
-    rows = tx.query(f"SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.case_id IN ({marks})", case_ids)
-    return {row["case_id"]: progress_item(row, zone, now) for row in rows}
-
-
 def worklist_page(tx: ViewTx, collector: str, cursor: str | None, size: int, zone: ZoneInfo, now: datetime) -> Worklist:
     """A page of a collector's work, earliest due first: each open case of theirs named by its next person's act
     (``visit due 12-08``), and each open task assigned to them."""
@@ -51,7 +42,7 @@ def worklist_page(tx: ViewTx, collector: str, cursor: str | None, size: int, zon
         params += decode_cursor(cursor, 4, str, str, str, str)
     rows = tx.query(f"{_WORK}{after} ORDER BY due, kind, case_id, task_id LIMIT ?", [*params, size + 1])
     page = rows[:size]
-    cases = _cases(tx, sorted({r["case_id"] for r in page}), zone, now)
+    cases = {case.case_id: case for case in cases_by_id(tx, sorted({r["case_id"] for r in page}), zone, now)}
     items = []
     for row in page:
         case = cases.get(row["case_id"])
