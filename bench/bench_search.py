@@ -98,9 +98,10 @@ def run(settings: Settings, cases: int, firms: int, repeat: int) -> None:
     try:
         reads = container.read_model
         firm_list = firm_rows(firms)
+        case_list = case_rows(cases, firm_list)  # built before the transaction (an idle one times out)
         with reads.store.transaction() as tx:
             tx.insert("enterprises", FIRM_COLUMNS, firm_list)
-            tx.insert("case_progress", CASE_COLUMNS, case_rows(cases, firm_list))
+            tx.insert("case_progress", CASE_COLUMNS, case_list)
             if reads.store.dialect == "postgres":
                 tx.execute("ANALYZE case_progress")
                 tx.execute("ANALYZE enterprises")

@@ -152,26 +152,26 @@ def case_page(tx: ViewTx, wanted: CaseFilter, cursor: str | None, size: int, zon
 def enterprise_page(tx: ViewTx, q: str | None, cursor: str | None, size: int) -> EnterpriseList:
     """A page of enterprises by name (searching: by name or credit code starting with ``q``, exact ones first)."""
     key = search_key(q) if q is not None else None
-    where, params, rank, rank_params = "", [], "0", []
+    where, params, order, rank_params = "", [], ["name_key", "enterprise_id"], []
     if key is not None:
         name, name_params = tx.prefix_match("name_key", key)
         code, code_params = tx.prefix_match("code_key", key)
         where, params = f" WHERE ({name} OR {code})", [*name_params, *code_params]
-        rank, rank_params = "(CASE WHEN name_key = ? OR code_key = ? THEN 0 ELSE 1 END)", [key, key]
+        order, rank_params = ["(CASE WHEN name_key = ? OR code_key = ? THEN 0 ELSE 1 END)", *order], [key, key]
     total = int(tx.query(f"SELECT COUNT(*) AS n FROM enterprises{where}", params)[0]["n"])
-    order = f"{rank}, name_key, enterprise_id"
     after, after_params = "", []
     if cursor:
-        last = decode_cursor(cursor, 3, int, str, str)
-        after = f"{' AND' if where else ' WHERE'} ({order}) > (?, ?, ?)"
+        last = decode_cursor(cursor, len(order), *((int, str, str) if key is not None else (str, str)))
+        after = f"{' AND' if where else ' WHERE'} ({', '.join(order)}) > ({', '.join('?' for _ in order)})"
         after_params = [*rank_params, *last]
     rows = tx.query(
-        f"SELECT *, {rank} AS found_rank FROM enterprises{where}{after} ORDER BY {order} LIMIT ?",
+        f"SELECT *, {order[0]} AS sort_first FROM enterprises{where}{after} ORDER BY {', '.join(order)} LIMIT ?",
         [*rank_params, *params, *after_params, *rank_params, size + 1],
     )
     items = [EnterpriseSummary.model_validate(r) for r in rows[:size]]
     next_cursor = None
     if len(rows) > size:
         last_row = rows[size - 1]
-        next_cursor = encode_cursor(int(last_row["found_rank"]), last_row["name_key"], last_row["enterprise_id"])
+        parts = [last_row["name_key"], last_row["enterprise_id"]]
+        next_cursor = encode_cursor(*([int(last_row["sort_first"]), *parts] if key is not None else parts))
     return EnterpriseList(items=items, total=total, limit=size, next_cursor=next_cursor)

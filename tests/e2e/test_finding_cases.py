@@ -218,3 +218,21 @@ def test_a_time_with_an_unencoded_plus_in_the_query_is_taken_as_meant(
     assert after.status_code == 200 and after.json()["events"]
     wrong = client.get(f"/v1/cases/{case_id}/history?as_of=2026-11-04", headers=collector)
     assert wrong.status_code == 422 and "%2B" in wrong.json()["detail"]
+
+
+def test_enterprises_are_listed_by_name_a_page_at_a_time(client: TestClient, as_role: Callable[..., Headers]) -> None:
+    admin = as_role("admin")
+    names = [f"Firm {n:02d}" for n in range(7)]
+    for n, name in enumerate(reversed(names), start=1):
+        register_firm(client, admin, n, name)
+    listed, link = [], "/v1/enterprises?limit=3"
+    while link:
+        page = client.get(link, headers=admin).json()
+        assert page["total"] == 7
+        listed += [e["name"] for e in page["items"]]
+        link = page["next"]
+    assert listed == names
+    found = client.get("/v1/enterprises", params={"q": "firm 0", "limit": 2}, headers=admin).json()
+    assert found["total"] == 7 and [e["name"] for e in found["items"]] == ["Firm 00", "Firm 01"]
+    rest = client.get(found["next"], headers=admin).json()
+    assert [e["name"] for e in rest["items"]] == ["Firm 02", "Firm 03"]
