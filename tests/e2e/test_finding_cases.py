@@ -99,6 +99,8 @@ def test_a_case_is_read_by_its_loan_id_and_a_loan_id_in_place_of_a_case_id_says_
     assert by_loan.status_code == 200
     assert by_loan.json()["case_id"] == cases["HD-2024-03"] and by_loan.json()["firm_name"] == "华东精密制造有限公司"
     assert by_loan.headers["etag"] == client.get(f"/v1/cases/{cases['HD-2024-03']}", headers=collector).headers["etag"]
+    loan_for_case = client.get("/v1/cases/HD-2024-03", headers=collector)
+    assert loan_for_case.status_code == 422 and "/v1/cases/by-loan/" in loan_for_case.json()["detail"]
     missing = client.get("/v1/cases/by-loan/HD-2099-01", headers=collector)
     assert missing.status_code == 404 and "HD-2099-01" in missing.json()["detail"]
     assert missing.headers["content-type"].startswith("application/problem+json")
