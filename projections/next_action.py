@@ -1,8 +1,9 @@
 """A case's next action, named: the earliest open deadline a person meets (a visit, a promise, a payment...) or open
 task, shown as a collector reads it ("visit due 12-08") in the business zone.
 
-Deadlines nothing a person does can meet (``met_by`` empty: the scheduler's ledger review, limitation and guarantee
-warnings) are bookkeeping: they never name a case's next action (``next_action_due`` still counts them).
+The scheduler's ledger reviews (a scheduled loan's next due day, when the scheduler itself re-reads the ledger) are
+bookkeeping: they never name a case's next action (``next_action_due`` still counts them). Every other open deadline
+does, those that only time something (a reminder, a limitation warning) as much as those a person meets.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from domain.case.arrears import REVIEW_KIND
+
+#: deadline kinds the scheduler sets for itself, which no person acts on
+BOOKKEEPING = frozenset({REVIEW_KIND})
 
 #: deadline kinds in words (others: the kind with its underscores as spaces)
 KIND_NAMES = {
@@ -33,7 +39,7 @@ def next_act(facts: dict[str, Any], pending: dict[str, list[Any]]) -> dict[str, 
     (``t:<id>`` → [due, department]), ``facts["tasks"]`` the open tasks' titles."""
     found: list[tuple[str, str, str]] = []
     for deadline_id, deadline in facts.get("deadlines", {}).items():
-        if deadline.get("met_by") and deadline.get("due_at"):
+        if deadline.get("kind") not in BOOKKEEPING and deadline.get("due_at"):
             found.append((deadline["due_at"], kind_name(str(deadline.get("kind", ""))), f"deadline:{deadline_id}"))
     titles: dict[str, str] = facts.get("tasks", {})
     for key, (due, department) in pending.items():
