@@ -127,7 +127,9 @@ def case_page(tx: ViewTx, wanted: CaseFilter, cursor: str | None, size: int, zon
     else:
         rank, order, order_params = "0", ["c.case_id"], []
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    total = int(tx.query(f"SELECT COUNT(*) AS n FROM case_progress c{where}", params)[0]["n"])
+    # a search's first page counts what it found in the same pass (a window over the found rows); otherwise a count
+    counted = key is not None and not cursor
+    total = 0 if counted else int(tx.query(f"SELECT COUNT(*) AS n FROM case_progress c{where}", params)[0]["n"])
     after, after_params = "", []
     if cursor:
         last = decode_cursor(cursor, len(order), *((int, str, str) if key is not None else (str,)))
@@ -135,9 +137,11 @@ def case_page(tx: ViewTx, wanted: CaseFilter, cursor: str | None, size: int, zon
         after = f"{' AND' if where else ' WHERE'} ({', '.join(order)}) > ({marks})"
         after_params = [*order_params, *last]
     # the page's keys first (narrow rows sort fast), then its cases whole
-    keys = f"c.case_id, c.loan_key, {rank} AS found_rank"
+    keys = f"c.case_id, c.loan_key, {rank} AS found_rank" + (", COUNT(*) OVER () AS found" if counted else "")
     sql = f"SELECT {keys} FROM {CASE_TABLES}{where}{after} ORDER BY {', '.join(order)}"
     rows = tx.query(f"{sql} LIMIT ?", [*order_params, *params, *after_params, *order_params, size + 1])
+    if counted:
+        total = int(rows[0]["found"]) if rows else 0
     items = cases_by_id(tx, [r["case_id"] for r in rows[:size]], zone, now)
     next_cursor = None
     if len(rows) > size:

@@ -84,6 +84,10 @@ def test_a_case_is_found_by_loan_id_firm_name_or_credit_code_prefix_and_exact(
     assert found(client, collector, credit_code(3)[:17].lower()) == ["HN-1"]  # and its start
     assert found(client, collector, "华") == ["HD-2024-03", "HD-2024-031", "HN-1"]
     assert found(client, collector, "XYZ") == []
+    first = client.get("/v1/cases", params={"q": "华", "limit": 2}, headers=collector).json()
+    second = client.get(first["next"], headers=collector).json()
+    assert first["total"] == second["total"] == 3 and second["next"] is None
+    assert [i["loan_id"] for i in first["items"] + second["items"]] == ["HD-2024-03", "HD-2024-031", "HN-1"]
     item = client.get("/v1/cases", params={"q": "NW-7"}, headers=collector).json()["items"][0]
     assert item["firm_name"] == "Northwind Trading Co., Ltd." and item["credit_code"] == credit_code(2)
     listed = client.get("/v1/enterprises", params={"q": "华"}, headers=collector).json()
