@@ -6,7 +6,9 @@ import argparse
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from api.cli_output import show_time
 from application.bootstrap import bootstrap
 from application.scheduler import TickReport
 from infrastructure.clock import Clock, ManualClock
@@ -15,16 +17,17 @@ from infrastructure.settings import Settings
 SettingsFrom = Callable[[argparse.Namespace], Settings]
 
 
-def print_report(report: TickReport) -> None:
-    """One line per firing, then the totals."""
+def print_report(report: TickReport, zone: ZoneInfo) -> None:
+    """One line per firing, then the totals; times in the business zone with their offset."""
     for f in report.firings:
         extra = f" ({f.detail})" if f.detail else ""
-        print(f"  {f.outcome:<8} {f.due_at}  case {f.case_id}  {f.kind} -> {f.action}{extra}")
+        print(f"  {f.outcome:<8} {show_time(f.due_at, zone)}  case {f.case_id}  {f.kind} -> {f.action}{extra}")
+    now = show_time(report.now, zone)
     if not report.ran:
-        print(f"tick at {report.now.isoformat()}: another instance holds the scheduler lock; nothing done")
+        print(f"tick at {now}: another instance holds the scheduler lock; nothing done")
         return
     print(
-        f"tick at {report.now.isoformat()}: {report.count('fired')} fired, {report.count('already')} already done, "
+        f"tick at {now}: {report.count('fired')} fired, {report.count('already')} already done, "
         f"{report.count('refused')} refused ({report.seconds:.3f} s)"
     )
 
@@ -32,12 +35,13 @@ def print_report(report: TickReport) -> None:
 def cmd_tick(args: argparse.Namespace, settings_from: SettingsFrom) -> int:
     """Fire every deadline due by now (or by ``--now``: the commands are then decided at that time)."""
     clock: Clock | None = ManualClock(args.now) if args.now is not None else None
-    container = bootstrap(settings_from(args), clock)
+    settings = settings_from(args)
+    container = bootstrap(settings, clock)
     try:
         report = container.scheduler.tick()
     finally:
         container.close()
-    print_report(report)
+    print_report(report, settings.zone)
     return 1 if report.count("refused") else 0
 
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from api.auth import Principal, TokenError, bearer_token
 from api.errors import ApiError
 from api.permissions import Permission, allowed
+from api.query_params import refuse_unknown_query
 from api.schemas.common import CaseWritten
 from api.schemas.enterprises import EnterpriseWritten
 from api.services import Services
@@ -115,7 +116,9 @@ def require(permission: Permission) -> Callable[[Request], Awaitable[Principal]]
     """A dependency that lets through only callers whose role holds ``permission`` (401, 403 otherwise)."""
 
     async def check(request: Request) -> Principal:
-        return authorize(authenticate(request), permission)
+        who = authorize(authenticate(request), permission)
+        refuse_unknown_query(request)
+        return who
 
     check.permission = permission  # type: ignore[attr-defined]  # read by the matrix and the OpenAPI document
     return check
@@ -196,6 +199,7 @@ def writes(permission: Permission, pins_version: bool = True) -> Any:
 
     async def write(request: Request) -> Write:
         who = authorize(authenticate(request), permission)
+        refuse_unknown_query(request)
         version = pinned_version(request.headers.get("if-match")) if pins_version else None
         return Write(request.app.state.services.app, who, version)
 

@@ -89,7 +89,7 @@ def bootstrap(
         rebuild_elsewhere=functools.partial(catch_up_rebuilt_views, settings),
         rebuild_processes=settings.rebuild_processes_in_effect,
     )
-    read_model = ReadModel(views, runtime, store, audit_key, clock)
+    read_model = ReadModel(views, runtime, store, audit_key, clock, settings.zone)
     scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)
     return Container(
         settings=settings,

@@ -27,6 +27,9 @@ IN_CHUNK = 500
 #: what a NUL (U+0000) in text becomes in a PostgreSQL view row: PostgreSQL text cannot hold NUL, and an event
 #: carrying one (recorded before the API refused them, or by another client) must not stop a view
 NUL_STANDIN = "\ufffd"
+#: after a column in a CREATE INDEX, makes it serve ``prefix_match``: text_pattern_ops on PostgreSQL (any collation);
+#: nothing on SQLite (BINARY collation orders by code point). _TOP: a text starting with p sorts below p + _TOP
+PATTERN_OPS, _TOP = "/*pattern_ops*/", "\U0010ffff"
 
 
 class ViewTx(Protocol):
@@ -67,6 +70,10 @@ class ViewTx(Protocol):
 
     def lock_ddl(self) -> None:
         """Hold the database's DDL lock until this transaction ends (other processes creating tables wait)."""
+
+    def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
+        """``column`` starts with ``prefix`` (SQL and parameters): a range on an index made with ``PATTERN_OPS``."""
+        ...
 
 
 def upsert_sql(table: str, keys: Sequence[str], columns: Sequence[str], add: bool = False, rows: int = 1) -> str:
@@ -184,6 +191,9 @@ class _Tx:
     def lock_ddl(self) -> None:
         pass  # SQLite: a write transaction is already exclusive
 
+    def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
+        return f"({column} >= ? AND {column} < ?)", [prefix, prefix + _TOP]
+
 
 class _SqliteTx(_Tx):
     pass
@@ -222,7 +232,10 @@ class _PostgresTx(_Tx):
         self.tracking_table = recorder.tracking_table_name
 
     def sql(self, text: str) -> str:
-        return _QMARK.sub("%s", text.replace("%", "%%"))
+        return _QMARK.sub("%s", text.replace("%", "%%")).replace(PATTERN_OPS, "text_pattern_ops")
+
+    def prefix_match(self, column: str, prefix: str) -> tuple[str, list[str]]:
+        return f"({column} ~>=~ ? AND {column} ~<~ ?)", [prefix, prefix + _TOP]
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.cursor.execute(self.sql(sql), pg_row(params))

@@ -7,6 +7,7 @@ from projections.base import View
 from projections.channels import ChannelsView
 from projections.compliance import ComplianceView
 from projections.deadlines import DeadlinesView
+from projections.enterprises import EnterprisesView
 from projections.portfolio import PortfolioView
 from projections.progress import CaseProgressView
 from projections.queues import QueuesView
@@ -24,4 +25,5 @@ def all_views(audit_key: bytes | None = None, cipher: object | None = None) -> l
         PortfolioView(),
         ChannelsView(),
         ComplianceView(),
+        EnterprisesView(),
     ]

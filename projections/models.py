@@ -44,6 +44,24 @@ class CaseDeadline(BaseModel):
     met_by: list[str] = Field(description="what meets it (payment, promise, contact, visit, agreement...)")
 
 
+class NextAction(BaseModel):
+    """The next thing a person does on a case: its earliest open deadline a person meets, or open task."""
+
+    what: str = Field(description="what is due, in words: visit, payment or promise, legal task: ...")
+    due_at: str = Field(description="when (UTC)")
+    label: str = Field(description="as a collector reads it, in the business zone: `visit due 12-08`")
+    ref: str = Field(description="the deadline (`deadline:<id>`) or task (`task:<id>`) it is")
+
+
+class Paged(BaseModel):
+    """What every page of a list carries besides its items."""
+
+    total: int = Field(default=0, description="how many items the whole list holds (every page together)")
+    limit: int = Field(default=0, description="the page size used")
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page; null on the last")
+    next: str | None = Field(default=None, description="the next page's URL (path and query); null on the last")
+
+
 class CaseProgress(BaseModel):
     """Where a case stands."""
 
@@ -74,13 +92,15 @@ class CaseProgress(BaseModel):
     limitation_ends_on: str | None = Field(default=None, description="when the limitation period ends")
     policy_version: int | None = Field(default=None, description="the strategy policy version that governs it")
     deadlines: list[CaseDeadline] = Field(default_factory=list, description="its open deadlines, earliest first")
+    firm_name: str | None = Field(default=None, description="the borrower's registered name")
+    credit_code: str | None = Field(default=None, description="the borrower's unified social credit code")
+    next_action: NextAction | None = Field(default=None, description="the next person's act, named")
 
 
-class CaseList(BaseModel):
+class CaseList(Paged):
     """A page of cases."""
 
     items: list[CaseProgress] = Field(description="the cases on this page")
-    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class TimelineItem(BaseModel):
@@ -95,12 +115,11 @@ class TimelineItem(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict, description="the event's own fields")
 
 
-class Timeline(BaseModel):
+class Timeline(Paged):
     """A page of a case's timeline, in occurred_at order."""
 
     case_id: str = Field(description="the case")
     items: list[TimelineItem] = Field(description="events on this page")
-    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class AuditItem(BaseModel):
@@ -165,7 +184,7 @@ class QueueItem(BaseModel):
     version: int = Field(description="the case version that assigned it")
 
 
-class Queue(BaseModel):
+class Queue(Paged):
     """A department's open tasks, earliest due first."""
 
     department: str = Field(description="the department")
@@ -178,13 +197,16 @@ class WorklistItem(BaseModel):
     case_id: str = Field(description="the case")
     kind: str = Field(description="case (its next action due) or task")
     id: str | None = Field(default=None, description="the task id")
-    what: str = Field(description="what is due")
+    what: str = Field(description="what is due, named and dated in the business zone: `visit due 12-08`")
     due_at: str | None = Field(default=None, description="when")
-    loan_id: str | None = Field(default=None, description="the case's loan (case items)")
-    tier: str | None = Field(default=None, description="the case's tier (case items)")
+    loan_id: str | None = Field(default=None, description="the case's loan")
+    tier: str | None = Field(default=None, description="the case's tier")
+    firm_name: str | None = Field(default=None, description="the borrower")
+    days_past_due: int | None = Field(default=None, description="the case's days past due")
+    next_action: NextAction | None = Field(default=None, description="the case's next person's act (case items)")
 
 
-class Worklist(BaseModel):
+class Worklist(Paged):
     """A collector's next actions, earliest first."""
 
     collector: str = Field(description="the collector")
@@ -201,3 +223,31 @@ class OpenDeadline(BaseModel):
     action: str = Field(description="what happens when it expires")
     status: str = Field(description="open")
     set_version: int = Field(description="the case version that set it")
+
+
+class EnterpriseSummary(BaseModel):
+    """An enterprise as a list shows it."""
+
+    enterprise_id: str = Field(description="the enterprise (uuid5 of its credit code)")
+    credit_code: str = Field(description="its unified social credit code")
+    name: str = Field(description="its registered name")
+    industry: str = Field(description="its industry")
+    region: str = Field(description="its region")
+    version: int = Field(description="its version")
+
+
+class EnterpriseList(Paged):
+    """A page of enterprises, by name."""
+
+    items: list[EnterpriseSummary] = Field(description="the enterprises on this page")
+
+
+class UserSummary(BaseModel):
+    """Someone the database knows from assignments: a collector given cases, an assignee of tasks, a supervisor
+    who assigned."""
+
+    user_id: str = Field(description="the user")
+    role: str = Field(description="the role they act in (a task assignee: their department's)")
+    open_cases: int = Field(description="open cases assigned to them (collectors)")
+    cases: int = Field(description="cases assigned to them, open or not")
+    open_tasks: int = Field(description="open tasks assigned to them")

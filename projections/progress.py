@@ -34,8 +34,10 @@ from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
 from domain.case.values import MET_BY
 from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, owed_in_all, position
 from domain.rules import local_date
-from infrastructure.view_store import Row, ViewTx
+from infrastructure.view_store import PATTERN_OPS, Row, ViewTx
 from projections.base import Envelope, View, utc_text
+from projections.next_action import next_act
+from projections.search_keys import search_key
 
 COLUMNS = (
     "case_id",
@@ -60,6 +62,8 @@ COLUMNS = (
     "pending",
     "updated_at",
     "facts",
+    "loan_key",
+    "next_act_due",
 )
 
 
@@ -70,8 +74,10 @@ class CaseProgressView(View):
     weight = 8
     #: 2: ``facts`` (overdue since, days past due, classification, limitation end, policy version, dispute,
     #: the open deadlines with what meets each); 3: money from the loan's schedule (dues, payments, penalty
-    #: interest in ``facts``), the classification's rules and reason
-    version = 3
+    #: interest in ``facts``), the classification's rules and reason; 4: ``loan_key`` (the loan id as a search key,
+    #: prefix-indexed) and ``next_act_due`` (when the next person's act is due: projections/next_action.py), the
+    #: open tasks' titles in ``facts``
+    version = 4
     tables = ("case_progress",)
 
     def schema(self) -> list[str]:
@@ -83,9 +89,12 @@ class CaseProgressView(View):
             "principal_fen BIGINT NOT NULL, outstanding_fen BIGINT NOT NULL, overdue_fen BIGINT NOT NULL, "
             "paid_fen BIGINT NOT NULL, opened_at TEXT NOT NULL, last_contact_at TEXT, next_action_due TEXT, "
             "departments TEXT NOT NULL, contacts TEXT NOT NULL, pending TEXT NOT NULL, updated_at TEXT NOT NULL, "
-            "facts TEXT NOT NULL)",
+            "facts TEXT NOT NULL, loan_key TEXT NOT NULL, next_act_due TEXT)",
             "CREATE INDEX IF NOT EXISTS case_progress_collector ON case_progress (collector, next_action_due)",
             "CREATE INDEX IF NOT EXISTS case_progress_status ON case_progress (status, tier, case_id)",
+            f"CREATE INDEX IF NOT EXISTS case_progress_loan ON case_progress (loan_key {PATTERN_OPS})",
+            "CREATE INDEX IF NOT EXISTS case_progress_enterprise ON case_progress (enterprise_id)",
+            "CREATE INDEX IF NOT EXISTS case_progress_worklist ON case_progress (collector, status, next_act_due)",
         ]
 
     def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
@@ -126,6 +135,8 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
         "case_id": str(event.originator_id),
         "enterprise_id": str(event.enterprise_id),
         "loan_id": event.loan_id,
+        "loan_key": search_key(event.loan_id),
+        "next_act_due": None,
         "version": event.originator_version,
         "status": "open",
         "resolution": None,
@@ -220,6 +231,10 @@ def evolve_facts(facts: dict[str, Any], event: Any) -> None:
         }
     elif isinstance(event, DeadlineMet | DeadlineCancelled | DeadlineExpired):
         deadlines.pop(event.deadline_id, None)
+    elif isinstance(event, TaskAssigned):
+        facts.setdefault("tasks", {})[event.task_id] = event.title
+    elif isinstance(event, TaskCompleted):
+        facts.setdefault("tasks", {}).pop(event.task_id, None)
 
 
 def evolve(row: dict[str, Any], event: Any) -> None:
@@ -269,6 +284,8 @@ def _pending_changed(row: dict[str, Any]) -> None:
     pending: dict[str, list[Any]] = row["pending"]
     dues = [due for due, _ in pending.values() if due is not None]
     row["next_action_due"] = min(dues, default=None)
+    act = next_act(row["facts"], pending)
+    row["next_act_due"] = act["due_at"] if act else None
     row["departments"] = "".join(sorted({f",{dept}," for _, dept in pending.values() if dept}))
 
 

@@ -7,37 +7,36 @@ whether or not a worker follows the log, then reads them in one read transaction
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from uuid import UUID
-
-import orjson
+from zoneinfo import ZoneInfo
 
 from domain.case.events import CaseOpened
 from domain.errors import NotFoundError
-from infrastructure.view_store import Row, ViewStore, ViewTx
+from infrastructure.view_store import ViewStore, ViewTx
 from projections.audit_verify import verify_chains
-from projections.base import fen_text, utc_text
+from projections.base import utc_text
+from projections.case_lists import CASE_COLUMNS, CASE_TABLES, CaseFilter, case_page, enterprise_page, progress_item
 from projections.models import (
     ActorOut,
     AuditHead,
     AuditItem,
     AuditTrail,
     AuditVerification,
-    CaseDeadline,
     CaseList,
     CaseProgress,
+    EnterpriseList,
     OpenDeadline,
     Queue,
-    QueueItem,
     Timeline,
     TimelineItem,
+    UserSummary,
     Worklist,
-    WorklistItem,
 )
+from projections.paging import CursorError, decode_cursor, encode_cursor, page_size
 from projections.reports import (
     ChannelReport,
     ComplianceReport,
@@ -48,87 +47,34 @@ from projections.reports import (
 )
 from projections.runtime import ProjectionRuntime
 from projections.sealed_text import SealedText, store_cipher
+from projections.work_lists import busiest_collector, known_users, queue_page, worklist_page
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 #: the type of the event that opens a case: its first event in the timeline and audit views
 CASE_OPENED = CaseOpened.__name__
-
-
-class CursorError(ValueError):
-    """A paging cursor that this server did not hand out."""
-
-
-def encode_cursor(*parts: Any) -> str:
-    """An opaque paging cursor."""
-    return base64.urlsafe_b64encode(orjson.dumps(list(parts))).decode()
-
-
-def decode_cursor(cursor: str, length: int) -> list[Any]:
-    """The ``length`` parts of a cursor made by encode_cursor (CursorError when it is not one)."""
-    try:
-        parts = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except Exception:
-        parts = None
-    if not isinstance(parts, list) or len(parts) != length:
-        raise CursorError("cursor is not one this server handed out")
-    return parts
-
-
-def _limit(limit: int | None) -> int:
-    return max(1, min(limit or DEFAULT_LIMIT, MAX_LIMIT))
-
-
-def progress_item(row: Row) -> CaseProgress:
-    """A case_progress row as the API's case (DESIGN.md §6 names)."""
-    pending = orjson.loads(row["pending"])
-    facts = orjson.loads(row["facts"])
-    deadlines = sorted(
-        (CaseDeadline(deadline_id=key, **value) for key, value in facts.get("deadlines", {}).items()),
-        key=lambda d: (d.due_at or "", d.deadline_id),
-    )
-    return CaseProgress(
-        case_id=row["case_id"],
-        version=int(row["version"]),
-        status=row["status"],
-        resolution=row["resolution"],
-        tier=row["tier"],
-        score=row["score"],
-        enterprise_id=row["enterprise_id"],
-        loan_id=row["loan_id"],
-        collector=row["collector"],
-        currency=row["currency"],
-        principal=fen_text(row["principal_fen"]),
-        outstanding=fen_text(row["outstanding_fen"]) or "",
-        overdue_amount=fen_text(row["overdue_fen"]),
-        paid=fen_text(row["paid_fen"]) or "",
-        opened_at=row["opened_at"],
-        last_contact_at=row["last_contact_at"],
-        next_action_due=row["next_action_due"],
-        contact_counts=orjson.loads(row["contacts"]),
-        open_deadlines=sum(1 for k in pending if k.startswith("d:")),
-        open_tasks=sum(1 for k in pending if k.startswith("t:")),
-        overdue_since=facts.get("overdue_since"),
-        disputed=facts.get("disputed"),
-        days_past_due=facts.get("days_past_due"),
-        classification=facts.get("classification"),
-        limitation_ends_on=facts.get("limitation_ends_on"),
-        policy_version=facts.get("policy_version"),
-        deadlines=deadlines,
-    )
+#: the role of the scheduler and the other automatic actors: a timeline's ``people_only`` hides their events
+SYSTEM_ROLE = "system"
+__all__ = ["CursorError", "ReadModel"]
 
 
 class ReadModel:
     """Synchronous queries over the views (one short read transaction each, after catching up what it reads)."""
 
     def __init__(
-        self, store: ViewStore, runtime: ProjectionRuntime, events: Any, audit_key: bytes | None, clock: Any
+        self,
+        store: ViewStore,
+        runtime: ProjectionRuntime,
+        events: Any,
+        audit_key: bytes | None,
+        clock: Any,
+        zone: ZoneInfo | None = None,
     ) -> None:
         self.store = store
         self.runtime = runtime
         self.events = events
         self.audit_key = audit_key
         self.clock = clock
+        #: the business zone: next actions are named with their day there
+        self.zone = zone or ZoneInfo("Asia/Shanghai")
         self.text = SealedText(store_cipher(events))
 
     @contextmanager
@@ -148,12 +94,12 @@ class ReadModel:
     # --- cases ---------------------------------------------------------------------------------
 
     def case_progress(self, case_id: UUID) -> CaseProgress:
-        """Where a case stands now (NotFoundError for an unknown case)."""
-        with self._reading("progress") as tx:
-            rows = tx.query("SELECT * FROM case_progress WHERE case_id = ?", [str(case_id)])
+        """Where a case stands now, with its firm and named next action (NotFoundError for an unknown case)."""
+        with self._reading("progress", "enterprises") as tx:
+            rows = tx.query(f"SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.case_id = ?", [str(case_id)])
         if not rows:
             raise NotFoundError(f"no case {case_id}")
-        return progress_item(rows[0])
+        return progress_item(rows[0], self.zone, self.clock.now())
 
     def list_cases(
         self,
@@ -163,25 +109,18 @@ class ReadModel:
         department: str | None = None,
         cursor: str | None = None,
         limit: int | None = None,
+        q: str | None = None,
     ) -> CaseList:
-        """Cases by filters, paged by case id (CursorError for a cursor this server did not hand out)."""
-        clauses, params = [], []
-        for column, value in (("tier", tier), ("status", status), ("collector", collector)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if department is not None:
-            clauses.append("departments LIKE ?")
-            params.append(f"%,{department},%")
-        if cursor:
-            clauses.append("case_id > ?")
-            params.append(str(decode_cursor(cursor, 1)[0]))
-        size = _limit(limit)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._reading("progress") as tx:
-            rows = tx.query(f"SELECT * FROM case_progress {where} ORDER BY case_id LIMIT ?", [*params, size + 1])
-        items = [progress_item(r) for r in rows[:size]]
-        return CaseList(items=items, next_cursor=encode_cursor(items[-1].case_id) if len(rows) > size else None)
+        """Cases by filters and search (``q``: a loan id, firm name or credit code, or the start of one), paged with
+        the total (CursorError for a cursor this server did not hand out)."""
+        wanted = CaseFilter(tier, status, collector, department, q)
+        with self._reading("progress", "enterprises") as tx:
+            return case_page(tx, wanted, cursor, page_size(limit), self.zone, self.clock.now())
+
+    def enterprises(self, q: str | None = None, cursor: str | None = None, limit: int | None = None) -> EnterpriseList:
+        """Enterprises by name (``q``: a name or credit code, or the start of one), paged with the total."""
+        with self._reading("enterprises") as tx:
+            return enterprise_page(tx, q, cursor, page_size(limit))
 
     def timeline(
         self,
@@ -191,32 +130,41 @@ class ReadModel:
         case_only: bool = True,
         as_of: datetime | None = None,
         known_at: datetime | None = None,
+        kinds: list[str] | None = None,
+        people_only: bool = False,
     ) -> Timeline:
-        """Every event of a case in business-time (occurred_at) order, paged: NotFoundError unless ``case_id`` is a
-        case's id (``case_only=False``: any aggregate's events, e.g. an enterprise's; none for an unknown id).
-        ``as_of`` keeps the events that had happened by then, ``known_at`` those recorded by then."""
-        size = _limit(limit)
+        """Every event of a case in business-time (occurred_at) order, paged with the total: NotFoundError unless
+        ``case_id`` is a case's id (``case_only=False``: any aggregate's events, e.g. an enterprise's; none for an
+        unknown id). ``as_of`` keeps the events that had happened by then, ``known_at`` those recorded by then,
+        ``kinds`` those of these event types, ``people_only`` those a person did (not the scheduler's)."""
+        size = page_size(limit)
         params: list[Any] = [str(case_id)]
-        after = ""
+        where = ""
         if as_of is not None:
-            after += " AND occurred_at <= ?"
+            where += " AND occurred_at <= ?"
             params.append(utc_text(as_of))
         if known_at is not None:
-            after += " AND recorded_at <= ?"
+            where += " AND recorded_at <= ?"
             params.append(utc_text(known_at))
+        if kinds:
+            where += f" AND type IN ({', '.join('?' for _ in kinds)})"
+            params += kinds
+        if people_only:
+            where += " AND actor_user IS NOT NULL AND COALESCE(actor_role, ?) <> ?"
+            params += [SYSTEM_ROLE, SYSTEM_ROLE]
+        after, after_params = "", []
         if cursor:
-            occurred, version = decode_cursor(cursor, 2)
-            if not isinstance(occurred, str) or not isinstance(version, int):
-                raise CursorError("cursor is not one this server handed out")
-            after += " AND (occurred_at > ? OR (occurred_at = ? AND version > ?))"
-            params += [occurred, occurred, version]
+            occurred, version = decode_cursor(cursor, 2, str, int)
+            after = " AND (occurred_at > ? OR (occurred_at = ? AND version > ?))"
+            after_params = [occurred, occurred, version]
         with self._reading("timeline") as tx:
             if case_only:
                 self._check_case(tx, "timeline", case_id)
+            total = int(tx.query(f"SELECT COUNT(*) AS n FROM timeline WHERE originator_id = ?{where}", params)[0]["n"])
             rows = tx.query(
                 "SELECT version, type, occurred_at, recorded_at, actor_user, actor_role, summary FROM timeline "
-                f"WHERE originator_id = ?{after} ORDER BY occurred_at, version LIMIT ?",
-                [*params, size + 1],
+                f"WHERE originator_id = ?{where}{after} ORDER BY occurred_at, version LIMIT ?",
+                [*params, *after_params, size + 1],
             )
         items = [
             TimelineItem(
@@ -234,7 +182,7 @@ class ReadModel:
             raise NotFoundError(f"nothing of case {case_id} had happened or been recorded by then")
         last = items[-1] if items else None
         next_cursor = encode_cursor(last.occurred_at, last.version) if last and len(rows) > size else None
-        return Timeline(case_id=str(case_id), items=items, next_cursor=next_cursor)
+        return Timeline(case_id=str(case_id), items=items, total=total, limit=size, next_cursor=next_cursor)
 
     def audit(self, case_id: UUID, case_only: bool = True) -> AuditTrail:
         """The case's hash chain and its sealed head: NotFoundError unless ``case_id`` is a case's id
@@ -270,48 +218,28 @@ class ReadModel:
 
     # --- work ----------------------------------------------------------------------------------
 
-    def queue(self, department: str, include_done: bool = False, limit: int | None = None) -> Queue:
-        """A department's tasks, open ones by due time."""
-        status = "" if include_done else " AND status = 'open'"
+    def queue(
+        self, department: str, include_done: bool = False, limit: int | None = None, cursor: str | None = None
+    ) -> Queue:
+        """A department's tasks, open ones by due time, paged with the total."""
         with self._reading("queues") as tx:
-            rows = tx.query(
-                f"SELECT * FROM tasks WHERE department = ?{status} "
-                "ORDER BY due_at IS NULL, due_at, case_id, task_id LIMIT ?",
-                [department, _limit(limit)],
-            )
-        return Queue(department=department, items=[QueueItem.model_validate(r) for r in rows])
+            return queue_page(tx, department, include_done, cursor, page_size(limit))
 
-    def worklist(self, collector: str, limit: int | None = None) -> Worklist:
-        """A collector's open cases by next action due and the open tasks assigned to them, earliest first."""
-        with self._reading("progress", "queues") as tx:
-            cases = tx.query(
-                "SELECT case_id, loan_id, tier, next_action_due FROM case_progress "
-                "WHERE collector = ? AND status = 'open' ORDER BY next_action_due IS NULL, next_action_due, case_id "
-                "LIMIT ?",
-                [collector, _limit(limit)],
-            )
-            tasks = tx.query(
-                "SELECT case_id, task_id, title, due_at FROM tasks WHERE assignee = ? AND status = 'open' "
-                "ORDER BY due_at IS NULL, due_at LIMIT ?",
-                [collector, _limit(limit)],
-            )
-        items = [
-            WorklistItem(
-                case_id=c["case_id"],
-                kind="case",
-                what="next action on the case",
-                due_at=c["next_action_due"],
-                loan_id=c["loan_id"],
-                tier=c["tier"],
-            )
-            for c in cases
-        ]
-        items += [
-            WorklistItem(case_id=t["case_id"], kind="task", id=t["task_id"], what=t["title"], due_at=t["due_at"])
-            for t in tasks
-        ]
-        items.sort(key=lambda i: (i.due_at is None, i.due_at or ""))
-        return Worklist(collector=collector, items=items)
+    def worklist(self, collector: str, limit: int | None = None, cursor: str | None = None) -> Worklist:
+        """A collector's open cases by their next person's act, named, and the open tasks assigned to them, earliest
+        first, paged with the total."""
+        with self._reading("progress", "queues", "enterprises") as tx:
+            return worklist_page(tx, collector, cursor, page_size(limit), self.zone, self.clock.now())
+
+    def busiest_collector(self) -> tuple[str, int] | None:
+        """The collector with the most open cases and how many (None when no open case has a collector)."""
+        with self._reading("progress") as tx:
+            return busiest_collector(tx)
+
+    def users(self) -> list[UserSummary]:
+        """Everyone the views know from assignments, with their open cases and tasks (most open cases first)."""
+        with self._reading("progress", "queues", "timeline") as tx:
+            return known_users(tx)
 
     def open_deadlines(self, due_before: datetime | None = None, limit: int | None = None) -> list[OpenDeadline]:
         """Open deadlines due at or before a time (all open ones without it), earliest first."""

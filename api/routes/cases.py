@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from api.auth import Principal
-from api.deps import ReadsDep, Write, require, writes
+from api.deps import AppDep, ReadsDep, Write, require, writes
+from api.errors import ApiError
+from api.paging import CURSOR, LIMIT, linked
 from api.permissions import Permission
 from api.routes.common import READ, READ_ONE, WRITE, set_etag
 from api.routes.ledger import schedule_of, terms_of
@@ -25,11 +28,18 @@ from api.schemas.common import CaseWritten, PathId
 from application.commands import AssessRisk, AssignCollector, Escalate, OpenCase, ResolveCase
 from application.handlers.strategy import Assessment
 from domain.case.values import CaseStatus, Department, Tier
+from domain.errors import NotFoundError
 from domain.money import Money
 from projections.models import CaseList, CaseProgress
+from projections.paging import DEFAULT_LIMIT, MAX_LIMIT
+from projections.search_keys import MAX_QUERY, search_key
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
+SEARCH = (
+    "a loan id, firm name (Chinese or Latin, any case) or unified social credit code, whole or its start: "
+    "`HD-2024-03`, `华东`, `91310000`"
+)
 
 
 @router.post(
@@ -62,6 +72,7 @@ async def open_case(
 
 @router.get("", responses=READ, summary="List cases")
 def list_cases(
+    request: Request,
     reads: ReadsDep,
     _who: Reader,
     tier: Annotated[Tier | None, Query(description="only cases of this tier")] = None,
@@ -70,23 +81,48 @@ def list_cases(
     department: Annotated[
         Department | None, Query(description="only cases with an open task for this department")
     ] = None,
-    cursor: Annotated[str | None, Query(max_length=500, description="from a previous page's next_cursor")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 50,
+    q: Annotated[str | None, Query(min_length=1, max_length=MAX_QUERY, description=SEARCH)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, description=CURSOR)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=LIMIT)] = DEFAULT_LIMIT,
 ) -> CaseList:
-    """Cases, oldest first, filtered by tier, status, collector and department, one page at a time."""
-    return reads.list_cases(
+    """Cases filtered by tier, status, collector and department and found by `q` (a loan id, firm name or credit
+    code, or its start: exact matches first, then by loan id; without `q`, by case id), a page at a time with the
+    total, each with its firm, tier, days past due and named next action."""
+    if q is not None and not search_key(q):
+        raise ApiError(422, "q is blank: give a loan id, firm name or credit code, or its start", code="invalid-input")
+    page = reads.list_cases(
         tier.value if tier else None,
         status.value if status else None,
         collector,
         department.value if department else None,
         cursor,
         limit,
+        q=q,
     )
+    return linked(request, page)
+
+
+@router.get("/by-loan/{loan_id}", responses=READ_ONE, summary="Find a case by its loan id")
+def case_by_loan(
+    loan_id: Annotated[str, Path(min_length=1, max_length=200, description="the loan id, exactly")],
+    app: AppDep,
+    reads: ReadsDep,
+    _who: Reader,
+    response: Response,
+) -> CaseProgress:
+    """The case of a loan (its id is the uuid5 of the loan id), as `GET /v1/cases/{case_id}` answers it."""
+    try:
+        progress = reads.case_progress(app.case_id_for(loan_id))
+    except NotFoundError:
+        found_by = f"GET /v1/cases?q={quote(loan_id)} finds loans starting so"
+        raise NotFoundError(f"no case for loan {loan_id!r} ({found_by})") from None
+    set_etag(response, progress.version)
+    return progress
 
 
 @router.get("/{case_id}", responses=READ_ONE, summary="Read a case's progress")
 def get_case(case_id: PathId, reads: ReadsDep, _who: Reader, response: Response) -> CaseProgress:
-    """Status, tier, balances, last contact and next action due; the ETag is the case's version."""
+    """Status, tier, balances, firm, last contact and next action (named); the ETag is the case's version."""
     progress = reads.case_progress(case_id)
     set_etag(response, progress.version)
     return progress

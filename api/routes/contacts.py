@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -14,6 +13,7 @@ from api.permissions import Permission, allowed
 from api.routes.common import READ_ONE, WRITE
 from api.schemas.cases import BrokenRule, ContactCheckOut, ContactIn
 from api.schemas.common import CaseWritten, PathId
+from api.schemas.query import QueryTime
 from application.commands import LetterFacts, LogContact, VisitFacts
 from domain.case.values import Channel, LetterKind
 
@@ -83,7 +83,8 @@ def contact_check(
     channel: Annotated[Channel, Query(description="the channel of the contact")],
     party: Annotated[str, Query(min_length=1, max_length=200, description="whom it would reach")],
     at: Annotated[
-        datetime | None, Query(description="when, with its UTC offset (default now); a call is judged as connecting")
+        QueryTime | None,
+        Query(description="when, with its UTC offset, + as %2B (default now); a call is judged as connecting"),
     ] = None,
     staff: Annotated[list[str] | None, Query(max_length=20, description="a visit's staff")] = None,
     letter_kind: Annotated[
@@ -93,8 +94,6 @@ def contact_check(
     """Before acting, a collector or a dialler asks whether an outbound contact would break the contact
     policy: ``allowed`` or the rules that forbid it. Nothing is recorded; a contact made anyway is recorded
     with its breaches (see POST /contacts)."""
-    if at is not None and at.tzinfo is None:
-        raise ApiError(422, "at needs a UTC offset, e.g. 2026-11-30T23:00:00+08:00", code="invalid-input")
     moment = at or app.clock.now()
     check = app.contact_check(case_id, channel=channel, party=party, at=moment, staff=staff, letter_kind=letter_kind)
     return ContactCheckOut(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from api.auth import Principal
-from api.deps import AppDep, Write, require, writes
+from api.deps import AppDep, ReadsDep, Write, require, writes
+from api.errors import ApiError
+from api.paging import CURSOR, LIMIT, linked
 from api.permissions import Permission
-from api.routes.common import READ_ONE, WRITE, set_etag
+from api.routes.common import READ, READ_ONE, WRITE, set_etag
 from api.schemas.common import PathId
 from api.schemas.enterprises import (
     EnterpriseIn,
@@ -22,6 +24,9 @@ from api.views import enterprise_view
 from application.commands import AddLoanRecord, FileStatement, RegisterEnterprise
 from domain.enterprise.values import ContactPerson, FinancialStatement, LoanRecord, Registration
 from domain.money import Money
+from projections.models import EnterpriseList
+from projections.paging import DEFAULT_LIMIT, MAX_LIMIT
+from projections.search_keys import MAX_QUERY, search_key
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
@@ -61,6 +66,25 @@ async def register_enterprise(
         registered.version,
         location=f"/v1/enterprises/{enterprise_id}",
     )
+
+
+@router.get("", responses=READ, summary="List and find enterprises")
+def list_enterprises(
+    request: Request,
+    reads: ReadsDep,
+    _who: Reader,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=MAX_QUERY, description="a firm name or credit code, whole or its start"),
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=500, description=CURSOR)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=LIMIT)] = DEFAULT_LIMIT,
+) -> EnterpriseList:
+    """Enterprises by name, found by `q` (name or credit code, exact matches first), a page at a time with the
+    total."""
+    if q is not None and not search_key(q):
+        raise ApiError(422, "q is blank: give a firm name or credit code, or the start of one", code="invalid-input")
+    return linked(request, reads.enterprises(q, cursor, limit))
 
 
 @router.get("/{enterprise_id}", responses=READ_ONE, summary="Read an enterprise")

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.auth import Principal
 from api.deps import AppDep, ReadsDep, ServicesDep, require
 from api.errors import ApiError
+from api.paging import CURSOR, LIMIT, linked
 from api.permissions import Permission
 from api.routes.common import READ_ONE, set_etag
-from api.schemas.common import PathId, Time
+from api.schemas.common import PathId
+from api.schemas.query import QueryTime, known_kinds
 from api.schemas.reads import CaseHistory
 from api.views import case_progress, timeline_item
 from application.history import case_then
 from projections.evidence import build_pack
 from projections.models import AuditTrail, Timeline
+from projections.paging import MAX_LIMIT
 
 router = APIRouter(prefix="/v1/cases", tags=["history"])
-AS_OF = "business time, ISO 8601 with offset: only what had happened by then (each event's occurred_at)"
-KNOWN_AT = "recording time, ISO 8601 with offset: only what the bank had recorded by then"
+AS_OF = (
+    "business time, ISO 8601 with offset: only what had happened by then (each event's occurred_at); "
+    "send + as %2B (an unencoded + arrives as a space, taken as +)"
+)
+KNOWN_AT = "recording time, ISO 8601 with offset: only what the bank had recorded by then; + as %2B, as as_of"
+KINDS = (
+    "only events of these types (repeat it or separate with commas), e.g. `CallLogged,VisitCompleted`; "
+    "`ContactEvent` stands for every contact"
+)
+PEOPLE_ONLY = "only what people did: hides the scheduler's and other system actors' events (deadline bookkeeping)"
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
 
 
@@ -29,14 +40,23 @@ def timeline(
     case_id: PathId,
     reads: ReadsDep,
     _who: Reader,
-    cursor: Annotated[str | None, Query(max_length=500, description="from a previous page's next_cursor")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 100,
-    as_of: Annotated[Time | None, Query(description=AS_OF)] = None,
-    known_at: Annotated[Time | None, Query(description=KNOWN_AT)] = None,
+    request: Request,
+    cursor: Annotated[str | None, Query(max_length=500, description=CURSOR)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=LIMIT)] = 100,
+    as_of: Annotated[QueryTime | None, Query(description=AS_OF)] = None,
+    known_at: Annotated[QueryTime | None, Query(description=KNOWN_AT)] = None,
+    kinds: Annotated[list[str] | None, Query(max_length=60, description=KINDS)] = None,
+    people_only: Annotated[bool, Query(description=PEOPLE_ONLY)] = False,
 ) -> Timeline:
-    """Every event of the case, readable, in business-time (occurred_at) order, paged; ``as_of`` keeps what had
-    happened by then, ``known_at`` what the bank had recorded by then."""
-    return reads.timeline(case_id, cursor, limit, as_of=as_of, known_at=known_at)
+    """Every event of the case, readable, in business-time (occurred_at) order, a page at a time with the total;
+    ``as_of`` keeps what had happened by then, ``known_at`` what the bank had recorded by then, ``kinds`` the
+    events of these types, ``people_only`` what people did (not the scheduler's bookkeeping)."""
+    try:
+        types = known_kinds(kinds) if kinds else None
+    except ValueError as error:
+        raise ApiError(422, str(error), code="invalid-input") from None
+    page = reads.timeline(case_id, cursor, limit, as_of=as_of, known_at=known_at, kinds=types, people_only=people_only)
+    return linked(request, page)
 
 
 @router.get("/{case_id}/audit", responses=READ_ONE, summary="Read a case's audit trail")
@@ -53,8 +73,8 @@ def history(
     app: AppDep,
     _who: Reader,
     response: Response,
-    as_of: Annotated[Time | None, Query(description=AS_OF)] = None,
-    known_at: Annotated[Time | None, Query(description=KNOWN_AT)] = None,
+    as_of: Annotated[QueryTime | None, Query(description=AS_OF)] = None,
+    known_at: Annotated[QueryTime | None, Query(description=KNOWN_AT)] = None,
     version: Annotated[int | None, Query(ge=1, le=1_000_000_000, description="the case after its N-th event")] = None,
 ) -> CaseHistory:
     """The case replayed from its events: as it stood at business time ``as_of``, as the bank knew it at

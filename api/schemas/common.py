@@ -51,7 +51,10 @@ def _sane_date(value: date) -> date:
 def _plain_uuid(value: object) -> object:
     """A path id must be spelled as a plain UUID: hyphenated 8-4-4-4-12, or 32 hex digits."""
     if isinstance(value, str) and not _UUID.match(value):
-        raise ValueError("ids are UUIDs written as 8-4-4-4-12 hex digits or as 32 hex digits")
+        raise ValueError(
+            "ids are UUIDs written as 8-4-4-4-12 hex digits or as 32 hex digits (a case by its loan id: "
+            "GET /v1/cases/by-loan/{loan_id}; by loan id, firm name or credit code: GET /v1/cases?q=)"
+        )
     return value
 
 

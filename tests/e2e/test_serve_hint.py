@@ -1,7 +1,9 @@
-"""`arrears serve`'s startup hint runs exactly as printed: the token command and then the curl command."""
+"""`arrears serve`'s startup hint runs exactly as printed: the token command and then the curl command; its token is
+for a collector who has cases, so the worklist it fetches is not empty."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -14,14 +16,15 @@ import pytest
 from tests.e2e.test_serve import ROOT, free_port
 
 
-@pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None, reason="needs bash and curl")
-def test_the_printed_token_and_curl_commands_work_as_printed(tmp_path: Path) -> None:
+def run_the_hint(tmp_path: Path, *serve_options: str) -> tuple[dict[str, str], dict[str, object]]:
+    """Start `arrears serve` with these options, run its printed token and curl commands in a shell as a new user
+    would; the hint's lines and what the curl command fetched."""
     arrears = Path(sys.executable).parent / "arrears"
     if not arrears.exists():
         pytest.skip("the arrears console script is not installed next to this Python")
     port = free_port()
     env = {**os.environ, "ARREARS_DATABASE_URL": f"sqlite:///{tmp_path / 'hint.db'}", "ARREARS_SECRET_KEY": "k" * 40}
-    command = [str(arrears), "serve", "--no-demo", "--port", str(port), "--log-level", "warning"]
+    command = [str(arrears), "serve", *serve_options, "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
     )
@@ -41,7 +44,27 @@ def test_the_printed_token_and_curl_commands_work_as_printed(tmp_path: Path) -> 
         shell = {**env, "PATH": path}
         done = subprocess.run(["bash", "-ec", f"{hint['get a token']}\n{retry}"], cwd=ROOT, env=shell, timeout=60)
         assert done.returncode == 0
-        assert out.read_text().startswith("{")
+        return hint, json.loads(out.read_text())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+needs_a_shell = pytest.mark.skipif(
+    shutil.which("curl") is None or shutil.which("bash") is None, reason="needs bash and curl"
+)
+
+
+@needs_a_shell
+def test_the_printed_token_and_curl_commands_work_as_printed(tmp_path: Path) -> None:
+    hint, worklist = run_the_hint(tmp_path, "--no-demo")
+    assert worklist["items"] == [] and worklist["total"] == 0  # an empty database: nobody has cases yet
+    assert "no collector has an open case yet" in hint["arrears API on http"]
+
+
+@needs_a_shell
+def test_the_hint_token_is_for_a_collector_whose_worklist_is_not_empty(tmp_path: Path) -> None:
+    hint, worklist = run_the_hint(tmp_path, "--enterprises", "7")
+    assert "--user wang.collector --role collector" in hint["get a token"]  # the seeded portfolio's collector
+    assert worklist["collector"] == "wang.collector"
+    assert worklist["total"] == 7 and len(worklist["items"]) == 7  # type: ignore[arg-type]

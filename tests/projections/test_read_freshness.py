@@ -33,14 +33,20 @@ def test_a_read_catches_up_only_the_views_it_reads(container: Container) -> None
 
     assert container.read_model.case_progress(case_id).version == version
     assert positions(container)["progress"] == head
-    assert {name for name, at in positions(container).items() if at == head} == {"progress"}
+    # a case is read with its firm's name (the enterprise directory)
+    assert {name for name, at in positions(container).items() if at == head} == {"progress", "enterprises"}
 
     [*_, last] = container.read_model.timeline(case_id).items
     assert last.version == version and last.actor is not None
     assert last.actor.model_dump() == {"user_id": "wang.collector", "role": "collector"}
-    assert {name for name, at in positions(container).items() if at == head} == {"progress", "timeline"}
+    assert {name for name, at in positions(container).items() if at == head} == {"progress", "enterprises", "timeline"}
     container.read_model.worklist("wang.collector")
-    assert {name for name, at in positions(container).items() if at == head} == {"progress", "timeline", "queues"}
+    assert {name for name, at in positions(container).items() if at == head} == {
+        "progress",
+        "enterprises",
+        "timeline",
+        "queues",
+    }
 
 
 def test_readers_on_many_threads_read_their_own_writes(container: Container) -> None:
