@@ -122,9 +122,18 @@ class ReadModel:
     """Synchronous queries over the views (one short read transaction each, after catching up what it reads)."""
 
     def __init__(
-        self, store: ViewStore, runtime: ProjectionRuntime, events: Any, audit_key: bytes | None, clock: Any
+        self,
+        store: ViewStore,
+        runtime: ProjectionRuntime,
+        events: Any,
+        audit_key: bytes | None,
+        clock: Any,
+        reads: ViewStore | None = None,
     ) -> None:
         self.store = store
+        #: where the queries' read transactions run: the views' own store, or a replica of it
+        #: (``infrastructure.replica_reads``, which waits there for what the refresh put on the primary)
+        self.reads = reads or store
         self.runtime = runtime
         self.events = events
         self.audit_key = audit_key
@@ -135,7 +144,7 @@ class ReadModel:
     def _reading(self, *views: str) -> Iterator[ViewTx]:
         """A read transaction over these views, once they hold everything recorded so far."""
         self.runtime.refresh(views)
-        with self.store.reading() as tx:
+        with self.reads.reading() as tx:
             yield tx
 
     @staticmethod
