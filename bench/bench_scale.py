@@ -4,6 +4,7 @@ default) written through the real write path, then what a bank would ask of it a
     .venv/bin/python bench/bench_scale.py [--cases 100000] [--events-per-case 100] [--schema bench_scale]
                                           [--only generate,reads,tick,rebuild,catchup,disk] [--samples 400]
                                           [--catch-up-cases 1000] [--book-cases-per-year 100000]
+                                          [--processes N]
 
 The log is built in its own schema (``--schema``; database ``ARREARS_BENCH_DATABASE_URL``, default the test
 server) by ``bench/scale_log.py``, with a progress bar (quiet when ``CI=true``); stopped, it goes on where it
@@ -44,7 +45,7 @@ import psycopg
 
 from application.bootstrap import Container, bootstrap
 from bench.rounds import load_average
-from bench.scale_log import CHUNK, clock_start, first_unwritten, log_events, write_log
+from bench.scale_log import CHUNK, chunk_written, clock_start, log_events, unwritten, write_log
 from domain.rules import local_date
 from infrastructure.clock import ManualClock
 from infrastructure.gc_tuning import tune_gc
@@ -108,19 +109,18 @@ def settings_for(schema: str) -> Settings:
     return Settings(database_url=URL, database_schema=schema, aggregate_cache_size=0)  # type: ignore[call-arg]
 
 
-def generate(container: Container, cases: int, mean_events: int) -> None:
+def generate(container: Container, cases: int, mean_events: int, processes: int) -> None:
     """Write the log, or the part of it a stopped run did not."""
-    chunks = -(-cases // CHUNK)
-    first = first_unwritten(container.app, chunks)
+    chunks = unwritten(container.app, -(-cases // CHUNK))
     have = log_events(container.app)
-    if first >= chunks:
+    if not chunks:
         print(f"log: complete, {have:,} events over {cases:,} cases")
         return
-    print(f"log: {have:,} events written; writing chunks {first}..{chunks - 1} of {CHUNK} cases")
+    print(f"log: {have:,} events written; writing {len(chunks)} chunks of {CHUNK} cases in {processes} processes")
     bar = progress_bar("writing the log", total=cases * mean_events, unit="event")
     bar.update(have)
     started, written = time.perf_counter(), 0
-    for count in write_log(container.app, cases, mean_events, first):
+    for count in write_log(container.app, chunks, mean_events, container.settings, processes):
         bar.update(count)
         written += count
     bar.close()
@@ -202,16 +202,11 @@ def catch_up(bench: Bench) -> None:
     """More cases written, then every view caught up."""
     container, args = bench.container, bench.args
     container.projections.catch_up()
-    written = 0
-    total = args.cases + args.catch_up_cases
-    while True:  # after the log's chunks: the extra ones a previous run has not written
-        first = first_unwritten(container.app, -(-(total) // CHUNK))
-        if first * CHUNK >= total:
-            total += args.catch_up_cases
-            continue
-        for count in write_log(container.app, total, args.events_per_case, first):
-            written += count
-        break
+    first = -(-args.cases // CHUNK)  # after the log's chunks: the extra ones earlier runs have not written
+    while chunk_written(container.app, first):
+        first += 1
+    extra = list(range(first, first + -(-args.catch_up_cases // CHUNK)))
+    written = sum(write_log(container.app, extra, args.events_per_case))
     started = time.perf_counter()
     container.projections.catch_up()
     seconds = time.perf_counter() - started
@@ -269,6 +264,9 @@ def main() -> None:
     parser.add_argument("--schema", default="bench_scale", help="the schema of this log (kept between runs)")
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated steps of {','.join(STEPS)}")
     parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument(
+        "--processes", type=int, default=os.cpu_count() or 1, help="processes writing the log (default: one a core)"
+    )
     parser.add_argument("--catch-up-cases", type=int, default=1_000)
     parser.add_argument("--book-cases-per-year", type=int, default=100_000)
     args = parser.parse_args()
@@ -281,7 +279,7 @@ def main() -> None:
     container = bootstrap(settings_for(args.schema), ManualClock(clock_start(args.events_per_case)))
     try:
         if "generate" in steps:
-            generate(container, args.cases, args.events_per_case)
+            generate(container, args.cases, args.events_per_case, args.processes)
         if set(steps) & {"reads", "tick"}:
             started = time.perf_counter()
             container.projections.catch_up()

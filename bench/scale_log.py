@@ -11,23 +11,26 @@ open cases due, each deadline written by its own case's commands. Aggregates are
 (the store's own insert, the real mapper and transcoder).
 
 Resumable: cases are written in chunks of ``CHUNK`` in one transaction each, chunk ``k`` from a random generator
-seeded by ``k`` alone; a chunk whose first case is in the store was written, so a stopped run goes on from the
-first chunk that is not (found by bisection: chunks are written in order).
+seeded by ``k`` alone; a chunk whose first case is in the store was written, so a stopped run writes the chunks
+that are not (one look each: several processes write chunks in any order).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from application.app import CollectionsApp
+from application.bootstrap import Container, bootstrap
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import PlanKind
 from domain.money import Money
 from domain.repayment import build_schedule
+from infrastructure.settings import Settings
 from tests.factories import registration
 from tests.projections.history import START, SUPERVISOR, build_case, enterprise
 
@@ -120,26 +123,44 @@ def chunk_written(app: CollectionsApp, chunk: int) -> bool:
     return bool(found)
 
 
-def first_unwritten(app: CollectionsApp, chunks: int) -> int:
-    """The first chunk below ``chunks`` that is not written (chunks are written in order: bisect)."""
-    low, high = 0, chunks
-    while low < high:
-        middle = (low + high) // 2
-        if chunk_written(app, middle):
-            low = middle + 1
-        else:
-            high = middle
-    return low
+def unwritten(app: CollectionsApp, chunks: int) -> list[int]:
+    """The chunks below ``chunks`` not in the store (one look each: processes write them in any order)."""
+    return [chunk for chunk in range(chunks) if not chunk_written(app, chunk)]
 
 
-def write_log(app: CollectionsApp, cases: int, mean_events: int, first_chunk: int = 0) -> Iterator[int]:
-    """Write the chunks from ``first_chunk`` up to ``cases`` cases; yields the events each chunk saved."""
-    now = bench_now(mean_events)
-    for chunk in range(first_chunk, -(-cases // CHUNK)):
-        made = chunk_cases(app, chunk, mean_events, now)
-        count = sum(len(aggregate.pending_events) for aggregate in made)
-        app.store.save(*made)
-        yield count
+def write_chunk(app: CollectionsApp, chunk: int, mean_events: int) -> int:
+    """Write chunk ``chunk`` in one transaction; the events it saved."""
+    made = chunk_cases(app, chunk, mean_events, bench_now(mean_events))
+    count = sum(len(aggregate.pending_events) for aggregate in made)
+    app.store.save(*made)
+    return count
+
+
+_worker: Container | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    _worker = bootstrap(settings)
+
+
+def _write_in_worker(job: tuple[int, int]) -> int:
+    assert _worker is not None
+    return write_chunk(_worker.app, *job)
+
+
+def write_log(
+    app: CollectionsApp, chunks: list[int], mean_events: int, settings: Settings | None = None, processes: int = 1
+) -> Iterator[int]:
+    """Write these chunks, in this process or spread over ``processes`` (each building its chunks' cases, the
+    inserts taking turns on the table lock); yields the events of each chunk written."""
+    if processes <= 1 or settings is None or len(chunks) < 2:
+        for chunk in chunks:
+            yield write_chunk(app, chunk, mean_events)
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connection pool
+    with context.Pool(processes, initializer=_start_worker, initargs=(settings,)) as pool:
+        yield from pool.imap_unordered(_write_in_worker, [(chunk, mean_events) for chunk in chunks])
 
 
 def log_events(app: CollectionsApp) -> int:
