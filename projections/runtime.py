@@ -289,9 +289,10 @@ class ProjectionRuntime:
                     self._fail(ProjectionError(name, envelope.position, error))
                     return Outcome.FAILED
                 previous = envelope.position
-            with self.store.transaction() as tx:  # the batch failed only as a whole (should not happen)
-                tx.claim(key, previous)
-                tx.track(key, last)
+            if previous != last:  # the batch's last events were not ones to apply: move past them too
+                with self.store.transaction() as tx:
+                    tx.claim(key, previous)
+                    tx.track(key, last)
             return Outcome.APPLIED
 
     def _fail(self, failure: ProjectionError) -> None:
