@@ -273,7 +273,8 @@ class ProjectionRuntime:
             return Outcome.MOVED
         except TRANSIENT:
             raise  # the database, not the event: the caller retries the batch
-        except Exception:  # find the event: commit those before it one by one, then stop there
+        except Exception as whole:  # find the event: commit those before it one by one, then stop there
+            log.warning("%s: a batch of %d events failed (%s); applying them one by one", name, len(batch), whole)
             previous = start
             for envelope in batch:
                 try:
