@@ -335,6 +335,10 @@ class SqliteViewStore(SQLiteTrackingRecorder):
         return self.max_tracking_id(name) or 0
 
 
+#: how long a view's write transaction may sit between two statements (its Python at work) before the server ends it
+VIEW_IDLE_SECONDS = 120
+
+
 class PostgresViewStore(PostgresTrackingRecorder, SchemaLockedCreate):
     """Views in the application's PostgreSQL schema, on its connection pool."""
 
@@ -355,9 +359,15 @@ class PostgresViewStore(PostgresTrackingRecorder, SchemaLockedCreate):
 
     @contextmanager
     def transaction(self) -> Iterator[ViewTx]:
-        """A write transaction, committed on success."""
+        """A write transaction, committed on success. Between its statements a view computes in Python, which on a
+        loaded machine has taken longer than the connection's idle-in-transaction timeout (eventsourcing's 5 s): the
+        server closed a rebuild's 10,000-event batch, which then crawled through one event per transaction. So the
+        view's own transactions allow ``VIEW_IDLE_SECONDS``."""
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(f"SET LOCAL search_path TO {self.datastore.schema}")
+            cursor.execute(
+                f"SET LOCAL search_path TO {self.datastore.schema}; "
+                f"SET LOCAL idle_in_transaction_session_timeout = '{VIEW_IDLE_SECONDS}s'"
+            )
             yield _PostgresTx(cursor, self)
 
     @contextmanager
