@@ -13,6 +13,7 @@ from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
+from infrastructure.replica_reads import ReplicaReads, replica_reads
 from infrastructure.scheduling import tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
@@ -39,10 +40,14 @@ class Container:
     read_model: ReadModel
     #: fires the due deadlines (``tick()``); a runner calls it every ``scheduler_tick_seconds``
     scheduler: DeadlineScheduler
+    #: the views read from a streaming replica (``ARREARS_READ_DATABASE_URL``), or None
+    replica: ReplicaReads | None = None
 
     def close(self) -> None:
         """Stop following the log and release connections."""
         self.projections.stop()
+        if self.replica is not None:
+            self.replica.close()
         self.store.close()
 
 
@@ -89,7 +94,16 @@ def bootstrap(
         rebuild_elsewhere=functools.partial(catch_up_rebuilt_views, settings),
         rebuild_processes=settings.rebuild_processes_in_effect,
     )
-    read_model = ReadModel(views, runtime, store, audit_key, clock, settings.zone)
+    replica = None
+    if settings.read_database_url:
+        replica = replica_reads(
+            views,
+            settings.read_database_url,
+            settings.pool_size,
+            settings.db_timeout_seconds,
+            settings.replica_wait_seconds,
+        )
+    read_model = ReadModel(views, runtime, store, audit_key, clock, settings.zone, reads=replica)
     scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)
     return Container(
         settings=settings,
@@ -99,4 +113,5 @@ def bootstrap(
         projections=runtime,
         read_model=read_model,
         scheduler=scheduler,
+        replica=replica,
     )

@@ -6,7 +6,7 @@ import os
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infrastructure.database_url import DatabaseUrl
@@ -22,6 +22,18 @@ class Settings(BaseSettings):
         description="sqlite:///PATH (embedded default) or postgresql://user[:password]@host[:port]/db",
     )
     database_schema: str = Field(default="", description="PostgreSQL schema for the tables (default: public)")
+    read_database_url: str = Field(
+        default="",
+        description="PostgreSQL: a streaming replica of the database the views are read from (the same schema); "
+        "writes, the projections' own work and the aggregates stay on ARREARS_DATABASE_URL (docs/scaling.md)",
+    )
+    replica_wait_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        le=30,
+        description="how long a read waits for the replica to replay the caller's last write before it is "
+        "answered from the primary instead",
+    )
     cipher_key: SecretStr | None = Field(
         default=None, description="base64 AES key (16, 24 or 32 bytes); encrypts stored events at rest"
     )
@@ -125,6 +137,15 @@ class Settings(BaseSettings):
     def _empty_audit_key_is_none(cls, value: object) -> object:
         """``ARREARS_AUDIT_KEY=""`` means no key (nothing sealed, seals not checked), never the empty key."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _replica_of_postgres(self) -> Settings:
+        if self.read_database_url:
+            if not DatabaseUrl.parse(self.read_database_url).is_postgres:
+                raise ValueError("ARREARS_READ_DATABASE_URL must be a postgresql:// URL (a streaming replica)")
+            if not DatabaseUrl.parse(self.database_url).is_postgres:
+                raise ValueError("ARREARS_READ_DATABASE_URL needs ARREARS_DATABASE_URL on PostgreSQL (its primary)")
+        return self
 
     @field_validator("business_zone")
     @classmethod

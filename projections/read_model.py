@@ -67,8 +67,12 @@ class ReadModel:
         audit_key: bytes | None,
         clock: Any,
         zone: ZoneInfo | None = None,
+        reads: ViewStore | None = None,
     ) -> None:
         self.store = store
+        #: where the queries' read transactions run: the views' own store, or a replica of it
+        #: (``infrastructure.replica_reads``, which waits there for what the refresh put on the primary)
+        self.reads = reads or store
         self.runtime = runtime
         self.events = events
         self.audit_key = audit_key
@@ -81,7 +85,7 @@ class ReadModel:
     def _reading(self, *views: str) -> Iterator[ViewTx]:
         """A read transaction over these views, once they hold everything recorded so far."""
         self.runtime.refresh(views)
-        with self.store.reading() as tx:
+        with self.reads.reading() as tx:
             yield tx
 
     @staticmethod

@@ -273,7 +273,8 @@ class ProjectionRuntime:
             return Outcome.MOVED
         except TRANSIENT:
             raise  # the database, not the event: the caller retries the batch
-        except Exception:  # find the event: commit those before it one by one, then stop there
+        except Exception as whole:  # find the event: commit those before it one by one, then stop there
+            log.warning("%s: a batch of %d events failed (%s); applying them one by one", name, len(batch), whole)
             previous = start
             for envelope in batch:
                 try:
@@ -289,9 +290,10 @@ class ProjectionRuntime:
                     self._fail(ProjectionError(name, envelope.position, error))
                     return Outcome.FAILED
                 previous = envelope.position
-            with self.store.transaction() as tx:  # the batch failed only as a whole (should not happen)
-                tx.claim(key, previous)
-                tx.track(key, last)
+            if previous != last:  # the batch's last events were not ones to apply: move past them too
+                with self.store.transaction() as tx:
+                    tx.claim(key, previous)
+                    tx.track(key, last)
             return Outcome.APPLIED
 
     def _fail(self, failure: ProjectionError) -> None:

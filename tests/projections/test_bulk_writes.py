@@ -10,7 +10,7 @@ import pytest
 
 from application.bootstrap import Container
 from infrastructure.staged_upsert import STAGE_MIN_ROWS
-from infrastructure.view_store import MULTI_ROWS, merged_by_key
+from infrastructure.view_rows import MULTI_ROWS, merged_by_key
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS bulk_rows (k TEXT NOT NULL, n BIGINT NOT NULL, v TEXT, PRIMARY KEY (k, n))",

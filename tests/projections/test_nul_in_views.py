@@ -10,7 +10,7 @@ from application.bootstrap import Container
 from application.commands import AddNote, AssignCollector, AssignTask
 from domain.base import Actor, Role
 from domain.case.values import Department
-from infrastructure.view_store import NUL_STANDIN
+from infrastructure.view_rows import NUL_STANDIN
 from tests.factories import COLLECTOR, open_case
 
 NUL_ACTOR = Actor(user_id="wang\x00collector", role=Role.COLLECTOR)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import orjson
 import pytest
@@ -14,6 +14,8 @@ from application.bootstrap import Container, bootstrap
 from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
+from infrastructure.view_store import ViewTx
+from projections.base import Envelope, View
 from tests.factories import COLLECTOR, open_case
 from tests.projections.checks import assert_views_equal_oracle
 from tests.projections.history import generate
@@ -112,3 +114,31 @@ def test_views_and_the_audit_chain_work_over_encrypted_events(settings: Settings
         assert built.read_model.verify().ok  # chained over the encrypted bytes, as stored
     finally:
         built.close()
+
+
+class FailsOneBatch(View):
+    """A view that rejects its first batch of several events as a whole (as a connection closed mid-batch does),
+    and applies each of them alone."""
+
+    def __init__(self, inner: View) -> None:
+        self.inner, self.name, self.tables, self.version = inner, inner.name, inner.tables, inner.version
+        self.failed = False
+
+    def schema(self) -> list[str]:
+        return self.inner.schema()
+
+    def apply(self, tx: ViewTx, batch: Sequence[Envelope]) -> None:
+        if len(batch) > 1 and not self.failed:
+            self.failed = True
+            raise RuntimeError("terminating connection due to idle-in-transaction timeout")
+        self.inner.apply(tx, batch)
+
+
+def test_a_batch_that_fails_only_as_a_whole_is_applied_event_by_event_and_the_view_goes_on(fast: Container) -> None:
+    case_id = open_case(fast.app)
+    fast.app.handle(AddNote(case_id=case_id, text="one", actor=COLLECTOR))
+    fast.projections.views["progress"] = FailsOneBatch(fast.projections.views["progress"])
+    fast.projections.catch_up(["progress"])
+    assert {s["name"]: s for s in fast.read_model.status()}["progress"]["failed_position"] is None
+    assert fast.read_model.case_progress(case_id).version == 2
+    assert fast.projections.position("progress") == fast.projections.head()

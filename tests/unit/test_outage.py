@@ -11,7 +11,7 @@ from eventsourcing.persistence import DataError, IntegrityError, OperationalErro
 from psycopg_pool import PoolTimeout
 
 from infrastructure.outage import Breaker, DatabaseUnavailable, is_unavailable
-from infrastructure.view_store import NUL_STANDIN, pg_row
+from infrastructure.view_rows import NUL_STANDIN, pg_row
 
 
 def wrapped(outer: type[Exception], inner: BaseException) -> Exception:
