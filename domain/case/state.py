@@ -44,6 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
+from domain.case.ledger_fold import day_of, entry_of
 from domain.case.legal_state import LegalEvolution
 from domain.case.values import (
     MET_BY,
@@ -64,7 +65,16 @@ from domain.case.values import (
 )
 from domain.errors import IllegalTransitionError
 from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
-from domain.loan_ledger import LedgerEntry, LedgerPayment, LoanDue, LoanTerms, legacy_dues, position
+from domain.loan_ledger import (
+    LedgerAcceleration,
+    LedgerCost,
+    LedgerReschedule,
+    LoanDue,
+    LoanTerms,
+    TaggedEntry,
+    legacy_dues,
+    position,
+)
 from domain.money import Money
 from domain.rules import local_date
 
@@ -128,8 +138,11 @@ class CaseFields:
     #: penalty is recorded for; the last classification's rules and reason; a restructuring (agreement)
     dues: list[LoanDue] = []
     terms: LoanTerms | None = None
-    ledger: list[LedgerEntry] = []
+    ledger: list[TaggedEntry] = []
     accrued_through: date | None = None
+    #: the enforcement costs recorded (their ids) and the day the loan was declared due, if it was
+    cost_ids: list[str] = []
+    accelerated_on: date | None = None
     category_rules: list[str] = []
     category_reason: str = ""
     restructured_on: date | None = None
@@ -167,7 +180,6 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
                 terms=event.terms,
             )
         )
-        self.outstanding = Money.of(sum(d.total_fen for d in self.dues), self.currency)
         self._refresh(local_date(event.occurred_at, event.timezone))
 
     def loan_dues(self) -> list[LoanDue]:
@@ -177,11 +189,26 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
         return self.dues
 
     def _refresh(self, as_of: date) -> None:
-        """Overdue amount and the oldest unpaid due date as of a day (the date stays when nothing is past due)."""
-        now = position(self.loan_dues(), list(self.ledger), as_of)
+        """Outstanding, overdue amount and the oldest unpaid due date as of a day, from the one position function
+        (the date stays when nothing is past due)."""
+        now = position(self.loan_dues(), list(self.ledger), as_of, self.terms)
+        self.outstanding = Money.of(now.outstanding_fen, self.currency)
         self.overdue_amount = Money.of(now.overdue_fen, self.currency)
         if now.overdue_since is not None:
             self.overdue_since = now.overdue_since
+
+    def _ledger_act(self, event: Any) -> None:
+        """Record an act on the ledger and move the figures to its business day (ledger_fold.py)."""
+        self.loan_dues()
+        entry = entry_of(event, self.timezone)
+        if entry is not None:
+            self.ledger.append(entry)
+        self._refresh(day_of(event, self.timezone))
+
+    def ledger_has_acts(self) -> bool:
+        """Whether a cost, an acceleration or an agreement is recorded on the ledger (a new schedule would
+        contradict them)."""
+        return any(isinstance(e, LedgerCost | LedgerAcceleration | LedgerReschedule) for e in self.ledger)
 
     @applies
     def _(self, event: CollectorAssigned) -> None:
@@ -309,6 +336,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
         self.category_before_restructuring = self.loan_category
         self.restructuring_due_dates = [i.due_on for i in event.schedule]
         self.restructuring_missed_on = None
+        self._ledger_act(event)
 
     def _update_agreement(self, agreement_id: str, **changes: Any) -> None:
         self.agreements[agreement_id] = self.agreements[agreement_id].model_copy(update=changes)
@@ -322,6 +350,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
     @applies
     def _(self, event: AgreementDefaulted) -> None:
         self._update_agreement(event.agreement_id, status="defaulted")
+        self._ledger_act(event)
 
     @applies
     def _(self, event: AgreementCompleted) -> None:
@@ -330,11 +359,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
     @applies
     def _(self, event: PaymentReceived) -> None:
         self.loan_dues()
-        self.ledger.append(
-            LedgerPayment(received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues))
-        )
-        self.outstanding = self.outstanding - event.amount
-        self._refresh(max(event.received_on, local_date(event.occurred_at, self.timezone)))
+        self._ledger_act(event)
         self.paid = self.paid + event.amount
         self.payment_references.append(event.reference)
         remaining = event.amount.fen
