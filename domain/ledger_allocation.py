@@ -2,8 +2,8 @@
 
 Pure. Across the dues of one loan (art. 560): the dues the debtor designated, then those fallen due before those
 not yet due, then the oldest; dues falling due on the same day share the payment in proportion to what each owes
-("到期时间相同的，按照债务比例履行"). Within a due (art. 561): costs of enforcing the claim first (they are the
-loan's, paid before any due), then interest (penalty interest, then contractual), then principal; a contract's own
+("到期时间相同的, 按照债务比例履行"). Within a due (art. 561): costs of enforcing the claim first (they are
+the loan's, paid before any due), then interest (penalty interest, then contractual), then principal; a contract's own
 order (``LoanTerms.allocation``) replaces that order. Across a debtor's loans, ``split_across_loans``.
 """
 
@@ -55,7 +55,7 @@ def pro_rata(amount: int, weights: list[int]) -> list[int]:
 
 
 def _within(owed: Owed, fen: int, order: tuple[Part, ...]) -> list[Allocated]:
-    parts = []
+    parts: list[Allocated] = []
     for kind in order:
         if kind == "costs":
             continue

@@ -9,6 +9,7 @@ payment day included (算头不算尾): due 20 October, paid 25 October → 21..
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -207,11 +208,7 @@ def _reschedule(book: Book, entry: LedgerReschedule) -> None:
     instalments in order (each takes principal up to its amount, the rest of it is the agreement's interest); the
     replaced dues keep what was paid of them. Principal the instalments cannot hold stays due on the latest
     replaced date."""
-    covered = [
-        b
-        for b in book.balances
-        if b.replaced_by is None and b.fallen_due(entry.signed_on) and b.unpaid > 0
-    ]
+    covered = [b for b in book.balances if b.replaced_by is None and b.fallen_due(entry.signed_on) and b.unpaid > 0]
     if not covered:
         return
     principal = sum(b.unpaid_principal for b in covered)
@@ -225,10 +222,14 @@ def _reschedule(book: Book, entry: LedgerReschedule) -> None:
         take = min(principal, fen)
         principal -= take
         number += 1
-        book.balances.append(_balance(LoanDue(number=number, due_on=due_on, principal_fen=take, interest_fen=fen - take), book.rate))
+        book.balances.append(
+            _balance(LoanDue(number=number, due_on=due_on, principal_fen=take, interest_fen=fen - take), book.rate)
+        )
     if principal > 0:
         number += 1
-        book.balances.append(_balance(LoanDue(number=number, due_on=latest, principal_fen=principal, interest_fen=0), book.rate))
+        book.balances.append(
+            _balance(LoanDue(number=number, due_on=latest, principal_fen=principal, interest_fen=0), book.rate)
+        )
 
 
 def _order(entry: LedgerEntry) -> int:
@@ -236,7 +237,7 @@ def _order(entry: LedgerEntry) -> int:
     return 1 if isinstance(entry, LedgerPayment) else 0
 
 
-def replay(dues: list[LoanDue], entries: list[LedgerEntry], terms: LoanTerms | None, through: date) -> Book:
+def replay(dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], terms: LoanTerms | None, through: date) -> Book:
     """Every account at the end of ``through``, from the acts whose business day is on or before it. A revived
     restructuring is replayed as though never signed (its revival is on or before ``through``)."""
     rate = Fraction(terms.penalty_rate) / terms.day_basis if terms is not None else Fraction(0)

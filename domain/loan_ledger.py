@@ -15,6 +15,7 @@ payoff (what settles the loan that day). Money is integer fen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -87,6 +88,7 @@ class Position:
     #: penalty interest accrued through ``as_of`` (booked or not yet booked)
     penalty_fen: int
     costs_fen: int
+    unpaid_costs_fen: int
     paid_fen: int
     #: what is unpaid of the dues fallen due (penalty included) and of the costs
     overdue_fen: int
@@ -106,7 +108,9 @@ class Position:
         return self.principal_fen + self.interest_fen + self.penalty_fen + self.costs_fen - self.paid_fen
 
 
-def position(dues: list[LoanDue], entries: list[LedgerEntry], as_of: date, terms: LoanTerms | None = None) -> Position:
+def position(
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], as_of: date, terms: LoanTerms | None = None
+) -> Position:
     """The loan as of the end of ``as_of``, from the acts whose business day is on or before it."""
     book = replay(dues, entries, terms, as_of)
     live = [b for b in book.balances if b.replaced_by is None]
@@ -120,18 +124,14 @@ def position(dues: list[LoanDue], entries: list[LedgerEntry], as_of: date, terms
         + min(b.unpaid_interest, max(0, earned_interest(live, b, as_of) - b.paid_interest))
         for b in live
     )
-    booked = sum(
-        fen
-        for e in entries
-        if isinstance(e, LedgerPenalty) and e.period_end <= as_of
-        for _, fen in e.items
-    )
+    booked = sum(fen for e in entries if isinstance(e, LedgerPenalty) and e.period_end <= as_of for _, fen in e.items)
     return Position(
         as_of=as_of,
         principal_fen=sum(b.principal for b in book.balances),
         interest_fen=sum(b.interest for b in book.balances),
         penalty_fen=sum(b.penalty for b in book.balances),
         costs_fen=book.costs,
+        unpaid_costs_fen=unpaid_costs,
         paid_fen=book.paid_costs + sum(b.paid_penalty + b.paid_interest + b.paid_principal for b in book.balances),
         overdue_fen=sum(b.unpaid for b in fallen) + unpaid_costs,
         overdue_principal_fen=sum(b.unpaid_principal for b in fallen),
@@ -163,7 +163,9 @@ class Booking:
         return sum(fen for _, fen in self.items)
 
 
-def bookings_due(dues: list[LoanDue], entries: list[LedgerEntry], terms: LoanTerms, today: date) -> list[Booking]:
+def bookings_due(
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], terms: LoanTerms, today: date
+) -> list[Booking]:
     """The bookings that make the recorded penalty equal what accrued in every calendar month ended before
     ``today``: a month not yet booked is booked (even at 0, so the booking marks it reviewed); a booked month whose
     accrual the acts since dated back into it changed gets an adjustment of the difference."""
@@ -201,7 +203,7 @@ def bookings_due(dues: list[LoanDue], entries: list[LedgerEntry], terms: LoanTer
 
 
 def penalty_base(
-    dues: list[LoanDue], entries: list[LedgerEntry], terms: LoanTerms | None, through: date
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], terms: LoanTerms | None, through: date
 ) -> dict[tuple[int, int, int], int]:
     """The penalty base in fen-days per (due, year, month) accrued through ``through``."""
     book = replay(dues, entries, terms, through)
@@ -209,7 +211,7 @@ def penalty_base(
 
 
 def next_review(
-    dues: list[LoanDue], entries: list[LedgerEntry], as_of: date, terms: LoanTerms | None = None
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], as_of: date, terms: LoanTerms | None = None
 ) -> date | None:
     """The next day the figures change by time alone: a due falling due, a days-past-due boundary of the
     buckets and categories, or (with penalty interest) the first day of the next month."""
@@ -223,7 +225,7 @@ def next_review(
     return min(later, default=None)
 
 
-def unchanged_until(dues: list[LoanDue], entries: list[LedgerEntry], as_of: date) -> date | None:
+def unchanged_until(dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], as_of: date) -> date | None:
     """The first day after ``as_of`` on which the dues' dates or the acts can differ from those of ``as_of`` (a due
     falling due, an act dated later): until then the oldest unpaid due date stays what ``position`` found, so days
     past due just count on from it (the penalty grows every day)."""

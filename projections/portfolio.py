@@ -28,8 +28,8 @@ from domain.case.ledger_fold import day_of, entry_of
 from domain.loan_ledger import LoanDue, LoanTerms, legacy_dues, position, unchanged_until
 from domain.rules import DEFAULT_TIMEZONE
 from infrastructure.view_store import ViewTx
-from projections.progress import ENTRY
 from projections.base import Envelope, View
+from projections.progress import ENTRY
 from projections.state import add_counts, load_states, save_states, state_table_ddl
 
 #: delinquency buckets by days past due (DESIGN.md §3)
@@ -186,7 +186,9 @@ def account(
         elif entry is not None:
             case["entries"].append(entry.model_dump(mode="json"))
         dues, entries, terms = ledger_of(case)
-        case["out"] = position(dues, entries, day_of(event, case.get("timezone", DEFAULT_TIMEZONE)), terms).outstanding_fen
+        case["out"] = position(
+            dues, entries, day_of(event, case.get("timezone", DEFAULT_TIMEZONE)), terms
+        ).outstanding_fen
         if case["open"]:
             move(case["tier"], case["out"] - before)
     elif isinstance(event, CaseResolved | CaseClosed):

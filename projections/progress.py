@@ -33,8 +33,8 @@ from domain.case.events import (
     TaskCompleted,
 )
 from domain.case.ledger_events import LoanScheduleRecorded
-from domain.case.values import MET_BY
 from domain.case.ledger_fold import day_of, entry_of
+from domain.case.values import MET_BY
 from domain.loan_ledger import LoanDue, LoanTerms, Position, TaggedEntry, legacy_dues, position
 from domain.rules import local_date
 from infrastructure.view_store import Row, ViewTx

@@ -18,6 +18,7 @@ import orjson
 
 from domain.case.events import CaseOpened
 from domain.errors import NotFoundError
+from domain.rules import local_date
 from infrastructure.view_store import Row, ViewStore, ViewTx
 from projections.audit_verify import verify_chains
 from projections.base import fen_text, utc_text
@@ -38,6 +39,7 @@ from projections.models import (
     Worklist,
     WorklistItem,
 )
+from projections.progress import position_of
 from projections.reports import (
     ChannelReport,
     ComplianceReport,
@@ -79,10 +81,19 @@ def _limit(limit: int | None) -> int:
     return max(1, min(limit or DEFAULT_LIMIT, MAX_LIMIT))
 
 
-def progress_item(row: Row) -> CaseProgress:
-    """A case_progress row as the API's case (DESIGN.md §6 names)."""
+def progress_item(row: Row, now: datetime | None = None) -> CaseProgress:
+    """A case_progress row as the API's case (DESIGN.md §6 names); with ``now``, its money and days past due are
+    the one position function's on that day in the case's zone (penalty accrues and days pass between events)."""
     pending = orjson.loads(row["pending"])
     facts = orjson.loads(row["facts"])
+    money = {"outstanding_fen": row["outstanding_fen"], "overdue_fen": row["overdue_fen"]}
+    days_past_due = facts.get("days_past_due")
+    if now is not None and "dues" in facts and row["status"] != "closed":
+        today = position_of(facts, local_date(now, facts["timezone"]))
+        money = {"outstanding_fen": today.outstanding_fen, "overdue_fen": today.overdue_fen}
+        days_past_due = today.days_past_due
+        if today.overdue_since is not None:
+            facts["overdue_since"] = today.overdue_since.isoformat()
     deadlines = sorted(
         (CaseDeadline(deadline_id=key, **value) for key, value in facts.get("deadlines", {}).items()),
         key=lambda d: (d.due_at or "", d.deadline_id),
@@ -99,8 +110,8 @@ def progress_item(row: Row) -> CaseProgress:
         collector=row["collector"],
         currency=row["currency"],
         principal=fen_text(row["principal_fen"]),
-        outstanding=fen_text(row["outstanding_fen"]) or "",
-        overdue_amount=fen_text(row["overdue_fen"]),
+        outstanding=fen_text(money["outstanding_fen"]) or "",
+        overdue_amount=fen_text(money["overdue_fen"]),
         paid=fen_text(row["paid_fen"]) or "",
         opened_at=row["opened_at"],
         last_contact_at=row["last_contact_at"],
@@ -110,7 +121,7 @@ def progress_item(row: Row) -> CaseProgress:
         open_tasks=sum(1 for k in pending if k.startswith("t:")),
         overdue_since=facts.get("overdue_since"),
         disputed=facts.get("disputed"),
-        days_past_due=facts.get("days_past_due"),
+        days_past_due=days_past_due,
         classification=facts.get("classification"),
         limitation_ends_on=facts.get("limitation_ends_on"),
         policy_version=facts.get("policy_version"),
@@ -153,7 +164,7 @@ class ReadModel:
             rows = tx.query("SELECT * FROM case_progress WHERE case_id = ?", [str(case_id)])
         if not rows:
             raise NotFoundError(f"no case {case_id}")
-        return progress_item(rows[0])
+        return progress_item(rows[0], self.clock.now())
 
     def list_cases(
         self,
@@ -180,7 +191,7 @@ class ReadModel:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._reading("progress") as tx:
             rows = tx.query(f"SELECT * FROM case_progress {where} ORDER BY case_id LIMIT ?", [*params, size + 1])
-        items = [progress_item(r) for r in rows[:size]]
+        items = [progress_item(r, self.clock.now()) for r in rows[:size]]
         return CaseList(items=items, next_cursor=encode_cursor(items[-1].case_id) if len(rows) > size else None)
 
     def timeline(

@@ -219,6 +219,7 @@ class ArrearsCommands(LegalCommands):
                 )
                 continue
             base = penalty_base(self.loan_dues(), list(self.ledger), terms, booking.period_end)
+            month = (booking.period_end.year, booking.period_end.month)
             self.trigger_event(
                 PenaltyAccrued,
                 period_start=booking.period_start,
@@ -226,7 +227,7 @@ class ArrearsCommands(LegalCommands):
                 rate=str(terms.penalty_rate),
                 day_basis=terms.day_basis,
                 compound=terms.compound,
-                items=[[n, base.get((n, booking.period_end.year, booking.period_end.month), 0), fen] for n, fen in booking.items],
+                items=[[n, base.get((n, *month), 0), fen] for n, fen in booking.items],
                 amount=amount,
                 **act.attribution(),
             )

@@ -23,7 +23,9 @@ from domain.rules import local_date
 def entry_of(event: Any, timezone: str) -> LedgerEntry | None:
     """The ledger entry an event records (None: the event is not an act on the ledger)."""
     if isinstance(event, PaymentReceived):
-        return LedgerPayment(received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues))
+        return LedgerPayment(
+            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
+        )
     if isinstance(event, PenaltyAccrued):
         items = tuple((n, fen) for n, _, fen in event.items)
         return LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items)

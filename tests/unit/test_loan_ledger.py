@@ -14,9 +14,9 @@ from domain.classification import (
     classify_claim,
     classify_debtor,
 )
+from domain.ledger_replay import replay
 from domain.loan_ledger import (
     LedgerPayment,
-    LedgerPenalty,
     LoanDue,
     LoanTerms,
     legacy_dues,
@@ -24,7 +24,6 @@ from domain.loan_ledger import (
     position,
     round_half_up,
 )
-from domain.ledger_replay import replay
 
 DUES = [
     LoanDue(number=1, due_on=date(2026, 8, 20), principal_fen=190_000_00, interest_fen=10_000_00),
@@ -49,7 +48,9 @@ def test_overdue_grows_as_dues_fall_due() -> None:
     assert [position(DUES, [], d).overdue_fen for d in days] == [0, 200_000_00, 420_000_00, 1_040_000_00]
 
 
-def parts_of(entries: list[LedgerPayment], on: date, terms: LoanTerms | None = None) -> list[list[tuple[int, str, int]]]:
+def parts_of(
+    entries: list[LedgerPayment], on: date, terms: LoanTerms | None = None
+) -> list[list[tuple[int, str, int]]]:
     return replay(DUES, list(entries), terms, on).allocations
 
 
@@ -59,7 +60,11 @@ def test_within_a_due_penalty_interest_then_contractual_interest_then_principal_
     # = 144,745.0 fen per month-part: August 11 days 37,909.72 -> 37,910; September 30 days 103,391.67 -> 103,392;
     # 1 October 3,446.39 -> 3,446; 144,748 fen of penalty interest in all
     parts = parts_of([pay(160_000_00, date(2026, 10, 1))], date(2026, 10, 1), terms)
-    assert parts[0] == [(1, "penalty", 144_748), (1, "interest", 10_000_00), (1, "principal", 160_000_00 - 10_000_00 - 144_748)]
+    assert parts[0] == [
+        (1, "penalty", 144_748),
+        (1, "interest", 10_000_00),
+        (1, "principal", 160_000_00 - 10_000_00 - 144_748),
+    ]
 
 
 def test_across_dues_the_designated_then_the_due_then_the_oldest_art_560() -> None:
