@@ -20,11 +20,12 @@ def test_a_case_opens_with_its_schedule_and_payments_move_its_arrears(client, as
     case_id = opened.json()["case_id"]
     ledger = client.get(f"/v1/cases/{case_id}/ledger", params={"as_of": "2026-11-02"}, headers=collector).json()
     assert (ledger["overdue_amount"], ledger["overdue_since"], ledger["days_past_due"]) == (
-        "630000.00",
+        "634716.13",
         "2026-08-20",
         74,
     )
-    assert ledger["outstanding"] == "840000.00"  # principal + interest + penalty - paid
+    # principal + interest + penalty accrued since each due date (4,716.13: tests/application/test_loan_schedule.py)
+    assert ledger["outstanding"] == "844716.13"
 
     paid = client.post(
         f"/v1/cases/{case_id}/payments",
@@ -34,7 +35,7 @@ def test_a_case_opens_with_its_schedule_and_payments_move_its_arrears(client, as
     assert paid.status_code == 201, paid.text
     ledger = client.get(f"/v1/cases/{case_id}/ledger", headers=collector).json()
     assert (ledger["overdue_amount"], ledger["overdue_since"], ledger["days_past_due"]) == (
-        "230000.00",
+        "234716.13",
         "2026-09-20",
         43,
     )
