@@ -107,20 +107,21 @@ class ArrearsCommands(LegalCommands):
     def claim_facts(self, as_of: date) -> ClaimFacts:
         """What the classification rules read of this claim as of a day."""
         now = self.position_as_of(as_of)
-        fallen = [b for b in now.balances if b.fallen_due(as_of)]
-        late = [b for b in fallen if b.due.due_on is not None and (b.settled_on is None or b.settled_on > b.due.due_on)]
+        live = [b for b in now.balances if b.replaced_by is None]
+        fallen = [b for b in live if b.fallen_due(as_of)]
+        late = [b for b in fallen if b.due_on is not None and (b.settled_on is None or b.settled_on > b.due_on)]
         cured_on = None
         if late and all(b.settled_on is not None for b in fallen):
             cured_on = max(b.settled_on for b in late if b.settled_on is not None)
         since: tuple[tuple[date, bool], ...] = ()
         scheduled = 0
         if cured_on is not None:
-            after = [b for b in now.balances if b.due.due_on is not None and b.due.due_on > cured_on]
+            after = [b for b in live if b.due_on is not None and b.due_on > cured_on]
             scheduled = len(after)
             since = tuple(
-                (b.due.due_on, b.settled_on is not None and b.settled_on <= b.due.due_on)
-                for b in sorted(after, key=lambda b: b.due.due_on or date.max)
-                if b.due.due_on is not None and b.due.due_on < as_of
+                (b.due_on, b.settled_on is not None and b.settled_on <= b.due_on)
+                for b in sorted(after, key=lambda b: b.due_on or date.max)
+                if b.due_on is not None and b.due_on < as_of
             )
         restructuring = None
         if self.restructured_on is not None:
