@@ -164,12 +164,13 @@ class ArrearsCommands(LegalCommands):
             raise InvariantError(f"the loan has no due {unknown}; its dues are {sorted(numbers)}")
 
     def record_schedule(self, dues: list[LoanDue], terms: LoanTerms, *, act: Act) -> None:
-        """Record the loan's contractual dues and rates; only before any penalty interest is recorded."""
+        """Record the loan's contractual dues and rates (before a cost, an acceleration or an agreement); the
+        penalty already booked on the dues it replaces is corrected by the review it triggers (``PenaltyAdjusted``)."""
         self.check_open()
-        if self.accrued_through is not None or self.accelerated_on is not None or self.ledger_has_acts():
+        if self.ledger_has_acts():
             raise IllegalTransitionError(
-                "penalty interest, a cost, an acceleration or an agreement is recorded on the ledger; a new "
-                "schedule now is a restructuring (sign an agreement)"
+                "a cost, an acceleration or an agreement is recorded on the ledger; a new schedule now is a "
+                "restructuring (sign an agreement)"
             )
         check_dues(dues, sum(d.principal_fen for d in self.loan_dues()))
         self.trigger_event(LoanScheduleRecorded, dues=dues, terms=terms, **act.attribution())
