@@ -146,7 +146,7 @@ def account(
             "terms": event.terms.model_dump(mode="json") if event.terms is not None else None,
             "timezone": event.timezone,
         }
-        cases[key]["out"] = position(dues, [], event.occurred_at.date(), event.terms).outstanding_fen
+        cases[key]["out"] = position(dues, [], day_of(event, event.timezone), event.terms).outstanding_fen
         opened = cases[key]
         opened["bucket"] = dpd_bucket(days_past_due(opened, event.occurred_at.date()))
         counters.update(cases_opened=1, opened_fen=opened["out"], **{f"entered:{opened['bucket']}": 1})

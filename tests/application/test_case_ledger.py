@@ -67,7 +67,6 @@ from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, ContactEvent, PaymentReceived
-from domain.rules import local_date
 from domain.case.ledger_events import PenaltyAccrued
 from domain.case.values import (
     Channel,
@@ -89,6 +88,7 @@ from domain.enterprise.values import ContactPerson, FinancialStatement, LoanReco
 from domain.errors import ConflictError, DuplicateError, IllegalTransitionError, NotFoundError
 from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
+from domain.rules import local_date
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import QUIET_READS_TO_UNSHARE, Session
