@@ -51,7 +51,7 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
     assert fast.read_model.verify().ok
 
     raw = RawEvents(settings)  # the cause is fixed; the view resumes at the event that stopped it
-    raw.update_state(case_id, 3, raw.state(case_id, 2))
+    raw.update_state(case_id, OPENED + 2, raw.state(case_id, OPENED + 1))
     fast.projections.retry("progress")
     fast.projections.catch_up()
     assert fast.read_model.case_progress(case_id).version == OPENED + 2
