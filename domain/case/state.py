@@ -44,7 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case.ledger_fold import day_of, entry_of
+from domain.case.ledger_state import LedgerEvolution
 from domain.case.legal_state import LegalEvolution
 from domain.case.values import (
     MET_BY,
@@ -65,16 +65,7 @@ from domain.case.values import (
 )
 from domain.errors import IllegalTransitionError
 from domain.legal_clock import DEFAULT_LIMITATION_YEARS, DEFAULT_WARN_DAYS
-from domain.loan_ledger import (
-    LedgerAcceleration,
-    LedgerCost,
-    LedgerReschedule,
-    LoanDue,
-    LoanTerms,
-    TaggedEntry,
-    legacy_dues,
-    position,
-)
+from domain.loan_ledger import LoanDue, LoanTerms, TaggedEntry, legacy_dues
 from domain.money import Money
 from domain.rules import local_date
 
@@ -155,7 +146,7 @@ class CaseState(BaseModel, CaseFields):
     """The case's state, as snapshots keep it (pydantic validates the fields and copies their defaults)."""
 
 
-class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
+class CaseEvolution(LegalEvolution, LedgerEvolution, Aggregate, CaseFields):
     """A collection case's state and its evolution from events; the command mixins add the commands."""
 
     state_model: ClassVar[type[BaseModel]] = CaseState
@@ -181,34 +172,6 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
             )
         )
         self._refresh(local_date(event.occurred_at, event.timezone))
-
-    def loan_dues(self) -> list[LoanDue]:
-        """The dues (a case restored from a snapshot taken before schedules: its arrears and the rest)."""
-        if not self.dues:
-            self.dues = legacy_dues(self.overdue_amount.fen, self.overdue_since, self.outstanding.fen)
-        return self.dues
-
-    def _refresh(self, as_of: date) -> None:
-        """Outstanding, overdue amount and the oldest unpaid due date as of a day, from the one position function
-        (the date stays when nothing is past due)."""
-        now = position(self.loan_dues(), list(self.ledger), as_of, self.terms)
-        self.outstanding = Money.of(now.outstanding_fen, self.currency)
-        self.overdue_amount = Money.of(now.overdue_fen, self.currency)
-        if now.overdue_since is not None:
-            self.overdue_since = now.overdue_since
-
-    def _ledger_act(self, event: Any) -> None:
-        """Record an act on the ledger and move the figures to its business day (ledger_fold.py)."""
-        self.loan_dues()
-        entry = entry_of(event, self.timezone)
-        if entry is not None:
-            self.ledger.append(entry)
-        self._refresh(day_of(event, self.timezone))
-
-    def ledger_has_acts(self) -> bool:
-        """Whether a cost, an acceleration or an agreement is recorded on the ledger (a new schedule would
-        contradict them)."""
-        return any(isinstance(e, LedgerCost | LedgerAcceleration | LedgerReschedule) for e in self.ledger)
 
     @applies
     def _(self, event: CollectorAssigned) -> None:

@@ -14,7 +14,7 @@ from application.bootstrap import Container, bootstrap
 from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
-from tests.factories import OPENED, COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 from tests.projections.checks import assert_views_equal_oracle
 from tests.projections.history import generate
 from tests.projections.raw import RawEvents
