@@ -24,7 +24,7 @@ from domain.case.events import (
     StrategyAssigned,
 )
 from domain.case.ledger_events import LoanScheduleRecorded
-from domain.case.ledger_fold import day_of, entry_of
+from domain.case.ledger_fold import day_of, entry_of, figures_day
 from domain.loan_ledger import LoanDue, LoanTerms, legacy_dues, position, unchanged_until
 from domain.rules import DEFAULT_TIMEZONE
 from infrastructure.view_store import ViewTx
@@ -174,10 +174,11 @@ def account(
             move(case["tier"], -case["out"])
             move(new_tier, case["out"])
         case["tier"] = new_tier
-    entry = entry_of(event, case.get("timezone", DEFAULT_TIMEZONE))
-    if entry is not None or isinstance(event, LoanScheduleRecorded):
-        if isinstance(event, PaymentReceived):
-            counters["recovered_fen"] += event.amount.fen
+    zone = case.get("timezone", DEFAULT_TIMEZONE)
+    entry, at = entry_of(event, zone), figures_day(event, zone)
+    if isinstance(event, PaymentReceived):
+        counters["recovered_fen"] += event.amount.fen
+    if at is not None:  # the figures move to the day of an act on the ledger or a classification
         before = case["out"]
         forget_days_past_due(case)
         if isinstance(event, LoanScheduleRecorded):
@@ -186,12 +187,10 @@ def account(
         elif entry is not None:
             case["entries"].append(entry.model_dump(mode="json"))
         dues, entries, terms = ledger_of(case)
-        case["out"] = position(
-            dues, entries, day_of(event, case.get("timezone", DEFAULT_TIMEZONE)), terms
-        ).outstanding_fen
+        case["out"] = position(dues, entries, at, terms).outstanding_fen
         if case["open"]:
             move(case["tier"], case["out"] - before)
-    elif isinstance(event, CaseResolved | CaseClosed):
+    if isinstance(event, CaseResolved | CaseClosed):
         if case["open"]:
             move(case["tier"], -case["out"])
             case["open"] = False

@@ -6,8 +6,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.case.events import AgreementDefaulted, AgreementSigned, PaymentReceived
-from domain.case.ledger_events import CostRecorded, LoanAccelerated, PenaltyAccrued, PenaltyAdjusted
+from domain.case.events import (
+    AgreementDefaulted,
+    AgreementSigned,
+    CaseOpened,
+    DelinquencyClassified,
+    PaymentReceived,
+)
+from domain.case.ledger_events import (
+    CostRecorded,
+    LoanAccelerated,
+    LoanScheduleRecorded,
+    PenaltyAccrued,
+    PenaltyAdjusted,
+)
 from domain.loan_ledger import (
     LedgerAcceleration,
     LedgerCost,
@@ -52,3 +64,14 @@ def day_of(event: Any, timezone: str) -> date:
     if isinstance(event, AgreementSigned):
         return max(day, event.signed_on)
     return day
+
+
+def figures_day(event: Any, timezone: str) -> date | None:
+    """The business day a case's figures (outstanding, overdue) move to with this event: an act on the ledger, the
+    opening, a new schedule (their business day) or a classification (its ``as_of``); None for any other event.
+    The case, its views and the report keep the figures of the last such day."""
+    if isinstance(event, DelinquencyClassified):
+        return event.as_of
+    if entry_of(event, timezone) is not None or isinstance(event, CaseOpened | LoanScheduleRecorded):
+        return day_of(event, timezone)
+    return None

@@ -39,7 +39,8 @@ def test_a_basic_cases_days_past_due_category_and_limitation_are_right_from_open
     """420,000.00 overdue since 20 October 2026, opened 2 November: 13 days past due, special mention, the
     limitation period from 20 October to 20 October 2029, all at opening; no view shows null. Thirteen months
     later, the scheduler's reviews alone (no one assesses it) have moved it: on 2 December 2027, 408 days past due
-    (365 + 43), loss (> 360 since 16 October 2027). Before, it stayed at the 13 days and special mention it was stored with, or null."""
+    (365 + 43), loss (> 360 since 16 October 2027). Before, it stayed at the 13 days and special mention it was
+    stored with, or null."""
     case_id = open_basic(container)
     case = container.app.get_case(case_id)
     assert (case.days_past_due, case.loan_category, case.limitation_ends_on) == (

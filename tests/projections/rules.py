@@ -35,7 +35,7 @@ from domain.case.events import (
     VisitScheduled,
 )
 from domain.case.ledger_events import LoanScheduleRecorded
-from domain.case.ledger_fold import day_of, entry_of
+from domain.case.ledger_fold import entry_of, figures_day
 from domain.case.values import LetterKind
 from domain.enterprise.events import EnterpriseRegistered, ProfileUpdated
 from domain.loan_ledger import legacy_dues, position
@@ -334,12 +334,12 @@ def is_open(events: list[Any]) -> bool:
 
 
 def outstanding_after(events: list[Any]) -> int:
-    """What is owed after ``events``: the position on the business day of the last act on the ledger (the opening's
-    day when there is none), as the case and its views compute it."""
+    """What is owed after ``events``: the position on the day of the last act on the ledger or classification (the
+    opening's day when there is none), as the case and its views compute it (domain/case/ledger_fold.py)."""
     opened: CaseOpened = events[0]
     dues, entries, terms = ledger_of(opened, events)
-    acts = [e for e in events[1:] if entry_of(e, opened.timezone) is not None or isinstance(e, LoanScheduleRecorded)]
-    day = day_of(acts[-1] if acts else opened, opened.timezone)
+    days = [figures_day(e, opened.timezone) for e in events]
+    day = [d for d in days if d is not None][-1]
     return position(dues, entries, day, terms).outstanding_fen
 
 
