@@ -56,6 +56,9 @@ class DueBalance:
     replaced_by: str | None = None
     #: the daily penalty rate (annual rate / day basis)
     rate: Fraction = Fraction(0)
+    #: the penalty of each month (fen-days x rate, half-up) and their sum, kept as the fen-days grow
+    month_fen: dict[Month, int] = field(default_factory=dict)
+    accrued: int = 0
 
     def __post_init__(self) -> None:
         self.due_on = self.due.due_on
@@ -75,7 +78,15 @@ class DueBalance:
         """Penalty accrued on it: per calendar month, fen-days x daily rate rounded half-up once."""
         if self.frozen_penalty is not None:
             return self.frozen_penalty
-        return sum(round_half_up(fd * self.rate) for fd in self.fen_days.values())
+        return self.accrued
+
+    def add_fen_days(self, month: Month, fen_days: int) -> None:
+        """Grow a month's penalty base and its penalty (rounded once per month, in integers)."""
+        total = self.fen_days.get(month, 0) + fen_days
+        self.fen_days[month] = total
+        fen = (2 * total * self.rate.numerator + self.rate.denominator) // (2 * self.rate.denominator)
+        self.accrued += fen - self.month_fen.get(month, 0)
+        self.month_fen[month] = fen
 
     @property
     def unpaid_penalty(self) -> int:
@@ -105,8 +116,7 @@ class Book:
         """Penalty accrued per calendar month and due (a replaced due's too, as it accrued until replaced)."""
         months: dict[Month, dict[int, int]] = defaultdict(dict)
         for b in self.balances:
-            for month, fd in b.fen_days.items():
-                fen = round_half_up(fd * self.rate)
+            for month, fen in b.month_fen.items():
                 if fen:
                     months[month][b.due.number] = fen
         return dict(months)
@@ -133,8 +143,7 @@ def _accrue(book: Book, start: date, end: date, compound: bool) -> None:
         day = first
         while day <= end:
             last = min(end, _month_end(day))
-            month = (day.year, day.month)
-            b.fen_days[month] = b.fen_days.get(month, 0) + base * ((last - day).days + 1)
+            b.add_fen_days((day.year, day.month), base * ((last - day).days + 1))
             day = last + timedelta(days=1)
 
 
@@ -143,32 +152,40 @@ def _month_end(day: date) -> date:
     return following - timedelta(days=1)
 
 
-def earned_interest(balances: list[DueBalance], balance: DueBalance, on: date) -> int:
-    """Interest of a due not yet fallen due that is owed if the loan is repaid on ``on`` (Civil Code art. 677: for
-    the period actually borrowed): the running period's interest pro rata to the days run since the previous due
-    date (all of it when there is no previous date); nothing of a later period."""
-    if balance.due_on is None or balance.due_on <= on:
-        return balance.interest
-    earlier = [b.due_on for b in balances if b.due_on is not None and b.due_on < balance.due_on]
-    if not earlier:
-        return balance.interest
-    start = max(earlier)
-    if start >= on:
-        return 0
-    return round_half_up(Fraction(balance.interest * (on - start).days, (balance.due_on - start).days))
+def earned_interest(balances: list[DueBalance], on: date) -> dict[int, int]:
+    """Per due, the interest owed if the loan is repaid on ``on`` (Civil Code art. 677: for the period actually
+    borrowed): a due fallen due (or with no date) owes all of it; of the dues not yet fallen due, those of the
+    running period (the next due date) owe it pro rata to the days run since the previous due date (all of it when
+    there is none); a later period's owe nothing."""
+    dated = sorted({b.due_on for b in balances if b.due_on is not None})
+    later = [d for d in dated if d > on]
+    running = later[0] if later else None
+    before = [d for d in dated if running is not None and d < running]
+    start = before[-1] if before else None
+    earned = {}
+    for b in balances:
+        if b.due_on is None or b.due_on <= on or (b.due_on == running and start is None):
+            earned[b.due.number] = b.interest
+        elif b.due_on == running and start is not None:
+            run = Fraction(b.interest * (on - start).days, (b.due_on - start).days)
+            earned[b.due.number] = round_half_up(run) if start < on else 0
+        else:
+            earned[b.due.number] = 0
+    return earned
 
 
 def _pay(book: Book, payment: LedgerPayment, terms: LoanTerms | None) -> None:
     """Allocate one payment on its value date (ledger_allocation.py); when it repays all the principal, the
     interest of periods not yet run is not owed (art. 677)."""
     on = payment.received_on
+    earned = earned_interest(book.balances, on)
     owed = [
         Owed(
             number=b.due.number,
             due_on=b.due_on,
             fallen_due=b.fallen_due(on),
             penalty=b.unpaid_penalty,
-            interest=min(b.unpaid_interest, max(0, earned_interest(book.balances, b, on) - b.paid_interest)),
+            interest=min(b.unpaid_interest, max(0, earned[b.due.number] - b.paid_interest)),
             principal=b.unpaid_principal,
         )
         for b in book.balances

@@ -118,10 +118,9 @@ def position(
     unpaid = [b for b in fallen if b.unpaid_principal + b.unpaid_interest > 0]
     since = min((b.due_on for b in unpaid if b.due_on is not None), default=None)
     unpaid_costs = book.costs - book.paid_costs
+    earned = earned_interest(live, as_of)
     payoff = unpaid_costs + sum(
-        b.unpaid_penalty
-        + b.unpaid_principal
-        + min(b.unpaid_interest, max(0, earned_interest(live, b, as_of) - b.paid_interest))
+        b.unpaid_penalty + b.unpaid_principal + min(b.unpaid_interest, max(0, earned[b.due.number] - b.paid_interest))
         for b in live
     )
     booked = sum(fen for e in entries if isinstance(e, LedgerPenalty) and e.period_end <= as_of for _, fen in e.items)
