@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -45,7 +45,9 @@ class CostIn(Attributed):
     """A cost of enforcing the claim the debtor owes (art. 561: paid before interest and principal)."""
 
     cost_id: ShortText = Field(min_length=1, description="your id for it (once per case)")
-    kind: str = Field(description="court_fee, preservation, enforcement, lawyer_fee, notary or other", max_length=40)
+    kind: Literal["court_fee", "preservation", "enforcement", "lawyer_fee", "notary", "other"] = Field(
+        description="what kind of cost"
+    )
     amount: Amount = Field(description="what it cost")
     incurred_on: Day = Field(description="the day it was incurred (owed from then)")
     description: Text = Field(min_length=1, description="what it was, e.g. the court's receipt number")
