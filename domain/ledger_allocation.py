@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import groupby
 
 from domain.ledger_entries import CIVIL_CODE_ORDER, Part
@@ -104,7 +105,7 @@ class LoanClaim:
     #: the security behind it (guarantees, collateral) in fen; less security is paid first
     security_fen: int
     #: how burdensome it is: the annual penalty rate (the higher, the heavier)
-    burden: float
+    burden: Decimal
     #: the oldest unpaid due date (None: nothing due)
     oldest_due: date | None
 
@@ -117,7 +118,7 @@ def split_across_loans(loans: list[LoanClaim], fen: int) -> dict[str, int]:
     for field_ in ("due_fen", "payoff_fen"):
         owing = {loan.key: getattr(loan, field_) - result[loan.key] for loan in loans}
 
-        def rank(loan: LoanClaim) -> tuple[int, float, date]:
+        def rank(loan: LoanClaim) -> tuple[int, Decimal, date]:
             return (loan.security_fen, -loan.burden, loan.oldest_due or date.max)
 
         ordered = sorted((loan for loan in loans if owing[loan.key] > 0), key=lambda loan: (rank(loan), loan.key))

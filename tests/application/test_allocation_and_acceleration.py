@@ -120,16 +120,16 @@ def test_across_a_debtors_loans_the_least_secured_then_the_heaviest_then_pro_rat
     「负担较重的」, then the earlier due, then pro rata. 90,000.00 against three loans each with 50,000.00 due: the
     unsecured one first (50,000.00); of the two secured equally, the one at the higher penalty rate (40,000.00)."""
     loans = [
-        LoanClaim("secured-cheap", 50_000_00, 80_000_00, 100_000_00, 0.05, date(2026, 9, 1)),
-        LoanClaim("secured-dear", 50_000_00, 80_000_00, 100_000_00, 0.09, date(2026, 9, 1)),
-        LoanClaim("unsecured", 50_000_00, 80_000_00, 0, 0.05, date(2026, 10, 1)),
+        LoanClaim("secured-cheap", 50_000_00, 80_000_00, 100_000_00, Decimal("0.05"), date(2026, 9, 1)),
+        LoanClaim("secured-dear", 50_000_00, 80_000_00, 100_000_00, Decimal("0.09"), date(2026, 9, 1)),
+        LoanClaim("unsecured", 50_000_00, 80_000_00, 0, Decimal("0.05"), date(2026, 10, 1)),
     ]
     assert split_across_loans(loans, 90_000_00) == {
         "secured-cheap": 0,
         "secured-dear": 40_000_00,
         "unsecured": 50_000_00,
     }
-    equal = [LoanClaim(k, 60_000_00, 60_000_00, 0, 0.05, date(2026, 9, 1)) for k in ("a", "b")]
+    equal = [LoanClaim(k, 60_000_00, 60_000_00, 0, Decimal("0.05"), date(2026, 9, 1)) for k in ("a", "b")]
     assert split_across_loans(equal, 30_000_01) == {"a": 15_000_01, "b": 15_000_00}
     # beyond what has fallen due, what settles the loans, in the same order
     assert split_across_loans(loans, 200_000_00)["unsecured"] == 80_000_00
