@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from domain.base import Actor
 from domain.case import CollectionCase
+from domain.classification import bucket
 from domain.enterprise import Enterprise
 from domain.money import Money
 from domain.narration import describe
@@ -42,9 +43,34 @@ def to_api(value: Any) -> Any:
     return value
 
 
-def case_progress(case: CollectionCase) -> CaseProgress:
-    """The progress of a case as it stands (now or at a past version), replayed rather than read from the view."""
+def case_progress(case: CollectionCase, day: date | None = None) -> CaseProgress:
+    """The progress of a case as it stands (now or at a past version), replayed rather than read from the view.
+    With ``day``, its money, days past due and category are the one position function's on that day."""
     next_due = case.next_action_due()
+    outstanding, overdue, since = case.outstanding, case.overdue_amount, case.overdue_since
+    days = case.days_past_due if case.delinquency_bucket else None
+    classification = (
+        DelinquencyClass(
+            bucket=case.delinquency_bucket,
+            category=case.loan_category or "",
+            rule_ids=list(case.category_rules),
+            reason=case.category_reason,
+        )
+        if case.delinquency_bucket
+        else None
+    )
+    if day is not None:
+        now = case.position_as_of(day)
+        judged = case.judge(day)
+        outstanding = Money.of(now.outstanding_fen, case.currency)
+        overdue = Money.of(now.overdue_fen, case.currency)
+        since, days = now.overdue_since or since, now.days_past_due
+        classification = DelinquencyClass(
+            bucket=bucket(now.days_past_due),
+            category=str(judged.category),
+            rule_ids=list(judged.rule_ids),
+            reason=judged.reason,
+        )
     return CaseProgress(
         case_id=str(case.id),
         version=case.version,
@@ -57,9 +83,9 @@ def case_progress(case: CollectionCase) -> CaseProgress:
         collector=case.collector,
         currency=case.currency,
         principal=str(case.principal),
-        outstanding=str(case.outstanding),
-        overdue_amount=str(case.overdue_amount),
-        overdue_since=case.overdue_since.isoformat(),
+        outstanding=str(outstanding),
+        overdue_amount=str(overdue),
+        overdue_since=since.isoformat(),
         paid=str(case.paid),
         opened_at=case.opened_at.isoformat(),
         last_contact_at=case.last_contact_at.isoformat() if case.last_contact_at else None,
@@ -68,15 +94,8 @@ def case_progress(case: CollectionCase) -> CaseProgress:
         open_tasks=sum(1 for t in case.tasks.values() if t.status == "open"),
         open_deadlines=sum(1 for d in case.deadlines.values() if d.status == "open"),
         disputed=case.disputed,
-        days_past_due=case.days_past_due if case.delinquency_bucket else None,
-        classification=DelinquencyClass(
-            bucket=case.delinquency_bucket,
-            category=case.loan_category or "",
-            rule_ids=list(case.category_rules),
-            reason=case.category_reason,
-        )
-        if case.delinquency_bucket
-        else None,
+        days_past_due=days,
+        classification=classification,
         limitation_ends_on=case.limitation_ends_on.isoformat() if case.limitation_ends_on else None,
         policy_version=case.policy_version,
         deadlines=[

@@ -82,3 +82,17 @@ def case_then(events: Sequence[Any], as_of: datetime | None = None, known_at: da
     assert isinstance(case, CollectionCase)
     ordered = sorted(chosen, key=lambda e: (business_time(e), e.originator_version))
     return CaseThen(case=case, events=ordered, as_of=as_of, known_at=known_at)
+
+
+def end_of_day(day: date, timezone: str) -> datetime:
+    """The last moment of a day in a zone (a day's figures count every act of that day)."""
+    return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=ZoneInfo(timezone))
+
+
+def case_on(events: Sequence[Any], day: date, known_at: datetime | None = None) -> CollectionCase:
+    """The case as it stood at the end of ``day`` in its zone (every act that had happened by then, as recorded by
+    ``known_at``): what its position, days past due and category on that day are computed from
+    (``CollectionCase.position_as_of(day)``, ``judge(day)``). NotFoundError before the case existed."""
+    if not events or not isinstance(events[0], CaseOpened):
+        raise NotFoundError("no such case")
+    return case_then(events, as_of=end_of_day(day, events[0].timezone), known_at=known_at).case

@@ -63,9 +63,11 @@ DEBTOR_NPL_SHARE = Fraction(1, 10)
 #: regular repayment after the arrears are repaid before a non-performing claim may move up: the longer of
 #: two consecutive repayment periods and six months
 UPGRADE_MONTHS = 6
-#: a restructured claim's observation period: from the first due date after the adjustment, at least two
-#: consecutive repayment periods and not less than one year
+#: a restructured claim's observation period (art. 20): from the first repayment date agreed after the adjustment,
+#: at least two consecutive repayment periods and not less than one year
 OBSERVATION_YEARS = 1
+#: the repayment periods the observation period must contain (art. 20: 「至少包含连续两个还款期」)
+OBSERVATION_PERIODS = 2
 
 ORDER = list(LoanCategory)
 
@@ -94,12 +96,14 @@ class Restructuring:
     missed_on: date | None = None
 
     def observation_ends(self) -> date:
-        """At least two consecutive repayment periods and not less than one year from the first due date
-        (from the missed instalment, when one was missed)."""
+        """Art. 20: from the first agreed repayment date (from the missed instalment, when one was missed: 「应从未
+        履约时点开始, 重新计算观察期」), at least two consecutive repayment periods and not less than one year. We read
+        "two periods" as the two periods that follow the start (start → next date → the one after), so with dates
+        d0, d1, d2... it ends on max(d0 + 1 year, d2); with fewer dates, on the last one."""
         start = self.missed_on or (self.due_dates[0] if self.due_dates else self.signed_on)
-        later = [d for d in self.due_dates if d >= start]
-        second = later[1] if len(later) > 1 else start
-        return max(add_months(start, 12 * OBSERVATION_YEARS), second)
+        later = [d for d in self.due_dates if d > start]
+        periods = later[OBSERVATION_PERIODS - 1] if len(later) >= OBSERVATION_PERIODS else max(later, default=start)
+        return max(add_months(start, 12 * OBSERVATION_YEARS), periods)
 
 
 @dataclass(frozen=True)
@@ -204,13 +208,20 @@ def classify_claim(facts: ClaimFacts) -> Judgement:
     rules = [rule] if rule else []
     reasons = [f"{facts.days_past_due} days past due" if facts.days_past_due else "nothing past due"]
     previous = facts.previous
-    if previous in NON_PERFORMING and category not in NON_PERFORMING:
+    r = facts.restructuring
+    observed_well = (
+        r is not None and r.missed_on is None and facts.as_of >= r.observation_ends() and facts.overdue_fen == 0
+    )
+    if previous in NON_PERFORMING and category not in NON_PERFORMING and observed_well:
+        assert r is not None
+        rules.append("restructured-upgrade")
+        reasons.append(f"its observation period ended on {r.observation_ends()} with every instalment paid in time")
+    elif previous in NON_PERFORMING and category not in NON_PERFORMING:
         allowed, why = upgrade_allowed(facts)
         if not allowed:
             category = LoanCategory.SUBSTANDARD
             rules.append("npl-upgrade")
             reasons.append(f"was {previous}, stays non-performing: {why}")
-    r = facts.restructuring
     if r is not None and facts.as_of < r.observation_ends():
         floor = LoanCategory.SPECIAL_MENTION
         rules.append("restructured")

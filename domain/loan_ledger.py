@@ -1,83 +1,70 @@
-"""A loan's own schedule: its dues, the payments allocated to them and the penalty interest recorded on them.
+"""A loan's position: the one pure function every view, the classification and the reports read (docs/ledger.md).
 
-Pure: every figure is a function of the recorded facts and the date asked about. Money is integer fen.
+``position(dues, entries, as_of, terms)`` replays the recorded acts whose business day is on or before ``as_of``
+(ledger_replay.py) and answers the loan's figures at the end of that day: principal, interest, penalty interest
+accrued to the day (daily, 算头不算尾), costs, paid, arrears, the oldest unpaid due date, days past due, and the
+payoff (what settles the loan that day). Money is integer fen.
 
-* **Dues** (``LoanDue``): what the contract says falls due on a date, principal and interest. A case opened
-  the old way (one overdue amount since one date) is one due of that amount on that date, plus the rest of
-  the outstanding principal as a due with no date of its own (it never falls due by itself).
-* **Allocation** follows the Civil Code unless the contract says otherwise (README, "Arrears that move"):
-  across dues (art. 560) the debtor's designation, else what is due before what is not, the least secured,
-  the most burdensome, the oldest; within a due (art. 561) costs, then interest (penalty interest first,
-  then contractual interest), then principal. Payments are applied in the order they were received
-  (``received_on``; the same day, in the order recorded); a period's penalty is charged at the end of its
-  last day, after that day's payments.
-* **Penalty interest** (罚息) accrues on each day a due's principal is past due (the day after its due date
-  on), on the principal unpaid at the end of that day, plus its unpaid interest when the contract
-  compounds (复利). Per accrual period and due: amount = fen-days x annual penalty rate ÷ day basis, computed
-  exactly (``Fraction``) and rounded half-up to the fen once.
+* **Dues** (``LoanDue``): what the contract says falls due on a date. A case opened with one overdue amount since
+  one date is one due of that amount on that date, plus the rest of the outstanding principal as a due with no
+  date of its own (it falls due only when the loan is accelerated).
+* **Bookings**: the penalty accrued is booked per calendar month once the month has ended (``PenaltyAccrued``); an
+  act dated back into a booked month (a back-valued receipt, a revived agreement) is corrected by an adjustment
+  booking (``PenaltyAdjusted``) of the difference (``bookings_due``): the past is never edited.
 """
 
 from __future__ import annotations
 
-from calendar import monthrange
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
-from fractions import Fraction
-from typing import Annotated, Literal
 
-from pydantic import Field
+from domain.ledger_entries import (
+    CIVIL_CODE_ORDER,
+    LedgerAcceleration,
+    LedgerCost,
+    LedgerEntry,
+    LedgerPayment,
+    LedgerPenalty,
+    LedgerReschedule,
+    LedgerRevival,
+    LoanDue,
+    LoanTerms,
+    Part,
+    TaggedEntry,
+    effective_on,
+)
+from domain.ledger_replay import DueBalance, earned_interest, replay, round_half_up
 
-from domain.base import ValueObject
+__all__ = [
+    "CIVIL_CODE_ORDER",
+    "DPD_BOUNDARIES",
+    "Booking",
+    "DueBalance",
+    "LedgerAcceleration",
+    "LedgerCost",
+    "LedgerEntry",
+    "LedgerPayment",
+    "LedgerPenalty",
+    "LedgerReschedule",
+    "LedgerRevival",
+    "LoanDue",
+    "LoanTerms",
+    "Part",
+    "Position",
+    "TaggedEntry",
+    "bookings_due",
+    "effective_on",
+    "legacy_dues",
+    "month_end",
+    "next_review",
+    "penalty_base",
+    "position",
+    "round_half_up",
+]
 
 #: days past due at which the delinquency bucket or the loan category changes (classification.py)
 DPD_BOUNDARIES = (1, 31, 61, 91, 181, 271, 361)
-
-
-class LoanDue(ValueObject):
-    """One contractual due: principal and interest falling due on ``due_on`` (None: no date of its own)."""
-
-    number: int = Field(ge=1)
-    due_on: date | None
-    principal_fen: int = Field(ge=0)
-    interest_fen: int = Field(ge=0)
-
-    @property
-    def total_fen(self) -> int:
-        return self.principal_fen + self.interest_fen
-
-
-class LoanTerms(ValueObject):
-    """The contract's rates: annual interest and penalty rates (罚息, e.g. contract rate + 50%), as stated."""
-
-    interest_rate: Decimal = Field(ge=0, le=1)
-    penalty_rate: Decimal = Field(ge=0, le=1)
-    #: overdue interest also bears penalty interest (复利) as the contract says; not penalty on penalty
-    compound: bool = True
-    #: the day count: daily rate = annual rate / day_basis
-    day_basis: Literal[360, 365] = 360
-
-
-class LedgerPayment(ValueObject):
-    """A payment as the ledger sees it."""
-
-    kind: Literal["payment"] = "payment"
-    received_on: date
-    fen: int = Field(gt=0)
-    #: the dues the debtor designated (art. 560), paid first
-    designated: tuple[int, ...] = ()
-
-
-class LedgerPenalty(ValueObject):
-    """Penalty interest recorded for one period (first and last day included), per due: (due number, fen)."""
-
-    kind: Literal["penalty"] = "penalty"
-    period_start: date
-    period_end: date
-    items: tuple[tuple[int, int], ...]
-
-
-LedgerEntry = Annotated[LedgerPayment | LedgerPenalty, Field(discriminator="kind")]
 
 
 def legacy_dues(overdue_fen: int, overdue_since: date, outstanding_fen: int) -> list[LoanDue]:
@@ -91,104 +78,6 @@ def legacy_dues(overdue_fen: int, overdue_since: date, outstanding_fen: int) -> 
     return dues
 
 
-@dataclass
-class DueBalance:
-    """One due's account: what was charged and what was paid, part by part."""
-
-    due: LoanDue
-    penalty: int = 0
-    paid_penalty: int = 0
-    paid_interest: int = 0
-    paid_principal: int = 0
-    #: the day its principal and interest were paid in full (None: not yet)
-    settled_on: date | None = None
-
-    @property
-    def unpaid_principal(self) -> int:
-        return self.due.principal_fen - self.paid_principal
-
-    @property
-    def unpaid_interest(self) -> int:
-        return self.due.interest_fen - self.paid_interest
-
-    @property
-    def unpaid_penalty(self) -> int:
-        return self.penalty - self.paid_penalty
-
-    @property
-    def unpaid(self) -> int:
-        return self.unpaid_principal + self.unpaid_interest + self.unpaid_penalty
-
-    def fallen_due(self, on: date) -> bool:
-        return self.due.due_on is not None and self.due.due_on <= on
-
-
-@dataclass(frozen=True)
-class Part:
-    """Part of a payment applied to one due: ``kind`` is penalty, interest or principal."""
-
-    due_no: int
-    kind: str
-    fen: int
-
-
-def order_of_dues(balances: list[DueBalance], on: date, designated: tuple[int, ...]) -> list[DueBalance]:
-    """Art. 560: designated first; then what is due before what is not; the least secured (all dues of one
-    loan share its security: equal), the most burdensome (all bear the same rates: equal), the oldest."""
-    return sorted(
-        balances,
-        key=lambda b: (
-            b.due.number not in designated,
-            not b.fallen_due(on),
-            b.due.due_on or date.max,
-            b.due.number,
-        ),
-    )
-
-
-def apply_payment(balances: list[DueBalance], payment: LedgerPayment) -> list[Part]:
-    """Allocate one payment; art. 561 within each due: (costs: none recorded), interest, principal."""
-    remaining = payment.fen
-    parts: list[Part] = []
-    for balance in order_of_dues(balances, payment.received_on, payment.designated):
-        for kind in ("penalty", "interest", "principal"):
-            owed = getattr(balance, f"unpaid_{kind}")
-            take = min(owed, remaining)
-            if take > 0:
-                setattr(balance, f"paid_{kind}", getattr(balance, f"paid_{kind}") + take)
-                parts.append(Part(balance.due.number, kind, take))
-                remaining -= take
-        if balance.settled_on is None and balance.unpaid_principal == 0 and balance.unpaid_interest == 0:
-            balance.settled_on = payment.received_on
-        if remaining == 0:
-            break
-    return parts
-
-
-def _sort_key(entry: LedgerPayment | LedgerPenalty, seq: int) -> tuple[date, int, int]:
-    if isinstance(entry, LedgerPayment):
-        return (entry.received_on, 0, seq)
-    return (entry.period_end, 1, seq)
-
-
-def balances_as_of(
-    dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], as_of: date
-) -> tuple[list[DueBalance], list[list[Part]]]:
-    """Every due's account at the end of ``as_of``: payments received and penalty periods ended by then."""
-    balances = [DueBalance(due) for due in dues]
-    by_number = {b.due.number: b for b in balances}
-    allocations: list[list[Part]] = []
-    dated = sorted(((e, n) for n, e in enumerate(entries)), key=lambda pair: _sort_key(*pair))
-    for entry, _ in dated:
-        if isinstance(entry, LedgerPayment):
-            if entry.received_on <= as_of:
-                allocations.append(apply_payment(balances, entry))
-        elif entry.period_end <= as_of:
-            for due_no, fen in entry.items:
-                by_number[due_no].penalty += fen
-    return balances, allocations
-
-
 @dataclass(frozen=True)
 class Position:
     """A loan's figures at the end of a day."""
@@ -196,117 +85,149 @@ class Position:
     as_of: date
     principal_fen: int
     interest_fen: int
+    #: penalty interest accrued through ``as_of`` (booked or not yet booked)
     penalty_fen: int
+    costs_fen: int
+    unpaid_costs_fen: int
     paid_fen: int
+    #: what is unpaid of the dues fallen due (penalty included) and of the costs
     overdue_fen: int
     overdue_principal_fen: int
     #: the oldest fallen-due date whose principal or interest is unpaid (None: nothing past due)
     overdue_since: date | None
     days_past_due: int
+    #: what settles the loan on ``as_of``: everything owed less the interest of periods not yet run (art. 677)
+    payoff_fen: int
+    #: penalty booked for months ended by ``as_of`` (``penalty_fen`` less what is accrued but not yet booked)
+    booked_penalty_fen: int
     balances: list[DueBalance] = field(default_factory=list)
 
     @property
     def outstanding_fen(self) -> int:
-        """principal + interest + penalty - paid."""
-        return self.principal_fen + self.interest_fen + self.penalty_fen - self.paid_fen
+        """principal + interest + penalty + costs - paid."""
+        return self.principal_fen + self.interest_fen + self.penalty_fen + self.costs_fen - self.paid_fen
 
 
-def position(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], as_of: date) -> Position:
-    """The loan as of the end of ``as_of``: arrears, the oldest unpaid due date and days past due."""
-    balances, _ = balances_as_of(dues, entries, as_of)
-    fallen = [b for b in balances if b.fallen_due(as_of)]
+def position(
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], as_of: date, terms: LoanTerms | None = None
+) -> Position:
+    """The loan as of the end of ``as_of``, from the acts whose business day is on or before it."""
+    book = replay(dues, entries, terms, as_of)
+    live = [b for b in book.balances if b.replaced_by is None]
+    fallen = [b for b in live if b.fallen_due(as_of)]
     unpaid = [b for b in fallen if b.unpaid_principal + b.unpaid_interest > 0]
-    since = min((b.due.due_on for b in unpaid if b.due.due_on is not None), default=None)
+    since = min((b.due_on for b in unpaid if b.due_on is not None), default=None)
+    unpaid_costs = book.costs - book.paid_costs
+    earned = earned_interest(live, as_of)
+    payoff = unpaid_costs + sum(
+        b.unpaid_penalty + b.unpaid_principal + min(b.unpaid_interest, max(0, earned[b.due.number] - b.paid_interest))
+        for b in live
+    )
+    booked = sum(fen for e in entries if isinstance(e, LedgerPenalty) and e.period_end <= as_of for _, fen in e.items)
     return Position(
         as_of=as_of,
-        principal_fen=sum(d.principal_fen for d in dues),
-        interest_fen=sum(d.interest_fen for d in dues),
-        penalty_fen=sum(b.penalty for b in balances),
-        paid_fen=sum(b.paid_penalty + b.paid_interest + b.paid_principal for b in balances),
-        overdue_fen=sum(b.unpaid for b in fallen),
+        principal_fen=sum(b.principal for b in book.balances),
+        interest_fen=sum(b.interest for b in book.balances),
+        penalty_fen=sum(b.penalty for b in book.balances),
+        costs_fen=book.costs,
+        unpaid_costs_fen=unpaid_costs,
+        paid_fen=book.paid_costs + sum(b.paid_penalty + b.paid_interest + b.paid_principal for b in book.balances),
+        overdue_fen=sum(b.unpaid for b in fallen) + unpaid_costs,
         overdue_principal_fen=sum(b.unpaid_principal for b in fallen),
         overdue_since=since,
         days_past_due=0 if since is None else max(0, (as_of - since).days),
-        balances=balances,
+        payoff_fen=payoff,
+        booked_penalty_fen=booked,
+        balances=book.balances,
     )
-
-
-def unchanged_until(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], as_of: date) -> date | None:
-    """The first day after ``as_of`` on which the loan's balances can differ from those at the end of ``as_of``: a
-    due falling due, a payment received or a penalty period ending (None: never, on these facts). Until then the
-    oldest unpaid due date stays what ``position`` found, so days past due just count on from it."""
-    later = [d.due_on for d in dues if d.due_on is not None and d.due_on > as_of]
-    later += [moment for moment in map(effective_on, entries) if moment > as_of]
-    return min(later, default=None)
-
-
-def effective_on(entry: LedgerPayment | LedgerPenalty) -> date:
-    """The day from whose end an entry counts: a payment's receipt, a penalty period's last day."""
-    return entry.received_on if isinstance(entry, LedgerPayment) else entry.period_end
-
-
-def owed_in_all(dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], now: Position) -> int:
-    """What is owed once every recorded entry counts (every due, every penalty, less every payment): ``now``'s
-    outstanding unless an entry is dated after it (which dues have fallen due orders no payment: art. 560 orders a
-    payment by its own day)."""
-    if all(effective_on(entry) <= now.as_of for entry in entries):
-        return now.outstanding_fen
-    return position(dues, entries, date.max).outstanding_fen
-
-
-def round_half_up(value: Fraction) -> int:
-    """Round a non-negative exact amount to the fen, halves up."""
-    return int((value + Fraction(1, 2)).__floor__())
-
-
-def penalty_for(
-    dues: list[LoanDue],
-    entries: list[LedgerPayment | LedgerPenalty],
-    terms: LoanTerms,
-    period_start: date,
-    period_end: date,
-) -> list[tuple[int, int, int]]:
-    """Penalty interest for the days ``period_start``..``period_end``: (due number, fen-days, fen) per due
-    that bore any. A day counts for a due once it is past its due date; its base is the principal (and,
-    compounding, the interest) unpaid at the end of that day."""
-    fen_days = {d.number: 0 for d in dues}
-    day = period_start
-    while day <= period_end:
-        balances, _ = balances_as_of(dues, entries, day)
-        for b in balances:
-            if b.due.due_on is not None and day > b.due.due_on:
-                fen_days[b.due.number] += b.unpaid_principal + (b.unpaid_interest if terms.compound else 0)
-        day += timedelta(days=1)
-    rate = Fraction(terms.penalty_rate) / terms.day_basis
-    return [(n, fd, round_half_up(fd * rate)) for n, fd in fen_days.items() if fd > 0]
 
 
 def month_end(day: date) -> date:
     """The last day of ``day``'s month."""
-    return day.replace(day=monthrange(day.year, day.month)[1])
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
-def accrual_periods(first_day: date, today: date) -> list[tuple[date, date]]:
-    """The calendar-month periods from ``first_day`` whose last day is before ``today`` (the first may be part
-    of a month)."""
-    periods = []
-    start = first_day
-    while month_end(start) < today:
-        periods.append((start, month_end(start)))
-        start = month_end(start) + timedelta(days=1)
-    return periods
+@dataclass(frozen=True)
+class Booking:
+    """Penalty to book for one calendar month: per due (number, fen); ``adjustment``: corrects an earlier booking."""
+
+    period_start: date
+    period_end: date
+    items: tuple[tuple[int, int], ...]
+    adjustment: bool
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(fen for _, fen in self.items)
+
+
+def bookings_due(
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], terms: LoanTerms, today: date
+) -> list[Booking]:
+    """The bookings that make the recorded penalty equal what accrued in every calendar month ended before
+    ``today``: a month not yet booked is booked (even at 0, so the booking marks it reviewed); a booked month whose
+    accrual the acts since dated back into it changed gets an adjustment of the difference."""
+    dated = [d.due_on for d in dues if d.due_on is not None]
+    dated += [e.on for e in entries if isinstance(e, LedgerAcceleration)]
+    if not dated:
+        return []
+    start = min(dated) + timedelta(days=1)
+    last = date(today.year, today.month, 1) - timedelta(days=1)
+    if last < start:
+        return []
+    truth = replay(dues, entries, terms, last).penalty_by_month()
+    booked: dict[tuple[int, int], dict[int, int]] = {}
+    for e in entries:
+        if isinstance(e, LedgerPenalty):
+            month = booked.setdefault((e.period_start.year, e.period_start.month), {})
+            for number, fen in e.items:
+                month[number] = month.get(number, 0) + fen
+    result = []
+    day = date(start.year, start.month, 1)
+    while day <= last:
+        key = (day.year, day.month)
+        accrued = truth.get(key, {})
+        if key not in booked:
+            items = tuple(sorted(accrued.items()))
+            result.append(Booking(max(day, start), month_end(day), items, adjustment=False))
+        else:
+            was = booked[key]
+            diff = {n: accrued.get(n, 0) - was.get(n, 0) for n in set(accrued) | set(was)}
+            items = tuple(sorted((n, fen) for n, fen in diff.items() if fen))
+            if items:
+                result.append(Booking(day, month_end(day), items, adjustment=True))
+        day = month_end(day) + timedelta(days=1)
+    return result
+
+
+def penalty_base(
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], terms: LoanTerms | None, through: date
+) -> dict[tuple[int, int, int], int]:
+    """The penalty base in fen-days per (due, year, month) accrued through ``through``."""
+    book = replay(dues, entries, terms, through)
+    return {(b.due.number, y, m): fd for b in book.balances for (y, m), fd in b.fen_days.items()}
 
 
 def next_review(
-    dues: list[LoanDue], entries: list[LedgerPayment | LedgerPenalty], as_of: date, accrues: bool
+    dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], as_of: date, terms: LoanTerms | None = None
 ) -> date | None:
     """The next day the figures change by time alone: a due falling due, a days-past-due boundary of the
     buckets and categories, or (with penalty interest) the first day of the next month."""
-    now = position(dues, entries, as_of)
-    candidates = [d.due_on + timedelta(days=1) for d in dues if d.due_on is not None and d.due_on >= as_of]
+    now = position(dues, entries, as_of, terms)
+    candidates = [b.due_on + timedelta(days=1) for b in now.balances if b.due_on is not None and b.due_on >= as_of]
     if now.overdue_since is not None:
         candidates += [now.overdue_since + timedelta(days=k) for k in DPD_BOUNDARIES]
-    if accrues and now.outstanding_fen > 0:
+    if terms is not None and terms.penalty_rate and now.outstanding_fen > 0:
         candidates.append(month_end(as_of) + timedelta(days=1))
     later = [c for c in candidates if c > as_of]
+    return min(later, default=None)
+
+
+def unchanged_until(dues: Sequence[LoanDue], entries: Sequence[LedgerEntry], as_of: date) -> date | None:
+    """The first day after ``as_of`` on which the dues' dates or the acts can differ from those of ``as_of`` (a due
+    falling due, an act dated later): until then the oldest unpaid due date stays what ``position`` found, so days
+    past due just count on from it (the penalty grows every day)."""
+    later = [d.due_on for d in dues if d.due_on is not None and d.due_on > as_of]
+    later += [moment for moment in map(effective_on, entries) if moment > as_of]
     return min(later, default=None)

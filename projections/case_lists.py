@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from domain.rules import local_date
 from infrastructure.view_store import Row, ViewTx
 from projections.base import fen_text
 from projections.models import (
@@ -22,6 +23,7 @@ from projections.models import (
 )
 from projections.next_action import label, next_act
 from projections.paging import decode_cursor, encode_cursor
+from projections.progress import position_of
 from projections.search_keys import search_key
 
 #: a case row with its borrower's name and credit code
@@ -42,9 +44,19 @@ class CaseFilter:
 
 
 def progress_item(row: Row, zone: ZoneInfo, now: datetime) -> CaseProgress:
-    """A case_progress row (with its firm's name and code when joined) as the API's case (DESIGN.md §6 names)."""
+    """A case_progress row (with its firm's name and code when joined) as the API's case (DESIGN.md §6 names); its
+    money and days past due are the one position function's on ``now``'s day in the case's zone (penalty accrues and
+    days pass between events)."""
     pending = orjson.loads(row["pending"])
     facts = orjson.loads(row["facts"])
+    money = {"outstanding_fen": row["outstanding_fen"], "overdue_fen": row["overdue_fen"]}
+    days_past_due = facts.get("days_past_due")
+    if "dues" in facts and row["status"] != "closed":  # the one position function's figures today, in its zone
+        today = position_of(facts, local_date(now, facts["timezone"]))
+        money = {"outstanding_fen": today.outstanding_fen, "overdue_fen": today.overdue_fen}
+        days_past_due = today.days_past_due
+        if today.overdue_since is not None:
+            facts["overdue_since"] = today.overdue_since.isoformat()
     deadlines = sorted(
         (CaseDeadline(deadline_id=key, **value) for key, value in facts.get("deadlines", {}).items()),
         key=lambda d: (d.due_at or "", d.deadline_id),
@@ -62,8 +74,8 @@ def progress_item(row: Row, zone: ZoneInfo, now: datetime) -> CaseProgress:
         collector=row["collector"],
         currency=row["currency"],
         principal=fen_text(row["principal_fen"]),
-        outstanding=fen_text(row["outstanding_fen"]) or "",
-        overdue_amount=fen_text(row["overdue_fen"]),
+        outstanding=fen_text(money["outstanding_fen"]) or "",
+        overdue_amount=fen_text(money["overdue_fen"]),
         paid=fen_text(row["paid_fen"]) or "",
         opened_at=row["opened_at"],
         last_contact_at=row["last_contact_at"],
@@ -73,7 +85,7 @@ def progress_item(row: Row, zone: ZoneInfo, now: datetime) -> CaseProgress:
         open_tasks=sum(1 for k in pending if k.startswith("t:")),
         overdue_since=facts.get("overdue_since"),
         disputed=facts.get("disputed"),
-        days_past_due=facts.get("days_past_due"),
+        days_past_due=days_past_due,
         classification=facts.get("classification"),
         limitation_ends_on=facts.get("limitation_ends_on"),
         policy_version=facts.get("policy_version"),

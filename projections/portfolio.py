@@ -23,10 +23,13 @@ from domain.case.events import (
     RiskAssessed,
     StrategyAssigned,
 )
-from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
-from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position, unchanged_until
+from domain.case.ledger_events import LoanScheduleRecorded
+from domain.case.ledger_fold import day_of, entry_of, figures_day
+from domain.loan_ledger import LoanDue, LoanTerms, legacy_dues, position, unchanged_until
+from domain.rules import DEFAULT_TIMEZONE
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View
+from projections.progress import ENTRY
 from projections.state import add_counts, load_states, save_states, state_table_ddl
 
 #: delinquency buckets by days past due (DESIGN.md §3)
@@ -51,8 +54,9 @@ class PortfolioView(View):
     weight = 6
     #: 2: days past due are 0 once nothing is overdue (the case state keeps the overdue amount); 3: days past
     #: due and balances from the loan's schedule (dues, payments allocated, penalty interest recorded); 4: a case
-    #: resolved ``cured`` (arrears paid, the loan back on its schedule) counts as cured
-    version = 4
+    #: resolved ``cured`` (arrears paid, the loan back on its schedule) counts as cured; 5: balances and days past
+    #: due from the one position function (daily penalty, costs, acceleration, agreements' schedules)
+    version = 5
     tables = ("portfolio_cases", "portfolio_counters", "portfolio_balance", "portfolio_rolls")
 
     def schema(self) -> list[str]:
@@ -84,12 +88,14 @@ class PortfolioView(View):
         add_counts(tx, "portfolio_rolls", ("from_bucket", "to_bucket"), rolls, ("count",))
 
 
-def entries_of(case: dict[str, Any]) -> list[LedgerPayment | LedgerPenalty]:
-    """A case's payments and penalty periods, as the ledger reads them."""
-    return [
-        LedgerPayment.model_validate(e) if e["kind"] == "payment" else LedgerPenalty.model_validate(e)
-        for e in case["entries"]
-    ]
+def ledger_of(case: dict[str, Any]) -> tuple[list[LoanDue], list[Any], LoanTerms | None]:
+    """A case's dues, the acts on its ledger and the contract's terms, as the one position function reads them."""
+    terms = case.get("terms")
+    return (
+        [LoanDue.model_validate(d) for d in case["dues"]],
+        [ENTRY.validate_python(e) for e in case["entries"]],
+        LoanTerms.model_validate(terms) if terms else None,
+    )
 
 
 def days_past_due(case: dict[str, Any], on: date) -> int:
@@ -102,9 +108,8 @@ def days_past_due(case: dict[str, Any], on: date) -> int:
     memo = case.get("dpd")
     if memo is not None and memo[0] <= day and (memo[1] is None or day < memo[1]):
         return 0 if memo[2] is None else max(0, (on - date.fromisoformat(memo[2])).days)
-    dues = [LoanDue.model_validate(d) for d in case["dues"]]
-    entries = entries_of(case)
-    now = position(dues, entries, on)
+    dues, entries, terms = ledger_of(case)
+    now = position(dues, entries, on, terms)
     until = unchanged_until(dues, entries, on)
     since = now.overdue_since
     case["dpd"] = [day, None if until is None else until.isoformat(), None if since is None else since.isoformat()]
@@ -138,7 +143,10 @@ def account(
             "out": sum(d.total_fen for d in dues),
             "dues": [d.model_dump(mode="json") for d in dues],
             "entries": [],
+            "terms": event.terms.model_dump(mode="json") if event.terms is not None else None,
+            "timezone": event.timezone,
         }
+        cases[key]["out"] = position(dues, [], day_of(event, event.timezone), event.terms).outstanding_fen
         opened = cases[key]
         opened["bucket"] = dpd_bucket(days_past_due(opened, event.occurred_at.date()))
         counters.update(cases_opened=1, opened_fen=opened["out"], **{f"entered:{opened['bucket']}": 1})
@@ -166,31 +174,23 @@ def account(
             move(case["tier"], -case["out"])
             move(new_tier, case["out"])
         case["tier"] = new_tier
+    zone = case.get("timezone", DEFAULT_TIMEZONE)
+    entry, at = entry_of(event, zone), figures_day(event, zone)
     if isinstance(event, PaymentReceived):
         counters["recovered_fen"] += event.amount.fen
-        case["out"] -= event.amount.fen
-        entry = LedgerPayment(
-            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
-        )
-        case["entries"].append(entry.model_dump(mode="json"))
-        forget_days_past_due(case)
-        if case["open"]:
-            move(case["tier"], -event.amount.fen)
-    elif isinstance(event, PenaltyAccrued | LoanScheduleRecorded):
+    if at is not None:  # the figures move to the day of an act on the ledger or a classification
         before = case["out"]
         forget_days_past_due(case)
-        if isinstance(event, PenaltyAccrued):
-            items = tuple((n, fen) for n, _, fen in event.items)
-            penalty = LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items)
-            case["entries"].append(penalty.model_dump(mode="json"))
-            case["out"] += event.amount.fen
-        else:
+        if isinstance(event, LoanScheduleRecorded):
             case["dues"] = [d.model_dump(mode="json") for d in event.dues]
-            now = position([LoanDue.model_validate(d) for d in case["dues"]], entries_of(case), date.max)
-            case["out"] = now.outstanding_fen
+            case["terms"] = event.terms.model_dump(mode="json") if event.terms is not None else None
+        elif entry is not None:
+            case["entries"].append(entry.model_dump(mode="json"))
+        dues, entries, terms = ledger_of(case)
+        case["out"] = position(dues, entries, at, terms).outstanding_fen
         if case["open"]:
             move(case["tier"], case["out"] - before)
-    elif isinstance(event, CaseResolved | CaseClosed):
+    if isinstance(event, CaseResolved | CaseClosed):
         if case["open"]:
             move(case["tier"], -case["out"])
             case["open"] = False

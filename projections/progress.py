@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import orjson
+from pydantic import TypeAdapter
 
 from domain.case.events import (
     CaseClosed,
@@ -30,14 +32,18 @@ from domain.case.events import (
     TaskAssigned,
     TaskCompleted,
 )
-from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
+from domain.case.ledger_events import LoanScheduleRecorded
+from domain.case.ledger_fold import day_of, entry_of
 from domain.case.values import MET_BY
-from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, owed_in_all, position
+from domain.loan_ledger import LoanDue, LoanTerms, Position, TaggedEntry, legacy_dues, position
 from domain.rules import local_date
 from infrastructure.view_store import PATTERN_OPS, Row, ViewTx
 from projections.base import Envelope, View, utc_text
 from projections.next_action import next_act
 from projections.search_keys import search_key
+
+#: reads a stored ledger entry back
+ENTRY: TypeAdapter[Any] = TypeAdapter(TaggedEntry)
 
 COLUMNS = (
     "case_id",
@@ -76,8 +82,9 @@ class CaseProgressView(View):
     #: the open deadlines with what meets each); 3: money from the loan's schedule (dues, payments, penalty
     #: interest in ``facts``), the classification's rules and reason; 4: ``loan_key`` (the loan id as a search key,
     #: prefix-indexed) and ``next_act_due`` (when the next person's act is due: projections/next_action.py), the
-    #: open tasks' titles in ``facts``
-    version = 4
+    #: open tasks' titles in ``facts``; 5: the one position function (daily penalty, costs, acceleration, agreements'
+    #: schedules; the contract's terms in ``facts``)
+    version = 5
     tables = ("case_progress",)
 
     def schema(self) -> list[str]:
@@ -131,6 +138,13 @@ def _is_other(envelope: Envelope) -> bool:
 
 
 def _opened(event: CaseOpened) -> dict[str, Any]:
+    row = _first_row(event)
+    now = position_of(row["facts"], local_date(event.occurred_at, event.timezone))
+    row["outstanding_fen"], row["overdue_fen"] = now.outstanding_fen, now.overdue_fen
+    return row
+
+
+def _first_row(event: CaseOpened) -> dict[str, Any]:
     return {
         "case_id": str(event.originator_id),
         "enterprise_id": str(event.enterprise_id),
@@ -145,7 +159,7 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
         "collector": None,
         "currency": event.currency,
         "principal_fen": event.principal.fen,
-        "outstanding_fen": sum(d.total_fen for d in event.dues) if event.dues else event.outstanding.fen,
+        "outstanding_fen": 0,
         "overdue_fen": event.overdue_amount.fen,
         "paid_fen": 0,
         "opened_at": utc_text(event.occurred_at),
@@ -165,43 +179,44 @@ def _opened(event: CaseOpened) -> dict[str, Any]:
                 for d in event.dues or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
             ],
             "entries": [],
+            "terms": event.terms.model_dump(mode="json") if event.terms is not None else None,
         },
     }
 
 
 def _ledger(row: dict[str, Any], event: Any) -> bool:
-    """The loan's schedule, payments and penalties (domain/loan_ledger.py): the money figures follow from
-    them as of the event's business day; True when the event was one of them."""
+    """The loan's schedule and the acts on its ledger (domain/case/ledger_fold.py): the money figures follow from
+    them by the one position function, as of the event's business day, as the case computes them; True when the
+    event was a payment."""
     facts = row["facts"]
     if "dues" not in facts:  # a row built before schedules (rebuilt on start: the view's version moved)
         return False
+    entry = entry_of(event, facts["timezone"])
     if isinstance(event, LoanScheduleRecorded):
         facts["dues"] = [d.model_dump(mode="json") for d in event.dues]
-    elif isinstance(event, PaymentReceived):
-        entry = LedgerPayment(
-            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
-        )
+        facts["terms"] = event.terms.model_dump(mode="json") if event.terms is not None else None
+    elif entry is not None:
         facts["entries"].append(entry.model_dump(mode="json"))
-        row["paid_fen"] += event.amount.fen
-    elif isinstance(event, PenaltyAccrued):
-        items = tuple((n, fen) for n, _, fen in event.items)
-        entry_p = LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items)
-        facts["entries"].append(entry_p.model_dump(mode="json"))
     elif not isinstance(event, DelinquencyClassified):
         return False
-    day = event.as_of if isinstance(event, DelinquencyClassified) else local_date(event.occurred_at, facts["timezone"])
     if isinstance(event, PaymentReceived):
-        day = max(day, event.received_on)
-    dues = [LoanDue.model_validate(d) for d in facts["dues"]]
-    entries = [(LedgerPayment if e["kind"] == "payment" else LedgerPenalty).model_validate(e) for e in facts["entries"]]
-    now = position(dues, entries, day)
-    if not isinstance(event, DelinquencyClassified):  # a classification changes no due, payment or penalty
-        row["outstanding_fen"] = owed_in_all(dues, entries, now)  # what is owed at this version
+        row["paid_fen"] += event.amount.fen
+    day = event.as_of if isinstance(event, DelinquencyClassified) else day_of(event, facts["timezone"])
+    now = position_of(facts, day)
+    row["outstanding_fen"] = now.outstanding_fen
     row["overdue_fen"] = now.overdue_fen
     if now.overdue_since is not None:
         facts["overdue_since"] = now.overdue_since.isoformat()
     facts["penalty_fen"] = now.penalty_fen
     return isinstance(event, PaymentReceived)
+
+
+def position_of(facts: dict[str, Any], day: date) -> Position:
+    """The loan's position as of a day from a progress row's facts (the one function: domain/loan_ledger.py)."""
+    dues = [LoanDue.model_validate(d) for d in facts["dues"]]
+    entries = [ENTRY.validate_python(e) for e in facts["entries"]]
+    terms = LoanTerms.model_validate(facts["terms"]) if facts.get("terms") else None
+    return position(dues, entries, day, terms)
 
 
 def evolve_facts(facts: dict[str, Any], event: Any) -> None:

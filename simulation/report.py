@@ -34,9 +34,11 @@ from domain.case.events import (
     StrategyAssigned,
 )
 from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
+from domain.case.ledger_fold import day_of, entry_of, figures_day
 from domain.enterprise.events import DebtorClassified
-from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, legacy_dues, position
+from domain.loan_ledger import LedgerEntry, LoanDue, LoanTerms, legacy_dues, position
 from domain.risk import RiskFeatures, score
+from domain.rules import DEFAULT_TIMEZONE
 from domain.strategy import PolicyPublished, default_terms
 from infrastructure.event_store import EventStore
 from infrastructure.log_reader import read_log
@@ -75,9 +77,11 @@ class CaseTrack:
     enterprise_id: Any = None
     outstanding0: int = 0
     overdue0: int = 0
-    #: the loan's dues and ledger entries (payments, penalty), to read its arrears as of a day
+    #: the loan's dues, terms and the acts on its ledger, to read its arrears as of a day (the one position function)
     dues: list[LoanDue] = field(default_factory=list)
-    entries: list[LedgerPayment | LedgerPenalty] = field(default_factory=list)
+    entries: list[LedgerEntry] = field(default_factory=list)
+    terms: LoanTerms | None = None
+    timezone: str = DEFAULT_TIMEZONE
     tier0: str = "unrated"
     tier: str = "unrated"
     policy_version: int = 0
@@ -183,7 +187,7 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
                 track.version_at_learning = track.policy_version
                 track.open_at_learning = track.open
                 track.tier_at_learning = track.tier
-                track.overdue_at_learning = position(track.dues, track.entries, day).overdue_fen
+                track.overdue_at_learning = position(track.dues, track.entries, day, track.terms).overdue_fen
         _fold(report, cases, case_id, event, day, learned, v1_thresholds)
         report.end = max(report.end or day, day)
     if report.end:
@@ -198,7 +202,9 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
     report.arrears_start = sum(c.overdue0 for c in cases.values())
     report.balance_end = sum(c.outstanding for c in cases.values() if c.open)
     if report.end:
-        report.arrears_end = sum(position(c.dues, c.entries, report.end).overdue_fen for c in cases.values() if c.open)
+        report.arrears_end = sum(
+            position(c.dues, c.entries, report.end, c.terms).overdue_fen for c in cases.values() if c.open
+        )
     portfolio = {c.enterprise_id for c in cases.values()}
     report.classes_start = Counter(k[0] for e, k in debtors.items() if e in portfolio)
     report.classes_end = Counter(k[-1] for e, k in debtors.items() if e in portfolio)
@@ -224,7 +230,8 @@ def _fold(
 ) -> None:
     if isinstance(event, CaseOpened):
         dues = list(event.dues) or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
-        outstanding, overdue = sum(d.total_fen for d in dues), event.overdue_amount.fen
+        opened_on = day_of(event, event.timezone)
+        outstanding, overdue = position(dues, [], opened_on, event.terms).outstanding_fen, event.overdue_amount.fen
         cases[case_id] = CaseTrack(
             day,
             outstanding,
@@ -233,11 +240,20 @@ def _fold(
             overdue0=overdue,
             dues=dues,
             enterprise_id=event.enterprise_id,
+            terms=event.terms,
+            timezone=event.timezone,
         )
         return
     found = cases.get(case_id)
     if found is None:
         return
+    entry, at = entry_of(event, found.timezone), figures_day(event, found.timezone)
+    if entry is not None:  # every act on the ledger, as the case and its views read it
+        found.entries.append(entry)
+    elif isinstance(event, LoanScheduleRecorded):
+        found.dues, found.terms = list(event.dues), event.terms
+    if at is not None:  # what is owed on the day of the last act or classification (ledger_fold.py)
+        found.outstanding = position(found.dues, found.entries, at, found.terms).outstanding_fen
     track = found
     tier = track.tier0
     counts = report.by_tier[tier]
@@ -256,24 +272,11 @@ def _fold(
         counts["escalations"] += 1
     elif isinstance(event, PaymentReceived):
         counts["recovered"] += event.amount.fen
-        track.outstanding -= event.amount.fen
-        payment = LedgerPayment(
-            received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues)
-        )
-        track.entries.append(payment)
         if learned is not None and day >= learned.date():
             track.recovered_after_learning += event.amount.fen
     elif isinstance(event, PenaltyAccrued):
         counts["penalty"] += event.amount.fen
         report.penalty += event.amount.fen
-        track.outstanding += event.amount.fen
-        items = tuple((due, fen) for due, _, fen in event.items)
-        track.entries.append(LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items))
-    elif isinstance(event, LoanScheduleRecorded):
-        track.dues = list(event.dues)
-        penalty = sum(fen for e in track.entries if isinstance(e, LedgerPenalty) for _, fen in e.items)
-        paid = sum(e.fen for e in track.entries if isinstance(e, LedgerPayment))
-        track.outstanding = sum(d.total_fen for d in track.dues) + penalty - paid
     elif type(event) in COUNTED:
         counts[COUNTED[type(event)]] += 1
     elif isinstance(event, CaseResolved):

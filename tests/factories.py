@@ -45,6 +45,11 @@ def contacts() -> list[ContactPerson]:
     ]
 
 
+#: the events a factory case opens with (docs/ledger.md "Every case on one ledger"): CaseOpened, its first
+#: classification, its next ledger review, its limitation period and the period's warning deadline
+OPENED = 5
+
+
 def open_case(app: CollectionsApp, n: int = 1, loan_id: str | None = None) -> UUID:
     """Register enterprise n (if needed) and open a case on one of its loans."""
     enterprise_id = app.enterprise_id_for(credit_code(n))

@@ -17,6 +17,7 @@ from api.schemas.query import QueryTime, known_kinds
 from api.schemas.reads import CaseHistory
 from api.views import case_progress, timeline_item
 from application.history import case_then
+from domain.rules import local_date
 from projections.evidence import build_pack
 from projections.models import AuditTrail, Timeline
 from projections.paging import MAX_LIMIT
@@ -93,7 +94,7 @@ def history(
         as_of=as_of.isoformat() if as_of else None,
         known_at=known_at.isoformat() if known_at else None,
         version=case.version,
-        case=case_progress(case),
+        case=case_progress(case, local_date(as_of or app.clock.now(), case.timezone) if version is None else None),
         events=[timeline_item(e) for e in shown],
     )
 

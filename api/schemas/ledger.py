@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Amount, ApiModel, Attributed, Day
+from api.schemas.common import Amount, ApiModel, Attributed, Day, ShortText, Text
 
 Rate = Annotated[
     str,
@@ -41,11 +41,44 @@ class ScheduleIn(Attributed):
     terms: TermsIn = Field(description="the contract's rates")
 
 
+class CostIn(Attributed):
+    """A cost of enforcing the claim the debtor owes (art. 561: paid before interest and principal)."""
+
+    cost_id: ShortText = Field(min_length=1, description="your id for it (once per case)")
+    kind: Literal["court_fee", "preservation", "enforcement", "lawyer_fee", "notary", "other"] = Field(
+        description="what kind of cost"
+    )
+    amount: Amount = Field(description="what it cost")
+    incurred_on: Day = Field(description="the day it was incurred (owed from then)")
+    description: Text = Field(min_length=1, description="what it was, e.g. the court's receipt number")
+
+
+class AccelerationIn(Attributed):
+    """Declare the whole loan due (宣布提前到期)."""
+
+    on: Day = Field(description="the day the loan is declared due")
+    clause: ShortText = Field(min_length=1, description="the contract clause that allows it, e.g. '第12.3条'")
+    reason: Text = Field(min_length=1, description="why: the event of default")
+
+
+class PayoffOut(BaseModel):
+    """What settles the loan on a day, to the fen."""
+
+    case_id: str = Field(description="the case")
+    on: str = Field(description="the day")
+    payoff: str = Field(description="costs + penalty accrued through the day + interest earned + principal - paid")
+    costs: str = Field(description="unpaid costs")
+    penalty: str = Field(description="unpaid penalty interest accrued through the day (booked or not yet)")
+    interest: str = Field(description="unpaid interest owed that day (of periods not yet run: none, art. 677)")
+    principal: str = Field(description="unpaid principal, fallen due or not")
+
+
 class DueOut(BaseModel):
     """One due and what is left of it."""
 
     number: int = Field(description="the due's number")
     due_on: str | None = Field(description="None: the part of the principal with no date of its own")
+    replaced_by: str | None = Field(default=None, description="the agreement that rescheduled it, if one did")
     principal: str = Field(description="its principal")
     interest: str = Field(description="its contractual interest")
     penalty: str = Field(description="penalty interest recorded on it")
@@ -60,9 +93,12 @@ class LedgerOut(BaseModel):
     as_of: str = Field(description="the day (its end) the figures are as of")
     principal: str = Field(description="principal of every due")
     interest: str = Field(description="contractual interest of every due")
-    penalty: str = Field(description="penalty interest recorded for periods ended by then")
-    paid: str = Field(description="payments received by then")
-    outstanding: str = Field(description="principal + interest + penalty - paid")
+    penalty: str = Field(description="penalty interest accrued through the day (daily, from the day after each due)")
+    booked_penalty: str = Field(default="0.00", description="of it, booked for the calendar months ended by then")
+    costs: str = Field(default="0.00", description="enforcement costs recorded by then")
+    paid: str = Field(description="payments whose value date is on or before the day")
+    outstanding: str = Field(description="principal + interest + penalty + costs - paid")
+    payoff: str = Field(default="0.00", description="what settles the loan that day (GET .../payoff)")
     overdue_amount: str = Field(description="unpaid of the dues fallen due, penalty included")
     overdue_since: str | None = Field(description="the oldest fallen-due date with principal or interest unpaid")
     days_past_due: int = Field(description="as_of - overdue_since; 0 when nothing is past due")

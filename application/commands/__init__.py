@@ -1,6 +1,12 @@
 """Commands: one immutable value per act a person or the system does; send them to ``CollectionsApp.handle``."""
 
-from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, ReviewLedger
+from application.commands.arrears import (
+    AccelerateLoan,
+    ClassifyDebtor,
+    RecordCost,
+    RecordLoanSchedule,
+    ReviewLedger,
+)
 from application.commands.base import CaseCommand, Command, EnterpriseCommand, Outcome
 from application.commands.collaboration import (
     AddNote,
@@ -59,6 +65,7 @@ from application.commands.strategy import (
 )
 
 __all__ = [
+    "AccelerateLoan",
     "AddContactPerson",
     "AddLoanRecord",
     "AddNote",
@@ -103,6 +110,7 @@ __all__ = [
     "RaiseDispute",
     "ReceivePayment",
     "RecordAssessment",
+    "RecordCost",
     "RecordGuarantee",
     "RecordLoanSchedule",
     "RecordSignal",

@@ -7,6 +7,7 @@ from datetime import date
 
 from application.commands.base import CaseCommand, EnterpriseCommand
 from domain.loan_ledger import LoanDue, LoanTerms
+from domain.money import Money
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -31,3 +32,24 @@ class ClassifyDebtor(EnterpriseCommand):
     ``as_of`` defaults to the day the command is recorded."""
 
     as_of: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordCost(CaseCommand):
+    """Record a cost of enforcing the claim (court fee, preservation, lawyer's fee...) owed from ``incurred_on``;
+    payments pay costs first (Civil Code art. 561)."""
+
+    cost_id: str
+    kind: str
+    amount: Money
+    incurred_on: date
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccelerateLoan(CaseCommand):
+    """Declare the whole loan due (宣布提前到期) on ``on`` under the contract's ``clause``, for ``reason``."""
+
+    on: date
+    clause: str
+    reason: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, ReviewLedger
+from application.commands.arrears import AccelerateLoan, ClassifyDebtor, RecordCost, RecordLoanSchedule, ReviewLedger
 from application.handlers.registry import deciding, on_case
 from domain.act import Act
 from domain.case import CollectionCase
@@ -23,6 +23,23 @@ def record_loan_schedule(case: CollectionCase, command: RecordLoanSchedule, act:
 @on_case(ReviewLedger)
 def review_ledger(case: CollectionCase, command: ReviewLedger, act: Act) -> None:
     case.review_ledger(act=act, deadline_id=command.deadline_id)
+
+
+@on_case(RecordCost)
+def record_cost(case: CollectionCase, command: RecordCost, act: Act) -> None:
+    case.record_cost(
+        cost_id=command.cost_id,
+        kind=command.kind,
+        amount=command.amount,
+        incurred_on=command.incurred_on,
+        description=command.description,
+        act=act,
+    )
+
+
+@on_case(AccelerateLoan)
+def accelerate_loan(case: CollectionCase, command: AccelerateLoan, act: Act) -> None:
+    case.accelerate(on=command.on, clause=command.clause, reason=command.reason, act=act)
 
 
 def claims_of(uow: UnitOfWork, command: ClassifyDebtor) -> tuple[date, list[Claim]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from application.commands.commitments import (
     BreakPromise,
@@ -18,6 +19,7 @@ from application.commands.commitments import (
     SignAgreement,
 )
 from application.handlers.registry import new_id, on_case
+from application.history import value_date_time
 from application.policies import PolicyBook, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
@@ -144,6 +146,11 @@ def default_agreement(case: CollectionCase, command: DefaultAgreement, act: Act)
 
 @on_case(ReceivePayment)
 def receive_payment(case: CollectionCase, command: ReceivePayment, act: Act) -> Balance:
+    """A payment happened on its value date (business time): the close of ``received_on`` unless the command says
+    when (a receipt booked after the day the money arrived is back-valued: docs/ledger.md)."""
+    if command.occurred_at is None:
+        moment = value_date_time(command.received_on, ZoneInfo(case.timezone), act.recorded_at)
+        act = act.model_copy(update={"occurred_at": moment})
     case.receive_payment(
         amount=command.amount,
         received_on=command.received_on,

@@ -7,6 +7,8 @@ from uuid import UUID
 from application.commands.base import Outcome
 from application.commands.lifecycle import AssignCollector, CloseCase, OpenCase, ReopenCase, ResolveCase
 from application.handlers.registry import act_of, handles, on_case
+from application.handlers.strategy import start_legal_clock
+from application.policies import current_policy
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.enterprise import Enterprise
@@ -18,6 +20,8 @@ from infrastructure.unit_of_work import Session, UnitOfWork
 @handles(OpenCase)
 def open_case(command: OpenCase, uow: UnitOfWork) -> Outcome[UUID]:
     """Open the case and record the referral on its enterprise, in one transaction."""
+
+    policy = current_policy(uow, max_age_seconds=60.0)
 
     def decide(enterprise: Enterprise, session: Session) -> CollectionCase:
         act = act_of(command, session)
@@ -33,8 +37,11 @@ def open_case(command: OpenCase, uow: UnitOfWork) -> Outcome[UUID]:
             terms=command.terms,
             act=act,
         )
-        if case.terms is not None:
-            case.review_ledger(act=act)
+        # every case is on one ledger from the moment it opens (a basic case: one due of its overdue amount):
+        # its days past due, category, penalty and limitation period are right now and move with time
+        case.review_ledger(act=act)
+        if case.overdue_amount.is_positive():
+            start_legal_clock(case, policy.terms, act)
         enterprise.refer_loan(case.id, case.loan_id, act=act)
         session.add(case)
         return case

@@ -13,6 +13,7 @@ from domain.case.commitments import CommitmentCommands
 from domain.case.contacts import ContactCommands
 from domain.case.legal import LegalCommands
 from domain.case.lifecycle import LifecycleCommands
+from domain.case.loan_acts import LoanActs
 from domain.case.strategy import StrategyCommands
 from domain.case.suspension import SuspensionCommands
 
@@ -24,6 +25,7 @@ class CollectionCase(
     ContactCommands,
     CommitmentCommands,
     CollaborationCommands,
+    LoanActs,
     ArrearsCommands,
     SuspensionCommands,
     LegalCommands,

@@ -3,7 +3,7 @@ the 2023 rules, recomputed as payments, dues and time change them (README "Arrea
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from domain.act import Act
 from domain.base import applies
@@ -11,7 +11,14 @@ from domain.case.events import (
     DeadlineExpired,
     DelinquencyClassified,
 )
-from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
+from domain.case.ledger_events import (
+    CostRecorded,
+    LoanAccelerated,
+    LoanScheduleRecorded,
+    PenaltyAccrued,
+    PenaltyAdjusted,
+)
+from domain.case.ledger_fold import day_of, entry_of
 from domain.case.legal import LegalCommands
 from domain.case.values import CaseStatus
 from domain.classification import (
@@ -26,13 +33,13 @@ from domain.classification import (
 from domain.errors import IllegalTransitionError, InvariantError
 from domain.legal_clock import at_workday_start
 from domain.loan_ledger import (
-    LedgerPenalty,
     LoanDue,
     LoanTerms,
     Position,
-    accrual_periods,
+    bookings_due,
+    effective_on,
     next_review,
-    penalty_for,
+    penalty_base,
     position,
 )
 from domain.money import Money
@@ -59,25 +66,27 @@ def check_dues(dues: list[LoanDue], outstanding_fen: int) -> None:
 
 
 class ArrearsCommands(LegalCommands):
-    """The loan's own schedule, its penalty interest, and its classification."""
+    """The loan's own schedule, its penalty interest, costs and acceleration, and its classification."""
 
     @applies
     def _(self, event: LoanScheduleRecorded) -> None:
-        paid = self.paid.fen
-        penalty = sum(fen for e in self.ledger if isinstance(e, LedgerPenalty) for _, fen in e.items)
         self.dues = list(event.dues)
         self.terms = event.terms
-        self.outstanding = Money.of(sum(d.total_fen for d in self.dues) + penalty - paid, self.currency)
         self._refresh(local_date(event.occurred_at, self.timezone))
 
     @applies
-    def _(self, event: PenaltyAccrued) -> None:
+    def _(self, event: PenaltyAccrued | PenaltyAdjusted | CostRecorded | LoanAccelerated) -> None:
         self.loan_dues()
-        items = tuple((due_no, fen) for due_no, _, fen in event.items)
-        self.ledger.append(LedgerPenalty(period_start=event.period_start, period_end=event.period_end, items=items))
-        self.outstanding = self.outstanding + event.amount
-        self.accrued_through = event.period_end
-        self._refresh(local_date(event.occurred_at, self.timezone))
+        entry = entry_of(event, self.timezone)
+        assert entry is not None
+        self.ledger.append(entry)
+        if isinstance(event, PenaltyAccrued):
+            self.accrued_through = event.period_end
+        elif isinstance(event, CostRecorded):
+            self.cost_ids.append(event.cost_id)
+        elif isinstance(event, LoanAccelerated):
+            self.accelerated_on = event.on
+        self._refresh(day_of(event, self.timezone))
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -86,14 +95,22 @@ class ArrearsCommands(LegalCommands):
         return local_date(self.opened_at, self.timezone)
 
     def position_as_of(self, as_of: date) -> Position:
-        """The loan's figures at the end of ``as_of`` (payments received and penalty recorded by then)."""
-        return position(self.loan_dues(), list(self.ledger), as_of)
+        """The loan's figures at the end of ``as_of``, from the acts whose business day is on or before it (the one
+        computation every view reads: domain/loan_ledger.py)."""
+        return position(self.loan_dues(), list(self.ledger), as_of, self.terms)
+
+    def payoff_on(self, on: date) -> int:
+        """What settles the loan on ``on`` (fen), given every act recorded: the payoff that day, and no more than
+        the payoff on the last day an act is dated (a payment dated back before a later one)."""
+        last = max([on, *(effective_on(e) for e in self.ledger)])
+        return min(self.position_as_of(on).payoff_fen, self.position_as_of(last).payoff_fen)
 
     def claim_facts(self, as_of: date) -> ClaimFacts:
         """What the classification rules read of this claim as of a day."""
         now = self.position_as_of(as_of)
-        fallen = [b for b in now.balances if b.fallen_due(as_of)]
-        late = [b for b in fallen if b.due.due_on is not None and (b.settled_on is None or b.settled_on > b.due.due_on)]
+        live = [b for b in now.balances if b.replaced_by is None]
+        fallen = [b for b in live if b.fallen_due(as_of)]
+        late = [b for b in fallen if b.due_on is not None and (b.settled_on is None or b.settled_on > b.due_on)]
         cured_on = None
         if late and all(b.settled_on is not None for b in fallen):
             cured_on = max(b.settled_on for b in late if b.settled_on is not None)
@@ -101,13 +118,13 @@ class ArrearsCommands(LegalCommands):
         scheduled = 0
         scheduled_dates: tuple[date, ...] = ()
         if cured_on is not None:
-            after = [b for b in now.balances if b.due.due_on is not None and b.due.due_on > cured_on]
+            after = [b for b in live if b.due_on is not None and b.due_on > cured_on]
             scheduled = len(after)
-            scheduled_dates = tuple(sorted(b.due.due_on for b in after if b.due.due_on is not None))
+            scheduled_dates = tuple(sorted(b.due_on for b in after if b.due_on is not None))
             since = tuple(
-                (b.due.due_on, b.settled_on is not None and b.settled_on <= b.due.due_on)
-                for b in sorted(after, key=lambda b: b.due.due_on or date.max)
-                if b.due.due_on is not None and b.due.due_on < as_of
+                (b.due_on, b.settled_on is not None and b.settled_on <= b.due_on)
+                for b in sorted(after, key=lambda b: b.due_on or date.max)
+                if b.due_on is not None and b.due_on < as_of
             )
         restructuring = None
         if self.restructured_on is not None:
@@ -137,30 +154,27 @@ class ArrearsCommands(LegalCommands):
     # --- commands ------------------------------------------------------------------------------
 
     def check_payment_date(self, received_on: date, designated_dues: list[int]) -> None:
-        """A payment is received on or after the day the case opened (what was paid before is in the figures
-        the case opened with) and after the last day penalty interest is recorded for (that penalty was
-        computed without it); a designation names dues of the schedule."""
+        """A payment's value date is on or after the day the case opened (what was paid before is in the figures
+        the case opened with); it may precede the day it is booked (a back-valued receipt: the penalty already
+        booked is corrected by an adjustment, ``review_ledger``); a designation names dues of the ledger."""
         if received_on < self.opened_on:
             raise InvariantError(
                 f"received_on {received_on} is before the case opened ({self.opened_on}): payments before "
                 "opening belong in the figures the case opens with"
             )
-        if self.accrued_through is not None and received_on <= self.accrued_through:
-            raise InvariantError(
-                f"penalty interest is recorded through {self.accrued_through}; a payment received on "
-                f"{received_on} would change it"
-            )
-        numbers = {d.number for d in self.loan_dues()}
+        numbers = {b.due.number for b in self.position_as_of(received_on).balances if b.replaced_by is None}
         unknown = sorted(set(designated_dues) - numbers)
         if unknown:
             raise InvariantError(f"the loan has no due {unknown}; its dues are {sorted(numbers)}")
 
     def record_schedule(self, dues: list[LoanDue], terms: LoanTerms, *, act: Act) -> None:
-        """Record the loan's contractual dues and rates; only before any penalty interest is recorded."""
+        """Record the loan's contractual dues and rates (before a cost, an acceleration or an agreement); the
+        penalty already booked on the dues it replaces is corrected by the review it triggers (``PenaltyAdjusted``)."""
         self.check_open()
-        if self.accrued_through is not None:
+        if self.ledger_has_acts():
             raise IllegalTransitionError(
-                f"penalty interest is recorded through {self.accrued_through}; a new schedule is a restructuring"
+                "a cost, an acceleration or an agreement is recorded on the ledger; a new schedule now is a "
+                "restructuring (sign an agreement)"
             )
         check_dues(dues, sum(d.principal_fen for d in self.loan_dues()))
         self.trigger_event(LoanScheduleRecorded, dues=dues, terms=terms, **act.attribution())
@@ -190,28 +204,40 @@ class ArrearsCommands(LegalCommands):
         return True
 
     def accrue_penalty(self, today: date, *, act: Act) -> int:
-        """Record penalty interest for every whole month ended before ``today`` not yet recorded; how many."""
+        """Book the penalty accrued in every calendar month ended before ``today`` (from the first day after a due
+        date, before the case opened too) not yet booked, and correct a booked month an act dated back into it
+        changed (``PenaltyAdjusted``); how many bookings."""
         terms = self.terms
         if terms is None or terms.penalty_rate == 0:
             return 0
-        first = self.accrued_through + timedelta(days=1) if self.accrued_through else self.opened_on
-        count = 0
-        for start, end in accrual_periods(first, today):
-            items = penalty_for(self.loan_dues(), list(self.ledger), terms, start, end)
-            total = sum(fen for _, _, fen in items)
+        bookings = bookings_due(self.loan_dues(), list(self.ledger), terms, today)
+        for booking in bookings:
+            amount = Money.of(booking.amount_fen, self.currency)
+            if booking.adjustment:
+                self.trigger_event(
+                    PenaltyAdjusted,
+                    period_start=booking.period_start,
+                    period_end=booking.period_end,
+                    items=[list(item) for item in booking.items],
+                    amount=amount,
+                    reason="an act dated back into this month changed its penalty",
+                    **act.attribution(),
+                )
+                continue
+            base = penalty_base(self.loan_dues(), list(self.ledger), terms, booking.period_end)
+            month = (booking.period_end.year, booking.period_end.month)
             self.trigger_event(
                 PenaltyAccrued,
-                period_start=start,
-                period_end=end,
+                period_start=booking.period_start,
+                period_end=booking.period_end,
                 rate=str(terms.penalty_rate),
                 day_basis=terms.day_basis,
                 compound=terms.compound,
-                items=[list(item) for item in items],
-                amount=Money.of(total, self.currency),
+                items=[[n, base.get((n, *month), 0), fen] for n, fen in booking.items],
+                amount=amount,
                 **act.attribution(),
             )
-            count += 1
-        return count
+        return len(bookings)
 
     def review_ledger(self, *, act: Act, deadline_id: str | None = None) -> None:
         """The scheduler's review (or after a schedule or payment): record the penalty of the months ended,
@@ -224,16 +250,14 @@ class ArrearsCommands(LegalCommands):
             return
         self.accrue_penalty(today, act=act)
         self.classify(today, act=act)
-        if self.status is CaseStatus.OPEN and self.terms is not None:
+        if self.status is CaseStatus.OPEN:
             self.plan_review(today, act=act)
 
     def plan_review(self, today: date, *, act: Act) -> None:
         """Set the next review deadline (once per day) unless one is open."""
         if any(d.kind == REVIEW_KIND and d.status == "open" for d in self.deadlines.values()):
             return
-        by_figures = next_review(
-            self.loan_dues(), list(self.ledger), today, accrues=bool(self.terms and self.terms.penalty_rate)
-        )
+        by_figures = next_review(self.loan_dues(), list(self.ledger), today, self.terms)
         by_category = next_change_day(self.claim_facts(today))  # an upgrade day, a band crossing, an observation end
         day = min((d for d in (by_figures, by_category) if d is not None), default=None)
         if day is None:

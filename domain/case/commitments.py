@@ -276,8 +276,11 @@ class CommitmentCommands(ArrearsCommands):
         self.check_payment_date(received_on, designated_dues or [])
         if reference in self.payment_references:
             raise DuplicateError(f"payment {reference!r} is already recorded")
-        if amount > self.outstanding:
-            raise InvariantError(f"payment of {amount} exceeds the outstanding {self.outstanding}")
+        payoff = self.payoff_on(received_on)
+        if amount.fen > payoff:
+            raise InvariantError(
+                f"payment of {amount} exceeds {Money.of(payoff, self.currency)}, what settles the loan on {received_on}"
+            )
         allocations = self.allocate(amount)
         self.trigger_event(
             PaymentReceived,

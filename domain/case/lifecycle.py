@@ -85,7 +85,7 @@ class LifecycleCommands(DeadlineCommands):
             currency=currency,
             timezone=timezone,
             dues=list(dues or []),
-            terms=terms if dues else None,
+            terms=terms,  # with the basic form too: its one due bears penalty at the contract's rate
             **act.attribution(),
         )
 

@@ -44,6 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
+from domain.case.ledger_state import LedgerEvolution
 from domain.case.legal_state import LegalEvolution, LegalFields
 from domain.case.values import (
     MET_BY,
@@ -61,7 +62,7 @@ from domain.case.values import (
     Tier,
 )
 from domain.errors import IllegalTransitionError
-from domain.loan_ledger import LedgerEntry, LedgerPayment, LoanDue, LoanTerms, legacy_dues, position
+from domain.loan_ledger import LoanDue, LoanTerms, TaggedEntry, legacy_dues
 from domain.money import Money
 from domain.rules import local_date
 
@@ -120,8 +121,11 @@ class CaseFields(LegalFields):
     #: penalty is recorded for; the last classification's rules and reason; a restructuring (agreement)
     dues: list[LoanDue] = []
     terms: LoanTerms | None = None
-    ledger: list[LedgerEntry] = []
+    ledger: list[TaggedEntry] = []
     accrued_through: date | None = None
+    #: the enforcement costs recorded (their ids) and the day the loan was declared due, if it was
+    cost_ids: list[str] = []
+    accelerated_on: date | None = None
     category_rules: list[str] = []
     category_reason: str = ""
     restructured_on: date | None = None
@@ -134,7 +138,7 @@ class CaseState(BaseModel, CaseFields):
     """The case's state, as snapshots keep it (pydantic validates the fields and copies their defaults)."""
 
 
-class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
+class CaseEvolution(LegalEvolution, LedgerEvolution, Aggregate, CaseFields):
     """A collection case's state and its evolution from events; the command mixins add the commands."""
 
     state_model: ClassVar[type[BaseModel]] = CaseState
@@ -159,21 +163,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
                 terms=event.terms,
             )
         )
-        self.outstanding = Money.of(sum(d.total_fen for d in self.dues), self.currency)
         self._refresh(local_date(event.occurred_at, event.timezone))
-
-    def loan_dues(self) -> list[LoanDue]:
-        """The dues (a case restored from a snapshot taken before schedules: its arrears and the rest)."""
-        if not self.dues:
-            self.dues = legacy_dues(self.overdue_amount.fen, self.overdue_since, self.outstanding.fen)
-        return self.dues
-
-    def _refresh(self, as_of: date) -> None:
-        """Overdue amount and the oldest unpaid due date as of a day (the date stays when nothing is past due)."""
-        now = position(self.loan_dues(), list(self.ledger), as_of)
-        self.overdue_amount = Money.of(now.overdue_fen, self.currency)
-        if now.overdue_since is not None:
-            self.overdue_since = now.overdue_since
 
     @applies
     def _(self, event: CollectorAssigned) -> None:
@@ -305,6 +295,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
         self.category_before_restructuring = self.loan_category
         self.restructuring_due_dates = [i.due_on for i in event.schedule]
         self.restructuring_missed_on = None
+        self._ledger_act(event)
 
     def _update_agreement(self, agreement_id: str, **changes: Any) -> None:
         self.agreements[agreement_id] = self.agreements[agreement_id].model_copy(update=changes)
@@ -318,6 +309,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
     @applies
     def _(self, event: AgreementDefaulted) -> None:
         self._update_agreement(event.agreement_id, status="defaulted")
+        self._ledger_act(event)
 
     @applies
     def _(self, event: AgreementCompleted) -> None:
@@ -326,11 +318,7 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
     @applies
     def _(self, event: PaymentReceived) -> None:
         self.loan_dues()
-        self.ledger.append(
-            LedgerPayment(received_on=event.received_on, fen=event.amount.fen, designated=tuple(event.designated_dues))
-        )
-        self.outstanding = self.outstanding - event.amount
-        self._refresh(max(event.received_on, local_date(event.occurred_at, self.timezone)))
+        self._ledger_act(event)
         self.paid = self.paid + event.amount
         self.payment_references.append(event.reference)
         remaining = event.amount.fen

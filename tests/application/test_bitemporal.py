@@ -16,7 +16,7 @@ from domain.case.values import Channel, ContactOutcome
 from domain.errors import NotFoundError
 from domain.money import Money
 from infrastructure.clock import ManualClock
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -98,7 +98,8 @@ def test_events_come_in_business_time_order_and_before_the_opening_nothing_exist
     assert folded.case.version == len(folded.events)
     memo = len(story[0].case_events(story[1]))  # the last event: the morning memo, entered after the rest
     noon = then(story, as_of="2026-11-02T12:00:00+08:00")  # the memo without the call or the payment before it
-    assert [e.originator_version for e in noon.events] == [1, memo] and noon.case.version == memo
+    opening = list(range(1, OPENED + 1))  # the case opened with its classification, review and limitation period
+    assert [e.originator_version for e in noon.events] == [*opening, memo] and noon.case.version == memo
     with pytest.raises(NotFoundError, match="had happened by"):
         then(story, as_of="2026-11-01T00:00:00+08:00")
     with pytest.raises(NotFoundError, match="was recorded by"):

@@ -15,6 +15,7 @@ import domain.enterprise.events as enterprise_events_module
 from application.app import CollectionsApp
 from application.bootstrap import bootstrap
 from application.commands import (
+    AccelerateLoan,
     AddContactPerson,
     AddLoanRecord,
     AddNote,
@@ -45,6 +46,7 @@ from application.commands import (
     RaiseDispute,
     ReceivePayment,
     RecordAssessment,
+    RecordCost,
     RecordGuarantee,
     RecordLoanSchedule,
     RecordSignal,
@@ -66,7 +68,7 @@ from application.handlers.commitments import ProposedPlan
 from domain.act import Act
 from domain.base import Aggregate
 from domain.case import CollectionCase
-from domain.case.events import CaseEvent, ContactEvent
+from domain.case.events import CaseEvent, ContactEvent, PaymentReceived
 from domain.case.ledger_events import PenaltyAccrued
 from domain.case.values import (
     Channel,
@@ -94,7 +96,7 @@ from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from infrastructure.shared_writes import QUIET_READS_TO_UNSHARE
 from infrastructure.unit_of_work import Session
-from tests.factories import COLLECTOR, SUPERVISOR, open_case, registration
+from tests.factories import COLLECTOR, OPENED, SUPERVISOR, open_case, registration
 
 SHA = "0123456789abcdef" * 4
 
@@ -160,6 +162,18 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
     app.handle(LiftDoNotContact(enterprise_id=enterprise_id, reason="protection ended", actor=SUPERVISOR))
 
     app.handle(AssignCollector(case_id=case_id, collector="wang.collector", actor=SUPERVISOR))
+    # the loan's schedule first: the agreements below reschedule it
+    app.handle(
+        RecordLoanSchedule(
+            case_id=case_id,
+            dues=(
+                LoanDue(number=1, due_on=date(2026, 9, 15), principal_fen=120_000_000, interest_fen=2_000_000),
+                LoanDue(number=2, due_on=date(2027, 3, 15), principal_fen=480_000_000, interest_fen=9_000_000),
+            ),
+            terms=LoanTerms(interest_rate=Decimal("0.0435"), penalty_rate=Decimal("0.06525")),
+            actor=SUPERVISOR,
+        )
+    )
     app.handle(
         RecordAssessment(
             case_id=case_id,
@@ -395,19 +409,23 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
         )
     )
     app.handle(EndLimitationSuspension(case_id=case_id, ended_on=today, evidence="typhoon over", actor=SUPERVISOR))
+    clock.advance(timedelta(days=31))
+    app.handle(ReviewLedger(case_id=case_id, actor=SUPERVISOR))  # PenaltyAccrued for the month ended
     app.handle(
-        RecordLoanSchedule(
+        RecordCost(
             case_id=case_id,
-            dues=(
-                LoanDue(number=1, due_on=date(2026, 9, 15), principal_fen=120_000_000, interest_fen=2_000_000),
-                LoanDue(number=2, due_on=date(2027, 3, 15), principal_fen=480_000_000, interest_fen=9_000_000),
-            ),
-            terms=LoanTerms(interest_rate=Decimal("0.0435"), penalty_rate=Decimal("0.06525")),
+            cost_id="FEE-1",
+            kind="preservation",
+            amount=amount("5000.00"),
+            incurred_on=date(2026, 11, 20),
+            description="保全费",
             actor=SUPERVISOR,
         )
     )
-    clock.advance(timedelta(days=31))
-    app.handle(ReviewLedger(case_id=case_id, actor=SUPERVISOR))  # PenaltyAccrued for the month ended
+    # declared due on a day of the month already booked: its penalty is corrected (PenaltyAdjusted)
+    app.handle(
+        AccelerateLoan(case_id=case_id, on=date(2026, 11, 20), clause="12.3", reason="default", actor=SUPERVISOR)
+    )
     app.handle(ClassifyDebtor(enterprise_id=enterprise_id, actor=SUPERVISOR))  # DebtorClassified
     app.handle(RaiseDispute(case_id=case_id, reason="disputes penalty interest", actor=COLLECTOR))
     app.handle(ResolveDispute(case_id=case_id, outcome="penalty waived", actor=SUPERVISOR))
@@ -445,11 +463,17 @@ def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: Manual
         assert list(fresh.store.events.get(enterprise_id)) == enterprise_events
         again = fresh.app.get_case(case_id)
         assert again.status == "closed"
-        assert again.paid == Money.parse("1200000.00")  # the instalments, then the arrears before de-escalating
+        paid = sum(e.amount.fen for e in events if isinstance(e, PaymentReceived))
+        assert again.paid == Money.of(paid)  # the instalments, then the arrears before de-escalating
         penalty = sum(e.amount.fen for e in events if isinstance(e, PenaltyAccrued))
         assert penalty > 0
-        # the schedule added its interest; penalty interest was recorded: principal + interest + penalty - paid
-        assert again.outstanding == Money.of(4_800_000_00 + 110_000_00 + penalty)
+        # the ledger balances: principal + interest + penalty + costs - paid, as of the last act's day
+        now = again.position_as_of(local_date(events[-1].occurred_at, again.timezone))
+        assert (
+            again.outstanding.fen
+            == now.outstanding_fen
+            == now.principal_fen + now.interest_fen + (now.penalty_fen + now.costs_fen - paid)
+        )
     finally:
         fresh.close()
 
@@ -470,13 +494,13 @@ def test_versions_times_and_replays(app: CollectionsApp, clock: ManualClock) -> 
             )
         )
     events = app.case_events(case_id)
-    assert [e.originator_version for e in events] == [1, 2, 3, 4]
-    assert app.case_at_version(case_id, 2).contact_counts == {"phone": 1}
-    assert app.case_as_of(case_id, events[0].timestamp).version == 1
-    assert app.case_as_of(case_id, events[-1].timestamp).version == 4
-    assert first.version == 1
+    assert [e.originator_version for e in events] == list(range(1, OPENED + 4))
+    assert app.case_at_version(case_id, OPENED + 1).contact_counts == {"phone": 1}
+    assert app.case_as_of(case_id, events[OPENED - 1].timestamp).version == OPENED
+    assert app.case_as_of(case_id, events[-1].timestamp).version == OPENED + 3
+    assert first.version == OPENED
     with pytest.raises(NotFoundError):
-        app.case_at_version(case_id, 9)
+        app.case_at_version(case_id, OPENED + 9)
     with pytest.raises(NotFoundError):
         app.case_as_of(case_id, events[0].timestamp - timedelta(days=1))
 
@@ -495,10 +519,10 @@ def test_unknown_ids_and_duplicates(app: CollectionsApp) -> None:
 
 def test_a_stale_expected_version_is_a_conflict(app: CollectionsApp) -> None:
     case_id = open_case(app)
-    app.handle(AddNote(case_id=case_id, text="first", actor=COLLECTOR, expected_version=1))
+    app.handle(AddNote(case_id=case_id, text="first", actor=COLLECTOR, expected_version=OPENED))
     with pytest.raises(ConflictError):
-        app.handle(AddNote(case_id=case_id, text="second", actor=COLLECTOR, expected_version=1))
-    assert app.get_case(case_id).version == 2
+        app.handle(AddNote(case_id=case_id, text="second", actor=COLLECTOR, expected_version=OPENED))
+    assert app.get_case(case_id).version == OPENED + 1
 
 
 def race(settings: Settings, clock: ManualClock, case_id: UUID, pinned: bool) -> list[Any]:
@@ -518,7 +542,8 @@ def race(settings: Settings, clock: ManualClock, case_id: UUID, pinned: bool) ->
             case.add_note(f"writer {n}", act=Act.of(COLLECTOR, None, session.now))
 
         try:
-            outcomes[n] = writers[n].app.uow.change(CollectionCase, case_id, decide, 1 if pinned else None).version
+            pin = OPENED if pinned else None
+            outcomes[n] = writers[n].app.uow.change(CollectionCase, case_id, decide, pin).version
         except ConflictError as error:
             outcomes[n] = error
 
@@ -537,7 +562,7 @@ def test_two_writers_racing_one_wins_one_conflicts(app: CollectionsApp, settings
     outcomes = race(settings, clock, case_id, pinned=True)
     assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "int"]
     events = app.case_events(case_id)
-    assert [e.originator_version for e in events] == [1, 2]
+    assert [e.originator_version for e in events] == list(range(1, OPENED + 2))
 
 
 def test_two_unpinned_writers_both_land_without_losing_an_event(
@@ -545,10 +570,10 @@ def test_two_unpinned_writers_both_land_without_losing_an_event(
 ) -> None:
     case_id = open_case(app)
     outcomes = race(settings, clock, case_id, pinned=False)
-    assert sorted(outcomes) == [2, 3]
+    assert sorted(outcomes) == [OPENED + 1, OPENED + 2]
     events = app.case_events(case_id)
-    assert [e.originator_version for e in events] == [1, 2, 3]
-    assert sorted(e.text for e in events[1:]) == ["writer 0", "writer 1"]  # type: ignore[attr-defined]
+    assert [e.originator_version for e in events] == list(range(1, OPENED + 3))
+    assert sorted(e.text for e in events[OPENED:]) == ["writer 0", "writer 1"]  # type: ignore[attr-defined]
 
 
 def test_snapshots_are_taken_and_used(settings: Settings, clock: ManualClock) -> None:
@@ -564,10 +589,10 @@ def test_snapshots_are_taken_and_used(settings: Settings, clock: ManualClock) ->
         fresh = bootstrap(settings, clock)
         try:
             from_snapshot = fresh.app.get_case(case_id)
-            assert from_snapshot.version == 25
+            assert from_snapshot.version == OPENED + 24
             assert from_snapshot.notes == 24
             assert from_snapshot.principal == app.get_case(case_id).principal
-            assert fresh.app.case_at_version(case_id, 15).notes == 14
+            assert fresh.app.case_at_version(case_id, 15).notes == 15 - OPENED
         finally:
             fresh.close()
     finally:
@@ -580,8 +605,9 @@ def test_a_stale_cache_in_another_process_cannot_misjudge_or_lose_an_update(
     case_id = open_case(app)
     other = bootstrap(settings, clock)  # a second process, whose cache knows the case at version 1
     try:
-        assert other.app.get_case(case_id).version == 1
+        assert other.app.get_case(case_id).version == OPENED
         app.handle(ResolveCase(case_id=case_id, resolution=Resolution.SETTLED, actor=SUPERVISOR))  # moves it on
+        resolved = app.get_case(case_id).version  # with the open deadlines it cancelled
         with pytest.raises(IllegalTransitionError):  # the other process must see it is resolved
             other.app.handle(
                 LogContact(
@@ -593,10 +619,10 @@ def test_a_stale_cache_in_another_process_cannot_misjudge_or_lose_an_update(
                 )
             )
         noted = other.app.handle(
-            AddNote(case_id=case_id, text="noted after resolution", actor=COLLECTOR, expected_version=2)
+            AddNote(case_id=case_id, text="noted after resolution", actor=COLLECTOR, expected_version=resolved)
         )
-        assert noted.version == 3
-        assert [e.originator_version for e in app.case_events(case_id)] == [1, 2, 3]
+        assert noted.version == resolved + 1
+        assert [e.originator_version for e in app.case_events(case_id)] == list(range(1, resolved + 2))
     finally:
         other.close()
 
@@ -631,7 +657,7 @@ def test_a_process_that_lost_a_race_on_a_case_brings_that_case_up_to_date_first(
         app.handle(AddNote(case_id=alone, text="fifth", actor=COLLECTOR))
         other.app.handle(AddNote(case_id=alone, text="sixth", actor=COLLECTOR))  # another case stays optimistic
         assert attempts == [alone, alone]
-        assert [e.originator_version for e in app.case_events(shared)] == [1, 2, 3, 4, 5]
+        assert [e.originator_version for e in app.case_events(shared)] == list(range(1, OPENED + 5))
     finally:
         other.close()
 
@@ -660,6 +686,6 @@ def test_a_case_the_other_process_stopped_writing_goes_back_to_optimistic(
         assert queries == [case_id] * QUIET_READS_TO_UNSHARE
         app.handle(AddNote(case_id=case_id, text="here again", actor=COLLECTOR))
         other.app.handle(AddNote(case_id=case_id, text="races again", actor=COLLECTOR))  # stale: lost, retried
-        assert len(app.case_events(case_id)) == QUIET_READS_TO_UNSHARE + 6  # opened, 2, the quiet ones, 3 more
+        assert len(app.case_events(case_id)) == QUIET_READS_TO_UNSHARE + OPENED + 5  # opened, 2, the quiet, 3 more
     finally:
         other.close()

@@ -34,7 +34,7 @@ from domain.errors import InvariantError
 from domain.money import Money
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
-from tests.factories import COLLECTOR, SUPERVISOR, open_case
+from tests.factories import COLLECTOR, OPENED, SUPERVISOR, open_case
 
 SHA = "0123456789abcdef" * 4
 BASES = {Command, CaseCommand, EnterpriseCommand}
@@ -61,7 +61,7 @@ def test_a_command_without_a_handler_is_a_type_error(app: CollectionsApp) -> Non
     case_id = open_case(app)
     with pytest.raises(TypeError, match="no handler for Unheard"):
         app.handle(Unheard(case_id=case_id, actor=COLLECTOR))
-    assert app.get_case(case_id).version == 1
+    assert app.get_case(case_id).version == OPENED
 
 
 def creating(app: CollectionsApp, kind: str, case_id: UUID) -> tuple[CaseCommand, type, str]:

@@ -111,12 +111,13 @@ def test_the_period_restarts_from_the_end_of_proceedings_and_does_not_warn_while
     assert container.app.get_case(case_id).tasks["limitation-2032-10-01"].department == "legal"
 
 
-def test_a_suit_filed_before_the_clock_started_starts_it_only_when_it_ends(container: Container) -> None:
+def test_a_suit_filed_right_after_opening_restarts_the_clock_when_it_ends(container: Container) -> None:
+    """The clock starts when an overdue case opens (due 2026-09-15: ends 2029-09-15); the suit filed next suspends
+    it, and its judgment restarts it (art. 195)."""
     case_id = open_case(container.app)
+    assert container.app.get_case(case_id).limitation_ends_on == date(2029, 9, 15)
     action_id = sue(container, case_id)
     container.app.handle(ReviewLegalClock(case_id=case_id, actor=COLLECTOR))
-    case = container.app.get_case(case_id)
-    assert case.limitation_ends_on is None and [d.kind for d in case.deadlines.values()] == []
     at(container, date(2027, 1, 5))
     assert end(container, case_id, action_id, date(2027, 1, 4)) is True
     case = container.app.get_case(case_id)  # a judgment: two years to apply for enforcement (CPL art. 250)

@@ -15,7 +15,7 @@ from domain.act import Act
 from domain.case.aggregate import CollectionCase
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 
 
 def snapshot_versions(container: Container, case_id: UUID) -> list[int]:
@@ -51,7 +51,7 @@ def test_a_save_reaching_the_interval_snapshots_its_last_version_without_reading
 
         recorder.select_events = counting
         try:
-            add_notes(container, case, 13)  # versions 2..14: reaches 10
+            add_notes(container, case, 14 - OPENED)  # versions 6..14: reaches 10
             container.store.save(case)
         finally:
             recorder.select_events = select
@@ -89,12 +89,12 @@ def test_a_save_that_loses_its_race_leaves_no_snapshot(settings: Settings, clock
         case_id = open_case(container.app)
         mine, theirs = container.app.get_case(case_id), other.app.get_case(case_id)
         add_notes(other, theirs, 2)
-        other.store.save(theirs)  # versions 2, 3
-        add_notes(container, mine, 4)  # versions 2..5: would snapshot version 5
+        other.store.save(theirs)  # versions 6, 7
+        add_notes(container, mine, 5)  # versions 6..10: would snapshot version 10
         with pytest.raises(IntegrityError):
             container.store.save(mine)
-        assert snapshot_versions(container, case_id) == []
-        assert other.app.get_case(case_id).version == 3
+        assert snapshot_versions(container, case_id) == [OPENED]  # the opening's own (5 events: the interval)
+        assert other.app.get_case(case_id).version == OPENED + 2
     finally:
         container.close()
         other.close()

@@ -12,6 +12,7 @@ from api.auth import USER_ROLES, TokenCodec
 from api.matrix import route_rules
 from api.permissions import MATRIX
 from tests.e2e.conftest import CALL, TEST_SECRET, open_case
+from tests.factories import OPENED
 
 PLACEHOLDERS = {
     "{case_id}": str(uuid4()),
@@ -105,7 +106,7 @@ def test_every_event_records_the_acting_user_and_role(client, as_role):
     client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers=as_role("crm", "sun"))
     items = client.get(f"/v1/cases/{case_id}/timeline", headers=as_role("auditor")).json()["items"]
     assert [item["actor"] for item in items] == [
-        {"user_id": "chen", "role": "credit"},
+        *[{"user_id": "chen", "role": "credit"}] * OPENED,  # the opening and what it recorded with it
         {"user_id": "sun", "role": "crm"},
     ]
 

@@ -60,3 +60,21 @@ def test_policy_show_prints_the_governing_version(db: list[str], capsys: pytest.
     assert captured.err.startswith("strategy policy v1 (governing)")  # the heading is for the person, on stderr
     terms = json.loads(captured.out)  # stdout is the JSON alone, for jq
     assert terms["risk"]["high_from"] == 60 and '"limitation_years": 3' in captured.out
+
+
+def test_payoff_and_ledger_print_what_settles_a_loan_on_a_day(
+    db: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A seeded case (opened with an overdue amount and date, no contract rates: no penalty) is settled by its
+    principal; the ledger prints it due by due; an unknown loan is a readable error and a non-zero exit."""
+    assert main([*db, "seed", "--enterprises", "3"]) == 0
+    capsys.readouterr()
+    assert main([*db, "ledger", "HD-2024-03"]) == 0
+    ledger = capsys.readouterr().out
+    assert ledger.startswith("loan HD-2024-03 as of ") and "days past due" in ledger and "  due 1 " in ledger
+    outstanding = ledger.split("outstanding ")[1].split(" ")[0]
+    assert main([*db, "payoff", "HD-2024-03"]) == 0
+    payoff = capsys.readouterr().out
+    assert payoff.splitlines()[0].endswith(f": {outstanding}") and "  principal " in payoff
+    assert main([*db, "payoff", "NO-SUCH-LOAN", "--on", "2026-11-16"]) == 2
+    assert "arrears: error:" in capsys.readouterr().err

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from tests.e2e.conftest import CALL, open_case
+from tests.factories import OPENED
 
 PROBLEM = "application/problem+json"
 
@@ -59,15 +60,15 @@ def test_duplicates_and_illegal_transitions_are_409(client, as_role):
 def test_stale_if_match_is_412_and_a_malformed_one_400(client, as_role):
     headers = as_role("collector")
     case_id = open_case(client, as_role("admin"))
-    ok = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**headers, "If-Match": '"1"'})
-    assert ok.status_code == 201 and ok.headers["etag"] == '"2"'
-    stale = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**headers, "If-Match": '"1"'})
-    assert "version 2" in assert_problem(stale, 412)["detail"]
+    ok = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**headers, "If-Match": f'"{OPENED}"'})
+    assert ok.status_code == 201 and ok.headers["etag"] == f'"{OPENED + 1}"'
+    stale = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**headers, "If-Match": f'"{OPENED}"'})
+    assert f"version {OPENED + 1}" in assert_problem(stale, 412)["detail"]
     assert_problem(client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**headers, "If-Match": "v2"}), 400)
     star = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**headers, "If-Match": "*"})
     assert star.status_code == 201
     events = client.get(f"/v1/cases/{case_id}/timeline", headers=headers).json()["items"]
-    assert len(events) == 3  # the refused writes recorded nothing
+    assert len(events) == OPENED + 2  # the refused writes recorded nothing
 
 
 def test_oversized_bodies_are_413_before_parsing(client, as_role):

@@ -13,6 +13,7 @@ import pytest
 from api.main import create_app
 from domain.money import Money, MoneyError
 from tests.e2e.conftest import CALL, TEST_SECRET, open_case
+from tests.factories import OPENED
 
 PROBLEM = "application/problem+json"
 
@@ -89,7 +90,8 @@ def test_path_ids_are_canonical_uuids(client, as_role):
         assert fields(write) == ["path.case_id"], spelling
     enterprise = client.get(f"/v1/enterprises/{{{plain}}}", headers=headers)
     assert fields(enterprise) == ["path.enterprise_id"]
-    assert len(client.get(f"/v1/cases/{case_id}/timeline", headers=headers).json()["items"]) == 1  # nothing recorded
+    items = client.get(f"/v1/cases/{case_id}/timeline", headers=headers).json()["items"]
+    assert len(items) == OPENED  # nothing recorded besides the opening
 
 
 def test_a_body_enterprise_id_is_a_canonical_uuid_too(client, as_role):

@@ -30,8 +30,9 @@ def test_reads_come_from_the_views_and_see_the_callers_writes(client, as_role):
     assert client.get("/v1/cases", params={"cursor": "garbage"}, headers=collector).status_code == 422
 
     timeline = client.get(f"/v1/cases/{case_id}/timeline", headers=collector).json()
-    assert [i["type"] for i in timeline["items"]][:3] == ["CaseOpened", "CollectorAssigned", "CallLogged"]
-    assert timeline["items"][2]["actor"] == {"user_id": "wang", "role": "collector"}
+    types = [i["type"] for i in timeline["items"]]
+    assert types[0] == "CaseOpened" and types.index("CollectorAssigned") < types.index("CallLogged")
+    assert timeline["items"][types.index("CallLogged")]["actor"] == {"user_id": "wang", "role": "collector"}
     assert client.get(f"/v1/cases/{uuid4()}/timeline", headers=collector).status_code == 404
 
     trail = client.get(f"/v1/cases/{case_id}/audit", headers=as_role("auditor")).json()["items"]

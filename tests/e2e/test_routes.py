@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from infrastructure.clock import ManualClock
 from tests.e2e.conftest import CALL, open_case, register
-from tests.factories import credit_code
+from tests.factories import OPENED, credit_code
 
 DOC = hashlib.sha256(b"agreement").hexdigest()
 
@@ -62,12 +62,12 @@ def test_a_case_is_worked_from_opening_to_resolution(client, as_role, clock: Man
 
     opened = client.get(f"/v1/cases/{case_id}", headers=collector)
     assert opened.status_code == 200
-    assert opened.headers["etag"] == '"2"'
+    assert opened.headers["etag"] == f'"{OPENED + 1}"'  # the opening's events, the collector assigned
     assert opened.json()["collector"] == "wang" and opened.json()["status"] == "open"
 
-    call = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**collector, "If-Match": '"2"'})
+    call = client.post(f"/v1/cases/{case_id}/contacts", json=CALL, headers={**collector, "If-Match": f'"{OPENED + 1}"'})
     assert call.status_code == 201, call.text
-    assert call.json() == {"case_id": case_id, "version": 3} and call.headers["etag"] == '"3"'
+    assert call.json() == {"case_id": case_id, "version": OPENED + 2} and call.headers["etag"] == f'"{OPENED + 2}"'
     visit = {**CALL, "channel": "visit", "outcome": "met", "staff": ["wang", "chen"], "summary": "on site"}
     assert client.post(f"/v1/cases/{case_id}/contacts", json=visit, headers=collector).status_code == 201
     letter = {**CALL, "channel": "letter", "outcome": "delivered", "letter_kind": "demand", "document_sha256": DOC}
@@ -138,9 +138,9 @@ def test_a_case_is_worked_from_opening_to_resolution(client, as_role, clock: Man
 
     timeline = client.get(f"/v1/cases/{case_id}/timeline", headers=as_role("auditor")).json()
     types = [item["type"] for item in timeline["items"]]
-    assert types[:3] == ["CaseOpened", "CollectorAssigned", "CallLogged"]
+    assert types[0] == "CaseOpened" and types.index("CollectorAssigned") < types.index("CallLogged")
     assert "PaymentReceived" in types and types[-1] == "CaseResolved"
-    call_item = timeline["items"][2]
+    call_item = timeline["items"][types.index("CallLogged")]
     assert call_item["actor"] == {"user_id": "wang", "role": "collector"}
     assert "Li Na" in call_item["summary"]
 
@@ -160,10 +160,11 @@ def test_timeline_pages_in_occurred_at_order(client, as_role, clock):
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert len(seen) == 4
+    assert len(seen) == OPENED + 3
     times = [item["occurred_at"] for item in seen]
     assert times == sorted(times)
-    assert [item["version"] for item in seen] == [1, 3, 2, 4]
+    first, second, third = OPENED + 1, OPENED + 2, OPENED + 3  # the calls 2, 1 and 0 hours ago
+    assert [item["version"] for item in seen] == [*range(1, OPENED + 1), second, first, third]
 
 
 def test_cases_are_listed_with_filters_and_cursor_paging(client, as_role):
@@ -202,21 +203,23 @@ def test_history_replays_the_case_by_version_and_as_of(client, as_role, clock):
         headers=admin,
     )
     auditor = as_role("auditor")
-    at_two = client.get(f"/v1/cases/{case_id}/history", params={"version": 2}, headers=auditor)
-    assert at_two.status_code == 200
-    assert at_two.json()["case"]["paid"] == "0.00" and at_two.json()["version"] == 2
-    assert [e["type"] for e in at_two.json()["events"]] == ["CaseOpened", "CallLogged"]
+    at_call = client.get(f"/v1/cases/{case_id}/history", params={"version": OPENED + 1}, headers=auditor)
+    assert at_call.status_code == 200
+    assert at_call.json()["case"]["paid"] == "0.00" and at_call.json()["version"] == OPENED + 1
+    types = [e["type"] for e in at_call.json()["events"]]
+    assert types[0] == "CaseOpened" and types[-1] == "CallLogged" and len(types) == OPENED + 1
     now = client.get(f"/v1/cases/{case_id}/history", headers=auditor).json()
     assert now["case"]["paid"] == "1000.00"
     recorded = now["events"][0]["recorded_at"]
     known = client.get(f"/v1/cases/{case_id}/history", params={"known_at": recorded}, headers=auditor)
+    # recorded with the opening (its own timestamp): only the opening was recorded by then
     assert known.status_code == 200 and known.json()["version"] == 1 and known.json()["known_at"] == recorded
     opened = now["events"][0]["occurred_at"]
     as_of = client.get(f"/v1/cases/{case_id}/history", params={"as_of": opened}, headers=auditor)
     assert as_of.status_code == 200 and as_of.json()["version"] == now["version"]  # the clock stood still: all then
     before = client.get(f"/v1/cases/{case_id}/history", params={"as_of": "2000-01-01T00:00:00+08:00"}, headers=auditor)
     assert before.status_code == 404
-    both = {"version": 2, "known_at": recorded}
+    both = {"version": OPENED + 1, "known_at": recorded}
     assert client.get(f"/v1/cases/{case_id}/history", params=both, headers=auditor).status_code == 422
     assert client.get(f"/v1/cases/{case_id}/history", params={"version": 99}, headers=auditor).status_code == 404
 
@@ -226,7 +229,7 @@ def test_audit_trail_chains_hashes_and_verification_passes(client, as_role):
     case_id = open_case(client, admin)
     client.post(f"/v1/cases/{case_id}/notes", json={"text": "first"}, headers=admin)
     trail = client.get(f"/v1/cases/{case_id}/audit", headers=as_role("auditor")).json()
-    assert [i["version"] for i in trail["items"]] == [1, 2]
+    assert [i["version"] for i in trail["items"]] == list(range(1, OPENED + 2))
     assert trail["items"][0]["prev_hash"] == "0" * 64
     assert trail["items"][1]["prev_hash"] == trail["items"][0]["hash"]
     again = client.get(f"/v1/cases/{case_id}/audit", headers=as_role("compliance")).json()
@@ -250,7 +253,8 @@ def test_reports_answer(client, as_role, clock):
     assert [(c["channel"], c["attempts"], c["rpc"]) for s in channels for c in s["channels"]] == [("phone", 2, 2)]
     report = client.get("/v1/reports/compliance", headers=compliance).json()
     override = report["overrides"][0]
-    assert override["rules"] == ["CP-QUIET-HOURS"] and override["evidence"] == [{"case_id": case_id, "version": 3}]
+    evidence = [{"case_id": case_id, "version": OPENED + 2}]  # the opening's events, the first call, the late one
+    assert override["rules"] == ["CP-QUIET-HOURS"] and override["evidence"] == evidence
 
 
 def test_operations_endpoints(client, as_role):

@@ -60,14 +60,16 @@ def test_writes_and_reads_answer_whole_on_one_kept_alive_connection(served: str)
     token = TokenCodec(TEST_SECRET).issue("wang.collector", "supervisor", timedelta(hours=1))
     with httpx.Client(base_url=served, headers={"Authorization": f"Bearer {token}"}) as client:
         case_id = open_case(client, {}, n=1)  # type: ignore[arg-type]  # httpx.Client speaks like TestClient
-        for version in (2, 3, 4):
+        opened = int(client.get(f"/v1/cases/{case_id}").headers["etag"].strip('"'))  # with its opening events
+        versions = [opened + 1, opened + 2, opened + 3]
+        for version in versions:
             logged = client.post(f"/v1/cases/{case_id}/contacts", json=EMAIL, headers={"If-Match": f'"{version - 1}"'})
             assert (logged.status_code, logged.headers["etag"]) == (201, f'"{version}"'), logged.text
             assert logged.json() == {"case_id": case_id, "version": version}
-        stale = client.post(f"/v1/cases/{case_id}/contacts", json=EMAIL, headers={"If-Match": '"1"'})
+        stale = client.post(f"/v1/cases/{case_id}/contacts", json=EMAIL, headers={"If-Match": f'"{opened}"'})
         assert stale.status_code == 412 and stale.headers["content-type"] == "application/problem+json"
         document = client.get("/openapi.json")  # larger than one gathered write: sent at once
         assert document.status_code == 200 and len(document.content) > 64 * 1024
         assert "/v1/cases/{case_id}/contacts" in document.json()["paths"]
         timeline = client.get(f"/v1/cases/{case_id}/timeline").json()["items"]
-        assert [item["version"] for item in timeline][-3:] == [2, 3, 4]
+        assert [item["version"] for item in timeline][-3:] == versions

@@ -102,6 +102,14 @@ BASE_BODIES: dict[str, dict[str, Any]] = {
         "terms": "t",
     },
     "/v1/cases/{case_id}/payments": {"amount": "1.00", "received_on": "2026-11-02", "reference": "R-1"},
+    "/v1/cases/{case_id}/costs": {
+        "cost_id": "FEE-1",
+        "kind": "court_fee",
+        "amount": "5000.00",
+        "incurred_on": "2026-11-02",
+        "description": "court fee",
+    },
+    "/v1/cases/{case_id}/acceleration": {"on": "2026-11-02", "clause": "12.3", "reason": "three dues unpaid"},
     "/v1/cases/{case_id}/schedule": {
         "dues": [
             {"number": 1, "due_on": "2026-09-15", "principal": "1200000.00"},

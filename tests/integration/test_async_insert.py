@@ -24,7 +24,7 @@ from domain.errors import ConflictError
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from tests.conftest import STORES, postgres_test_url, settings_for
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_a_group_with_a_stale_command_stores_every_command_once_with_the_same_re
     assert alone == [cases[0], cases[2], cases[2]]
     assert inserter.groups == 1 and inserter.grouped == 3
     assert [notes(pg, case_id) for case_id in cases] == [["here"], ["here"], ["elsewhere", "here"], ["here"]]
-    stale_pinned = run(with_table_locked(pg, [note(cases[0], "pinned", expected_version=1)], waiting=0))
+    stale_pinned = run(with_table_locked(pg, [note(cases[0], "pinned", expected_version=OPENED)], waiting=0))
     assert isinstance(stale_pinned[0], ConflictError)  # a pinned version is refused, as ``change`` refuses it
 
 
@@ -174,7 +174,7 @@ def test_handle_async_records_what_handle_would_on_both_stores(
             return list(await asyncio.gather(*(container.app.handle_async(note(case_id, f"n{n}")) for n in range(3))))
 
         outcomes = asyncio.run(both())
-        assert sorted(outcome.version for outcome in outcomes) == [2, 3, 4]
+        assert sorted(outcome.version for outcome in outcomes) == [OPENED + 1, OPENED + 2, OPENED + 3]
         assert sorted(notes(container, case_id)) == ["n0", "n1", "n2"]
     finally:
         container.close()

@@ -23,7 +23,7 @@ from infrastructure.idempotency import idempotency_store
 from infrastructure.keyed_writes import KEYS_TABLE, KeyedWrite, committing, keyed
 from infrastructure.settings import Settings
 from tests.conftest import postgres_test_url, settings_for
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 
 pytestmark = pytest.mark.postgres
 
@@ -92,7 +92,7 @@ def test_commands_queued_behind_an_insert_commit_as_one_group_with_their_keys(pg
     assert pg.store.recorder.group.groups == 1  # type: ignore[attr-defined]
     assert pg.store.recorder.group.grouped == 5  # type: ignore[attr-defined]
     for case_id in cases:
-        assert [e.originator_version for e in pg.app.case_events(case_id)] == [1, 2]
+        assert [e.originator_version for e in pg.app.case_events(case_id)] == list(range(1, OPENED + 2))
     ids = sorted(n for found in results for n in found)
     assert len(set(ids)) == 6
     with psycopg.connect(postgres_test_url()) as conn:
@@ -105,19 +105,19 @@ def test_commands_queued_behind_an_insert_commit_as_one_group_with_their_keys(pg
 def test_a_group_with_a_lost_race_commits_the_others_and_only_the_loser_conflicts(pg: Container) -> None:
     cases = [open_case(pg.app, n) for n in range(1, 5)]
     taken = next_event(pg, cases[2], "already there")
-    pg.store.recorder.insert_events([taken])  # version 2 of the third case is taken
+    pg.store.recorder.insert_events([taken])  # the third case's next version is taken
     writes = [None, KeyedWrite("user", "key-1", "hash", b"s" * 32), KeyedWrite("user", "key-2", "hash", b"s" * 32)]
     inserts = [
         (next_event(pg, cases[0], "first"), None),
         (next_event(pg, cases[1], "second"), writes[1]),
-        (next_event(pg, cases[2], "loses", version=2), writes[2]),
+        (next_event(pg, cases[2], "loses", version=OPENED + 1), writes[2]),
         (next_event(pg, cases[3], "fourth"), None),
     ]
     results = insert_grouped(pg, inserts)
     assert isinstance(results[2], IntegrityError)
     assert all(isinstance(results[n], list) for n in (0, 1, 3)), results
-    assert [len(pg.app.case_events(case_id)) for case_id in cases] == [2, 2, 2, 2]
-    assert [e.text for e in pg.app.case_events(cases[2])[1:]] == ["already there"]  # type: ignore[attr-defined]
+    assert [len(pg.app.case_events(case_id)) for case_id in cases] == [OPENED + 1] * 4
+    assert [e.text for e in pg.app.case_events(cases[2])[OPENED:]] == ["already there"]  # type: ignore[attr-defined]
     with psycopg.connect(postgres_test_url()) as conn:
         keys = conn.execute(
             f"SELECT idem_key FROM {pg.settings.database_schema}.{KEYS_TABLE} WHERE outcome IS NOT NULL ORDER BY 1"

@@ -18,6 +18,7 @@ from api.main import create_app
 from infrastructure.clock import ManualClock
 from tests.conftest import settings_for
 from tests.e2e.conftest import TEST_SECRET, open_case
+from tests.factories import OPENED
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_a_write_lock_held_briefly_is_waited_for(sqlite_api) -> None:
         response = client.get(f"/v1/cases/{case_id}/timeline", headers=auth)
         holder.join()
         assert response.status_code == 200, response.text
-        assert len(response.json()["items"]) == 2 + n
+        assert len(response.json()["items"]) == OPENED + 1 + n
         client.post(f"/v1/cases/{case_id}/notes", json={"text": "one more"}, headers=auth)
 
 
@@ -91,4 +92,4 @@ def test_a_write_lock_held_too_long_is_a_503_not_a_500(sqlite_api) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     assert int(response.headers["retry-after"]) >= 1
     after = client.get(f"/v1/cases/{case_id}/timeline", headers=auth)
-    assert after.status_code == 200 and len(after.json()["items"]) == 2
+    assert after.status_code == 200 and len(after.json()["items"]) == OPENED + 1

@@ -9,11 +9,13 @@ from application.bootstrap import Container
 from domain.base import DomainEvent
 from domain.case import CollectionCase
 from domain.case.events import CaseEvent, CaseOpened
+from domain.money import Money
 from domain.narration import describe
+from domain.rules import local_date
 from projections.audit_chain import GENESIS, chain_hash
 from projections.base import utc_text
 from projections.models import ActorOut
-from tests.projections.rules import channel_counts, compliance_rows, portfolio_figures
+from tests.projections.rules import channel_counts, compliance_rows, outstanding_after, portfolio_figures
 
 
 def whole_log(container: Container) -> list[tuple[Any, Any]]:
@@ -44,6 +46,7 @@ class Oracle:
 
     def __init__(self, container: Container) -> None:
         self.log = whole_log(container)
+        self.now = container.app.clock.now()
         self.by_originator: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
         for n, e in self.log:
             self.by_originator[str(n.originator_id)].append((n, e))
@@ -54,14 +57,20 @@ class Oracle:
                 self.cases[key] = container.app.replay(events)
 
     def progress(self, key: str) -> dict[str, Any]:
+        """A case as the API shows it now: its money is the one position function's today (an open or resolved
+        case: penalty accrues and days pass between its events), a closed case's as of its last act."""
         case = self.cases[key]
+        outstanding, overdue = str(case.outstanding), str(case.overdue_amount)
+        if str(case.status) != "closed":
+            today = case.position_as_of(local_date(self.now, case.timezone))
+            outstanding, overdue = str(Money.of(today.outstanding_fen)), str(Money.of(today.overdue_fen))
         return {
             "version": case.version,
             "status": str(case.status),
             "tier": case.tier and str(case.tier),
             "collector": case.collector,
-            "outstanding": str(case.outstanding),
-            "overdue_amount": str(case.overdue_amount),
+            "outstanding": outstanding,
+            "overdue_amount": overdue,
             "paid": str(case.paid),
             "last_contact_at": utc_text(case.last_contact_at),
             "next_action_due": utc_text(case.next_action_due()),
@@ -113,7 +122,12 @@ class Oracle:
         return portfolio_figures(self.log)
 
     def open_balance_fen(self) -> int:
-        return sum(c.outstanding.fen for c in self.cases.values() if str(c.status) == "open")
+        """What the open cases owe as of the last act on each one's ledger (the portfolio's balance)."""
+        return sum(
+            outstanding_after([e for _, e in self.by_originator[key] if isinstance(e, CaseOpened | CaseEvent)])
+            for key, c in self.cases.items()
+            if str(c.status) == "open"
+        )
 
     def channels(self) -> dict[tuple[str, str, str, str], dict[str, int]]:
         """Channel counts per segment x channel (tests/projections/rules.py, not the view's code)."""

@@ -34,9 +34,11 @@ from domain.case.events import (
     StrategyAssigned,
     VisitScheduled,
 )
-from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
+from domain.case.ledger_events import LoanScheduleRecorded
+from domain.case.ledger_fold import entry_of, figures_day
 from domain.case.values import LetterKind
 from domain.enterprise.events import EnterpriseRegistered, ProfileUpdated
+from domain.loan_ledger import legacy_dues, position
 from domain.strategy import PolicyPublished
 
 Log = list[tuple[Any, Any]]
@@ -303,50 +305,26 @@ def bucket_of(days: int) -> str:
     return next((BUCKETS[i] for i, upper in enumerate(BUCKET_UPPER) if days <= upper), BUCKETS[-1])
 
 
-def schedule_of(opened: CaseOpened, events: list[Any]) -> list[tuple[int, date | None, int, int]]:
-    """(number, due date, principal, interest) of the loan's dues after ``events``: the opening's dues, or one
-    due of the overdue amount on its date and the rest undated; a recorded schedule replaces them."""
-    dues = [(d.number, d.due_on, d.principal_fen, d.interest_fen) for d in opened.dues]
-    if not dues:
-        rest = opened.outstanding.fen - opened.overdue_amount.fen
-        dues = [(1, opened.overdue_since, opened.overdue_amount.fen, 0)] if opened.overdue_amount.fen else []
-        dues += [(len(dues) + 1, None, rest, 0)] if rest > 0 else []
+def ledger_of(opened: CaseOpened, events: list[Any]) -> tuple[list[Any], list[Any], Any]:
+    """The loan's dues (a case opened the old way: one due of the overdue amount on its date and the rest undated;
+    a recorded schedule replaces them), its terms, and the acts on its ledger."""
+    dues: list[Any] = list(opened.dues) or legacy_dues(
+        opened.overdue_amount.fen, opened.overdue_since, opened.outstanding.fen
+    )
+    terms, entries = opened.terms, []
     for e in events:
         if isinstance(e, LoanScheduleRecorded):
-            dues = [(d.number, d.due_on, d.principal_fen, d.interest_fen) for d in e.dues]
-    return dues
+            dues, terms = list(e.dues), e.terms
+        entry = entry_of(e, opened.timezone)
+        if entry is not None:
+            entries.append(entry)
+    return dues, entries, terms
 
 
 def days_past_due(opened: CaseOpened, events: list[Any], on: date) -> int:
-    """Days since the oldest due with principal or interest unpaid fell due, on ``on``, after ``events``.
-
-    The oracle's own reading of Civil Code arts. 560/561: payments in the order received; each goes to the
-    designated dues, then the fallen-due ones before the others, oldest first; within a due its penalty
-    interest, then the rest (interest and principal: what is left of them is what keeps it overdue)."""
-    dues = schedule_of(opened, events)
-    penalty = {n: 0 for n, *_ in dues}
-    rest = {n: p + i for n, _, p, i in dues}
-    when = {n: d for n, d, *_ in dues}
-    facts: list[tuple[date, int, int, Any]] = []
-    for k, e in enumerate(events):
-        if isinstance(e, PaymentReceived) and e.received_on <= on:
-            facts.append((e.received_on, 0, k, e))
-        elif isinstance(e, PenaltyAccrued) and e.period_end <= on:
-            facts.append((e.period_end, 1, k, e))
-    for day, _, _, e in sorted(facts, key=lambda f: f[:3]):
-        if isinstance(e, PenaltyAccrued):
-            for n, _, fen in e.items:
-                penalty[n] += fen
-            continue
-        left = e.amount.fen
-        fallen = {n for n, d in when.items() if d is not None and d <= day}
-        for n in sorted(when, key=lambda n: (n not in e.designated_dues, n not in fallen, when[n] or date.max, n)):
-            for owed in (penalty, rest):
-                take = min(owed[n], left)
-                owed[n] -= take
-                left -= take
-    unpaid = [d for n, d in when.items() if d is not None and d <= on and rest[n] > 0]
-    return (on - min(unpaid)).days if unpaid else 0
+    """Days past due on ``on`` after ``events``: the one position function's (issue 20.5: every view answers it)."""
+    dues, entries, terms = ledger_of(opened, events)
+    return position(dues, entries, on, terms).days_past_due
 
 
 def is_open(events: list[Any]) -> bool:
@@ -356,11 +334,13 @@ def is_open(events: list[Any]) -> bool:
 
 
 def outstanding_after(events: list[Any]) -> int:
-    """The loan's dues (principal and interest) plus the penalty interest recorded, less every payment."""
-    dues = schedule_of(events[0], events)
-    penalty = sum(e.amount.fen for e in events if isinstance(e, PenaltyAccrued))
-    paid = sum(e.amount.fen for e in events if isinstance(e, PaymentReceived))
-    return sum(p + i for _, _, p, i in dues) + penalty - paid
+    """What is owed after ``events``: the position on the day of the last act on the ledger or classification (the
+    opening's day when there is none), as the case and its views compute it (domain/case/ledger_fold.py)."""
+    opened: CaseOpened = events[0]
+    dues, entries, terms = ledger_of(opened, events)
+    days = [figures_day(e, opened.timezone) for e in events]
+    day = [d for d in days if d is not None][-1]
+    return position(dues, entries, day, terms).outstanding_fen
 
 
 def portfolio_figures(log: Log) -> dict[str, Any]:

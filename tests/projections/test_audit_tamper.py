@@ -14,10 +14,12 @@ from application.bootstrap import Container, bootstrap
 from application.commands import AddNote
 from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 from tests.projections.raw import RawEvents
 
 NOTE_TOPIC = "domain.case.events:NoteAdded"
+#: the notes below follow a case's opening events
+N = OPENED
 
 
 @pytest.fixture
@@ -45,30 +47,31 @@ def named(container: Container, case_id: UUID | None = None) -> list[tuple[str, 
 def test_an_updated_event_is_named(keyed: Container, settings: Settings) -> None:
     a, b, _ = three_cases(keyed)
     raw = RawEvents(settings)
-    raw.update_state(b, 3, raw.state(b, 3).replace(b"visited", b"paid!!!"))
-    assert named(keyed) == [("altered", str(b), 3)]
+    raw.update_state(b, N + 2, raw.state(b, N + 2).replace(b"visited", b"paid!!!"))
+    assert named(keyed) == [("altered", str(b), N + 2)]
     assert named(keyed, a) == []
 
 
 def test_a_deleted_event_is_named(keyed: Container, settings: Settings) -> None:
     _, b, c = three_cases(keyed)
-    RawEvents(settings).delete(c, 2)
-    RawEvents(settings).delete(b, 4)  # the last one of its chain
-    assert named(keyed) == sorted([("deleted", str(b), 4), ("deleted", str(c), 2)], key=lambda m: (m[1], m[2]))
+    RawEvents(settings).delete(c, N + 1)
+    RawEvents(settings).delete(b, N + 3)  # the last one of its chain
+    deleted = [("deleted", str(b), N + 3), ("deleted", str(c), N + 1)]
+    assert named(keyed) == sorted(deleted, key=lambda m: (m[1], m[2]))
 
 
 def test_an_inserted_event_is_named(keyed: Container, settings: Settings) -> None:
     a, _, _ = three_cases(keyed)
     raw = RawEvents(settings)
-    forged = raw.state(a, 4).replace(b"wrote", b"waived")
-    raw.insert(a, 5, NOTE_TOPIC, forged)
-    assert named(keyed) == [("inserted", str(a), 5)]
+    forged = raw.state(a, N + 3).replace(b"wrote", b"waived")
+    raw.insert(a, N + 4, NOTE_TOPIC, forged)
+    assert named(keyed) == [("inserted", str(a), N + 4)]
 
 
 def test_reforging_the_chain_without_the_key_breaks_the_seal(keyed: Container, settings: Settings) -> None:
     a, _, _ = three_cases(keyed)
     raw = RawEvents(settings)
-    raw.update_state(a, 2, raw.state(a, 2).replace(b"called", b"paid!!"))
+    raw.update_state(a, N + 1, raw.state(a, N + 1).replace(b"called", b"paid!!"))
     # someone with database access recomputes the audit view from the altered store...
     settings_without_key = settings.model_copy(update={"audit_key": None})
     forger = bootstrap(settings_without_key)
@@ -78,7 +81,7 @@ def test_reforging_the_chain_without_the_key_breaks_the_seal(keyed: Container, s
     finally:
         forger.close()
     found = named(keyed)  # but not from one holding the key: every re-forged head fails its seal
-    assert ("seal_invalid", str(a), 4) in found
+    assert ("seal_invalid", str(a), N + 3) in found
 
 
 def test_cli_verify_exits_non_zero_and_names_the_event(
@@ -89,9 +92,9 @@ def test_cli_verify_exits_non_zero_and_names_the_event(
     monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
     monkeypatch.setenv("ARREARS_AUDIT_KEY", "audit-secret")
     assert main(["audit", "verify"]) == 0
-    RawEvents(settings).delete(a, 3)
+    RawEvents(settings).delete(a, N + 2)
     assert main(["audit", "verify", "--case", str(a)]) == 1
-    assert f"DELETED       {a} v3" in capsys.readouterr().out
+    assert f"DELETED       {a} v{N + 2}" in capsys.readouterr().out
 
 
 def test_cli_verify_catches_the_audit_view_up_first_or_says_how_far_behind_it_is(

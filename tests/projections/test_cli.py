@@ -8,7 +8,7 @@ from api.cli import main
 from application.bootstrap import Container
 from application.commands import AddNote
 from infrastructure.settings import Settings
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 
 
 def test_rebuild_and_status(
@@ -19,11 +19,12 @@ def test_rebuild_and_status(
     monkeypatch.setenv("ARREARS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ARREARS_DATABASE_SCHEMA", settings.database_schema)
     assert main(["projections", "status"]) == 0
-    assert "lag       4" in capsys.readouterr().out  # registered, referred, opened, noted
+    lag = 2 + OPENED + 1  # registered, referred, the case's opening events, noted
+    assert f"lag {lag:>7}" in capsys.readouterr().out
     assert main(["projections", "rebuild", "timeline"]) == 0
     out = capsys.readouterr().out
-    assert "rebuilt timeline from 4 events" in out
-    assert "timeline    position         4  lag       0  ok" in out
+    assert f"rebuilt timeline from {lag} events" in out
+    assert f"timeline    position {lag:>9}  lag       0  ok" in out
     assert main(["projections", "rebuild"]) == 0
-    assert container.read_model.case_progress(case_id).version == 2
+    assert container.read_model.case_progress(case_id).version == OPENED + 1
     assert main(["projections", "rebuild", "nonsense"]) == 2

@@ -16,7 +16,7 @@ from infrastructure.clock import ManualClock
 from infrastructure.settings import Settings
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 from tests.projections.checks import assert_views_equal_oracle
 from tests.projections.history import generate
 from tests.projections.raw import RawEvents
@@ -33,7 +33,7 @@ def fast(settings: Settings, clock: ManualClock) -> Iterator[Container]:
 def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
     fast.app.handle(AddNote(case_id=case_id, text="before", actor=COLLECTOR))
-    RawEvents(settings).insert(case_id, 3, "domain.case.events:NoteAdded", b'{"text": "no actor"}')
+    RawEvents(settings).insert(case_id, OPENED + 2, "domain.case.events:NoteAdded", b'{"text": "no actor"}')
     position = fast.store.recorder.max_notification_id()
     later = open_case(fast.app, 2)  # recorded after the bad one
     fast.projections.catch_up()
@@ -42,7 +42,7 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
     assert status["progress"]["failed_position"] == position
     assert "ValidationError" in status["progress"]["error"]
     assert status["progress"]["position"] == position - 1  # everything before it was committed
-    assert fast.read_model.case_progress(case_id).version == 2
+    assert fast.read_model.case_progress(case_id).version == OPENED + 1
     assert str(later) not in [i.case_id for i in fast.read_model.list_cases().items]
     assert status["audit"]["failed_position"] is None  # the audit trail needs only the bytes: it chains it
     assert status["audit"]["lag"] == 0
@@ -53,10 +53,10 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
     assert fast.read_model.verify().ok
 
     raw = RawEvents(settings)  # the cause is fixed; the view resumes at the event that stopped it
-    raw.update_state(case_id, 3, raw.state(case_id, 2))
+    raw.update_state(case_id, OPENED + 2, raw.state(case_id, OPENED + 1))
     fast.projections.retry("progress")
     fast.projections.catch_up()
-    assert fast.read_model.case_progress(case_id).version == 3
+    assert fast.read_model.case_progress(case_id).version == OPENED + 2
     assert str(later) in [i.case_id for i in fast.read_model.list_cases().items]
     assert [m.kind for m in fast.read_model.verify().mismatches] == ["altered"]  # and the audit trail noticed
 
@@ -65,7 +65,7 @@ def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast:
     case_id = open_case(fast.app)
     RawEvents(settings).insert(
         case_id,
-        2,
+        OPENED + 1,
         "domain.policy:PolicyPublished",
         orjson.dumps(
             {
@@ -79,13 +79,13 @@ def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast:
     fast.projections.catch_up()
     assert {s["failed_position"] for s in fast.read_model.status()} == {None}
     timeline = fast.read_model.timeline(case_id).items
-    assert [(i.version, i.type) for i in timeline][-1] == (2, "PolicyPublished")
+    assert [(i.version, i.type) for i in timeline][-1] == (OPENED + 1, "PolicyPublished")
     assert timeline[-1].actor is not None and timeline[-1].actor.model_dump() == {
         "user_id": "risk.officer",
         "role": "risk",
     }  # the actor of an unknown kind, from its stored JSON
-    assert [i.version for i in fast.read_model.audit(case_id).items] == [1, 2]
-    assert fast.read_model.case_progress(case_id).version == 2
+    assert [i.version for i in fast.read_model.audit(case_id).items] == list(range(1, OPENED + 2))
+    assert fast.read_model.case_progress(case_id).version == OPENED + 1
     assert fast.read_model.verify().ok
 
 
@@ -98,7 +98,7 @@ def test_the_background_thread_follows_the_log(fast: Container) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and max(fast.read_model.lag().values()) > 0:
             time.sleep(0.05)
-        assert fast.read_model.case_progress(case_id).version == 8
+        assert fast.read_model.case_progress(case_id).version == OPENED + 7
     finally:
         fast.projections.stop()
     assert_views_equal_oracle(fast)

@@ -13,6 +13,7 @@ import pytest
 from application.bootstrap import Container
 from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
 from domain.case.ledger_events import PenaltyAccrued
+from domain.case.ledger_fold import figures_day
 from domain.case.values import CaseStatus
 from domain.enterprise.events import DebtorClassified
 from domain.money import Money
@@ -74,16 +75,17 @@ def test_the_report_agrees_with_the_projections_and_with_a_replay_of_every_case(
     for firm in Simulation(container, CONFIG).firms:
         events = app.case_events(app.case_id_for(firm.loan.loan_id))
         case = app.replay(events)
-        opened += sum(d.total_fen for d in events[0].dues)  # principal + interest of the dues it opened with
+        opened += app.replay(events[:1]).outstanding.fen  # its dues and the penalty accrued before it opened
         penalty += sum(e.amount.fen for e in events if isinstance(e, PenaltyAccrued))
         first_tiers[str(next(e for e in events if isinstance(e, RiskAssessed)).tier)] += 1
         if case.status is CaseStatus.OPEN:
             ledger = case.position_as_of(report.end)
-            # the ledger balances: outstanding = principal + interest + penalty - paid
-            assert case.outstanding.fen == ledger.outstanding_fen
-            assert (
-                ledger.outstanding_fen
-                == ledger.principal_fen + ledger.interest_fen + ledger.penalty_fen - ledger.paid_fen
+            # the ledger balances: outstanding = principal + interest + penalty + costs - paid; the case's figures
+            # are the position of the day of its last act on the ledger or classification
+            last = [d for d in (figures_day(e, case.timezone) for e in events) if d is not None][-1]
+            assert case.outstanding.fen == case.position_as_of(last).outstanding_fen
+            assert ledger.outstanding_fen == (
+                ledger.principal_fen + ledger.interest_fen + ledger.penalty_fen + ledger.costs_fen - ledger.paid_fen
             )
             balance += case.outstanding.fen
             arrears += ledger.overdue_fen

@@ -1,8 +1,7 @@
 """The ledger views compute less per event and answer the same. The portfolio view remembers a case's ledger
 position over the days its balances cannot change (``unchanged_until``): the days past due it answers from that
 memory equal the ledger's own, on any day asked, in any order, with payments and penalties recorded between the
-questions. The progress view takes what is owed in all from the position of the day unless an entry is dated
-later (``owed_in_all``)."""
+questions."""
 
 from __future__ import annotations
 
@@ -12,8 +11,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, owed_in_all, position, unchanged_until
-from projections.portfolio import days_past_due, entries_of, forget_days_past_due
+from domain.loan_ledger import LedgerPayment, LedgerPenalty, LoanDue, position, unchanged_until
+from projections.portfolio import days_past_due, forget_days_past_due, ledger_of
 
 START = date(2026, 1, 1)
 
@@ -65,19 +64,8 @@ def test_remembered_days_past_due_equal_the_ledgers(case: tuple[list[LoanDue], l
     state: dict[str, Any] = {"dues": [d.model_dump(mode="json") for d in dues], "entries": []}
     for kind, value in steps:
         if kind == "ask":
-            expected = position(dues, entries_of(state), value).days_past_due
+            expected = position(dues, ledger_of(state)[1], value).days_past_due
             assert days_past_due(state, value) == expected
         else:
             state["entries"].append(value.model_dump(mode="json"))
             forget_days_past_due(state)
-
-
-@settings(max_examples=300, deadline=None)
-@given(questions(), st.integers(0, 240))
-def test_owed_in_all_equals_the_position_after_every_entry(
-    case: tuple[list[LoanDue], list[tuple[str, Any]]], offset: int
-) -> None:
-    dues, steps = case
-    entries = [value for kind, value in steps if kind != "ask"]
-    now = position(dues, entries, START + timedelta(days=offset))
-    assert owed_in_all(dues, entries, now) == position(dues, entries, date.max).outstanding_fen

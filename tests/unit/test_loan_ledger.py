@@ -14,14 +14,13 @@ from domain.classification import (
     classify_claim,
     classify_debtor,
 )
+from domain.ledger_replay import replay
 from domain.loan_ledger import (
     LedgerPayment,
-    LedgerPenalty,
     LoanDue,
     LoanTerms,
-    balances_as_of,
     legacy_dues,
-    penalty_for,
+    penalty_base,
     position,
     round_half_up,
 )
@@ -49,40 +48,50 @@ def test_overdue_grows_as_dues_fall_due() -> None:
     assert [position(DUES, [], d).overdue_fen for d in days] == [0, 200_000_00, 420_000_00, 1_040_000_00]
 
 
-def test_within_a_due_costs_interest_then_principal_art_561() -> None:
-    penalty = LedgerPenalty(period_start=date(2026, 9, 1), period_end=date(2026, 9, 30), items=((1, 3_000_00),))
-    _, parts = balances_as_of(DUES, [penalty, pay(15_000_00, date(2026, 10, 1))], date(2026, 10, 1))
-    # penalty interest (interest) first, then the contractual interest, then principal
-    assert [(p.due_no, p.kind, p.fen) for p in parts[0]] == [
-        (1, "penalty", 3_000_00),
+def parts_of(
+    entries: list[LedgerPayment], on: date, terms: LoanTerms | None = None
+) -> list[list[tuple[int, str, int]]]:
+    return replay(DUES, list(entries), terms, on).allocations
+
+
+def test_within_a_due_penalty_interest_then_contractual_interest_then_principal_art_561() -> None:
+    terms = LoanTerms(interest_rate=Decimal("0.0435"), penalty_rate=Decimal("0.0653"), compound=False)
+    # due 1 (190,000.00 principal) is past due 21 August .. 1 October (42 days): 42 x 19,000,000 x 0.0653 / 360
+    # = 144,745.0 fen per month-part: August 11 days 37,909.72 -> 37,910; September 30 days 103,391.67 -> 103,392;
+    # 1 October 3,446.39 -> 3,446; 144,748 fen of penalty interest in all
+    parts = parts_of([pay(160_000_00, date(2026, 10, 1))], date(2026, 10, 1), terms)
+    assert parts[0] == [
+        (1, "penalty", 144_748),
         (1, "interest", 10_000_00),
-        (1, "principal", 2_000_00),
+        (1, "principal", 160_000_00 - 10_000_00 - 144_748),
     ]
 
 
 def test_across_dues_the_designated_then_the_due_then_the_oldest_art_560() -> None:
     on = date(2026, 11, 2)
-    _, parts = balances_as_of(DUES, [pay(50_000_00, on, 2)], on)
-    assert {p.due_no for p in parts[0]} == {2}  # the debtor designated due 2
-    _, parts = balances_as_of(DUES, [pay(250_000_00, on)], on)
-    assert [p.due_no for p in parts[0]] == [1, 1, 2, 2]  # the oldest fallen-due first, never due 3 (not due)
-    _, parts = balances_as_of(DUES, [pay(700_000_00, on)], on)
-    assert parts[0][-1].due_no == 3  # what is not due comes last
+    parts = parts_of([pay(50_000_00, on, 2)], on)
+    assert {p[0] for p in parts[0]} == {2}  # the debtor designated due 2
+    parts = parts_of([pay(250_000_00, on)], on)
+    assert [p[0] for p in parts[0]] == [1, 1, 2, 2]  # the oldest fallen-due first, never due 3 (not due)
+    parts = parts_of([pay(700_000_00, on)], on)
+    assert parts[0][-1][0] == 3  # what is not due comes last
 
 
-def test_penalty_accrues_per_day_on_overdue_principal_rounded_half_up_once() -> None:
+def test_penalty_accrues_daily_from_the_day_after_the_due_date_rounded_half_up_once_a_month() -> None:
+    """Due 31 October; 1..30 November are past due (30 days). Simple: 30 x 100,000,000 fen x 0.0653 / 360 =
+    544,166.67 -> 544,167 fen. Compound: the unpaid interest too, 30 x 105,000,000 x 0.0653 / 360 = 571,375.0 ->
+    571,375. Paid 550,000.00 on 16 November: 1..16 November on 100,000,000 (the payment day still counts, 算头不算尾),
+    17..30 November on what the payment left: it paid the penalty of 1..16 November first (16 x 100,000,000 x 0.0653
+    / 360 = 290,222.2 -> 290,222 fen), then the interest 5,000,000, then principal 49,709,778: 50,290,222 fen left."""
     dues = [LoanDue(number=1, due_on=date(2026, 10, 31), principal_fen=1_000_000_00, interest_fen=50_000_00)]
     simple = LoanTerms(interest_rate=Decimal("0.0435"), penalty_rate=Decimal("0.0653"), compound=False)
-    # 2 .. 30 November: 29 days x 100,000,000 fen x 0.0653 / 360 = 526,027.77... fen -> 526,028
-    assert penalty_for(dues, [], simple, date(2026, 11, 2), date(2026, 11, 30)) == [(1, 2_900_000_000, 526_028)]
+    end = date(2026, 11, 30)
+    assert position(dues, [], end, simple).penalty_fen == 544_167
     compound = simple.model_copy(update={"compound": True})
-    # compounding (复利): the unpaid interest bears penalty too: 29 x 105,000,000 x 0.0653 / 360 -> 552,329
-    assert penalty_for(dues, [], compound, date(2026, 11, 2), date(2026, 11, 30)) == [(1, 3_045_000_000, 552_329)]
-    # a payment on 16 November lowers the base from that day on; the due day itself bears none
+    assert position(dues, [], end, compound).penalty_fen == 571_375
     paid = [pay(500_000_00 + 50_000_00, date(2026, 11, 16))]
-    fen_days = 14 * 1_000_000_00 + 15 * 500_000_00
-    assert penalty_for(dues, paid, simple, date(2026, 11, 2), date(2026, 11, 30))[0][1] == fen_days
-    assert penalty_for(dues, [], simple, date(2026, 10, 31), date(2026, 10, 31)) == []
+    assert penalty_base(dues, paid, simple, end)[(1, 2026, 11)] == 16 * 1_000_000_00 + 14 * 50_290_222
+    assert position(dues, [], date(2026, 10, 31), simple).penalty_fen == 0  # the due day bears none
 
 
 def test_round_half_up() -> None:
