@@ -41,6 +41,7 @@ from domain.case.events import (
     TaskCompleted,
     VisitScheduled,
 )
+from domain.case.judgement_events import ResidueWaived, ServiceBreachRecorded, TierReviewed
 from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
 from domain.case.legal_events import (
     GuaranteePreserved,
@@ -110,12 +111,30 @@ def _(e: StrategyAssigned) -> str:
 @describe.register
 def _(e: Escalated) -> str:
     fired = f" (deadline {e.deadline_id})" if e.deadline_id else ""
-    return f"escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}{fired}"
+    rule = f" [rule {e.rule}]" if e.rule else ""
+    return f"escalated {e.from_tier or 'unrated'} → {e.to_tier}{rule}: {e.reason}{fired}"
 
 
 @describe.register
 def _(e: Deescalated) -> str:
-    return f"de-escalated {e.from_tier or 'unrated'} → {e.to_tier}: {e.reason}"
+    rule = f" [rule {e.rule}]" if e.rule else ""
+    return f"de-escalated {e.from_tier or 'unrated'} → {e.to_tier}{rule}: {e.reason}"
+
+
+@describe.register
+def _(e: TierReviewed) -> str:
+    moved = f"moves to {e.tier} [rule {e.rule}]" if e.rule else f"stays {e.tier}"
+    return f"tier reviewed ({e.trigger}): assessed {e.assessed_tier} (score {e.score}), {e.days_past_due} dpd; {moved}"
+
+
+@describe.register
+def _(e: ServiceBreachRecorded) -> str:
+    return f"service breach ({e.responsible}): {e.summary}; the debtor's tier is unchanged"
+
+
+@describe.register
+def _(e: ResidueWaived) -> str:
+    return f"residue of {e.amount} waived (threshold {e.threshold}), approved by {e.approved_by}: {e.reason}"
 
 
 @describe.register

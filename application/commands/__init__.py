@@ -53,6 +53,7 @@ from application.commands.strategy import (
     PublishPolicy,
     RecordAssessment,
     ReviewLegalClock,
+    ReviewStrategy,
     SetDeadline,
 )
 
@@ -110,6 +111,7 @@ __all__ = [
     "ResolveDispute",
     "ReviewLedger",
     "ReviewLegalClock",
+    "ReviewStrategy",
     "ScheduleVisit",
     "SetDeadline",
     "SetDoNotContact",

@@ -121,14 +121,17 @@ class Escalated(CaseEvent):
     to_tier: Tier
     reason: str
     deadline_id: str | None = None
+    #: the policy rule that moved it (domain/judgement.py RULES; "" in events stored before rules)
+    rule: str = ""
 
 
 class Deescalated(CaseEvent):
-    """A supervisor moved the case back to a gentler tier (only once its arrears were cleared)."""
+    """The case moved back to a gentler tier: the debtor performed (by rule), or a supervisor lowered it."""
 
     from_tier: Tier | None
     to_tier: Tier
     reason: str
+    rule: str = ""
 
 
 class LimitationPeriodSet(CaseEvent):

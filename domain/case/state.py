@@ -44,6 +44,7 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
+from domain.case.judgement_events import JudgementFields
 from domain.case.legal_state import LegalEvolution
 from domain.case.values import (
     MET_BY,
@@ -72,7 +73,7 @@ from domain.rules import local_date
 CALL_MEMORY = timedelta(days=31)
 
 
-class CaseFields:
+class CaseFields(JudgementFields):
     """Every field of a case's state, declared once: the aggregate carries them and ``CaseState`` keeps them.
 
     The fields without a default come from the ``CaseOpened`` event; the others start as given here.
@@ -217,13 +218,13 @@ class CaseEvolution(LegalEvolution, Aggregate, CaseFields):
 
     @applies
     def _(self, event: Escalated) -> None:
-        self.tier = event.to_tier
-        self.escalated_to = event.to_tier
+        self.tier, self.escalated_to = event.to_tier, event.to_tier
+        self.tier_changed_on, self.lower_reviews = local_date(event.occurred_at, self.timezone), 0
 
     @applies
     def _(self, event: Deescalated) -> None:
-        self.tier = event.to_tier
-        self.escalated_to = None
+        self.tier, self.escalated_to = event.to_tier, None
+        self.tier_changed_on, self.lower_reviews = local_date(event.occurred_at, self.timezone), 0
 
     @applies
     def _(self, event: DeadlineSet) -> None:

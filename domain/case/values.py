@@ -305,7 +305,8 @@ class Task(ValueObject):
 
 #: what meets a deadline of each kind when it does not say (events stored before deadlines knew)
 MET_BY: dict[str, tuple[str, ...]] = {
-    "payment_or_promise": ("payment", "promise"),
+    #: a meaningful payment or promise (a policy share, domain/judgement.py): a token amount meets nothing
+    "payment_or_promise": ("meaningful_payment", "meaningful_promise"),
     "visit": ("visit",),
     "agreement": ("agreement",),
     "lawyers_letter": ("lawyers_letter",),
@@ -315,4 +316,4 @@ MET_BY: dict[str, tuple[str, ...]] = {
     "installment": ("installment_paid",),
 }
 #: every fulfilment a deadline may name
-FULFILMENTS = frozenset({*(what for kinds in MET_BY.values() for what in kinds), "manual"})
+FULFILMENTS = frozenset({*(what for kinds in MET_BY.values() for what in kinds), "manual", "payment", "promise"})
