@@ -11,7 +11,7 @@ from domain.act import Act
 from domain.base import Actor
 from domain.case import CollectionCase
 from domain.case.values import CaseStatus, Tier
-from domain.judgement import BANK_WORK, decide, meaningful, next_band_day, rates_lower
+from domain.judgement import BANK_WORK, decide, gentler_streak, meaningful, next_band_day
 from domain.legal_clock import at_workday_start
 from domain.money import Money
 from domain.rules import local_date
@@ -44,9 +44,9 @@ def judge_tier(
     """Review the tier by the policy's rules: ``TierReviewed`` names what was seen and decided, then the move's
     ``Escalated`` or ``Deescalated`` (with its rule) and the new tier's treatment. Answers the rule ("": stayed)."""
     terms = policy.terms
-    standing = case.standing(today_of(case, act), assessed, score, terms.judgement)
+    standing = case.standing(today_of(case, act), assessed, score, terms.judgement, periodic=trigger == "periodic")
     move = decide(standing, terms.judgement, terms.risk)
-    streak = standing.lower_reviews + 1 if move is None and rates_lower(standing, terms.judgement, terms.risk) else 0
+    streak = gentler_streak(standing, terms.judgement, terms.risk) if move is None else 0
     case.record_review(standing, move, streak, act=act, trigger=trigger)
     if move is None:
         return ""

@@ -101,8 +101,12 @@ class Standing:
     agreement_cured: bool
     #: the newest judged promises, newest first: True kept, False broken (those judged since the tier changed)
     promises_since_change: tuple[bool, ...]
-    #: previous reviews in a row (since the tier changed) that rated the debtor gentler
+    #: previous periodic reviews in a row (since the tier changed) that rated the debtor gentler
     lower_reviews: int
+    #: a periodic review (only those count towards the hysteresis; one on an event neither counts nor breaks it)
+    periodic: bool = True
+    #: legal proceedings are pending (the tier is not lowered by a re-assessment meanwhile)
+    in_proceedings: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,14 @@ def rates_lower(standing: Standing, terms: JudgementTerms, risk: RiskThresholds)
     )
 
 
+def gentler_streak(standing: Standing, terms: JudgementTerms, risk: RiskThresholds) -> int:
+    """Periodic reviews in a row, this one included, that rated the debtor gentler than its tier (0 once one did
+    not, or once a promise was broken since the tier changed, or while proceedings are pending)."""
+    if standing.in_proceedings or False in standing.promises_since_change or not rates_lower(standing, terms, risk):
+        return 0
+    return standing.lower_reviews + 1 if standing.periodic else standing.lower_reviews
+
+
 def decide(standing: Standing, terms: JudgementTerms, risk: RiskThresholds) -> TierMove | None:
     """The tier change the debtor's behaviour and condition call for, by the first rule that applies (None: stay).
 
@@ -179,8 +191,8 @@ def decide(standing: Standing, terms: JudgementTerms, risk: RiskThresholds) -> T
     kept = standing.promises_since_change[: terms.kept_promises_to_deescalate]
     if len(kept) == terms.kept_promises_to_deescalate and all(kept):
         return TierMove(lower, "promises-kept", f"the last {len(kept)} promises were kept")
-    if rates_lower(standing, terms, risk) and standing.lower_reviews + 1 >= terms.hysteresis_reviews:
-        reviews = standing.lower_reviews + 1
+    if gentler_streak(standing, terms, risk) >= terms.hysteresis_reviews:
+        reviews = gentler_streak(standing, terms, risk)
         return TierMove(lower, "reassessment", f"re-assessed {standing.assessed} on {reviews} reviews in a row")
     return None
 

@@ -96,7 +96,9 @@ class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
         judged = [p for p in self.promises.values() if p.status in ("kept", "broken") and p.due_on >= since]
         return tuple(p.status == "kept" for p in sorted(judged, key=lambda p: p.due_on, reverse=True))
 
-    def standing(self, today: date, assessed: Tier, score: int, terms: JudgementTerms) -> Standing:
+    def standing(
+        self, today: date, assessed: Tier, score: int, terms: JudgementTerms, *, periodic: bool = True
+    ) -> Standing:
         """What the tier rules read of the case as of ``today``."""
         now = self.position_as_of(today)
         return Standing(
@@ -110,6 +112,8 @@ class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
             agreement_cured=self.agreement_cured(today, terms.cure_window_days),
             promises_since_change=self.promises_since_change(),
             lower_reviews=self.lower_reviews,
+            periodic=periodic,
+            in_proceedings=bool(self.pending_proceedings()),
         )
 
     def record_review(

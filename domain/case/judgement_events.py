@@ -1,9 +1,9 @@
-"""The events of the strategy's judgement (issue 20) and the state fields they keep: a service breach (the bank's
-own work left undone), a residue waived, and a periodic review of the debtor's tier."""
+"""The events of the strategy's judgement (issue 20): a service breach (the bank's own work left undone), a residue
+waived, and a review of the debtor's tier (the state fields they keep are in ``CaseFields``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from domain.case.events import CaseEvent
 from domain.case.values import Tier
@@ -45,14 +45,3 @@ class TierReviewed(CaseEvent):
     #: reviews in a row that rated the debtor gentler than its tier (hysteresis)
     lower_reviews: int = 0
     trigger: str = "periodic"
-
-
-class JudgementFields:
-    """The case's state fields the judgement keeps (declared once, part of ``CaseFields``)."""
-
-    #: the business day the tier last changed (an escalation, a de-escalation)
-    tier_changed_on: date | None = None
-    #: reviews in a row that rated the debtor gentler than its tier
-    lower_reviews: int = 0
-    #: the amount waived as a residue
-    waived: Money | None = None

@@ -44,7 +44,6 @@ from domain.case.events import (
     VisitCompleted,
     VisitScheduled,
 )
-from domain.case.judgement_events import JudgementFields
 from domain.case.legal_state import LegalEvolution
 from domain.case.values import (
     MET_BY,
@@ -73,7 +72,7 @@ from domain.rules import local_date
 CALL_MEMORY = timedelta(days=31)
 
 
-class CaseFields(JudgementFields):
+class CaseFields:
     """Every field of a case's state, declared once: the aggregate carries them and ``CaseState`` keeps them.
 
     The fields without a default come from the ``CaseOpened`` event; the others start as given here.
@@ -137,6 +136,10 @@ class CaseFields(JudgementFields):
     category_before_restructuring: str | None = None
     restructuring_due_dates: list[date] = []
     restructuring_missed_on: date | None = None
+    #: the judgement (domain/case/judgement.py): the day the tier last changed, gentler reviews in a row, waived
+    tier_changed_on: date | None = None
+    lower_reviews: int = 0
+    waived: Money | None = None
 
 
 class CaseState(BaseModel, CaseFields):

@@ -114,7 +114,8 @@ class StrategyCommands(DeadlineCommands):
             raise PermissionDeniedError(f"a {act.actor.role} cannot lower a case's tier")
         if self.tier is None or to_tier.rank >= self.tier.rank:
             raise IllegalTransitionError(f"cannot de-escalate from {self.tier} to {to_tier}")
-        if self.overdue_amount.is_positive() and not self.agreement_in_good_standing():
+        manual = rule == "supervisor"  # a rule's own conditions (domain/judgement.py) already judged the debtor
+        if manual and self.overdue_amount.is_positive() and not self.agreement_in_good_standing():
             raise IllegalTransitionError(
                 f"{self.overdue_amount} is still overdue and no agreement is in good standing; clear the arrears"
                 " or sign an agreement first"

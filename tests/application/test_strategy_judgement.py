@@ -126,9 +126,7 @@ def test_a_supervisor_may_deescalate_while_an_agreement_performs(container: Cont
     schedule = sign_monthly_agreement(container, case_id, 6)
     pay_on_dates(container, case_id, schedule, 31)
     assert container.app.get_case(case_id).overdue_amount.is_positive() or True
-    container.app.handle(
-        Deescalate(case_id=case_id, to_tier=Tier.LOW, reason="agreement performing", actor=SUPERVISOR)
-    )
+    container.app.handle(Deescalate(case_id=case_id, to_tier=Tier.LOW, reason="agreement performing", actor=SUPERVISOR))
     case = container.app.get_case(case_id)
     assert case.tier is Tier.LOW
     assert events_of(container, case_id, Deescalated)[-1].rule == "supervisor"

@@ -82,8 +82,9 @@ def test_a_case_walks_low_medium_high_to_legal_action_in_120_days(container: Con
     assert len(legal) == 1 and "legal action" in legal[0].title
     assert [a.kind for a in events_of(container, case_id, LegalActionStarted)] == ["litigation"]
     assert case.tier is Tier.HIGH  # the re-assessment (low) on day 60 did not lower the escalated tier
-    # the suit suspends the limitation clock until its proceedings end (art. 195): no warning runs meanwhile
-    assert [d.kind for d in case.open_deadlines()] == []
+    # the suit suspends the limitation clock until its proceedings end (art. 195): no warning runs meanwhile; only
+    # the monthly review of the tier stays set (it keeps the tier high while proceedings are pending)
+    assert [d.kind for d in case.open_deadlines()] == ["strategy_review"]
     assert case.pending_proceedings() == list(case.legal_actions)
 
 
@@ -92,11 +93,16 @@ def test_a_case_that_pays_before_its_deadline_is_never_escalated(container: Cont
     pass_days(container, 2)
     pay(container, case_id, "420000.00", "BANK-CLEAR")  # the whole overdue amount
     reports = pass_days(container, 30)
-    assert sum(r.count("fired") for r in reports) == 0
+    # the only deadline that fires is the monthly review of the tier, which keeps it low
+    assert [f.kind for r in reports for f in r.firings if f.outcome == "fired"] == ["strategy_review"]
     assert events_of(container, case_id, Escalated) == []
-    assert events_of(container, case_id, DeadlineExpired) == []
+    assert [
+        container.app.get_case(case_id).deadlines[e.deadline_id].kind
+        for e in events_of(container, case_id, DeadlineExpired)
+    ] == ["strategy_review"]
     case = container.app.get_case(case_id)
-    assert case.tier is Tier.LOW and [d.kind for d in case.open_deadlines()] == ["limitation_warning"]
+    assert case.tier is Tier.LOW
+    assert sorted(d.kind for d in case.open_deadlines()) == ["limitation_warning", "strategy_review"]
 
 
 def test_a_tick_racing_a_payment_ends_with_the_payment(container: Container) -> None:
