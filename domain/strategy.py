@@ -73,6 +73,14 @@ class SegmentChannels(ValueObject):
     evidence: str = ""
 
 
+class LearningTerms(ValueObject):
+    """How much evidence a learned channel order needs (simulation/learning.py): a segment's attempts, and a
+    channel's; a channel under its minimum never outranks one with evidence."""
+
+    min_segment_attempts: int = Field(default=40, ge=1)
+    min_channel_attempts: int = Field(default=30, ge=1)
+
+
 class LegalClockTerms(ValueObject):
     """The limitation period (Civil Code art. 188) and how early legal is warned."""
 
@@ -103,6 +111,7 @@ class PolicyTerms(ValueObject):
     segments: list[SegmentChannels] = []
     #: whom escalation judges: the rules that move a tier, a meaningful payment, the residue (domain/judgement.py)
     judgement: JudgementTerms = JudgementTerms()
+    learning: LearningTerms = LearningTerms()
 
     @model_validator(mode="after")
     def _every_tier_once(self) -> PolicyTerms:
