@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.report import CATEGORIES, TIERS, Report
+from simulation.report_sections import section_lines, sections
 
 CHANNELS = ("phone", "sms", "email", "website", "visit", "letter")
 
@@ -45,8 +46,7 @@ def lines(report: Report) -> list[str]:
             f"{c.get('agreements', 0):>7}{c.get('defaulted', 0):>10}{c.get('escalations', 0):>10}"
             f"{c.get('letters', 0):>8}{c.get('legal', 0):>6}{c.get('cured', 0):>6}"
         )
-    breaches = ", ".join(f"{rule} {n}" for rule, n in sorted(report.breaches.items())) or "none"
-    out += ["", f"compliance: {report.contacts_breaching} contacts recorded with breached rules ({breaches})"]
+    out.append("")
     out.append(
         f"learning: policy published {report.learned_on or 'never'}; versions: "
         + "; ".join(f"v{v} {on} ({note})" for v, on, note in report.policy_versions)
@@ -55,21 +55,12 @@ def lines(report: Report) -> list[str]:
     for tier in TIERS:
         before, after = (report.mix[p].get(tier, Counter()) for p in ("before", "after"))
         out.append(f"  {tier:<7} {mix_text(before)}  ->  {mix_text(after)}")
-    cc = report.champion_challenger
-    if cc.get("champion") and cc.get("challenger"):
-        a, b = cc["champion"], cc["challenger"]
-        low, high = cc.get("ci95", (0.0, 0.0))
-        out.append(
-            f"champion/challenger ({cc['tier']} tier, random halves): champion {a['cured']}/{a['cases']} cured "
-            f"({a['cure_rate']:.1%}), challenger {b['cured']}/{b['cases']} ({b['cure_rate']:.1%}); difference "
-            f"{cc.get('difference', 0):+.1%}, 95% CI [{low:+.1%}, {high:+.1%}]"
-        )
     for model, v in report.validation.items():
         out.append(
             f"validation {model}: KS {v['ks']:.3f}, Gini {v['gini']:.3f} (score vs cured within 90 days; "
             f"{int(v['cured'])} of {int(v['cases'])} cured)"
         )
-    return out
+    return out + section_lines(sections(report))  # bridge, tiers, legal, moves, compliance, champion/challenger
 
 
 def classes_text(counts: Counter[str]) -> str:
