@@ -11,11 +11,11 @@ from domain.act import Act
 from domain.base import Actor
 from domain.case import CollectionCase
 from domain.case.values import CaseStatus, Tier
-from domain.judgement import BANK_WORK, decide, gentler_streak, meaningful, next_band_day
+from domain.judgement import BANK_WORK, decide, gentler_streak, meaningful, next_band_day, rule_of_deadline
 from domain.legal_clock import at_workday_start
 from domain.money import Money
 from domain.rules import local_date
-from domain.strategy import apply_treatment, escalate_case, judges_debtor
+from domain.strategy import PolicyTerms, apply_treatment, escalate_case, judges_debtor
 
 #: who applies the policy's rules (a de-escalation by rule is the system's act)
 STRATEGY = Actor.system("strategy")
@@ -81,6 +81,35 @@ def schedule_review(case: CollectionCase, policy: CurrentPolicy, *, act: Act) ->
         met_by=["manual"],
         act=act,
     )
+
+
+def response_window(terms: PolicyTerms, kind: str) -> timedelta | None:
+    """How long a tier's window for the debtor's response of this kind is (None: not a response window)."""
+    if rule_of_deadline(kind) not in ("no-response", "no-agreement"):
+        return None
+    days = next((d.due_in_days for t in terms.treatments for d in t.deadlines if d.kind == kind), None)
+    return timedelta(days=days) if days is not None else None
+
+
+def rearm_response_window(case: CollectionCase, policy: CurrentPolicy, *, act: Act) -> None:
+    """Open the tier's response windows again where none is open (a rolling window: a debtor that answered one
+    must answer the next), unless nothing is overdue, an agreement is in good standing, or proceedings pend."""
+    if case.status is not CaseStatus.OPEN or case.tier is None or not case.overdue_amount.is_positive():
+        return
+    if case.agreement_in_good_standing():
+        return
+    for rule in policy.terms.treatment_for(case.tier).deadlines:
+        if not judges_debtor(rule.action) or (rule.action == "legal_action" and case.pending_proceedings()):
+            continue
+        if any(d.status == "open" and d.kind == rule.kind for d in case.deadlines.values()):
+            continue
+        case.set_deadline(
+            deadline_id=f"strategy-{case.version + 1}-{rule.kind}",
+            kind=rule.kind,
+            due_at=act.occurred_at + timedelta(days=rule.due_in_days),
+            action=rule.action,
+            act=act,
+        )
 
 
 def waive_if_residue(case: CollectionCase, policy: CurrentPolicy, *, act: Act) -> bool:

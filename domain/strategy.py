@@ -271,7 +271,8 @@ def apply_treatment(
     so (``force``: apply it anyway, as an escalation does). A tier set by escalation is never lowered here.
     ``channels``: the segment's own order (``PolicyTerms.channels_for``) instead of the treatment's. While an
     agreement is in good standing (or nothing is overdue) the deadlines that escalate or start legal action, and
-    the legal department's preparation, are suspended: not set."""
+    the legal department's preparation of litigation, are suspended: not set; while legal proceedings are pending,
+    legal action is not prepared again."""
     if not force and case.tier is treatment.tier and case.policy_version == policy_version:
         return False
     lowering = case.tier is not None and treatment.tier.rank < case.tier.rank
@@ -291,8 +292,9 @@ def apply_treatment(
     )
     stamp = case.version
     suspended = case.agreement_in_good_standing() or not case.overdue_amount.is_positive()
+    in_court = bool(case.pending_proceedings())  # legal action already started: not prepared again
     for rule in treatment.deadlines:
-        if suspended and judges_debtor(rule.action):
+        if (suspended and judges_debtor(rule.action)) or (in_court and rule.action == "legal_action"):
             continue
         case.set_deadline(
             deadline_id=f"strategy-{stamp}-{rule.kind}",
@@ -302,7 +304,7 @@ def apply_treatment(
             act=act,
         )
     for number, task in enumerate(treatment.tasks, start=1):
-        if suspended and task.department is Department.LEGAL:
+        if (suspended or in_court) and task.department is Department.LEGAL and "litigation" in task.title.lower():
             continue
         case.assign_task(
             task_id=f"strategy-{stamp}-task-{number}",

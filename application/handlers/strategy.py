@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from application.case_facts import enterprise_of
@@ -23,7 +23,14 @@ from application.commands.strategy import (
     SetDeadline,
 )
 from application.handlers.registry import act_of, handles, new_id, on_case
-from application.judgement import is_service_breach, judge_tier, schedule_review, waive_if_residue
+from application.judgement import (
+    is_service_breach,
+    judge_tier,
+    rearm_response_window,
+    response_window,
+    schedule_review,
+    waive_if_residue,
+)
 from application.policies import CurrentPolicy, PolicyBook, current_policy, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
@@ -128,10 +135,10 @@ def assess_and_judge(case: CollectionCase, act: Act, inputs: AssessmentInputs, *
         assigned = apply_treatment(case, policy.version, treatment, act=act, channels=channels)
         if not any(d.kind == "strategy_review" and d.status == "open" for d in case.deadlines.values()):
             schedule_review(case, policy, act=act)
-    elif not waive_if_residue(case, policy, act=act):
+    elif not waive_if_residue(case, policy, act=act) and case.status.value == "open":
         moved = judge_tier(case, policy, assessment.tier, assessment.score, segment, act=act, trigger=trigger)
         assigned = bool(moved)
-        if not moved and case.tier is not None and case.policy_version != policy.version:
+        if not moved and trigger == "assessment" and case.tier is not None and case.policy_version != policy.version:
             # a newer policy version: the same tier's treatment of that version (its deadlines and tasks)
             channels = policy.terms.channels_for(case.tier, *segment)
             assigned = apply_treatment(
@@ -152,17 +159,27 @@ def assess_and_judge(case: CollectionCase, act: Act, inputs: AssessmentInputs, *
     )
 
 
-@on_case(ReviewStrategy, prepare=assessment_inputs)
-def review_strategy(case: CollectionCase, command: ReviewStrategy, act: Act, inputs: AssessmentInputs) -> str:
-    """The periodic (or band-crossing) review: the deadline fires once, the debtor is re-assessed and its tier
-    judged by the rules, a residue is waived, and the next review is set. Answers the tier after it."""
+def review_inputs(uow: UnitOfWork, command: ReviewStrategy) -> tuple[AssessmentInputs, PolicyBook]:
+    """The enterprise's accounts and every policy version (a review keeps the version that governs the case)."""
+    return assessment_inputs(uow, AssessRisk(case_id=command.case_id, actor=command.actor)), policy_book(uow)
+
+
+@on_case(ReviewStrategy, prepare=review_inputs)
+def review_strategy(
+    case: CollectionCase, command: ReviewStrategy, act: Act, inputs: tuple[AssessmentInputs, PolicyBook]
+) -> str:
+    """The periodic review: the deadline fires once, the debtor is re-assessed and its tier judged by the rules
+    of the version that governs it (a newer version reaches it only by an assessment), a residue is waived, the
+    tier's response window opens again if none is open, and the next review is set. Answers the tier after it."""
     if command.deadline_id is not None:
         case.fire(command.deadline_id, act=act)
     if case.status.value != "open":
         return str(case.tier or "")
-    trigger = "band" if command.deadline_id is None else "periodic"
-    assess_and_judge(case, act, inputs, trigger=trigger)
-    schedule_review(case, inputs.policy, act=act)
+    assessment, book = inputs
+    governing = replace(assessment, policy=book.governing(case.policy_version))
+    assess_and_judge(case, act, governing, trigger="periodic")
+    rearm_response_window(case, governing.policy, act=act)
+    schedule_review(case, governing.policy, act=act)
     return str(case.tier or "")
 
 
@@ -217,6 +234,13 @@ def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: Segmente
         if is_service_breach(deadline.kind, action):
             case.fire(command.deadline_id, act=act)
             case.record_service_breach(deadline, act=act)
+            return False
+        window = response_window(policy.terms, deadline.kind)
+        if window is not None and not case.contacted_since(deadline.due_at - window):
+            # no meaningful response *after the tier's contact attempts*: none was made, so it is the bank's breach
+            case.fire(command.deadline_id, act=act)
+            summary = f"no contact attempt in the {deadline.kind.replace('_', ' ')} window: the debtor was not asked"
+            case.record_service_breach(deadline, act=act, responsible="collections", summary=summary)
             return False
         if case.agreement_in_good_standing() or waive_if_residue(case, policy, act=act):
             if case.status.value == "open":
@@ -278,7 +302,7 @@ def expire_deadline(case: CollectionCase, command: ExpireDeadline, act: Act, boo
         return
     policy = book.governing(case.policy_version)
     if deadline.action == "legal_action" and (
-        case.agreement_in_good_standing() or waive_if_residue(case, policy, act=act)
+        case.agreement_in_good_standing() or case.pending_proceedings() or waive_if_residue(case, policy, act=act)
     ):
         if case.status.value == "open":
             case.fire(command.deadline_id, act=act)

@@ -3,7 +3,7 @@ waived, and the periodic review that moves the debtor's tier by the policy's rul
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.act import Act
 from domain.base import applies
@@ -24,16 +24,17 @@ RESPONSIBLE = {"visit": "collections", "lawyers_letter": "legal", "letter": "col
 class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
     """Service breaches, residues and tier reviews."""
 
-    def record_service_breach(self, deadline: Deadline, *, act: Act, responsible: str = "") -> None:
+    def record_service_breach(self, deadline: Deadline, *, act: Act, responsible: str = "", summary: str = "") -> None:
         """The bank's own deadline passed unmet: a recorded breach and a task for the supervisor (the tier stays)."""
         who = responsible or RESPONSIBLE.get(deadline.kind, "collections")
+        kind = deadline.kind.replace("_", " ")
         self.trigger_event(
             ServiceBreachRecorded,
             deadline_id=deadline.deadline_id,
             kind=deadline.kind,
             responsible=who,
             due_at=deadline.due_at,
-            summary=f"the bank's {deadline.kind.replace('_', ' ')} was not done by {deadline.due_at:%Y-%m-%d}",
+            summary=summary or f"the bank's {kind} was not done by {deadline.due_at:%Y-%m-%d}",
             **act.attribution(),
         )
         self.trigger_event(
@@ -46,6 +47,10 @@ class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
             assignee="",
             **act.attribution(),
         )
+
+    def contacted_since(self, since: datetime) -> bool:
+        """The bank made a contact attempt (any channel, any outcome) at or after ``since``."""
+        return self.last_contact_at is not None and self.last_contact_at >= since
 
     def residue(self, threshold: Money) -> Money | None:
         """What remains, when it is a residue (positive and at most ``threshold``), else None."""

@@ -41,6 +41,7 @@ from tests.application.time_scenarios import (
     pass_days,
     pay,
     promise,
+    remind,
     today,
     walk_120_days,
 )
@@ -212,7 +213,9 @@ def test_payments_are_allocated_oldest_first_and_two_missed_default_and_escalate
 
 def test_reassessment_never_lowers_an_escalated_tier(container: Container) -> None:
     case_id = low_tier_case(container)
-    pass_days(container, 10)
+    pass_days(container, 1)
+    remind(container, case_id)
+    pass_days(container, 9)
     assert container.app.get_case(case_id).tier is Tier.MEDIUM
     container.app.handle(AssessRisk(case_id=case_id, actor=RISK))
     case = container.app.get_case(case_id)
