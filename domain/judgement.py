@@ -68,6 +68,9 @@ class JudgementTerms(ValueObject):
     #: a payment (or promise) is meaningful when it is at least this percent of what is overdue, or clears
     #: the agreement instalment due; a smaller one meets no deadline
     meaningful_percent: int = Field(default=10, ge=1, le=100)
+    #: contact attempts the bank must have made in a response window before no response is the debtor's (fewer:
+    #: the bank's service breach)
+    contact_attempts: int = Field(default=3, ge=1)
     #: promises broken that escalate one tier
     broken_promises_to_escalate: int = Field(default=2, ge=1)
     #: promises kept in a row (the newest judged) that lower one tier

@@ -236,10 +236,14 @@ def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: Segmente
             case.record_service_breach(deadline, act=act)
             return False
         window = response_window(policy.terms, deadline.kind)
-        if window is not None and not case.contacted_since(deadline.due_at - window):
-            # no meaningful response *after the tier's contact attempts*: none was made, so it is the bank's breach
+        attempts = policy.terms.judgement.contact_attempts
+        if window is not None and not case.contacted_since(deadline.due_at - window, attempts):
+            # no meaningful response *after the tier's contact attempts*: too few were made, the bank's breach
             case.fire(command.deadline_id, act=act)
-            summary = f"no contact attempt in the {deadline.kind.replace('_', ' ')} window: the debtor was not asked"
+            summary = (
+                f"fewer than {attempts} contact attempts in the {deadline.kind.replace('_', ' ')} window:"
+                " the debtor was not asked enough"
+            )
             case.record_service_breach(deadline, act=act, responsible="collections", summary=summary)
             return False
         if case.agreement_in_good_standing() or waive_if_residue(case, policy, act=act):

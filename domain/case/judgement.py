@@ -48,9 +48,9 @@ class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
             **act.attribution(),
         )
 
-    def contacted_since(self, since: datetime) -> bool:
-        """The bank made a contact attempt (any channel, any outcome) at or after ``since``."""
-        return self.last_contact_at is not None and self.last_contact_at >= since
+    def contacted_since(self, since: datetime, attempts: int = 1) -> bool:
+        """The bank made ``attempts`` contact attempts (any channel, any outcome) at or after ``since``."""
+        return sum(1 for at in self.contact_times if at >= since) >= attempts
 
     def residue(self, threshold: Money) -> Money | None:
         """What remains, when it is a residue (positive and at most ``threshold``), else None."""
@@ -144,7 +144,7 @@ class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
 
     @applies
     def _(self, event: ResidueWaived) -> None:
-        self.waived = event.amount
+        """The resolution and closing recorded with it change the state."""
 
     @applies
     def _(self, event: TierReviewed) -> None:
