@@ -168,12 +168,12 @@ def decide(standing: Standing, terms: JudgementTerms, risk: RiskThresholds) -> T
     """The tier change the debtor's behaviour and condition call for, by the first rule that applies (None: stay).
 
     Up: days past due over a band, or a re-assessment past the hysteresis margin, never while an agreement is in
-    good standing. Down: arrears cleared; the agreement performing through the cure window; promises kept in a
+    good standing or nothing is overdue. Down: arrears cleared; the agreement performing through the cure window; promises kept in a
     row; a re-assessment rating it gentler on ``hysteresis_reviews`` reviews in a row. Never below the band floor.
     """
     tier = standing.tier
     floor = band_floor(standing.days_past_due, terms.dpd_bands)
-    if not standing.agreement_in_good_standing:
+    if not standing.agreement_in_good_standing and standing.overdue_fen > 0:  # nothing overdue: nothing to chase
         if floor.rank > tier.rank:
             return TierMove(floor, "dpd-band", f"{standing.days_past_due} days past due: at least {floor}")
         up = standing.assessed.rank > tier.rank
