@@ -168,8 +168,9 @@ def decide(standing: Standing, terms: JudgementTerms, risk: RiskThresholds) -> T
     """The tier change the debtor's behaviour and condition call for, by the first rule that applies (None: stay).
 
     Up: days past due over a band, or a re-assessment past the hysteresis margin, never while an agreement is in
-    good standing or nothing is overdue. Down: arrears cleared; the agreement performing through the cure window; promises kept in a
-    row; a re-assessment rating it gentler on ``hysteresis_reviews`` reviews in a row. Never below the band floor.
+    good standing or nothing is overdue. Down: arrears cleared; the agreement performing through the cure window;
+    promises kept in a row; a re-assessment rating it gentler on ``hysteresis_reviews`` reviews in a row. Never
+    below the band floor.
     """
     tier = standing.tier
     floor = band_floor(standing.days_past_due, terms.dpd_bands)

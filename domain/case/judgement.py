@@ -83,9 +83,11 @@ class JudgementCommands(LifecycleCommands, StrategyCommands, ArrearsCommands):
         return True
 
     def agreement_cured(self, today: date, cure_window_days: int) -> bool:
-        """The active agreement's instalments due by ``today`` are all paid and none was missed, and the first fell
-        due at least ``cure_window_days`` ago (and after the tier last changed)."""
-        agreement = next((a for a in self.agreements.values() if a.status == "active"), None)
+        """The active agreement's (else the last completed one's) instalments due by ``today`` are all paid and none
+        was missed, and the first fell due at least ``cure_window_days`` ago (and after the tier last changed)."""
+        running = [a for a in self.agreements.values() if a.status in ("active", "completed")]
+        active = [a for a in running if a.status == "active"]
+        agreement = active[0] if active else (running[-1] if running else None)
         if agreement is None or agreement.missed or not agreement.schedule:
             return False
         first = agreement.schedule[0].due_on

@@ -245,3 +245,24 @@ def test_a_gentler_reassessment_lowers_a_tier_only_on_consecutive_periodic_revie
     pay_on_dates(container, case_id, schedule, 10)  # second in a row, ten days on (v2's period): lowered, by rule
     (down,) = events_of(container, case_id, Deescalated)
     assert (down.to_tier, down.rule) == (Tier.LOW, "reassessment")
+
+
+def test_an_agreement_paid_on_time_lowers_the_tier_through_the_cure_window_and_once_completed(
+    container: Container,
+) -> None:
+    case_id = assessed(container, "service")
+    pass_days(container, 1)
+    schedule = sign_monthly_agreement(container, case_id, 6)
+    pay_on_dates(
+        container, case_id, schedule, 155
+    )  # the cure window ends 90 days after the first instalment (day 121):
+    # the monthly review on day 150 lowers the tier
+    assert [(e.to_tier, e.rule) for e in events_of(container, case_id, Deescalated)] == [
+        (Tier.LOW, "agreement-performing")
+    ]
+    other = assessed(container, "restaurant")
+    pass_days(container, 1)
+    schedule = sign_monthly_agreement(container, other, 3)  # completed on its 90th day: nothing is overdue
+    pay_on_dates(container, other, schedule, 125)  # the review after completion
+    assert [e.rule for e in events_of(container, other, Deescalated)] == ["cured"]  # one tier down
+    assert events_of(container, case_id, Escalated) == events_of(container, other, Escalated) == []
