@@ -15,7 +15,7 @@ from application.commands import PublishPolicy
 from domain.base import Actor, Role
 from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
 from domain.case.ledger_events import PenaltyAccrued
-from domain.case.values import CaseStatus
+from domain.case.values import CaseStatus, Tier
 from domain.enterprise.events import DebtorClassified
 from domain.money import Money
 from domain.strategy import LearningTerms, default_terms
@@ -26,7 +26,7 @@ from tests.conftest import STORES, need_postgres, postgres_test_url
 
 pytestmark = pytest.mark.slow
 CONFIG = Config(enterprises=50, months=2, seed=7, learn_after_months=1)
-SMALL = "a small portfolio: a channel's order is learned from 10 attempts"
+SMALL = "a small portfolio learns from 20 attempts a segment, 10 a channel; email and visits tried first"
 LEARNED = 3
 
 
@@ -47,7 +47,18 @@ def run(
     container = bootstrap(settings, simulation_clock())
     try:
         # a small portfolio learns from less evidence a channel: the policy says so (v2), the learned one is v3
-        small = default_terms().model_copy(update={"learning": LearningTerms(min_channel_attempts=10)})
+        terms = default_terms()
+        # v2 tries email first on the low tier, visits first on the medium: the evidence is to reorder them
+        treatments = [
+            t.model_copy(update={"channels": list(reversed(t.channels))}) if t.tier is not Tier.HIGH else t
+            for t in terms.treatments
+        ]
+        small = terms.model_copy(
+            update={
+                "learning": LearningTerms(min_channel_attempts=10, min_segment_attempts=20),
+                "treatments": treatments,
+            }
+        )
         container.app.handle(PublishPolicy(terms=small, note=SMALL, actor=Actor(user_id="t", role=Role.SUPERVISOR)))
         outcome = Simulation(container, CONFIG).run()
         yield container, outcome, build_report(container.store)
