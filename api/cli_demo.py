@@ -120,11 +120,12 @@ def cmd_policy_propose(args: argparse.Namespace, build_container: Callable[[argp
         proposal = propose(container.read_model.channel_report(), current.terms, seed=args.seed)
         print(f"proposal over policy v{current.version}: {len(proposal.segments)} segment(s) change their channels")
         for s in proposal.segments:
-            print(f"  {s.industry} / {s.tier}: {' > '.join(s.replaces)}  ->  {' > '.join(s.channels)}")
+            where = f"{s.industry}{' / ' + s.region if s.region else ''} / {s.tier}"
+            print(f"  {where}: {' > '.join(s.replaces)}  ->  {' > '.join(s.channels)}")
             for e in s.evidence:
                 print(
                     f"      {e.channel:<8} {e.successes:>4} promises or kept of {e.attempts:>5} attempts, "
-                    f"draw {e.draw:.3f}"
+                    f"posterior {e.mean:.1%} (95% interval {e.low:.1%} to {e.high:.1%})"
                 )
         if args.publish and proposal.segments:
             actor = Actor(user_id=args.user, role=Role.SUPERVISOR)

@@ -27,6 +27,7 @@ from application.commands import (
     ReleaseGuarantee,
     ReviewLedger,
     ReviewLegalClock,
+    ReviewStrategy,
 )
 from domain.base import Actor
 from domain.case.values import Tier
@@ -67,6 +68,8 @@ def command_for(deadline: OpenDeadline) -> CaseCommand:
     if action == "release_guarantee":
         guarantee_id = deadline_id.removeprefix("guarantee-end-")
         return ReleaseGuarantee(case_id=case_id, guarantee_id=guarantee_id, deadline_id=deadline_id, actor=SCHEDULER)
+    if action == "review_strategy":
+        return ReviewStrategy(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     if action == "legal_task":
         return ReviewLegalClock(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)
     return ExpireDeadline(case_id=case_id, deadline_id=deadline_id, actor=SCHEDULER)

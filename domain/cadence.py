@@ -56,7 +56,7 @@ class SignalResponse(ValueObject):
     supervisor_task: bool = True
     deadline_days: int | None = Field(default=2, ge=1)
     deadline_action: str = "escalate:high"
-    deadline_met_by: list[str] = ["visit", "payment"]
+    deadline_met_by: list[str] = ["visit", "meaningful_payment"]
     reassess: bool = True
 
     def matches(self, source: SignalSource, severity: Severity) -> bool:

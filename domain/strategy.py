@@ -15,6 +15,7 @@ from domain.case import CollectionCase
 from domain.case.values import Channel, Department, Tier
 from domain.contact_policy import ContactRules
 from domain.errors import InvariantError, PermissionDeniedError
+from domain.judgement import JudgementTerms
 from domain.risk import RiskThresholds
 from domain.risk_v2 import ScorecardTerms
 from domain.rules import check_not_blank
@@ -72,6 +73,14 @@ class SegmentChannels(ValueObject):
     evidence: str = ""
 
 
+class LearningTerms(ValueObject):
+    """How much evidence a learned channel order needs (simulation/learning.py): a segment's attempts, and a
+    channel's; a channel under its minimum never outranks one with evidence."""
+
+    min_segment_attempts: int = Field(default=40, ge=1)
+    min_channel_attempts: int = Field(default=30, ge=1)
+
+
 class LegalClockTerms(ValueObject):
     """The limitation period (Civil Code art. 188) and how early legal is warned."""
 
@@ -100,6 +109,9 @@ class PolicyTerms(ValueObject):
     signal_responses: list[SignalResponse] = Field(default_factory=default_signal_responses)
     #: channel orders per segment; a case in no segment gets its tier's treatment channels
     segments: list[SegmentChannels] = []
+    #: whom escalation judges: the rules that move a tier, a meaningful payment, the residue (domain/judgement.py)
+    judgement: JudgementTerms = JudgementTerms()
+    learning: LearningTerms = LearningTerms()
 
     @model_validator(mode="after")
     def _every_tier_once(self) -> PolicyTerms:
@@ -142,7 +154,7 @@ def default_terms() -> PolicyTerms:
                 treatment="phone and on-site visits; negotiate an extension or instalments; sign an agreement",
                 channels=[Channel.PHONE, Channel.VISIT],
                 deadlines=[
-                    DeadlineRule(kind="visit", due_in_days=7, action="escalate:high"),
+                    DeadlineRule(kind="visit", due_in_days=7, action="breach:collections"),
                     DeadlineRule(kind="agreement", due_in_days=30, action="escalate:high"),
                 ],
                 tasks=[
@@ -159,7 +171,7 @@ def default_terms() -> PolicyTerms:
                 treatment="visits, lawyer's letter and legal preparation",
                 channels=[Channel.VISIT, Channel.LETTER, Channel.PHONE],
                 deadlines=[
-                    DeadlineRule(kind="lawyers_letter", due_in_days=3, action="notify:supervisor"),
+                    DeadlineRule(kind="lawyers_letter", due_in_days=3, action="breach:legal"),
                     DeadlineRule(kind="agreement_or_payment", due_in_days=18, action="legal_action"),
                 ],
                 tasks=[
@@ -257,7 +269,10 @@ def apply_treatment(
 ) -> bool:
     """Put the case under a treatment: StrategyAssigned, its deadlines and department tasks; False if already
     so (``force``: apply it anyway, as an escalation does). A tier set by escalation is never lowered here.
-    ``channels``: the segment's own order (``PolicyTerms.channels_for``) instead of the treatment's."""
+    ``channels``: the segment's own order (``PolicyTerms.channels_for``) instead of the treatment's. While an
+    agreement is in good standing (or nothing is overdue) the deadlines that escalate or start legal action, and
+    the legal department's preparation of litigation, are suspended: not set; while legal proceedings are pending,
+    legal action is not prepared again."""
     if not force and case.tier is treatment.tier and case.policy_version == policy_version:
         return False
     lowering = case.tier is not None and treatment.tier.rank < case.tier.rank
@@ -276,7 +291,11 @@ def apply_treatment(
         which=lambda d: d.deadline_id.startswith("strategy-"),
     )
     stamp = case.version
+    suspended = case.agreement_in_good_standing() or not case.overdue_amount.is_positive()
+    in_court = bool(case.pending_proceedings())  # legal action already started: not prepared again
     for rule in treatment.deadlines:
+        if (suspended and judges_debtor(rule.action)) or (in_court and rule.action == "legal_action"):
+            continue
         case.set_deadline(
             deadline_id=f"strategy-{stamp}-{rule.kind}",
             kind=rule.kind,
@@ -285,6 +304,8 @@ def apply_treatment(
             act=act,
         )
     for number, task in enumerate(treatment.tasks, start=1):
+        if (suspended or in_court) and task.department is Department.LEGAL and "litigation" in task.title.lower():
+            continue
         case.assign_task(
             task_id=f"strategy-{stamp}-task-{number}",
             department=task.department,
@@ -306,15 +327,22 @@ def escalate_case(
     act: Act,
     deadline_id: str | None = None,
     segment: tuple[str, str] = ("", ""),
+    rule: str = "manual",
 ) -> bool:
     """Escalate and apply the new tier's whole treatment (its deadlines and department tasks) from the policy;
     the old tier's open deadlines are cancelled. False when the case was already at or above the tier.
-    ``segment``: the enterprise's industry and region, whose channel order applies."""
-    if not case.escalate(to_tier, reason, act=act, deadline_id=deadline_id):
+    ``segment``: the enterprise's industry and region, whose channel order applies; ``rule``: the policy rule
+    (domain/judgement.py RULES) the escalation rests on."""
+    if not case.escalate(to_tier, reason, act=act, deadline_id=deadline_id, rule=rule):
         return False
     channels = terms.channels_for(to_tier, *segment)
     apply_treatment(case, policy_version, terms.treatment_for(to_tier), act=act, force=True, channels=channels)
     return True
+
+
+def judges_debtor(action: str) -> bool:
+    """A deadline action that moves the debtor's tier or starts legal action (suspended while it performs)."""
+    return action.startswith("escalate:") or action == "legal_action"
 
 
 def next_tier(tier: Tier | None) -> Tier | None:

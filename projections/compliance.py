@@ -1,7 +1,7 @@
 """Compliance: the contacts each case's strategy required (the cadence of the policy version its strategy
 assignment names) vs the contacts made (on time, late, missing), every supervisor override (of a contact or a
-planned visit) and every breach (a contact recorded although it broke a rule), each with the events (case id,
-version) that prove it."""
+planned visit) and every breach (a contact recorded although it broke a rule, or a service breach: the bank's own
+deadline passed), each with the events (case id, version) that prove it."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from domain.case.events import (
     StrategyAssigned,
     VisitScheduled,
 )
+from domain.case.judgement_events import ServiceBreachRecorded
 from domain.strategy import PolicyPublished, PolicyTerms
 from infrastructure.view_store import ViewTx
 from projections.base import Envelope, View, utc_text
@@ -54,8 +55,9 @@ class ComplianceView(View):
         "compliance_policies",
     )
     # 2: an override's actor as two columns (user, role) instead of one text; 3: breaches; 4: the cadence of the
-    # governing policy version (compliance_policies), overrides of planned visits
-    version = 4
+    # governing policy version (compliance_policies), overrides of planned visits; 5: service breaches (the bank's
+    # own visit, letter or recontact not done in time: ``ServiceBreachRecorded``, rules ``service:<kind>``)
+    version = 5
 
     def schema(self) -> list[str]:
         """Working state per case, the requirements and the overrides."""
@@ -132,6 +134,19 @@ def judge(
                 event.override_reason,
                 event.actor.user_id,
                 str(event.actor.role),
+                utc_text(event.occurred_at),
+            )
+        )
+    if isinstance(event, ServiceBreachRecorded) and breaches is not None:  # the bank's own work left undone
+        rules = f"service:{event.kind}"
+        breaches.append(
+            (
+                case_id,
+                version,
+                "ServiceBreachRecorded",
+                rules,
+                event.responsible,
+                "department",
                 utc_text(event.occurred_at),
             )
         )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from infrastructure.event_store import EventStore
 from projections.base import fen_text
 from simulation.report import CATEGORIES, TIERS, Report, build_report
+from simulation.report_sections import sections
 
 COUNTS = (
     "contacts",
@@ -68,6 +69,12 @@ class CaseStudyFigures(BaseModel):
     monthly_balance: dict[str, dict[str, str]] = Field(description="overdue balance per month end, per first tier")
     champion_challenger: dict[str, Any] = Field(description="cure rates of the two halves and the 95% CI")
     validation: dict[str, dict[str, float]] = Field(description="KS and Gini per scorecard version")
+    sections: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="the judgement sections as tables (title, columns, rows, notes): the balance bridge adding up to"
+        " the fen, arrears and categories, tiers month by month, legal actions by first tier, tier moves by rule,"
+        " compliance as the compliance report counts it, champion/challenger with its verdict",
+    )
 
 
 def figures(report: Report) -> CaseStudyFigures:
@@ -105,6 +112,7 @@ def figures(report: Report) -> CaseStudyFigures:
         },
         champion_challenger=report.champion_challenger,
         validation=report.validation,
+        sections=[section.as_dict() for section in sections(report)],
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from simulation.charts import CHANNELS, mix_periods, month_label
 from simulation.document import Chart, Document, Section, Table, text_lines
 from simulation.report import CATEGORIES, TIERS, Report
+from simulation.report_sections import sections as judgement_sections
 
 #: the by-tier table's counters, with their column headings
 TIER_COLUMNS = (
@@ -38,7 +39,7 @@ def lines(report: Report, stories: list[tuple[str, str]] | None = None) -> list[
 def document(report: Report, stories: list[tuple[str, str]] | None = None) -> Document:
     """The report's sections: the portfolio, its balance month by month, the tiers, compliance, learning and, when
     given, the seed's firms (name, story)."""
-    sections = [portfolio(report), monthly(report), by_tier(report), compliance(report), learning(report)]
+    sections = [portfolio(report), monthly(report), by_tier(report), *judgement(report), learning(report)]
     if stories:
         sections.append(
             Section(
@@ -97,16 +98,18 @@ def by_tier(report: Report) -> Section:
     return Section("By first tier", (Table(columns, tuple(rows)),))
 
 
-def compliance(report: Report) -> Section:
-    """Contacts recorded with breached contact-policy rules."""
-    breaches = ", ".join(f"{rule} {n}" for rule, n in sorted(report.breaches.items())) or "none"
-    return Section(
-        "Compliance", (f"compliance: {report.contacts_breaching} contacts recorded with breached rules ({breaches})",)
-    )
+def judgement(report: Report) -> list[Section]:
+    """The judgement sections (``simulation.report_sections``): the balance bridge, arrears and categories, tiers by
+    month, legal actions by first tier, tier moves by rule, compliance as the compliance report counts it,
+    champion/challenger with its interval; each a table and its notes."""
+    return [
+        Section(part.title, (Table(part.columns, tuple(tuple(row) for row in part.rows)), *part.notes))
+        for part in judgement_sections(report)
+    ]
 
 
 def learning(report: Report) -> Section:
-    """The policy versions, the channel mix before and after learning, champion/challenger, validation."""
+    """The policy versions, the channel mix before and after learning, validation."""
     blocks: list[Any] = [
         f"learning: policy published {report.learned_on or 'never'}; versions: "
         + "; ".join(f"v{v} {on} ({note})" for v, on, note in report.policy_versions)
@@ -123,15 +126,6 @@ def learning(report: Report) -> Section:
         )
         learned = ", before and after learning" if len(periods) > 1 else ""
         blocks.append(Chart("channel_mix", f"Channel mix of outbound contacts by tier at the time{learned}"))
-    cc = report.champion_challenger
-    if cc.get("champion") and cc.get("challenger"):
-        a, b = cc["champion"], cc["challenger"]
-        low, high = cc.get("ci95", (0.0, 0.0))
-        blocks.append(
-            f"champion/challenger ({cc['tier']} tier, random halves): champion {a['cured']}/{a['cases']} cured "
-            f"({a['cure_rate']:.1%}), challenger {b['cured']}/{b['cases']} ({b['cure_rate']:.1%}); difference "
-            f"{cc.get('difference', 0):+.1%}, 95% CI [{low:+.1%}, {high:+.1%}]"
-        )
     for model, v in report.validation.items():
         blocks.append(
             f"validation {model}: KS {v['ks']:.3f}, Gini {v['gini']:.3f} (score vs cured within 90 days; "

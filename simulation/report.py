@@ -43,7 +43,9 @@ from domain.strategy import PolicyPublished, default_terms
 from infrastructure.event_store import EventStore
 from infrastructure.log_reader import read_log
 from infrastructure.transcoding import PydanticMapper
+from projections.base import utc_text
 from projections.decoding import envelopes
+from simulation.bridge import Bridge, BridgeFold, ComplianceFold
 
 TIERS = ("high", "medium", "low")
 #: the 2023 rules' five categories, best to worst
@@ -126,6 +128,10 @@ class Report:
     champion_challenger: dict[str, Any] = field(default_factory=dict)
     validation: dict[str, dict[str, float]] = field(default_factory=dict)
     events: int = 0
+    #: the balance bridge, tiers month by month, moves by rule, legal by first tier (simulation/bridge.py)
+    bridge: Bridge = field(default_factory=Bridge)
+    #: compliance as the compliance report counts it (required contacts by status, breaches, overrides)
+    compliance: Counter[str] = field(default_factory=Counter)
     #: the last notification id read (the log's position the report is computed to)
     position: int = 0
 
@@ -157,11 +163,13 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
     dated: list[tuple[date, Any, Any]] = []
     opened: set[Any] = set()
     debtors: dict[Any, list[str]] = {}
+    compliance, bridge = ComplianceFold(), BridgeFold()
     for originator_id, event, notification_id in all_events(store, upto=upto):
         report.events += 1
         report.position = notification_id
         if isinstance(event, PolicyPublished):
             published.append((event.version, event.occurred_at, event.note))
+            compliance.fold(originator_id, event)
             continue
         if isinstance(event, DebtorClassified):
             debtors.setdefault(originator_id, []).append(event.category)
@@ -170,11 +178,16 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
             opened.add(originator_id)
         if originator_id in opened:
             dated.append((event.occurred_at.date(), originator_id, event))
+            compliance.fold(originator_id, event)
     report.policy_versions = [(v, at.date().isoformat(), note) for v, at, note in published]
-    learned = published[1][1] if len(published) > 1 else None
+    learning = [at for _, at, note in published[1:] if note.startswith("learned")] or [
+        at for _, at, _ in published[1:2]
+    ]
+    learned = learning[0] if learning else None
     report.learned_on = learned.date() if learned else None
     dated.sort(key=lambda x: x[0])  # business time: events recorded in log order, some dated earlier
     months: list[date] = []
+    last: datetime | None = None
     for day, case_id, event in dated:
         if report.start is None and isinstance(event, RiskAssessed):
             report.start = day
@@ -182,6 +195,7 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
             months.append(report.start if not months else _next_month(months[-1]))
             if len(months) > 1:
                 _snapshot(report, cases, (months[-1] - timedelta(days=1)).isoformat())
+                bridge.snapshot((months[-1] - timedelta(days=1)).isoformat())
         if learned is not None and day >= learned.date() and not any(c.version_at_learning for c in cases.values()):
             for track in cases.values():
                 track.version_at_learning = track.policy_version
@@ -189,13 +203,18 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
                 track.tier_at_learning = track.tier
                 track.overdue_at_learning = position(track.dues, track.entries, day, track.terms).overdue_fen
         _fold(report, cases, case_id, event, day, learned, v1_thresholds)
+        bridge.fold(case_id, event)
         report.end = max(report.end or day, day)
+        last = max(last, event.occurred_at) if last else event.occurred_at
     if report.end:
         end = report.end
         near = [m for m in report.monthly_balance if (end - date.fromisoformat(m)).days < LAST_MONTH_MARGIN_DAYS]
         for month in near:
             del report.monthly_balance[month]
         _snapshot(report, cases, f"end {end.isoformat()}")
+        bridge.snapshot(f"end {end.isoformat()}")
+    report.bridge = bridge.close()
+    report.compliance = compliance.counts(utc_text(last) or "") if last else Counter()
     start = {t: sum(c.outstanding0 for c in cases.values() if c.tier0 == t) for t in TIERS}
     report.monthly_balance = {"start": start, **report.monthly_balance}
     report.balance_start = sum(c.outstanding0 for c in cases.values())

@@ -185,7 +185,8 @@ class Collector:
                 sim.joint_visits.add(case_id)
         if reply.promise_days:
             self.promise(case_id, case, debtor, reply.promise_share, day + timedelta(days=reply.promise_days))
-        elif reply.open_to_plan and case.tier != "low" and not case.agreement_signed:
+        elif (reply.open_to_plan or channel == "visit") and case.tier != "low" and not case.agreement_signed:
+            # a visit is where the bank negotiates (BRIEF.md): it offers the plan that fits the firm's cash flow
             self.plan(case_id, case, debtor, day)
         elif channel == "phone" and reply.outcome == "no_answer" and self.rng.random() < 0.5:
             self.follow_up_sms(case_id, debtor, at + timedelta(minutes=2))

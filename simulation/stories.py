@@ -12,6 +12,7 @@ from domain.case.events import (
     AgreementSigned,
     CaseResolved,
     ContactEvent,
+    Deescalated,
     Escalated,
     LegalActionStarted,
     PaymentReceived,
@@ -19,6 +20,7 @@ from domain.case.events import (
     RiskAssessed,
     VisitCompleted,
 )
+from domain.case.judgement_events import ResidueWaived, ServiceBreachRecorded
 from domain.errors import NotFoundError
 
 
@@ -35,7 +37,15 @@ def story(app: CollectionsApp, loan_id: str) -> str | None:
     parts = [next((f"{e.tier} (score {e.score})" for e in events if isinstance(e, RiskAssessed)), "unrated")]
     contacts = ", ".join(f"{n} {c}" for c, n in sorted(channels.items()))
     parts.append(f"contacts: {contacts or 'none'}" + (f" ({joint} joint credit+legal visits)" if joint else ""))
-    parts += [f"escalated to {e.to_tier} {e.occurred_at:%m-%d}" for e in events if isinstance(e, Escalated)]
+    parts += [
+        f"{'escalated' if isinstance(e, Escalated) else 'de-escalated'} to {e.to_tier} {e.occurred_at:%m-%d}"
+        + (f" [{e.rule}]" if e.rule else "")
+        for e in events
+        if isinstance(e, Escalated | Deescalated)
+    ]
+    breaches = sum(1 for e in events if isinstance(e, ServiceBreachRecorded))
+    if breaches:
+        parts.append(f"{breaches} service breaches (the bank's)")
     for e in events:
         if isinstance(e, AgreementSigned):
             parts.append(f"{plans.get(e.plan_id, '?')} agreement signed {e.signed_on:%m-%d}")
@@ -45,6 +55,8 @@ def story(app: CollectionsApp, loan_id: str) -> str | None:
             parts.append(f"defaulted {e.occurred_at:%m-%d}")
         elif isinstance(e, LegalActionStarted):
             parts.append(f"{e.kind} {e.occurred_at:%m-%d}")
+        elif isinstance(e, ResidueWaived):
+            parts.append(f"residue {e.amount} waived {e.occurred_at:%m-%d}")
     paid = sum(e.amount.fen for e in events if isinstance(e, PaymentReceived))
     parts.append(f"paid {paid / 100_000_000:,.2f}m")
     resolved = [e for e in events if isinstance(e, CaseResolved)]

@@ -61,6 +61,7 @@ from application.commands.strategy import (
     PublishPolicy,
     RecordAssessment,
     ReviewLegalClock,
+    ReviewStrategy,
     SetDeadline,
 )
 
@@ -121,6 +122,7 @@ __all__ = [
     "ResolveDispute",
     "ReviewLedger",
     "ReviewLegalClock",
+    "ReviewStrategy",
     "ScheduleVisit",
     "SetDeadline",
     "SetDoNotContact",

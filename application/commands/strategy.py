@@ -48,9 +48,17 @@ class Escalate(CaseCommand):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ReviewStrategy(CaseCommand):
+    """Re-assess the debtor and move its tier by the policy's rules (domain/judgement.py), waive a residue, and
+    set the next review. With the review deadline's id (the scheduler), that deadline fires exactly once."""
+
+    deadline_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Deescalate(CaseCommand):
-    """A supervisor lowers the case's tier, with a reason, once its arrears are cleared; the lower tier's
-    treatment then applies."""
+    """A supervisor lowers the case's tier, with a reason, once its arrears are cleared or while an agreement is
+    in good standing; the lower tier's treatment then applies."""
 
     to_tier: Tier
     reason: str

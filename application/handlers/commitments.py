@@ -20,6 +20,7 @@ from application.commands.commitments import (
 )
 from application.handlers.registry import new_id, on_case
 from application.history import value_date_time
+from application.judgement import counts_as_response, instalment_due, suspend_for_agreement, waive_if_residue
 from application.policies import PolicyBook, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
@@ -27,7 +28,7 @@ from domain.case.values import Installment
 from domain.errors import InvariantError
 from domain.money import Money
 from domain.repayment import build_schedule, plan_parameters
-from domain.strategy import escalate_case, next_tier
+from domain.strategy import apply_treatment, escalate_case, next_tier
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,25 @@ class Balance:
 @on_case(MakePromise, prepare=policy_book, then=ensure_stored)
 def make_promise(case: CollectionCase, command: MakePromise, act: Act, book: PolicyBook) -> str:
     promise_id = command.promise_id or new_id()
-    grace = book.governing(case.policy_version).terms.promise_grace_days
+    policy = book.governing(case.policy_version)
+    overdue, due = case.overdue_amount, instalment_due(case)
+    grace = policy.terms.promise_grace_days
     case.make_promise(promise_id=promise_id, amount=command.amount, due_on=command.due_on, act=act, grace_days=grace)
+    if counts_as_response(case, command.amount, overdue, due, policy):
+        case.fulfil("meaningful_promise", act=act)
     return promise_id
 
 
-def escalate_one_tier(case: CollectionCase, reason: str, book: PolicyBook, act: Act) -> None:
-    """Escalate to the next tier with its treatment (a case already at the top stays there)."""
+def escalate_one_tier(case: CollectionCase, reason: str, rule: str, book: PolicyBook, act: Act) -> None:
+    """Escalate to the next tier with its treatment by ``rule``; a case already at the top takes its tier's
+    treatment again (its deadlines and legal preparation, suspended while an agreement stood)."""
     to_tier = next_tier(case.tier)
+    policy = book.governing(case.policy_version)
     if to_tier is not None:
-        policy = book.governing(case.policy_version)
-        escalate_case(case, to_tier, reason, policy.version, policy.terms, act=act)
+        escalate_case(case, to_tier, reason, policy.version, policy.terms, act=act, rule=rule)
+    elif case.tier is not None and case.status.value == "open":
+        treatment = policy.terms.treatment_for(case.tier)
+        apply_treatment(case, policy.version, treatment, act=act, force=True, channels=list(case.channels) or None)
 
 
 @on_case(JudgePromise, prepare=policy_book, then=ensure_stored)
@@ -67,11 +76,12 @@ def judge_promise(case: CollectionCase, command: JudgePromise, act: Act, book: P
     verdict = case.judge_promise(command.deadline_id, act=act)
     if verdict != "broken":
         return verdict
-    broken = case.broken_promises()
-    if broken >= 2:
-        escalate_one_tier(case, f"{broken} promises broken", book, act)
+    terms = book.governing(case.policy_version).terms
+    broken = case.promises_since_change().count(False)
+    if broken >= terms.judgement.broken_promises_to_escalate and not case.agreement_in_good_standing():
+        escalate_one_tier(case, f"{broken} promises broken", "promises-broken", book, act)
     elif case.status.value == "open":
-        days = book.governing(case.policy_version).terms.broken_promise_recontact_days
+        days = terms.broken_promise_recontact_days
         promise_id = command.deadline_id.removeprefix("promise-")
         case.set_deadline(
             deadline_id=f"recontact-{promise_id}",
@@ -88,7 +98,7 @@ def check_installment(case: CollectionCase, command: CheckInstallment, act: Act,
     terms = book.governing(case.policy_version).terms
     defaulted = case.check_installment(command.deadline_id, act=act, default_after=terms.missed_installments_to_default)
     if defaulted:
-        escalate_one_tier(case, "the repayment agreement defaulted", book, act)
+        escalate_one_tier(case, "the repayment agreement defaulted", "agreement-defaulted", book, act)
     return defaulted
 
 
@@ -131,6 +141,7 @@ def sign_agreement(case: CollectionCase, command: SignAgreement, act: Act, book:
         act=act,
         grace_days=book.governing(case.policy_version).terms.installment_grace_days,
     )
+    suspend_for_agreement(case, agreement_id, act=act)
     return agreement_id
 
 
@@ -144,13 +155,17 @@ def default_agreement(case: CollectionCase, command: DefaultAgreement, act: Act)
     case.default_agreement(command.agreement_id, command.reason, act=act)
 
 
-@on_case(ReceivePayment)
-def receive_payment(case: CollectionCase, command: ReceivePayment, act: Act) -> Balance:
-    """A payment happened on its value date (business time): the close of ``received_on`` unless the command says
-    when (a receipt booked after the day the money arrived is back-valued: docs/ledger.md)."""
+@on_case(ReceivePayment, prepare=policy_book, then=ensure_stored)
+def receive_payment(case: CollectionCase, command: ReceivePayment, act: Act, book: PolicyBook) -> Balance:
+    """Record the payment on its value date (business time): the close of ``received_on`` unless the command says
+    when (a receipt booked after the day the money arrived is back-valued: docs/ledger.md). A meaningful one (the
+    policy's share of what is overdue, or the instalment due) meets the deadlines a response meets, a token one meets
+    none; a residue left is waived and the case closes."""
     if command.occurred_at is None:
         moment = value_date_time(command.received_on, ZoneInfo(case.timezone), act.recorded_at)
         act = act.model_copy(update={"occurred_at": moment})
+    policy = book.governing(case.policy_version)
+    overdue, due = case.overdue_amount, instalment_due(case)
     case.receive_payment(
         amount=command.amount,
         received_on=command.received_on,
@@ -158,4 +173,7 @@ def receive_payment(case: CollectionCase, command: ReceivePayment, act: Act) -> 
         designated_dues=list(command.designated_dues),
         act=act,
     )
+    if counts_as_response(case, command.amount, overdue, due, policy) and case.status.value == "open":
+        case.fulfil("meaningful_payment", act=act)
+    waive_if_residue(case, policy, act=act)
     return Balance(outstanding=case.outstanding, paid=case.paid)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from application.case_facts import enterprise_of
@@ -19,15 +19,25 @@ from application.commands.strategy import (
     PublishPolicy,
     RecordAssessment,
     ReviewLegalClock,
+    ReviewStrategy,
     SetDeadline,
 )
 from application.handlers.registry import act_of, handles, new_id, on_case
+from application.judgement import (
+    is_service_breach,
+    judge_tier,
+    rearm_response_window,
+    response_window,
+    schedule_review,
+    waive_if_residue,
+)
 from application.policies import CurrentPolicy, PolicyBook, current_policy, ensure_stored, policy_book
 from domain.act import Act
 from domain.case import CollectionCase
 from domain.case.values import Reason, Tier
 from domain.enterprise import Enterprise
 from domain.enterprise.values import FinancialStatement, LoanRecord, Registration
+from domain.judgement import rule_of_deadline
 from domain.risk_v2 import extract_features_v2, score_v2
 from domain.rules import local_date
 from domain.strategy import POLICY_ID, PolicyTerms, StrategyPolicy, apply_treatment, escalate_case
@@ -77,6 +87,12 @@ def start_legal_clock(case: CollectionCase, terms: PolicyTerms, act: Act) -> Non
 
 @on_case(AssessRisk, prepare=assessment_inputs, then=ensure_stored)
 def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: AssessmentInputs) -> Assessment:
+    return assess_and_judge(case, act, inputs, trigger="assessment")
+
+
+def assess_and_judge(case: CollectionCase, act: Act, inputs: AssessmentInputs, *, trigger: str) -> Assessment:
+    """Score the debtor and record it; the first assessment puts the case under its tier's treatment and sets the
+    first review, a later one moves the tier only by the policy's rules (domain/judgement.py, with hysteresis)."""
     as_of = local_date(act.recorded_at, case.timezone)
     policy = inputs.policy
     registration = inputs.registration
@@ -94,6 +110,7 @@ def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: Ass
     )
     assessment = score_v2(features_v2, policy.terms.risk, policy.terms.scorecard)
     features = assessment.features.model_dump(mode="json")
+    first = case.tier is None
     case.record_assessment(
         model_version=assessment.model_version,
         score=assessment.score,
@@ -103,15 +120,27 @@ def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: Ass
         policy_version=policy.version,
         act=act,
     )
-    # an escalated case keeps its tier (never lowered here), but takes that tier's treatment of a newer version
-    held = case.escalated_to is not None and case.tier is not None and assessment.tier.rank < case.tier.rank
-    tier = case.tier if held and case.tier is not None else assessment.tier
-    channels = policy.terms.channels_for(tier, registration.industry, registration.region)
-    treatment = policy.terms.treatment_for(tier)
-    assigned = apply_treatment(case, policy.version, treatment, act=act, channels=channels)
-    start_legal_clock(case, policy.terms, act)
-    case.review_legal_clock(act=act)
-    case.classify(as_of, act=act)
+    segment = (registration.industry, registration.region)
+    assigned = False
+    if first:
+        channels = policy.terms.channels_for(assessment.tier, *segment)
+        treatment = policy.terms.treatment_for(assessment.tier)
+        assigned = apply_treatment(case, policy.version, treatment, act=act, channels=channels)
+        if not any(d.kind == "strategy_review" and d.status == "open" for d in case.deadlines.values()):
+            schedule_review(case, policy, act=act)
+    elif not waive_if_residue(case, policy, act=act) and case.status.value == "open":
+        moved = judge_tier(case, policy, assessment.tier, assessment.score, segment, act=act, trigger=trigger)
+        assigned = bool(moved)
+        if not moved and trigger == "assessment" and case.tier is not None and case.policy_version != policy.version:
+            # a newer policy version: the same tier's treatment of that version (its deadlines and tasks)
+            channels = policy.terms.channels_for(case.tier, *segment)
+            assigned = apply_treatment(
+                case, policy.version, policy.terms.treatment_for(case.tier), act=act, channels=channels
+            )
+    if case.status.value == "open":
+        start_legal_clock(case, policy.terms, act)
+        case.review_legal_clock(act=act)
+        case.classify(as_of, act=act)
     return Assessment(
         model_version=assessment.model_version,
         score=assessment.score,
@@ -121,6 +150,30 @@ def assess_risk(case: CollectionCase, command: AssessRisk, act: Act, inputs: Ass
         policy_version=policy.version,
         strategy_assigned=assigned,
     )
+
+
+def review_inputs(uow: UnitOfWork, command: ReviewStrategy) -> tuple[AssessmentInputs, PolicyBook]:
+    """The enterprise's accounts and every policy version (a review keeps the version that governs the case)."""
+    return assessment_inputs(uow, AssessRisk(case_id=command.case_id, actor=command.actor)), policy_book(uow)
+
+
+@on_case(ReviewStrategy, prepare=review_inputs)
+def review_strategy(
+    case: CollectionCase, command: ReviewStrategy, act: Act, inputs: tuple[AssessmentInputs, PolicyBook]
+) -> str:
+    """The periodic review: the deadline fires once, the debtor is re-assessed and its tier judged by the rules
+    of the version that governs it (a newer version reaches it only by an assessment), a residue is waived, the
+    tier's response window opens again if none is open, and the next review is set. Answers the tier after it."""
+    if command.deadline_id is not None:
+        case.fire(command.deadline_id, act=act)
+    if case.status.value != "open":
+        return str(case.tier or "")
+    assessment, book = inputs
+    governing = replace(assessment, policy=book.governing(case.policy_version))
+    assess_and_judge(case, act, governing, trigger="periodic")
+    rearm_response_window(case, governing.policy, act=act)
+    schedule_review(case, governing.policy, act=act)
+    return str(case.tier or "")
 
 
 @on_case(RecordAssessment)
@@ -162,7 +215,34 @@ def segmented_book(uow: UnitOfWork, command: Escalate | Deescalate) -> Segmented
 
 @on_case(Escalate, prepare=segmented_book, then=ensure_stored)
 def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: SegmentedBook) -> bool:
+    """Escalate by hand (rule ``manual``) or when a debtor's deadline passed (its rule). A deadline on the bank's
+    own work becomes a service breach; while an agreement is in good standing, or for a residue, the deadline
+    fires and the tier stays."""
     policy = inputs.book.governing(case.policy_version)
+    rule = "manual"
+    if command.deadline_id is not None:
+        deadline = case.check_deadline_due(command.deadline_id, act)
+        rule = rule_of_deadline(deadline.kind)
+        action = f"escalate:{command.to_tier}"
+        if is_service_breach(deadline.kind, action):
+            case.fire(command.deadline_id, act=act)
+            case.record_service_breach(deadline, act=act)
+            return False
+        window = response_window(policy.terms, deadline.kind)
+        attempts = policy.terms.judgement.contact_attempts
+        if window is not None and not case.contacted_since(deadline.due_at - window, attempts):
+            # no meaningful response *after the tier's contact attempts*: too few were made, the bank's breach
+            case.fire(command.deadline_id, act=act)
+            summary = (
+                f"fewer than {attempts} contact attempts in the {deadline.kind.replace('_', ' ')} window:"
+                " the debtor was not asked enough"
+            )
+            case.record_service_breach(deadline, act=act, responsible="collections", summary=summary)
+            return False
+        if case.agreement_in_good_standing() or waive_if_residue(case, policy, act=act):
+            if case.status.value == "open":
+                case.fire(command.deadline_id, act=act)
+            return False
     return escalate_case(
         case,
         command.to_tier,
@@ -172,6 +252,7 @@ def escalate(case: CollectionCase, command: Escalate, act: Act, inputs: Segmente
         act=act,
         deadline_id=command.deadline_id,
         segment=inputs.segment,
+        rule=rule,
     )
 
 
@@ -210,6 +291,19 @@ def cancel_deadline(case: CollectionCase, command: CancelDeadline, act: Act) -> 
 
 @on_case(ExpireDeadline, prepare=policy_book, then=ensure_stored)
 def expire_deadline(case: CollectionCase, command: ExpireDeadline, act: Act, book: PolicyBook) -> None:
+    deadline = case.check_deadline_due(command.deadline_id, act)
+    if is_service_breach(deadline.kind, deadline.action):
+        case.fire(command.deadline_id, act=act)
+        breach = deadline.action.startswith("breach:")
+        case.record_service_breach(deadline, act=act, responsible=deadline.action.partition(":")[2] if breach else "")
+        return
+    policy = book.governing(case.policy_version)
+    if deadline.action == "legal_action" and (
+        case.agreement_in_good_standing() or case.pending_proceedings() or waive_if_residue(case, policy, act=act)
+    ):
+        if case.status.value == "open":
+            case.fire(command.deadline_id, act=act)
+        return
     treatment = book.governing(case.policy_version).terms.treatment_for(case.tier) if case.tier else None
     every = treatment.reminder_every_days if treatment is not None else None
     case.fire_deadline(command.deadline_id, act=act, reminder_every_days=every)

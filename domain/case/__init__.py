@@ -28,7 +28,8 @@ def _register_old_topics() -> None:
     register_topic("domain.case:CollectionCase", CollectionCase)
     for old, module in _OLD_MODULES.items():
         for name, cls in vars(module).items():
-            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+            moved_out = name in getattr(module, "__all__", ())  # lives beside now, named by the module still
+            if inspect.isclass(cls) and (cls.__module__ == module.__name__ or moved_out):
                 register_topic(f"{old}:{name}", cls)
 
 

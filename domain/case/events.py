@@ -10,39 +10,22 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
-
-from domain.base import Actor, Aggregate
+from domain.base import Aggregate
+from domain.case.events_base import Attributed, CaseEvent
 from domain.case.values import (
     Allocation,
     Channel,
     ContactOutcome,
-    Department,
     Direction,
     Installment,
-    LegalActionKind,
     LetterKind,
     PlanKind,
     Reason,
     Resolution,
-    Severity,
-    SignalSource,
     Tier,
 )
 from domain.loan_ledger import LoanDue, LoanTerms
 from domain.money import Money
-
-
-class Attributed(BaseModel):
-    """Who did it, and when it happened in the world."""
-
-    actor: Actor
-    occurred_at: datetime
-
-
-class CaseEvent(Aggregate.Event, Attributed):
-    """Base of every event of a collection case after it opened."""
-
 
 # --- lifecycle -------------------------------------------------------------------------------
 
@@ -121,14 +104,17 @@ class Escalated(CaseEvent):
     to_tier: Tier
     reason: str
     deadline_id: str | None = None
+    #: the policy rule that moved it (domain/judgement.py RULES; "" in events stored before rules)
+    rule: str = ""
 
 
 class Deescalated(CaseEvent):
-    """A supervisor moved the case back to a gentler tier (only once its arrears were cleared)."""
+    """The case moved back to a gentler tier: the debtor performed (by rule), or a supervisor lowered it."""
 
     from_tier: Tier | None
     to_tier: Tier
     reason: str
+    rule: str = ""
 
 
 class LimitationPeriodSet(CaseEvent):
@@ -345,55 +331,26 @@ class PaymentReceived(CaseEvent):
     designated_dues: list[int] = []
 
 
-# --- collaboration ------------------------------------------------------------------------------
+# the collaboration events live beside (``domain.case.collaboration_events``); named here too, with the rest of the
+# catalogue, which is also where events stored before the move name them (their topic is this module's)
+from domain.case.collaboration_events import (  # noqa: E402 (after the catalogue, as it reads)
+    DisputeRaised,
+    DisputeResolved,
+    LegalActionStarted,
+    NoteAdded,
+    SignalRecorded,
+    TaskAssigned,
+    TaskCompleted,
+)
 
-
-class TaskAssigned(CaseEvent):
-    """A department was given a task on the case."""
-
-    task_id: str
-    department: Department
-    title: str
-    due_at: datetime | None = None
-    assignee: str = ""
-
-
-class TaskCompleted(CaseEvent):
-    """A task was done."""
-
-    task_id: str
-    outcome: str = ""
-
-
-class LegalActionStarted(CaseEvent):
-    """A legal measure began."""
-
-    action_id: str
-    kind: LegalActionKind
-    summary: str = ""
-
-
-class SignalRecorded(CaseEvent):
-    """Something was observed outside the bank (news, court, registry, fund movement...)."""
-
-    source: SignalSource
-    summary: str
-    severity: Severity
-
-
-class NoteAdded(CaseEvent):
-    """A free-text note."""
-
-    text: str
-
-
-class DisputeRaised(CaseEvent):
-    """The enterprise disputes the debt; contact is restricted while it stands."""
-
-    reason: str
-
-
-class DisputeResolved(CaseEvent):
-    """The dispute was settled."""
-
-    outcome: str
+__all__ = [
+    "Attributed",
+    "CaseEvent",
+    "DisputeRaised",
+    "DisputeResolved",
+    "LegalActionStarted",
+    "NoteAdded",
+    "SignalRecorded",
+    "TaskAssigned",
+    "TaskCompleted",
+]

@@ -132,6 +132,10 @@ class CaseFields(LegalFields):
     category_before_restructuring: str | None = None
     restructuring_due_dates: list[date] = []
     restructuring_missed_on: date | None = None
+    #: the judgement (domain/case/judgement.py): the tier's last change, gentler reviews in a row, the last contacts
+    tier_changed_on: date | None = None
+    lower_reviews: int = 0
+    contact_times: list[datetime] = []
 
 
 class CaseState(BaseModel, CaseFields):
@@ -199,13 +203,13 @@ class CaseEvolution(LegalEvolution, LedgerEvolution, Aggregate, CaseFields):
 
     @applies
     def _(self, event: Escalated) -> None:
-        self.tier = event.to_tier
-        self.escalated_to = event.to_tier
+        self.tier, self.escalated_to = event.to_tier, event.to_tier
+        self.tier_changed_on, self.lower_reviews = local_date(event.occurred_at, self.timezone), 0
 
     @applies
     def _(self, event: Deescalated) -> None:
-        self.tier = event.to_tier
-        self.escalated_to = None
+        self.tier, self.escalated_to = event.to_tier, None
+        self.tier_changed_on, self.lower_reviews = local_date(event.occurred_at, self.timezone), 0
 
     @applies
     def _(self, event: DeadlineSet) -> None:
@@ -238,6 +242,7 @@ class CaseEvolution(LegalEvolution, LedgerEvolution, Aggregate, CaseFields):
         self.contact_counts[channel] = self.contact_counts.get(channel, 0) + 1
         if self.last_contact_at is None or event.occurred_at > self.last_contact_at:
             self.last_contact_at = event.occurred_at
+        self.contact_times = [*self.contact_times[-19:], event.occurred_at]  # the last 20 attempts, for the judgement
         if isinstance(event, VisitCompleted) and event.visit_id is not None:
             self.visits[event.visit_id] = "completed"
         if event.channel is Channel.PHONE and event.direction is Direction.OUTBOUND:

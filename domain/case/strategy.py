@@ -13,7 +13,7 @@ from domain.errors import IllegalTransitionError, InvariantError, PermissionDeni
 from domain.rules import check_not_blank
 
 #: roles that may lower a case's tier
-DEESCALATORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+DEESCALATORS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 
 
 class StrategyCommands(DeadlineCommands):
@@ -77,10 +77,11 @@ class StrategyCommands(DeadlineCommands):
         *,
         act: Act,
         deadline_id: str | None = None,
+        rule: str = "manual",
     ) -> bool:
-        """Move the case to a firmer tier and cancel the old tier's open deadlines; with a deadline id, the
-        deadline fires exactly once (a case already at or above the tier just records the firing).
-        False when the case was not moved."""
+        """Move the case to a firmer tier by a policy ``rule`` and cancel the old tier's open deadlines; with a
+        deadline id, the deadline fires exactly once (a case already at or above the tier just records the
+        firing). False when the case was not moved."""
         self.check_open()
         check_not_blank(reason, "reason")
         if deadline_id is not None:
@@ -99,21 +100,33 @@ class StrategyCommands(DeadlineCommands):
             to_tier=to_tier,
             reason=reason,
             deadline_id=deadline_id,
+            rule=rule,
             **act.attribution(),
         )
         return True
 
-    def deescalate(self, to_tier: Tier, reason: str, *, act: Act) -> None:
-        """Lower the tier (a supervisor, with a reason, once the arrears are cleared)."""
+    def deescalate(self, to_tier: Tier, reason: str, *, act: Act, rule: str = "supervisor") -> None:
+        """Lower the tier by a policy ``rule`` (the system, when the debtor performs) or by a supervisor with a
+        reason, once the arrears are cleared or while an agreement is in good standing."""
         self.check_open()
         check_not_blank(reason, "reason")
         if act.actor.role not in DEESCALATORS:
             raise PermissionDeniedError(f"a {act.actor.role} cannot lower a case's tier")
         if self.tier is None or to_tier.rank >= self.tier.rank:
             raise IllegalTransitionError(f"cannot de-escalate from {self.tier} to {to_tier}")
-        if self.overdue_amount.is_positive():
-            raise IllegalTransitionError(f"{self.overdue_amount} is still overdue; clear the arrears first")
+        manual = rule == "supervisor"  # a rule's own conditions (domain/judgement.py) already judged the debtor
+        if manual and self.overdue_amount.is_positive() and not self.agreement_in_good_standing():
+            raise IllegalTransitionError(
+                f"{self.overdue_amount} is still overdue and no agreement is in good standing; clear the arrears"
+                " or sign an agreement first"
+            )
         self.cancel_open_deadlines(
             f"de-escalated to {to_tier}: {reason}", act=act, which=lambda d: d.deadline_id.startswith("strategy-")
         )
-        self.trigger_event(Deescalated, from_tier=self.tier, to_tier=to_tier, reason=reason, **act.attribution())
+        self.trigger_event(
+            Deescalated, from_tier=self.tier, to_tier=to_tier, reason=reason, rule=rule, **act.attribution()
+        )
+
+    def agreement_in_good_standing(self) -> bool:
+        """An agreement is active and none of its instalments is recorded missed."""
+        return any(a.status == "active" and not a.missed for a in self.agreements.values())

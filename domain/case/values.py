@@ -322,14 +322,16 @@ class Task(ValueObject):
 
 #: what meets a deadline of each kind when it does not say (events stored before deadlines knew)
 MET_BY: dict[str, tuple[str, ...]] = {
-    "payment_or_promise": ("payment", "promise"),
+    #: a meaningful payment or promise (a policy share, domain/judgement.py): a token amount meets nothing
+    "payment_or_promise": ("meaningful_payment", "meaningful_promise"),
     "visit": ("visit",),
-    "agreement": ("agreement",),
+    #: the medium tier's negotiation window: an agreement, or a meaningful payment or promise, answers it
+    "agreement": ("agreement", "meaningful_payment", "meaningful_promise", "arrears_cleared"),
     "lawyers_letter": ("lawyers_letter",),
-    "agreement_or_payment": ("agreement", "arrears_cleared"),
+    "agreement_or_payment": ("agreement", "arrears_cleared", "meaningful_payment"),
     "recontact": ("contact",),
     "promise": ("promise_kept",),
     "installment": ("installment_paid",),
 }
 #: every fulfilment a deadline may name
-FULFILMENTS = frozenset({*(what for kinds in MET_BY.values() for what in kinds), "manual"})
+FULFILMENTS = frozenset({*(what for kinds in MET_BY.values() for what in kinds), "manual", "payment", "promise"})

@@ -40,6 +40,7 @@ from domain.case.events import (
     TaskAssigned,
     VisitScheduled,
 )
+from domain.case.judgement_events import TierReviewed
 from domain.case.values import Channel, ContactOutcome, Department, PlanKind, Tier
 from domain.contact_policy import (
     DAILY_CONNECTED_CALLS,
@@ -106,12 +107,14 @@ def test_the_seeds_examples_get_their_tier_strategy_deadlines_and_tasks(
     assert case.limitation_ends_on is not None and case.delinquency_bucket is not None
 
 
-def test_reassessing_under_the_same_policy_records_only_the_assessment(app: CollectionsApp) -> None:
+def test_reassessing_under_the_same_policy_records_only_the_assessment_and_its_review(app: CollectionsApp) -> None:
     case_id = seeded(app, "logistics")
     first = app.handle(AssessRisk(case_id=case_id, actor=RISK))
     second = app.handle(AssessRisk(case_id=case_id, actor=RISK))
     assert second.result.strategy_assigned is False
-    assert second.version == first.version + 1
+    assert second.version == first.version + 2  # RiskAssessed, then TierReviewed (the tier stays: no rule)
+    review = app.case_events(case_id)[-1]
+    assert isinstance(review, TierReviewed) and review.rule == "" and review.trigger == "assessment"
     assert len(of_type(app, case_id, StrategyAssigned)) == 1
 
 

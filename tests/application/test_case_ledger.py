@@ -440,13 +440,36 @@ def exercise_every_event(app: CollectionsApp, clock: ManualClock) -> UUID:
     return case_id
 
 
+def exercise_judgement_events(app: CollectionsApp, clock: ManualClock) -> UUID:
+    """A second case for the judgement's events: a service breach (the bank's visit not made), a residue waived."""
+    case_id = open_case(app, 2)
+    app.handle(
+        SetDeadline(
+            case_id=case_id,
+            kind="visit",
+            due_at=clock.now() + timedelta(days=1),
+            action="breach:collections",
+            deadline_id="visit-1",
+            actor=SUPERVISOR,
+        )
+    )
+    clock.advance(timedelta(days=2))
+    app.handle(ExpireDeadline(case_id=case_id, deadline_id="visit-1", actor=SUPERVISOR))  # ServiceBreachRecorded
+    today = clock.now().date()
+    left = app.get_case(case_id).outstanding - Money.parse("0.05")
+    app.handle(ReceivePayment(case_id=case_id, amount=left, received_on=today, reference="ALL-BUT", actor=SUPERVISOR))
+    return case_id  # ResidueWaived: 0.05 was left
+
+
 def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: ManualClock, settings: Settings) -> None:
     case_id = exercise_every_event(app, clock)
     events = app.case_events(case_id)
     enterprise_id = app.get_case(case_id).enterprise_id
     enterprise_events = list(app.store.events.get(enterprise_id))
+    second = exercise_judgement_events(app, clock)
 
     seen = {type(e) for e in events} | {type(e) for e in enterprise_events}
+    seen |= {type(e) for e in app.case_events(second)}
     catalogue = {c for c in all_subclasses(CaseEvent) if c is not ContactEvent}
     assert catalogue - seen == set(), "every case event kind is exercised"
     enterprise_catalogue = {
@@ -461,6 +484,7 @@ def test_every_event_type_round_trips_exactly(app: CollectionsApp, clock: Manual
             assert reloaded == original
             assert isinstance(reloaded, BaseModel)
         assert list(fresh.store.events.get(enterprise_id)) == enterprise_events
+        assert fresh.app.case_events(second) == app.case_events(second)
         again = fresh.app.get_case(case_id)
         assert again.status == "closed"
         paid = sum(e.amount.fen for e in events if isinstance(e, PaymentReceived))

@@ -43,7 +43,7 @@ def test_funds_moving_out_set_off_the_default_response(container: Container) -> 
     task = next(e for e in recorded if isinstance(e, TaskAssigned) and e.task_id == f"signal-{signal_version}")
     assert task.title.startswith("For the supervisor")
     deadline = next(e for e in recorded if isinstance(e, DeadlineSet) and e.kind == "signal_review")
-    assert (deadline.action, deadline.met_by) == ("escalate:high", ["visit", "payment"])
+    assert (deadline.action, deadline.met_by) == ("escalate:high", ["visit", "meaningful_payment"])
     assert any(isinstance(e, RiskAssessed) for e in recorded)  # re-assessed in the same decision
 
     clock = container.clock

@@ -42,6 +42,7 @@ from tests.application.time_scenarios import (
     pass_days,
     pay,
     promise,
+    remind,
     today,
     walk_120_days,
 )
@@ -83,8 +84,9 @@ def test_a_case_walks_low_medium_high_to_legal_action_in_120_days(container: Con
     assert len(legal) == 1 and "legal action" in legal[0].title
     assert [a.kind for a in events_of(container, case_id, LegalActionStarted)] == ["litigation"]
     assert case.tier is Tier.HIGH  # the re-assessment (low) on day 60 did not lower the escalated tier
-    # the suit suspends the limitation clock until its proceedings end (art. 195): no warning runs meanwhile
-    assert [d.kind for d in case.open_deadlines() if d.kind != "ledger_review"] == []
+    # the suit suspends the limitation clock until its proceedings end (art. 195): no warning runs meanwhile; only
+    # the monthly review of the tier stays set (it keeps the tier high while proceedings are pending)
+    assert [d.kind for d in case.open_deadlines() if d.kind != "ledger_review"] == ["strategy_review"]
     assert case.pending_proceedings() == list(case.legal_actions)
 
 
@@ -98,14 +100,22 @@ def test_a_case_that_pays_before_its_deadline_is_never_escalated(container: Cont
     pass_days(container, 2)
     pay(container, case_id, "420000.00", "BANK-CLEAR")  # the whole overdue amount
     reports = pass_days(container, 30)
-    assert [f.kind for r in reports for f in r.firings if f.kind != "ledger_review"] == []
+    # the only deadline that fires (besides the ledger's reviews) is the monthly review of the tier, which keeps it low
+    assert [f.kind for r in reports for f in r.firings if f.outcome == "fired" and f.kind != "ledger_review"] == [
+        "strategy_review"
+    ]
     assert events_of(container, case_id, Escalated) == []
     assert [
-        e for e in events_of(container, case_id, DeadlineExpired) if not e.deadline_id.startswith("ledger_review")
-    ] == []
+        container.app.get_case(case_id).deadlines[e.deadline_id].kind
+        for e in events_of(container, case_id, DeadlineExpired)
+        if not e.deadline_id.startswith("ledger_review")
+    ] == ["strategy_review"]
     case = container.app.get_case(case_id)
     assert case.tier is Tier.LOW
-    assert [d.kind for d in case.open_deadlines() if d.kind != "ledger_review"] == ["limitation_warning"]
+    assert sorted(d.kind for d in case.open_deadlines() if d.kind != "ledger_review") == [
+        "limitation_warning",
+        "strategy_review",
+    ]
 
 
 def test_a_tick_racing_a_payment_ends_with_the_payment(container: Container) -> None:
@@ -215,7 +225,10 @@ def test_payments_are_allocated_oldest_first_and_two_missed_default_and_escalate
 
 def test_reassessment_never_lowers_an_escalated_tier(container: Container) -> None:
     case_id = low_tier_case(container)
-    pass_days(container, 10)
+    for _ in range(3):  # the policy's three contact attempts in the low tier's window
+        pass_days(container, 3)
+        remind(container, case_id)
+    pass_days(container, 1)
     assert container.app.get_case(case_id).tier is Tier.MEDIUM
     container.app.handle(AssessRisk(case_id=case_id, actor=RISK))
     case = container.app.get_case(case_id)

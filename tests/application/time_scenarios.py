@@ -65,6 +65,20 @@ def today(container: Container) -> date:
     return local_date(container.clock.now(), "Asia/Shanghai")
 
 
+def remind(container: Container, case_id: UUID) -> None:
+    """A collector's reminder call today, unanswered: the bank made its contact attempt."""
+    container.app.handle(
+        LogContact(
+            case_id=case_id,
+            channel=Channel.PHONE,
+            party=PARTY,
+            outcome=ContactOutcome.NO_ANSWER,
+            summary="reminder call",
+            actor=COLLECTOR,
+        )
+    )
+
+
 def pay(container: Container, case_id: UUID, amount: str, reference: str) -> None:
     """The enterprise pays today."""
     container.app.handle(
@@ -90,13 +104,17 @@ def promise(container: Container, case_id: UUID, amount: str, in_days: int) -> s
 def walk_120_days(container: Container) -> UUID:
     """Low → medium → high → legal action, by the scheduler alone, while the collectors work the case.
 
-    Day 0 low (no payment or promise in 10 days) → day 10 medium (a visit is made in time; a promise is
-    kept in two payments; no agreement in 30 days) → day 40 high (the lawyer's letter goes out in time; a
-    promise is broken; no agreement or payment in 18 days) → day 58 legal's task → day 60 litigation.
+    Day 0 low (called on days 3, 6 and 9; no payment or promise in 10 days) → day 10 medium (a visit is made in time; a
+    token promise is kept in two payments; no agreement nor meaningful payment in 30 days) → day 40 high (the
+    lawyer's letter goes out in time; a promise is broken; no agreement or payment in 18 days) → day 58 legal's
+    task → day 60 litigation.
     """
     app = container.app
     case_id = low_tier_case(container)
-    pass_days(container, 13)  # reminders on days 3, 6, 9; medium on day 10
+    for _ in range(3):  # days 3, 6, 9: the collector calls (the policy's three attempts); nobody answers
+        pass_days(container, 3)
+        remind(container, case_id)
+    pass_days(container, 4)  # reminders on days 3, 6, 9; medium on day 10
     visit_at = container.clock.now() + timedelta(days=1)
     visit_id = app.send(
         ScheduleVisit(case_id=case_id, planned_at=visit_at, party=PARTY, staff=("wang", "li"), actor=COLLECTOR), str
@@ -114,12 +132,15 @@ def walk_120_days(container: Container) -> UUID:
         )
     )
     pass_days(container, 6)  # day 20
-    promise(container, case_id, "100000.00", 5)
+    remind(container, case_id)
+    promise(container, case_id, "20000.00", 5)  # under the policy's 10% of the arrears: a token, not a response
     pass_days(container, 2)
-    pay(container, case_id, "50000.00", "BANK-0022")
+    pay(container, case_id, "10000.00", "BANK-0022")
     pass_days(container, 2)
-    pay(container, case_id, "50000.00", "BANK-0024")  # the promise is kept in two payments
-    pass_days(container, 18)  # day 42; high since day 40
+    pay(container, case_id, "10000.00", "BANK-0024")  # the promise is kept in two payments
+    pass_days(container, 6)  # day 30
+    remind(container, case_id)  # the third contact attempt of the medium window
+    pass_days(container, 12)  # day 42; high since day 40
     app.handle(
         LogContact(
             case_id=case_id,

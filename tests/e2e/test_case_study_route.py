@@ -17,6 +17,8 @@ def test_the_case_study_figures_are_served_to_report_readers_only(client, as_rol
     assert sum(figures["tiers_at_first_assessment"].values()) == 1
     assert figures["learned_on"] is None and figures["contacts_breaching"] == 0
     assert set(figures["validation"]) == {"scorecard-1", "scorecard-2"}
+    bridge = next(s for s in figures["sections"] if s["title"].startswith("balance bridge"))
+    assert "adds up to the fen" in bridge["notes"] and bridge["rows"][0] == ["opening overdue balance", "+6,000,000.00"]
 
 
 def test_the_figures_are_cached_by_the_logs_position_and_a_new_event_changes_them(client, as_role, clock) -> None:

@@ -11,12 +11,15 @@ import psycopg
 import pytest
 
 from application.bootstrap import Container
+from application.commands import PublishPolicy
+from domain.base import Actor, Role
 from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
 from domain.case.ledger_events import PenaltyAccrued
 from domain.case.ledger_fold import figures_day
-from domain.case.values import CaseStatus
+from domain.case.values import CaseStatus, Tier
 from domain.enterprise.events import DebtorClassified
 from domain.money import Money
+from domain.strategy import LearningTerms, default_terms
 from infrastructure.settings import Settings
 from simulation.engine import Config, Outcome, Simulation, simulation_container
 from simulation.report import Report, build_report
@@ -24,6 +27,8 @@ from tests.conftest import STORES, need_postgres, postgres_test_url
 
 pytestmark = pytest.mark.slow
 CONFIG = Config(enterprises=50, months=2, seed=7, learn_after_months=1)
+SMALL = "a small portfolio learns from 20 attempts a segment, 10 a channel; email and visits tried first"
+LEARNED = 3
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -42,6 +47,20 @@ def run(
         settings = Settings(database_url=postgres_test_url(), database_schema=schema)
     container = simulation_container(settings, CONFIG)
     try:
+        # a small portfolio learns from less evidence a channel: the policy says so (v2), the learned one is v3
+        terms = default_terms()
+        # v2 tries email first on the low tier, visits first on the medium: the evidence is to reorder them
+        treatments = [
+            t.model_copy(update={"channels": list(reversed(t.channels))}) if t.tier is not Tier.HIGH else t
+            for t in terms.treatments
+        ]
+        small = terms.model_copy(
+            update={
+                "learning": LearningTerms(min_channel_attempts=10, min_segment_attempts=20),
+                "treatments": treatments,
+            }
+        )
+        container.app.handle(PublishPolicy(terms=small, note=SMALL, actor=Actor(user_id="t", role=Role.SUPERVISOR)))
         outcome = Simulation(container, CONFIG).run()
         yield container, outcome, build_report(container.store)
     finally:
@@ -131,7 +150,7 @@ def test_time_passed_on_the_simulated_clock_and_the_scheduler_fired(run) -> None
     assert report.start is not None and report.end is not None and (report.end - report.start).days >= 58
     escalations = sum(c["escalations"] for c in report.by_tier.values())
     assert escalations > 0  # escalations are only ever sent by the scheduler here
-    assert report.learned_on is not None and len(report.policy_versions) == 2
+    assert report.learned_on is not None and len(report.policy_versions) == LEARNED
 
 
 def test_the_seeds_textile_firm_gets_a_lawyers_letter_and_a_joint_credit_and_legal_visit(run) -> None:
@@ -147,7 +166,7 @@ def test_the_seeds_textile_firm_gets_a_lawyers_letter_and_a_joint_credit_and_leg
 def test_the_learned_policy_reaches_later_assignments(run) -> None:
     container, _, _ = run
     app = container.app
-    learned = app.policy_version(2)
+    learned = app.policy_version(LEARNED)
     assert learned.segments
     segment = learned.segments[0]
     later = [
@@ -155,6 +174,31 @@ def test_the_learned_policy_reaches_later_assignments(run) -> None:
         for f in Simulation(container, CONFIG).firms
         if f.industry == segment.industry
         for e in app.case_events(app.case_id_for(f.loan.loan_id))
-        if isinstance(e, StrategyAssigned) and e.policy_version == 2 and e.tier is segment.tier
+        if isinstance(e, StrategyAssigned) and e.policy_version == LEARNED and e.tier is segment.tier
     ]
     assert later and all(e.channels == segment.channels for e in later)
+
+
+def test_the_balance_bridge_adds_up_to_the_fen_and_compliance_counts_as_the_compliance_report(run) -> None:
+    container, _, report = run
+    bridge = report.bridge
+    assert bridge.adds_up, (bridge.computed_closing, bridge.closing)
+    assert bridge.closing == report.balance_end  # the same book as the report's closing balance
+    assert bridge.lines["opening"] == report.balance_start
+    assert bridge.lines["penalty"] <= report.penalty and bridge.lines["collected"] > 0
+    assert sum(bridge.tiers_monthly[next(reversed(bridge.tiers_monthly))].values()) == sum(
+        n for t, n in report.tiers_now.items() if t != "resolved"
+    )
+    # compliance: the same counts the compliance report gives at the same moment
+    end = max(
+        e.occurred_at
+        for e in container.app.case_events(
+            container.app.case_id_for(Simulation(container, CONFIG).firms[0].loan.loan_id)
+        )
+    )
+    container.projections.catch_up()
+    compliance = container.read_model.compliance_report()
+    assert report.compliance["required"] == compliance.requirements
+    assert report.compliance["contact_breaches"] + report.compliance["service_breaches"] == len(compliance.breaches)
+    assert report.compliance["service_breaches"] == sum(b.type == "ServiceBreachRecorded" for b in compliance.breaches)
+    assert end is not None
