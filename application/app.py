@@ -7,8 +7,6 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import project_aggregate
-
 from application.case_facts import currency_of, enterprise_of
 from application.commands.arrears import ClassifyDebtor, RecordLoanSchedule, ReviewLedger
 from application.commands.base import Command, Outcome
@@ -31,7 +29,7 @@ from domain.risk import RiskAssessment, RiskFeatures, score
 from domain.risk_v2 import MODEL_VERSION_V2, RiskFeaturesV2, score_v2
 from domain.strategy import PolicyTerms, StrategyPolicy, default_terms
 from infrastructure.clock import Clock
-from infrastructure.event_store import EventStore
+from infrastructure.event_store import EventStore, apply_events
 from infrastructure.unit_of_work import UnitOfWork
 
 R = TypeVar("R")
@@ -180,7 +178,7 @@ class CollectionsApp:
     @staticmethod
     def replay(events: list[Any]) -> CollectionCase:
         """Fold events into a case (used by auditors to check a history)."""
-        case = project_aggregate(None, events)
+        case = apply_events(None, events)
         if not isinstance(case, CollectionCase):
             raise NotFoundError("the events do not make a case")
         return case
