@@ -140,5 +140,5 @@ def test_a_batch_that_fails_only_as_a_whole_is_applied_event_by_event_and_the_vi
     fast.projections.views["progress"] = FailsOneBatch(fast.projections.views["progress"])
     fast.projections.catch_up(["progress"])
     assert {s["name"]: s for s in fast.read_model.status()}["progress"]["failed_position"] is None
-    assert fast.read_model.case_progress(case_id).version == 2
+    assert fast.read_model.case_progress(case_id).version == OPENED + 1
     assert fast.projections.position("progress") == fast.projections.head()
