@@ -13,6 +13,7 @@ from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
+from infrastructure.log_keys import resolve_log_signer, resolve_witness
 from infrastructure.scheduling import tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
@@ -21,6 +22,7 @@ from projections.catalogue import all_views
 from projections.read_model import ReadModel
 from projections.runtime import ProjectionRuntime
 from projections.sealed_text import store_cipher
+from projections.transparency import TransparencyLog
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Container:
     read_model: ReadModel
     #: fires the due deadlines (``tick()``); a runner calls it every ``scheduler_tick_seconds``
     scheduler: DeadlineScheduler
+    #: the transparency log: checkpoints (``publish()``), proofs, the witness
+    tlog: TransparencyLog
 
     def close(self) -> None:
         """Stop following the log and release connections."""
@@ -80,7 +84,10 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         rebuild_elsewhere=functools.partial(catch_up_rebuilt_views, settings),
         rebuild_processes=settings.rebuild_processes_in_effect,
     )
-    read_model = ReadModel(views, runtime, store, audit_key, clock)
+    signer = resolve_log_signer(settings)
+    witness = resolve_witness(settings, signer.verifier) if signer is not None else None
+    tlog = TransparencyLog(store, views, signer, witness)
+    read_model = ReadModel(views, runtime, store, audit_key, clock, tlog)
     scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)
     return Container(
         settings=settings,
@@ -90,4 +97,5 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         projections=runtime,
         read_model=read_model,
         scheduler=scheduler,
+        tlog=tlog,
     )

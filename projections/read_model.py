@@ -48,6 +48,8 @@ from projections.reports import (
 )
 from projections.runtime import ProjectionRuntime
 from projections.sealed_text import SealedText, store_cipher
+from projections.tlog_verify import check_case, check_tree, merged_findings
+from projections.transparency import TransparencyLog
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -122,9 +124,17 @@ class ReadModel:
     """Synchronous queries over the views (one short read transaction each, after catching up what it reads)."""
 
     def __init__(
-        self, store: ViewStore, runtime: ProjectionRuntime, events: Any, audit_key: bytes | None, clock: Any
+        self,
+        store: ViewStore,
+        runtime: ProjectionRuntime,
+        events: Any,
+        audit_key: bytes | None,
+        clock: Any,
+        tlog: TransparencyLog | None = None,
     ) -> None:
         self.store = store
+        #: the transparency log whose witnessed tree ``verify`` compares the events table with
+        self.tlog = tlog
         self.runtime = runtime
         self.events = events
         self.audit_key = audit_key
@@ -261,8 +271,23 @@ class ReadModel:
             self.runtime.refresh(["audit"])
         report = verify_chains(self.events, self.store, self.audit_key, case_id)
         mismatches = report.pop("mismatches")
+        tree = None
+        if self.tlog is not None:
+            if case_id is None:
+                tree = check_tree(self.events, self.store, self.tlog)
+            else:
+                tree = check_case(self.events, self.store, self.tlog, case_id)
+            mismatches = merged_findings(mismatches, tree.mismatches)
+        report["ok"] = not mismatches
         return AuditVerification(
-            **report, mismatches=mismatches, problems=mismatches, audit_position=self.runtime.position("audit")
+            **report,
+            mismatches=mismatches,
+            problems=mismatches,
+            audit_position=self.runtime.position("audit"),
+            scope="log" if case_id is None else "case",
+            tree_leaves=None if tree is None else tree.leaves,
+            witnessed_size=None if tree is None or tree.witnessed is None else tree.witnessed.size,
+            witnessed_checkpoint=None if tree is None else tree.witness_note or None,
         )
 
     # --- work ----------------------------------------------------------------------------------
