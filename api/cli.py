@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_archive, cli_demo, cli_evidence, cli_projections, cli_scheduler
+from api import cli_archive, cli_demo, cli_evidence, cli_log, cli_projections, cli_scheduler
 from api.cli_output import command_name, end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
@@ -360,6 +360,7 @@ def parser() -> argparse.ArgumentParser:
     cli_evidence.register(commands, build_container, case_or_loan, aware_datetime)
     cli_scheduler.register(commands, settings_from, aware_datetime)
     cli_archive.register(commands, build_container)
+    cli_log.register(commands, build_container)
     return root
 
 

@@ -98,18 +98,23 @@ def cmd_worker(args: argparse.Namespace, build: Build) -> int:
     runtime = container.projections
     heartbeat = Heartbeat(runtime.status, container.settings.worker_log_seconds)
     ticker = scheduler_runner(container, heartbeat)
+    checkpoints = container.checkpoint_runner()
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())
     heartbeat.log.info("worker started: following %d views; a line every %gs", len(runtime.views), heartbeat.every)
     heartbeat.start()
     try:
         if ticker is not None:
             ticker.start()
+        if checkpoints is not None:
+            checkpoints.start()
         runtime.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
         if ticker is not None:
             ticker.stop()
+        if checkpoints is not None:
+            checkpoints.stop()
         heartbeat.stop()
         heartbeat.log.info("worker stopped")
         container.close()

@@ -41,7 +41,8 @@ def create_app(
     """The API; the composition root runs once, in the lifespan.
 
     Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
-    ``run_scheduler`` (``arrears serve``) ticks the deadline scheduler every ``scheduler_tick_seconds``.
+    ``run_scheduler`` (``arrears serve``) ticks the deadline scheduler every ``scheduler_tick_seconds`` and publishes a
+    witnessed checkpoint of the transparency log every ``checkpoint_seconds``.
     """
 
     @asynccontextmanager
@@ -55,13 +56,15 @@ def create_app(
         limit_threads(built.settings.api_threads)
         seconds = built.settings.scheduler_tick_seconds
         ticker = PeriodicRunner(built.container.scheduler.tick, seconds) if run_scheduler and seconds > 0 else None
+        checkpoints = built.container.checkpoint_runner() if run_scheduler else None
+        runners = [runner for runner in (ticker, checkpoints) if runner is not None]
         try:
-            if ticker is not None:
-                ticker.start()
+            for runner in runners:
+                runner.start()
             yield
         finally:
-            if ticker is not None:
-                ticker.stop()
+            for runner in runners:
+                runner.stop()
             built.close()
 
     api = FastAPI(

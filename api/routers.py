@@ -15,6 +15,7 @@ from api.routes import (
     history,
     imports,
     ledger,
+    log,
     legal,
     policy,
     queues,
@@ -38,5 +39,6 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         queues,
         reports,
         health,
+        log,
     )
 )

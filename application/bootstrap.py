@@ -14,7 +14,7 @@ from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
 from infrastructure.log_keys import resolve_log_signer, resolve_witness
-from infrastructure.scheduling import tick_lock
+from infrastructure.scheduling import PeriodicRunner, tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
 from infrastructure.view_store import view_store
@@ -43,6 +43,14 @@ class Container:
     scheduler: DeadlineScheduler
     #: the transparency log: checkpoints (``publish()``), proofs, the witness
     tlog: TransparencyLog
+
+    def checkpoint_runner(self) -> PeriodicRunner | None:
+        """What `serve` and `worker` run: publish a checkpoint and have it witnessed every ``checkpoint_seconds``
+        (None when that is 0 or the log has no signing key); a witness's alarm is logged and the run goes on."""
+        seconds = self.settings.checkpoint_seconds
+        if seconds <= 0 or self.tlog.signer is None:
+            return None
+        return PeriodicRunner(self.tlog.publish, seconds, name="checkpoint")
 
     def close(self) -> None:
         """Stop following the log and release connections."""
