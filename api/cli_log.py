@@ -76,8 +76,8 @@ def _get(url: str) -> bytes:
 def cmd_witness(args: argparse.Namespace, build: Build) -> int:
     """One witness round: fetch the newest checkpoint, check it extends the last one cosigned, cosign it; exit 1 and
     alarm on a fork or a shrink. Or (`serve`) answer a log's checkpoints over HTTP."""
-    configure_logging(Settings().zone)
     if args.witness_command == "serve":
+        configure_logging(Settings().zone)
         witness = LocalWitness(args.state, Verifier.parse(args.log_key))
         server = serve(witness, args.host, args.port)
         print(f"witness {witness.verifier.vkey} serving on http://{args.host}:{server.server_port}", flush=True)

@@ -165,8 +165,10 @@ def _name_changes(store: ViewStore, check: TreeCheck, altered: list[Any], gone: 
         if position in moved:
             continue
         case, version = names.get(position, ("", None))  # type: ignore[assignment]
-        check.name("deleted", case, version, "a leaf was recorded at this log position; its event is gone",
-                   position, index)
+        detail = "a leaf was recorded at this log position; its event is gone"
+        if not case:
+            detail += "; its audit trail row is gone too, so its case is unknown"
+        check.name("deleted", case, version, detail, position, index)
 
 
 def _compare_roots(check: TreeCheck, from_events: CompactRange, from_leaves: CompactRange) -> None:
@@ -175,7 +177,7 @@ def _compare_roots(check: TreeCheck, from_events: CompactRange, from_leaves: Com
     root = base64.b64encode(witnessed.root).decode()
     if from_events.size < witnessed.size:
         check.name("shrunk", "", None, f"the events table holds {from_events.size} events, fewer than the "
-                   f"{witnessed.size} of the witnessed checkpoint", None, None)
+                   f"{witnessed.size} of the witnessed checkpoint: events were deleted", None, None)
     elif from_events.root() != witnessed.root:
         detail = f"the tree recomputed from the events table does not match the witnessed root {root} at size " \
                  f"{witnessed.size}"
