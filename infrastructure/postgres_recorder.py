@@ -54,6 +54,8 @@ _INSERT = (
     "NOTIFY {channel}; "
     "RETURN QUERY WITH added AS (INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
 )
+#: the end of the events' INSERT without leaves (for ``bench/bench_tlog.py``'s comparison only)
+NO_LEAVES = "RETURNING notification_id) SELECT notification_id FROM added ORDER BY notification_id; "
 #: after the events' INSERT (``added``, returning their rows): their transparency-log leaves, at the next indexes
 #: (the table lock serialises writers), then their notification ids
 _LEAVES = (
@@ -92,7 +94,7 @@ _GROUP = (
     "NOTIFY {channel}; "
     "RETURN QUERY WITH added AS (INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
     "SELECT i, v, tp, st FROM unnest(ids, versions, topics, states, cmds) AS e(i, v, tp, st, c) "
-    "WHERE NOT (c = ANY(lost)) " + _LEAVES + 
+    "WHERE NOT (c = ANY(lost)) {leaves_sql}" 
     "RETURN QUERY SELECT (-1 - c)::bigint FROM unnest(lost) AS c; "  # each left out, as -1 - its index
     "IF cardinality(key_users) > 0 THEN "
     "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "
@@ -108,6 +110,10 @@ _GROUP_ARGS = "%s, %s, %s, %s, %s::int[], %s, %s, %s, %s, %s::int[], %s::{id_typ
 class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
     """Inserts a command's events, locked and notified, in a single round trip (tables created under the DDL lock)."""
 
+    #: what follows the events' INSERT in every insert function: their leaves (``bench/bench_tlog.py`` measures a
+    #: subclass without them, to price the tree on the write path)
+    leaves_sql = _LEAVES
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.append(  # the transparency log's leaves, written by the insert functions
@@ -117,9 +123,9 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         self.check_identifier_length(self.locked_insert_function)
         many = "events {schema}.{event}[]"
         one = "event_originator_id {id_type}, event_version bigint, event_topic text, event_state bytea"
-        from_many = "SELECT originator_id, originator_version, topic, state FROM unnest(events) " + _LEAVES
+        from_many = "SELECT originator_id, originator_version, topic, state FROM unnest(events) " + self.leaves_sql
         # the usual command records one event: scalar parameters dump much faster than an array of composites
-        from_one = "VALUES (event_originator_id, event_version, event_topic, event_state) " + _LEAVES
+        from_one = "VALUES (event_originator_id, event_version, event_topic, event_state) " + self.leaves_sql
         self.keyed_insert_function = f"{self.events_table_name}_keyed_insert"
         self.check_identifier_length(self.keyed_insert_function)
         for function, params, insert, key in (
@@ -152,7 +158,7 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         self.group_insert_function = f"{self.events_table_name}_group_insert"
         self.check_identifier_length(self.group_insert_function)
         self.sql_create_statements.append(
-            SQL(_GROUP).format(
+            SQL(_GROUP.replace("{leaves_sql}", self.leaves_sql)).format(
                 schema=Identifier(self.datastore.schema),
                 group=Identifier(self.group_insert_function),
                 id_type=Identifier(self.datastore.originator_id_type),

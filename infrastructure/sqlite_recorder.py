@@ -29,6 +29,8 @@ class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
 
     #: the event store hands it the snapshots due, to write in the events' transaction
     writes_snapshots = True
+    #: whether its events' leaves are written with them (off only in ``bench/bench_tlog.py``'s comparison)
+    writes_leaves = True
 
     def construct_create_table_statements(self) -> list[str]:
         """The events table and the transparency log's leaves."""
@@ -38,7 +40,7 @@ class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        if ids:  # this transaction holds the write lock: the leaves take the next indexes, in the events' order
+        if ids and self.writes_leaves:  # this transaction holds the write lock: the leaves take the next indexes, in the events' order
             c.execute(f"SELECT COALESCE(MAX(leaf_index), -1) FROM {LEAVES}")
             start = int(c.fetchone()[0]) + 1
             c.executemany(
