@@ -26,7 +26,8 @@ def cmd_export(args: argparse.Namespace, build: Build) -> int:
         container.close()
     where = args.out or "standard output"
     print(
-        f"exported {report.events} events, {report.heads} chain heads and {report.checkpoints} checkpoint(s) to {where}",
+        f"exported {report.events} events, {report.heads} chain heads and {report.checkpoints} checkpoint(s) "
+        f"to {where}",
         file=sys.stderr,
     )
     if report.mismatched:
@@ -76,7 +77,10 @@ def register(commands: Any, build: Build) -> None:
     export.set_defaults(handler=lambda a: cmd_export(a, build))
     restore = commands.add_parser("restore", help="load an export into an empty database and rebuild the views")
     restore.add_argument("file", type=Path, metavar="FILE", help="an export written by `arrears export`")
-    restore.add_argument("--log-key", metavar="VKEY", help="the log key its checkpoints must be signed with "
-                         "(default: this installation's)")
+    restore.add_argument(
+        "--log-key",
+        metavar="VKEY",
+        help="the log key its checkpoints must be signed with (default: this installation's)",
+    )
     restore.add_argument("--witness-key", metavar="VKEY", help="a witness whose cosignature they must carry")
     restore.set_defaults(handler=lambda a: cmd_restore(a, build))

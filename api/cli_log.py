@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import logging
 import sys
 import urllib.parse
@@ -69,7 +70,7 @@ def _print_hashes(hashes: list[bytes]) -> None:
 
 
 def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (the operator's URL)
+    with urllib.request.urlopen(url, timeout=10) as response:
         return bytes(response.read())
 
 
@@ -81,10 +82,8 @@ def cmd_witness(args: argparse.Namespace, build: Build) -> int:
         witness = LocalWitness(args.state, Verifier.parse(args.log_key))
         server = serve(witness, args.host, args.port)
         print(f"witness {witness.verifier.vkey} serving on http://{args.host}:{server.server_port}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
         return 0
     if args.log:
         return _remote_round(args)
@@ -92,11 +91,8 @@ def cmd_witness(args: argparse.Namespace, build: Build) -> int:
     try:
         if container.tlog.witness is None:
             return _error("no witness configured: set ARREARS_WITNESS_DIR (or ARREARS_WITNESS_URL)")
-        note = container.tlog.newest()
-        if note is None:
-            note = container.tlog.publish()
-        else:
-            note = container.tlog.witness_checkpoint(note)
+        newest = container.tlog.newest()
+        note = container.tlog.publish() if newest is None else container.tlog.witness_checkpoint(newest)
     except WitnessAlarm as alarm:
         return _error(str(alarm))
     except (TransparencyError, NoteError) as error:
@@ -165,4 +161,3 @@ def register(commands: Any, build: Build) -> None:
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8008)
     witness.set_defaults(handler=lambda a: cmd_witness(a, build), witness_command=None)
-

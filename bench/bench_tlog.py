@@ -114,7 +114,9 @@ def fill(views: ViewStore, size: int) -> None:
     """``size`` synthetic leaves (position i + 1, hash SHA-256(i)) written straight into the leaf table."""
     chunk = 200_000
     for start in range(0, size, chunk):
-        rows = [(i, i + 1, hashlib.sha256(i.to_bytes(8, "big")).digest()) for i in range(start, min(size, start + chunk))]
+        rows = [
+            (i, i + 1, hashlib.sha256(i.to_bytes(8, "big")).digest()) for i in range(start, min(size, start + chunk))
+        ]
         if views.dialect == "postgres":
             with views.transaction() as tx:
                 cursor: Any = tx.cursor  # type: ignore[attr-defined]
@@ -181,12 +183,16 @@ def checkpoint_round(store: str, tmp: Path, batches: int = 20, per_batch: int = 
                 held = witness.size()
                 try:
                     witness.add_checkpoint(held, [], note)  # same size: its root compared, cosigned again
-                except Exception as error:  # noqa: BLE001 (a bench reports, never hides)
+                except Exception as error:
                     print(f"  witness refused: {error}")
                 witnessing.append(time.perf_counter() - begun)
-            print(f"  checkpoint (build nodes, sign, witness) after {per_batch} commands, up to {size:,} leaves: "
-                  f"{percentiles(publish)}")
-            print(f"  witness round alone (read its state, verify signatures, cosign, write): {percentiles(witnessing)}")
+            print(
+                f"  checkpoint (build nodes, sign, witness) after {per_batch} commands, up to {size:,} leaves: "
+                f"{percentiles(publish)}"
+            )
+            print(
+                f"  witness round alone (read its state, verify signatures, cosign, write): {percentiles(witnessing)}"
+            )
         finally:
             container.close()
 
@@ -218,4 +224,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -38,8 +38,8 @@ from infrastructure.async_insert import AsyncInserter, Queued
 from infrastructure.group_insert import GroupInserter, Pending, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
-from infrastructure.tlog_store import LEAVES, PG_LEAF_HASH, leaves_ddl
 from infrastructure.read_set import STALE_SQLSTATE, Reads, StaleFacts, checked_reads, read_text, stale
+from infrastructure.tlog_store import LEAVES, PG_LEAF_HASH, leaves_ddl
 
 #: the body of a function that inserts events (``{insert}``: from its parameters), locked, the facts its commands
 #: read checked (``infrastructure.read_set``: none of the aggregates read has an event past the version read), notified
@@ -61,7 +61,8 @@ NO_LEAVES = "RETURNING notification_id) SELECT notification_id FROM added ORDER 
 _LEAVES = (
     "RETURNING notification_id, originator_id, originator_version, topic, state), "
     "leaves AS (INSERT INTO {schema}.{leaves} (leaf_index, position, hash) "
-    "SELECT (SELECT COALESCE(MAX(leaf_index), -1) FROM {schema}.{leaves}) + row_number() OVER (ORDER BY notification_id), "
+    "SELECT (SELECT COALESCE(MAX(leaf_index), -1) FROM {schema}.{leaves}) "
+    "+ row_number() OVER (ORDER BY notification_id), "
     "notification_id, " + PG_LEAF_HASH.format(row="") + " FROM added) "
     "SELECT notification_id FROM added ORDER BY notification_id; "
 )
@@ -94,7 +95,7 @@ _GROUP = (
     "NOTIFY {channel}; "
     "RETURN QUERY WITH added AS (INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
     "SELECT i, v, tp, st FROM unnest(ids, versions, topics, states, cmds) AS e(i, v, tp, st, c) "
-    "WHERE NOT (c = ANY(lost)) {leaves_sql}" 
+    "WHERE NOT (c = ANY(lost)) {leaves_sql}"
     "RETURN QUERY SELECT (-1 - c)::bigint FROM unnest(lost) AS c; "  # each left out, as -1 - its index
     "IF cardinality(key_users) > 0 THEN "
     "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "

@@ -170,8 +170,10 @@ class Note:
 
     def lines(self) -> str:
         """The note again, as text."""
-        return self.text + "\n" + "".join(
-            f"{DASH}{name} {base64.b64encode(kid + sig).decode()}\n" for name, kid, sig in self.signatures
+        return (
+            self.text
+            + "\n"
+            + "".join(f"{DASH}{name} {base64.b64encode(kid + sig).decode()}\n" for name, kid, sig in self.signatures)
         )
 
     def verify(self, verifier: Verifier) -> int | None:

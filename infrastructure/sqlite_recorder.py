@@ -40,13 +40,19 @@ class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        if ids and self.writes_leaves:  # this transaction holds the write lock: the leaves take the next indexes, in the events' order
+        if (
+            ids and self.writes_leaves
+        ):  # this transaction holds the write lock: the leaves take the next indexes, in the events' order
             c.execute(f"SELECT COALESCE(MAX(leaf_index), -1) FROM {LEAVES}")
             start = int(c.fetchone()[0]) + 1
             c.executemany(
                 f"INSERT INTO {LEAVES} (leaf_index, position, hash) VALUES (?, ?, ?)",
                 [
-                    (start + n, position, event_leaf_hash(position, e.originator_id, e.originator_version, e.topic, e.state))
+                    (
+                        start + n,
+                        position,
+                        event_leaf_hash(position, e.originator_id, e.originator_version, e.topic, e.state),
+                    )
                     for n, (position, e) in enumerate(zip(ids, stored_events, strict=True))
                 ],
             )

@@ -54,7 +54,7 @@ class HttpWitness:
     def _call(self, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         request = urllib.request.Request(self.url + path, data=body, method="POST" if body is not None else "GET")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (configured URL)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as error:
             return int(error.code), error.read()
@@ -101,7 +101,7 @@ def handler(witness: LocalWitness) -> Callable[..., BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             if self.path != "/checkpoint":
                 return self._answer(404, "not found\n")
             latest = witness.latest()
@@ -109,7 +109,7 @@ def handler(witness: LocalWitness) -> Callable[..., BaseHTTPRequestHandler]:
                 return self._answer(404, "no checkpoint cosigned yet\n")
             return self._answer(200, latest.note)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path != "/add-checkpoint":
                 return self._answer(404, "not found\n")
             length = int(self.headers.get("Content-Length") or 0)
@@ -125,7 +125,7 @@ def handler(witness: LocalWitness) -> Callable[..., BaseHTTPRequestHandler]:
             except (NoteError, ValueError) as error:
                 return self._answer(403 if isinstance(error, NoteError) else 400, f"{error}\n")
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
+        def log_message(self, format: str, *args: Any) -> None:
             log.info("witness: " + format, *args)
 
     return Handler

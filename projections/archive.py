@@ -8,8 +8,8 @@ checkpoint published for it and ends with every checkpoint up to it (signed by t
 Restoring checks the whole file before it commits anything (``archive_proof``): the chains against the heads, the
 tree of the events against each checkpoint and the checkpoints' signatures; then it writes the events back at their
 positions into an empty store (SQLite or PostgreSQL, whichever the export came from) with their leaves and the
-checkpoints, so the restored log continues the same tree, and rebuilds every view. Snapshots, views and Idempotency-Keys are not
-exported: they are rebuilt, or short-lived.
+checkpoints, so the restored log continues the same tree, and rebuilds every view. Snapshots, views and
+Idempotency-Keys are not exported: they are rebuilt, or short-lived.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from uuid import UUID
 import orjson
 
 from infrastructure.progress import progress_bar, progress_enabled
-from infrastructure.view_store import ViewStore, events_table
 from infrastructure.signed_note import Checkpoint, Note
+from infrastructure.view_store import ViewStore, events_table
 from projections.archive_proof import CHECKPOINT_INSERT, LEAF_INSERT, ArchiveError, RestoreProof, Trust
 from projections.audit_chain import GENESIS, chain_hash
 from projections.transparency import TransparencyLog

@@ -69,15 +69,19 @@ class RestoreProof:
         if not self.checkpoints:
             return
         if self.trust is None or self.trust.log_key is None:
-            raise ArchiveError("the file's checkpoints cannot be checked: no log key (set ARREARS_LOG_KEY or "
-                               "ARREARS_LOG_KEY_FILE, or pass --log-key); nothing was restored")
+            raise ArchiveError(
+                "the file's checkpoints cannot be checked: no log key (set ARREARS_LOG_KEY or "
+                "ARREARS_LOG_KEY_FILE, or pass --log-key); nothing was restored"
+            )
         for note in self.checkpoints:
             try:
                 checkpoint, parsed = open_checkpoint(note, self.trust.log_key)
                 if self.trust.witness_key is not None:
                     parsed.verify(self.trust.witness_key)
             except NoteError as error:
-                raise ForgedArchive(f"a checkpoint in the file does not verify: {error}; nothing was restored") from None
+                raise ForgedArchive(
+                    f"a checkpoint in the file does not verify: {error}; nothing was restored"
+                ) from None
             self._opened.append(checkpoint)
         last = max(c.size for c in self._opened)
         if last != self.size:

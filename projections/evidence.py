@@ -2,8 +2,8 @@
 handed to a regulator. It holds the events exactly as stored (JSON Lines), their hash chain and HMAC-sealed heads
 from the audit trail, the compliance judgement of each required contact with the events that prove it, a readable
 HTML report, each event's inclusion proof against a checkpoint signed by the transparency log and cosigned by its
-witness (``tlog.json``, see ``evidence_tlog``), and a manifest of every file's sha256 (sealed under the audit key). ``evidence_verify`` checks a pack
-offline, with no database."""
+witness (``tlog.json``, see ``evidence_tlog``), and a manifest of every file's sha256 (sealed under the audit key).
+``evidence_verify`` checks a pack offline, with no database."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from projections.audit_chain import GENESIS, chain_hash, seal_is_valid
 from infrastructure.signed_note import Verifier
+from projections.audit_chain import GENESIS, chain_hash, seal_is_valid
 from projections.cadence import Cadences
 from projections.evidence_format import (
     CHAIN,

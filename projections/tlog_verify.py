@@ -20,7 +20,7 @@ from infrastructure.signed_note import Checkpoint, NoteError, Verifier, open_che
 from infrastructure.tlog_store import event_leaf_hash, iter_leaves, next_leaf_index
 from infrastructure.view_store import ViewStore, events_table
 from infrastructure.witness import Witnessed
-from projections.audit_verify import unreadable
+from projections.audit_verify import StoredRow, unreadable
 from projections.transparency import TransparencyLog, position_column
 
 PAGE = 5000
@@ -41,8 +41,14 @@ class TreeCheck:
     ) -> None:
         """Add a finding."""
         self.mismatches.append(
-            {"kind": kind, "case_id": case_id, "version": version, "detail": detail, "position": position,
-             "leaf_index": index}
+            {
+                "kind": kind,
+                "case_id": case_id,
+                "version": version,
+                "detail": detail,
+                "position": position,
+                "leaf_index": index,
+            }
         )
 
 
@@ -53,8 +59,9 @@ def witnessed_checkpoint(tlog: TransparencyLog, check: TreeCheck) -> None:
     try:
         latest: Witnessed | None = tlog.witness.latest()
     except (NoteError, OSError, ConnectionError) as error:
-        check.name("witness", "", None, f"the witness's checkpoint cannot be read or does not verify: {error}", None,
-                   None)
+        check.name(
+            "witness", "", None, f"the witness's checkpoint cannot be read or does not verify: {error}", None, None
+        )
         return
     if latest is not None:
         check.witnessed, check.witness_note = latest.checkpoint, latest.note
@@ -84,8 +91,6 @@ def _events(app: Any, store: ViewStore, case_id: UUID | None) -> Iterator[tuple[
 
 
 def _hash(position: int, key: str, version: int, topic: Any, state: Any) -> bytes | None:
-    from projections.audit_verify import StoredRow
-
     if unreadable(StoredRow(key, version, topic, state)) is not None:
         return None
     return event_leaf_hash(position, key, version, topic, bytes(state))
@@ -123,8 +128,14 @@ def check_tree(app: Any, store: ViewStore, tlog: TransparencyLog) -> TreeCheck:
         if from_events.size < limit:
             from_events.append(hashed or b"")
         if leaf is None or leaf[1] != position:
-            check.name("inserted", key, version, "stored event has no leaf in the transparency log: it was not "
-                       "recorded through the application", position, None)
+            check.name(
+                "inserted",
+                key,
+                version,
+                "stored event has no leaf in the transparency log: it was not recorded through the application",
+                position,
+                None,
+            )
             continue
         if from_leaves.size < limit:
             from_leaves.append(leaf[2])
@@ -155,16 +166,28 @@ def _name_changes(store: ViewStore, check: TreeCheck, altered: list[Any], gone: 
             None,
         )
         if origin is None:
-            check.name("altered", key, version, "stored bytes no longer match the leaf recorded at this log position",
-                       position, index)
+            check.name(
+                "altered",
+                key,
+                version,
+                "stored bytes no longer match the leaf recorded at this log position",
+                position,
+                index,
+            )
         else:
             moved.add(origin)
-            check.name("reordered", key, version, f"moved: recorded at log position {origin}, now at {position}",
-                       position, index)
+            check.name(
+                "reordered",
+                key,
+                version,
+                f"moved: recorded at log position {origin}, now at {position}",
+                position,
+                index,
+            )
     for position, index, _ in gone:
         if position in moved:
             continue
-        case, version = names.get(position, ("", None))  # type: ignore[assignment]
+        case, version = names.get(position, ("", None))
         detail = "a leaf was recorded at this log position; its event is gone"
         if not case:
             detail += "; its audit trail row is gone too, so its case is unknown"
@@ -176,11 +199,20 @@ def _compare_roots(check: TreeCheck, from_events: CompactRange, from_leaves: Com
     assert witnessed is not None
     root = base64.b64encode(witnessed.root).decode()
     if from_events.size < witnessed.size:
-        check.name("shrunk", "", None, f"the events table holds {from_events.size} events, fewer than the "
-                   f"{witnessed.size} of the witnessed checkpoint: events were deleted", None, None)
+        check.name(
+            "shrunk",
+            "",
+            None,
+            f"the events table holds {from_events.size} events, fewer than the "
+            f"{witnessed.size} of the witnessed checkpoint: events were deleted",
+            None,
+            None,
+        )
     elif from_events.root() != witnessed.root:
-        detail = f"the tree recomputed from the events table does not match the witnessed root {root} at size " \
-                 f"{witnessed.size}"
+        detail = (
+            f"the tree recomputed from the events table does not match the witnessed root {root} at size "
+            f"{witnessed.size}"
+        )
         if from_leaves.size == witnessed.size and from_leaves.root() != witnessed.root:
             detail += "; the stored leaves were rewritten too, so the events above are named from them alone"
         check.name("root_mismatch", "", None, detail, None, None)
@@ -203,8 +235,14 @@ def check_case(app: Any, store: ViewStore, tlog: TransparencyLog, case_id: UUID)
             check.name("inserted", key, version, "stored event has no leaf in the transparency log", position, None)
             continue
         if _hash(position, key, version, topic, state) != found[1]:
-            check.name("altered", key, version, "stored bytes no longer match the leaf recorded at this log "
-                       "position", position, found[0])
+            check.name(
+                "altered",
+                key,
+                version,
+                "stored bytes no longer match the leaf recorded at this log position",
+                position,
+                found[0],
+            )
         elif check.witnessed is not None and found[0] < check.witnessed.size:
             within.append((found[0], found[1], key, version, position))
     if check.witnessed is not None and within:
@@ -213,8 +251,14 @@ def check_case(app: Any, store: ViewStore, tlog: TransparencyLog, case_id: UUID)
             try:
                 verify_inclusion(index, check.witnessed.size, hashed, proof, check.witnessed.root)
             except ProofError:
-                check.name("not_in_tree", key, version, "its leaf is not in the witnessed tree: the log's stored "
-                           "tree was rewritten", position, index)
+                check.name(
+                    "not_in_tree",
+                    key,
+                    version,
+                    "its leaf is not in the witnessed tree: the log's stored tree was rewritten",
+                    position,
+                    index,
+                )
     return check
 
 

@@ -14,8 +14,16 @@ from uuid import UUID
 from infrastructure.log_keys import WitnessClient
 from infrastructure.merkle import EMPTY_ROOT, consistency_proof, inclusion_proof, range_hash
 from infrastructure.signed_note import Checkpoint, Note, Signer, Verifier
-from infrastructure.tlog_store import CHECKPOINTS, LEAVES, Tiles, build_nodes, leaf_bytes, leaf_rows, next_leaf_index
-from infrastructure.tlog_store import tree_ddl
+from infrastructure.tlog_store import (
+    CHECKPOINTS,
+    LEAVES,
+    Tiles,
+    build_nodes,
+    leaf_bytes,
+    leaf_rows,
+    next_leaf_index,
+    tree_ddl,
+)
 from infrastructure.view_store import ViewStore, ViewTx, events_table
 from infrastructure.witness import WitnessConflict
 

@@ -108,7 +108,9 @@ def test_every_change_to_a_pack_is_named(keyed: Container, clock: ManualClock, t
     assert verify_pack(directory).problems == ["notes.txt is not part of the pack (not in manifest.json)"]
 
 
-def test_a_chain_reforged_without_the_key_fails_its_seals_and_its_inclusion_proof(keyed: Container, clock: ManualClock, tmp_path: Path) -> None:
+def test_a_chain_reforged_without_the_key_fails_its_seals_and_its_inclusion_proof(
+    keyed: Container, clock: ManualClock, tmp_path: Path
+) -> None:
     case_id = worked_case(keyed, clock)
     directory = pack(keyed, case_id, tmp_path, clock)
     records = [json.loads(line) for line in (directory / "events.jsonl").read_text().splitlines()]

@@ -57,9 +57,7 @@ class Insider(RawEvents):
     def rehash_leaf(self, originator_id: UUID, version: int) -> None:
         """Rewrite an event's leaf to match its (altered) bytes, and drop the stored nodes above (rebuilt later)."""
         position = self.position_of(originator_id, version)
-        rows = self.sql(
-            f"SELECT topic, state FROM {self.table} WHERE {self.position} = ?", (position,)
-        )
+        rows = self.sql(f"SELECT topic, state FROM {self.table} WHERE {self.position} = ?", (position,))
         topic, state = rows[0]
         hashed = event_leaf_hash(position, originator_id, version, topic, bytes(state))
         self.sql("UPDATE tlog_leaves SET hash = ? WHERE position = ?", (hashed, position))

@@ -37,9 +37,7 @@ def target(store: str, settings: Settings, tmp_path: Path) -> Iterator[Settings]
     with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     try:
-        yield Settings(
-            database_url=postgres_test_url(), database_schema=schema, witness_dir=tmp_path / "w2", **keys
-        )  # type: ignore[arg-type]
+        yield Settings(database_url=postgres_test_url(), database_schema=schema, witness_dir=tmp_path / "w2", **keys)  # type: ignore[arg-type]
     finally:
         with psycopg.connect(postgres_test_url(), autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -110,7 +108,11 @@ def test_an_export_ends_with_its_checkpoints_and_restores_into_a_log_that_contin
 
 
 def test_a_naively_forged_export_restores_nothing(
-    container: Container, settings: Settings, target: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    container: Container,
+    settings: Settings,
+    target: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = export(container, settings, tmp_path, monkeypatch)
@@ -128,7 +130,11 @@ def test_a_naively_forged_export_restores_nothing(
 
 
 def test_a_rechained_forged_export_restores_nothing(
-    container: Container, settings: Settings, target: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    container: Container,
+    settings: Settings,
+    target: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = export(container, settings, tmp_path, monkeypatch)
@@ -142,8 +148,10 @@ def test_a_rechained_forged_export_restores_nothing(
         if "originator_id" in r:
             _, previous = heads.get(r["originator_id"], (0, GENESIS))
             raw = base64.b64decode(r["state"])
-            heads[r["originator_id"]] = (r["version"], chain_hash(previous, r["originator_id"], r["version"],
-                                                                  r["topic"], raw))
+            heads[r["originator_id"]] = (
+                r["version"],
+                chain_hash(previous, r["originator_id"], r["version"], r["topic"], raw),
+            )
         elif "head" in r:
             r["hash"] = heads[r["head"]][1]
     write(out, records)
@@ -155,7 +163,11 @@ def test_a_rechained_forged_export_restores_nothing(
 
 
 def test_an_export_resigned_with_another_key_restores_nothing(
-    container: Container, settings: Settings, target: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    container: Container,
+    settings: Settings,
+    target: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = export(container, settings, tmp_path, monkeypatch)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from infrastructure.environment import eventsourcing_env
+from infrastructure.event_store import EventStore
 from infrastructure.merkle import (
     EMPTY_ROOT,
     ProofError,
@@ -26,8 +28,6 @@ from infrastructure.merkle import (
 from infrastructure.settings import Settings
 from infrastructure.tlog_store import Tiles, append_leaves, build_nodes, tree_ddl
 from infrastructure.view_store import ViewStore, view_store
-from infrastructure.event_store import EventStore
-from infrastructure.environment import eventsourcing_env
 
 DATA = Path(__file__).parent / "data"
 #: transparency-dev/merkle testonly/constants.go: LeafInputs() and RootHashes()
