@@ -19,6 +19,7 @@ from infrastructure.tlog_store import (
     LEAVES,
     Tiles,
     build_nodes,
+    event_leaf_hash,
     leaf_bytes,
     leaf_rows,
     next_leaf_index,
@@ -51,6 +52,45 @@ class TransparencyLog:
             tx.lock_ddl()
             for statement in tree_ddl(store.dialect):
                 tx.execute(statement)
+            self._backfill(tx)
+
+    def _backfill(self, tx: ViewTx) -> None:
+        """A database recorded before the transparency log existed (events, no leaf yet): give every event its
+        leaf, in log order, once, with the events table locked (the next writer's leaves follow these)."""
+        table, column = events_table(self.events), position_column(self.store)
+        if tx.query(f"SELECT 1 AS found FROM {LEAVES} LIMIT 1") or not tx.query(
+            f"SELECT 1 AS found FROM {table} LIMIT 1"
+        ):
+            return
+        if self.store.dialect == "postgres":
+            tx.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        log.warning("the transparency log has no leaves yet: writing one for every event already recorded")
+        start, index = -1, 0
+        while True:
+            rows = tx.query(
+                f"SELECT {column} AS position, originator_id, originator_version, topic, state FROM {table} "
+                f"WHERE {column} > ? ORDER BY {column} LIMIT 5000",
+                [start],
+            )
+            leaves = [
+                (
+                    index + n,
+                    int(r["position"]),
+                    event_leaf_hash(
+                        int(r["position"]),
+                        r["originator_id"],
+                        int(r["originator_version"]),
+                        str(r["topic"]),
+                        bytes(r["state"]),
+                    ),
+                )
+                for n, r in enumerate(rows)
+            ]
+            tx.executemany(f"INSERT INTO {LEAVES} (leaf_index, position, hash) VALUES (?, ?, ?)", leaves)
+            index += len(rows)
+            if len(rows) < 5000:
+                return
+            start = int(rows[-1]["position"])
 
     @property
     def verifier(self) -> Verifier | None:
