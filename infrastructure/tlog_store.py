@@ -13,7 +13,7 @@ A leaf's bytes (the input to SHA-256(0x00 ‖ ...)) are, byte for byte::
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -187,3 +187,43 @@ class Tiles:
     def getter(self) -> NodeGetter:
         """``node`` as a function."""
         return self.node
+
+    def prefetch(self, nodes: Iterable[tuple[int, int]]) -> None:
+        """Read every tile these perfect subtrees lie in, in one statement (a proof then costs one round trip)."""
+        wanted = set()
+        for height, index in nodes:
+            base = height - height % TILE_HEIGHT
+            wanted.add((base, (index << (height - base)) >> TILE_HEIGHT))
+        wanted -= set(self.tiles)
+        if not wanted:
+            return
+        leaves = sorted(number for base, number in wanted if base == 0)
+        nodes_wanted = sorted((base, number) for base, number in wanted if base > 0)
+        parts, params = [], []
+        if leaves:
+            ranges = " OR ".join("(leaf_index >= ? AND leaf_index < ?)" for _ in leaves)
+            parts.append(f"SELECT 0 AS height, leaf_index AS idx, hash FROM {LEAVES} WHERE {ranges}")
+            params += [bound for n in leaves for bound in (n * TILE_WIDTH, (n + 1) * TILE_WIDTH)]
+        if nodes_wanted:
+            ranges = " OR ".join("(height = ? AND idx >= ? AND idx < ?)" for _ in nodes_wanted)
+            parts.append(f"SELECT height, idx, hash FROM {NODES} WHERE {ranges}")
+            params += [v for b, n in nodes_wanted for v in (b, n * TILE_WIDTH, (n + 1) * TILE_WIDTH)]
+        found: dict[tuple[int, int], dict[int, bytes]] = {key: {} for key in wanted}
+        for row in self.tx.query(" UNION ALL ".join(parts), params):
+            height, index = int(row["height"]), int(row["idx"])
+            found[height, index >> TILE_HEIGHT][index & (TILE_WIDTH - 1)] = bytes(row["hash"])
+        for key, entries in found.items():
+            self.tiles[key] = [entries[k] for k in range(len(entries)) if k in entries]
+
+    def prove(self, make: Callable[[NodeGetter], list[bytes]]) -> list[bytes]:
+        """A proof made by ``make`` from this tree's nodes, its tiles read first in one statement (a dry run
+        finds which it needs)."""
+        needed: list[tuple[int, int]] = []
+
+        def record(height: int, index: int) -> bytes:
+            needed.append((height, index))
+            return bytes(32)
+
+        make(record)
+        self.prefetch(needed)
+        return make(self.node)

@@ -180,13 +180,14 @@ class TransparencyLog:
             self._check_size(tx, size)
             if not 0 <= index < size:
                 raise TransparencyError(f"leaf {index} is not in a tree of {size} leaves")
-            return inclusion_proof(Tiles(tx).getter, index, size)
+            return Tiles(tx).prove(lambda node: inclusion_proof(node, index, size))
 
     def inclusions(self, indexes: Sequence[int], size: int) -> list[list[bytes]]:
         """Several inclusion proofs in the same tree, sharing the tiles read."""
         with self.store.reading() as tx:
             self._check_size(tx, size)
             tiles = Tiles(tx)
+            tiles.prefetch(_needed(indexes, size))
             return [inclusion_proof(tiles.getter, index, size) for index in indexes]
 
     def consistency(self, old: int, new: int) -> list[bytes]:
@@ -195,7 +196,7 @@ class TransparencyLog:
             self._check_size(tx, new)
             if not 0 <= old <= new:
                 raise TransparencyError(f"no consistency proof from size {old} to size {new}")
-            return consistency_proof(Tiles(tx).getter, old, new)
+            return Tiles(tx).prove(lambda node: consistency_proof(node, old, new))
 
     def leaves(self, start: int, end: int) -> list[dict[str, Any]]:
         """Leaves [start, end): index, position, leaf hash and the leaf bytes (recomputed from the events table)."""
@@ -257,6 +258,19 @@ class TransparencyLog:
             }
             for r in rows
         ]
+
+
+def _needed(indexes: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """The perfect subtrees the inclusion proofs of these leaves are made of."""
+    needed: list[tuple[int, int]] = []
+
+    def record(height: int, index: int) -> bytes:
+        needed.append((height, index))
+        return bytes(32)
+
+    for index in indexes:
+        inclusion_proof(record, index, size)
+    return needed
 
 
 def _newest(tx: ViewTx) -> tuple[int, str] | None:
