@@ -1,6 +1,8 @@
 """The transparency log's tables: one leaf hash per stored event (written in the event's own transaction by the
-recorders), the perfect subtrees of 256, 65,536, ... leaves (built when a checkpoint is published), and the signed
-checkpoints. Proofs are made from 256-hash tiles of these, as C2SP tlog-tiles cuts a tree.
+recorders), the tree's tiles as C2SP tlog-tiles cuts it (``tlog_tiles``: level L, number n holds the 256 hashes of
+the subtrees of 256^L leaves numbered 256n..256n+255, concatenated; built when a checkpoint is published; the last
+tile of each level above 0 partial), and the signed checkpoints. A proof reads the few tiles it needs in one
+statement.
 
 A leaf's bytes (the input to SHA-256(0x00 ‖ ...)) are, byte for byte::
 
@@ -17,11 +19,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
-from infrastructure.merkle import NodeGetter, leaf_hash, perfect_root
+from infrastructure.merkle import HASH_SIZE, NodeGetter, leaf_hash, perfect_root
 from infrastructure.view_store import ViewTx
 
 LEAVES = "tlog_leaves"
-NODES = "tlog_nodes"
+TILES = "tlog_tiles"
 CHECKPOINTS = "tlog_checkpoints"
 #: hashes per tile (C2SP tlog-tiles): a stored node every 8 levels
 TILE_HEIGHT = 8
@@ -69,8 +71,8 @@ def tree_ddl(dialect: str) -> list[str]:
     blob = "BYTEA" if dialect == "postgres" else "BLOB"
     return [
         leaves_ddl(blob),
-        f"CREATE TABLE IF NOT EXISTS {NODES} (height INTEGER NOT NULL, idx BIGINT NOT NULL, hash {blob} NOT NULL, "
-        "PRIMARY KEY (height, idx))",
+        f"CREATE TABLE IF NOT EXISTS {TILES} (level INTEGER NOT NULL, idx BIGINT NOT NULL, hashes {blob} NOT NULL, "
+        "PRIMARY KEY (level, idx))",
         f"CREATE TABLE IF NOT EXISTS {CHECKPOINTS} (size BIGINT PRIMARY KEY, note TEXT NOT NULL, "
         "published_at TEXT NOT NULL)",
     ]
@@ -113,57 +115,94 @@ def iter_leaves(tx_factory: Any, end: int, page: int = 10_000) -> Iterator[tuple
         start = rows[-1][0] + 1
 
 
-def _stored(tx: ViewTx, height: int, start: int, end: int) -> list[bytes]:
-    """The hashes at a tile height (0: leaves) with indexes [start, end), as stored (maybe fewer)."""
-    if height == 0:
-        return [row[2] for row in leaf_rows(tx, start, end)]
-    rows = tx.query(
-        f"SELECT hash FROM {NODES} WHERE height = ? AND idx >= ? AND idx < ? ORDER BY idx", [height, start, end]
-    )
-    return [bytes(r["hash"]) for r in rows]
+def _tile_rows(tx: ViewTx, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[bytes]]:
+    """Stored tiles (level, number) → their hashes, read in one statement."""
+    ordered = sorted(set(keys))
+    found: dict[tuple[int, int], list[bytes]] = {}
+    for start in range(0, len(ordered), 200):  # SQLite bounds an expression's depth
+        chunk = ordered[start : start + 200]
+        where = " OR ".join("(level = ? AND idx = ?)" for _ in chunk)
+        rows = tx.query(f"SELECT level, idx, hashes FROM {TILES} WHERE {where}", [v for key in chunk for v in key])
+        found.update({(int(r["level"]), int(r["idx"])): split(bytes(r["hashes"])) for r in rows})
+    return found
+
+
+def split(blob: bytes) -> list[bytes]:
+    """A tile's concatenated hashes, one by one."""
+    return [blob[k : k + HASH_SIZE] for k in range(0, len(blob), HASH_SIZE)]
+
+
+def _leaf_tile(tx: ViewTx, number: int) -> list[bytes]:
+    """The leaf hashes of a level-0 tile not stored as a tile (the right edge), from the leaf table."""
+    return [row[2] for row in leaf_rows(tx, number * TILE_WIDTH, (number + 1) * TILE_WIDTH)]
 
 
 def build_nodes(tx: ViewTx, size: int) -> int:
-    """Store every perfect subtree of 256^k leaves (k ≥ 1) within the first ``size`` leaves; returns nodes added."""
-    added, height, count = 0, TILE_HEIGHT, size >> TILE_HEIGHT
-    while count:
-        rows = tx.query(f"SELECT MAX(idx) AS last FROM {NODES} WHERE height = ?", [height])
-        have = 0 if rows[0]["last"] is None else int(rows[0]["last"]) + 1
-        for first in range(have, count, 64):  # 64 tiles below at a time
-            last = min(count, first + 64)
-            below = _stored(tx, height - TILE_HEIGHT, first * TILE_WIDTH, last * TILE_WIDTH)
-            if len(below) != (last - first) * TILE_WIDTH:
-                raise ValueError(f"the tree's level {height - TILE_HEIGHT} is missing hashes below node {first}")
-            nodes = [
-                (height, first + n, perfect_root(below[n * TILE_WIDTH : (n + 1) * TILE_WIDTH]))
-                for n in range(last - first)
-            ]
-            tx.executemany(f"INSERT INTO {NODES} (height, idx, hash) VALUES (?, ?, ?)", nodes)
-            added += len(nodes)
-        height, count = height + TILE_HEIGHT, count >> TILE_HEIGHT
-    return added
+    """Store the tiles of the first ``size`` leaves: every full level-0 tile (256 leaf hashes), and every tile of the
+    levels above (the roots of the full tiles below: level L holds the subtrees of 256^L leaves), the last of each
+    level partial and rewritten as it grows. Returns the tiles written."""
+    written, level, below = 0, 0, size
+    while below >= TILE_WIDTH or (level > 0 and below > 0):
+        count = below  # entries at this level
+        rows = tx.query(f"SELECT idx, hashes FROM {TILES} WHERE level = ? ORDER BY idx DESC LIMIT 1", [level])
+        have = 0 if not rows else int(rows[0]["idx"]) * TILE_WIDTH + len(bytes(rows[0]["hashes"])) // HASH_SIZE
+        if level == 0:
+            full = count // TILE_WIDTH
+            for number in range(have // TILE_WIDTH, full):
+                hashes = _leaf_tile(tx, number)
+                if len(hashes) != TILE_WIDTH:
+                    raise ValueError(f"the leaf table is missing hashes in tile {number}")
+                tx.execute(f"INSERT INTO {TILES} (level, idx, hashes) VALUES (?, ?, ?)", [0, number, b"".join(hashes)])
+                written += 1
+        elif have < count:
+            entries = split(bytes(rows[0]["hashes"])) if rows and have % TILE_WIDTH else []
+            below_tiles = _tile_rows(tx, [(level - 1, j) for j in range(have, count)])
+            for j in range(have, count):
+                tile = below_tiles.get((level - 1, j))
+                if tile is None or len(tile) != TILE_WIDTH:
+                    raise ValueError(f"tile {level - 1}/{j} is missing or partial")
+                entries.append(perfect_root(tile))
+                if len(entries) == TILE_WIDTH or j == count - 1:
+                    number = j // TILE_WIDTH
+                    tx.execute(f"DELETE FROM {TILES} WHERE level = ? AND idx = ?", [level, number])
+                    tx.execute(
+                        f"INSERT INTO {TILES} (level, idx, hashes) VALUES (?, ?, ?)", [level, number, b"".join(entries)]
+                    )
+                    written += 1
+                    entries = []
+        level, below = level + 1, below // TILE_WIDTH
+    return written
 
 
 class Tiles:
-    """The perfect subtrees of a stored tree, read a 256-hash tile at a time and kept for one use (a proof, a
-    pack): ``node(h, i)`` is what ``infrastructure.merkle`` builds proofs from."""
+    """The perfect subtrees of a stored tree, read a 256-hash tile at a time (C2SP tlog-tiles) and kept for one use
+    (a proof, a pack): ``node(h, i)`` is what ``infrastructure.merkle`` builds proofs from."""
 
     def __init__(self, tx: ViewTx) -> None:
         self.tx = tx
         self.tiles: dict[tuple[int, int], list[bytes]] = {}
 
-    def tile(self, height: int, number: int) -> list[bytes]:
-        """The hashes at a tile height with indexes [256·number, 256·number + 256), as far as stored."""
-        found = self.tiles.get((height, number))
+    def tile(self, level: int, number: int) -> list[bytes]:
+        """The hashes of tile ``number`` of a level (height 8·level), as far as stored."""
+        found = self.tiles.get((level, number))
         if found is None:
-            found = self.tiles[height, number] = _stored(
-                self.tx, height, number * TILE_WIDTH, (number + 1) * TILE_WIDTH
-            )
+            self.prefetch_tiles([(level, number)])
+            found = self.tiles[level, number]
         return found
+
+    def prefetch_tiles(self, keys: Iterable[tuple[int, int]]) -> None:
+        """Read these tiles (level, number) in one statement; a level-0 tile not stored whole comes from the leaf
+        table (the right edge of the tree)."""
+        wanted = set(keys) - set(self.tiles)
+        if not wanted:
+            return
+        self.tiles.update(_tile_rows(self.tx, wanted))
+        for level, number in sorted(wanted - set(self.tiles)):
+            self.tiles[level, number] = _leaf_tile(self.tx, number) if level == 0 else []
 
     def base(self, height: int, index: int) -> bytes:
         """A hash at a tile height (a multiple of 8), computed from the level below when it is not stored yet."""
-        tile = self.tile(height, index >> TILE_HEIGHT)
+        tile = self.tile(height // TILE_HEIGHT, index >> TILE_HEIGHT)
         offset = index & (TILE_WIDTH - 1)
         if offset < len(tile):
             return tile[offset]
@@ -176,7 +215,7 @@ class Tiles:
         base = height - height % TILE_HEIGHT
         rise = height - base
         first = index << rise
-        tile = self.tile(base, first >> TILE_HEIGHT)
+        tile = self.tile(base // TILE_HEIGHT, first >> TILE_HEIGHT)
         offset = first & (TILE_WIDTH - 1)
         hashes = tile[offset : offset + (1 << rise)]
         if len(hashes) < 1 << rise:
@@ -189,31 +228,12 @@ class Tiles:
         return self.node
 
     def prefetch(self, nodes: Iterable[tuple[int, int]]) -> None:
-        """Read every tile these perfect subtrees lie in, in one statement (a proof then costs one round trip)."""
-        wanted = set()
+        """Read every tile these perfect subtrees lie in, in one statement (a proof then costs a round trip or two)."""
+        keys = set()
         for height, index in nodes:
             base = height - height % TILE_HEIGHT
-            wanted.add((base, (index << (height - base)) >> TILE_HEIGHT))
-        wanted -= set(self.tiles)
-        if not wanted:
-            return
-        leaves = sorted(number for base, number in wanted if base == 0)
-        nodes_wanted = sorted((base, number) for base, number in wanted if base > 0)
-        parts, params = [], []
-        if leaves:
-            ranges = " OR ".join("(leaf_index >= ? AND leaf_index < ?)" for _ in leaves)
-            parts.append(f"SELECT 0 AS height, leaf_index AS idx, hash FROM {LEAVES} WHERE {ranges}")
-            params += [bound for n in leaves for bound in (n * TILE_WIDTH, (n + 1) * TILE_WIDTH)]
-        if nodes_wanted:
-            ranges = " OR ".join("(height = ? AND idx >= ? AND idx < ?)" for _ in nodes_wanted)
-            parts.append(f"SELECT height, idx, hash FROM {NODES} WHERE {ranges}")
-            params += [v for b, n in nodes_wanted for v in (b, n * TILE_WIDTH, (n + 1) * TILE_WIDTH)]
-        found: dict[tuple[int, int], dict[int, bytes]] = {key: {} for key in wanted}
-        for row in self.tx.query(" UNION ALL ".join(parts), params):
-            height, index = int(row["height"]), int(row["idx"])
-            found[height, index >> TILE_HEIGHT][index & (TILE_WIDTH - 1)] = bytes(row["hash"])
-        for key, entries in found.items():
-            self.tiles[key] = [entries[k] for k in range(len(entries)) if k in entries]
+            keys.add((base // TILE_HEIGHT, (index << (height - base)) >> TILE_HEIGHT))
+        self.prefetch_tiles(keys)
 
     def prove(self, make: Callable[[NodeGetter], list[bytes]]) -> list[bytes]:
         """A proof made by ``make`` from this tree's nodes, its tiles read first in one statement (a dry run
@@ -222,7 +242,7 @@ class Tiles:
 
         def record(height: int, index: int) -> bytes:
             needed.append((height, index))
-            return bytes(32)
+            return bytes(HASH_SIZE)
 
         make(record)
         self.prefetch(needed)

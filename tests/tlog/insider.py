@@ -61,7 +61,7 @@ class Insider(RawEvents):
         topic, state = rows[0]
         hashed = event_leaf_hash(position, originator_id, version, topic, bytes(state))
         self.sql("UPDATE tlog_leaves SET hash = ? WHERE position = ?", (hashed, position))
-        self.sql("DELETE FROM tlog_nodes")
+        self.sql("DELETE FROM tlog_tiles")
 
     def delete_head(self, originator_id: UUID) -> None:
         """Delete an aggregate's audit chain head (what the old verifier relied on)."""

@@ -21,6 +21,7 @@ from infrastructure.merkle import (
     inclusion_proof,
     leaf_hash,
     node_hash,
+    range_hash,
     root_of,
     verify_consistency,
     verify_inclusion,
@@ -128,3 +129,34 @@ def test_the_stored_tree_answers_the_reference_roots_and_the_reference_proofs(tr
             for old in range(1, size + 1):
                 proof = consistency_proof(node, old, size)
                 verify_consistency(old, size, proof, bytes.fromhex(ROOTS[old]), root)
+
+
+def test_a_large_stored_tree_grown_in_steps_proves_what_the_reference_tree_proves(settings: Settings) -> None:
+    """More than 65,536 leaves: full and partial tiles on three levels, the partial ones rewritten as they grow."""
+    hashes = [leaf_hash(n.to_bytes(4, "big")) for n in range(66_000)]
+    events = EventStore(env=eventsourcing_env(settings))
+    store = view_store(events)
+    try:
+        with store.transaction() as tx:
+            for statement in tree_ddl(store.dialect):
+                tx.execute(statement)
+        done = 0
+        for size in (300, 65_536 + 300, 66_000):
+            with store.transaction() as tx:
+                append_leaves(tx, [(n + 1, hashes[n]) for n in range(done, size)])
+                build_nodes(tx, size)
+            done = size
+            with store.reading() as tx:
+                tiles = Tiles(tx)
+                root = root_of(hashes[:size])
+                assert range_hash(tiles.getter, 0, size) == root
+                for index in (0, 255, 256, 65_535, size - 1):
+                    if index < size:
+                        proof = tiles.prove(lambda node, i=index, s=size: inclusion_proof(node, i, s))
+                        verify_inclusion(index, size, hashes[index], proof, root)
+                for old in (1, 256, 257, 65_536, size - 1):
+                    if old < size:
+                        proof = tiles.prove(lambda node, m=old, s=size: consistency_proof(node, m, s))
+                        verify_consistency(old, size, proof, root_of(hashes[:old]), root)
+    finally:
+        events.close()
