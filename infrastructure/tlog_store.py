@@ -191,12 +191,29 @@ class Tiles:
         return found
 
     def prefetch_tiles(self, keys: Iterable[tuple[int, int]]) -> None:
-        """Read these tiles (level, number) in one statement; a level-0 tile not stored whole comes from the leaf
-        table (the right edge of the tree)."""
+        """Read these tiles (level, number) in one statement, with the leaf hashes of the rightmost level-0 tile
+        asked for (the tree's right edge, seldom a stored tile yet); another level-0 tile not stored whole is read
+        from the leaf table after."""
         wanted = set(keys) - set(self.tiles)
         if not wanted:
             return
-        self.tiles.update(_tile_rows(self.tx, wanted))
+        edge = max((number for level, number in wanted if level == 0), default=None)
+        ordered = sorted(wanted)
+        where = " OR ".join("(level = ? AND idx = ?)" for _ in ordered)
+        statement = f"SELECT level, idx, hashes FROM {TILES} WHERE {where}"
+        params: list[int] = [v for key in ordered for v in key]
+        if edge is not None:
+            statement += f" UNION ALL SELECT -1 AS level, leaf_index AS idx, hash AS hashes FROM {LEAVES} "
+            statement += "WHERE leaf_index >= ? AND leaf_index < ?"
+            params += [edge * TILE_WIDTH, (edge + 1) * TILE_WIDTH]
+        edge_hashes: list[tuple[int, bytes]] = []
+        for row in self.tx.query(statement, params):
+            if int(row["level"]) < 0:
+                edge_hashes.append((int(row["idx"]), bytes(row["hashes"])))
+            else:
+                self.tiles[int(row["level"]), int(row["idx"])] = split(bytes(row["hashes"]))
+        if edge is not None and (0, edge) not in self.tiles:
+            self.tiles[0, edge] = [hashed for _, hashed in sorted(edge_hashes)]
         for level, number in sorted(wanted - set(self.tiles)):
             self.tiles[level, number] = _leaf_tile(self.tx, number) if level == 0 else []
 
