@@ -19,10 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from prometheus_client import Counter
+
 from infrastructure.merkle import ProofError, verify_consistency
 from infrastructure.signed_note import COSIGNATURE_V1, Checkpoint, Note, NoteError, Signer, Verifier, open_checkpoint
 
 log = logging.getLogger("arrears.witness")
+#: on /metrics of the process that ran the witness (or was refused by a remote one)
+ALARMS = Counter("arrears_witness_alarms_total", "checkpoints a witness refused as a fork or a shrink", ["kind"])
 
 
 class WitnessAlarm(RuntimeError):
@@ -131,6 +135,7 @@ class LocalWitness:
             f"{base64.b64encode(held.root).decode()}: {why}. Its history was rewritten; nothing was cosigned."
         )
         log.error("%s", message)
+        ALARMS.labels(kind).inc()
         with (self.directory / "alarms.jsonl").open("a") as alarms:
             alarms.write(json.dumps({"kind": kind, "at": time.time(), "message": message}) + "\n")
         raise WitnessAlarm(message)

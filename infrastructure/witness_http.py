@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from infrastructure.signed_note import Checkpoint, NoteError, Verifier, open_checkpoint
-from infrastructure.witness import LocalWitness, WitnessAlarm, WitnessConflict, Witnessed
+from infrastructure.witness import ALARMS, LocalWitness, WitnessAlarm, WitnessConflict, Witnessed
 
 log = logging.getLogger("arrears.witness")
 #: the longest a body may be (a checkpoint and 64 proof hashes fit easily)
@@ -85,6 +85,8 @@ class HttpWitness:
         if status == 409:
             raise WitnessConflict(int(text.strip() or 0))
         if status == 422:
+            ALARMS.labels("remote").inc()
+            log.error("the witness at %s refused the checkpoint: %s", self.url, text.strip())
             raise WitnessAlarm(f"the witness at {self.url} refused the checkpoint: {text.strip()}")
         raise NoteError(f"the witness at {self.url} answered {status}: {text.strip()}")
 

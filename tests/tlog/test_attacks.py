@@ -7,6 +7,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
+from prometheus_client import REGISTRY
 
 from api.cli import main
 from application.bootstrap import Container, bootstrap
@@ -142,7 +143,9 @@ def test_the_witness_refuses_a_fork_and_alarms(
     insider.rehash_leaf(b, 2)
     insider.forget_checkpoints()
     capsys.readouterr()
+    before = REGISTRY.get_sample_value("arrears_witness_alarms_total", {"kind": "fork"}) or 0
     assert main(["witness"]) == 1  # the log, re-signed at the same size with another root, is a fork
+    assert REGISTRY.get_sample_value("arrears_witness_alarms_total", {"kind": "fork"}) == before + 1
     assert "WITNESS ALARM (fork)" in capsys.readouterr().err
     alarms = (container.tlog.witness.directory / "alarms.jsonl").read_text()  # type: ignore[union-attr]
     assert '"kind": "fork"' in alarms
