@@ -10,8 +10,10 @@ from typing import IO, Any
 
 from api.cli_projections import Build
 from infrastructure.signed_note import NoteError, Verifier
+from infrastructure.witness import WitnessAlarm
 from projections.archive import ArchiveError, check_heads, export_log, restore_log
 from projections.archive_proof import ForgedArchive, Trust
+from projections.transparency import TransparencyError
 
 
 def cmd_export(args: argparse.Namespace, build: Build) -> int:
@@ -22,6 +24,9 @@ def cmd_export(args: argparse.Namespace, build: Build) -> int:
         with contextlib.ExitStack() as stack:
             out: IO[bytes] = stack.enter_context(args.out.open("wb")) if args.out else sys.stdout.buffer
             report = export_log(container.store, container.projections.store, out, tlog=container.tlog)
+    except (WitnessAlarm, TransparencyError) as error:
+        print(f"arrears: error: no export: {error}", file=sys.stderr)
+        return 1
     finally:
         container.close()
     where = args.out or "standard output"

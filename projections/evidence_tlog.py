@@ -23,6 +23,7 @@ from uuid import UUID
 from infrastructure.merkle import ProofError, verify_inclusion
 from infrastructure.signed_note import Checkpoint, NoteError, Verifier, open_checkpoint
 from infrastructure.tlog_store import event_leaf_hash
+from infrastructure.witness import WitnessAlarm
 from projections.evidence_format import PackedEvent
 from projections.transparency import TransparencyLog
 
@@ -37,7 +38,10 @@ def tlog_file(tlog: TransparencyLog, case_ids: list[UUID]) -> bytes | None:
     """``tlog.json`` for these cases, against a checkpoint published now (None when the log has no signing key)."""
     if tlog.signer is None:
         return None
-    note = tlog.publish()
+    try:
+        note = tlog.publish()
+    except WitnessAlarm as alarm:
+        raise PackTlogError(f"the witness refuses the log's checkpoint, so no pack is made: {alarm}") from None
     checkpoint, _ = open_checkpoint(note, tlog.signer.verifier)
     rows = [(case_id, row) for case_id in case_ids for row in tlog.case_leaves(case_id)]
     missing = [f"{case_id} v{row['version']}" for case_id, row in rows if row["index"] is None]
