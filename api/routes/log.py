@@ -4,7 +4,7 @@ needed, so a witness or an auditor can fetch them), and its leaves (event bytes:
 from __future__ import annotations
 
 import base64
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import PlainTextResponse
@@ -13,12 +13,22 @@ from pydantic import BaseModel, Field
 from api.auth import Principal
 from api.deps import ServicesDep, require
 from api.permissions import Permission
-from api.routes.common import AUTH
+from api.routes.common import READ, UNAVAILABLE
+from api.schemas.problem import Problem
 from projections.transparency import TransparencyError
 
 router = APIRouter(prefix="/v1/log", tags=["transparency log"])
 Auditor = Annotated[Principal, Depends(require(Permission.READ_AUDIT))]
 Index = Annotated[int, Query(ge=0, le=2**62, description="a leaf index (0-based)")]
+
+
+def doc(description: str) -> dict[str, Any]:
+    """A documented problem response."""
+    return {"model": Problem, "description": description}
+
+
+#: what a proof route may answer besides the proof
+PROOF: dict[int | str, dict[str, Any]] = {422: doc("a size or index out of the tree's range"), **UNAVAILABLE}
 Size = Annotated[int, Query(ge=0, le=2**62, description="a tree size (leaves)")]
 
 
@@ -45,7 +55,12 @@ def _unanswerable(error: TransparencyError) -> HTTPException:
     return HTTPException(status_code=422, detail=str(error))
 
 
-@router.get("/checkpoint", response_class=PlainTextResponse, summary="The newest signed checkpoint")
+@router.get(
+    "/checkpoint",
+    response_class=PlainTextResponse,
+    responses={404: doc("no checkpoint published yet"), **UNAVAILABLE},
+    summary="The newest signed checkpoint",
+)
 def checkpoint(services: ServicesDep) -> PlainTextResponse:
     """The newest checkpoint (C2SP tlog-checkpoint in a signed note) with the witness's cosignature: text/plain."""
     note = services.container.tlog.newest()
@@ -54,7 +69,7 @@ def checkpoint(services: ServicesDep) -> PlainTextResponse:
     return PlainTextResponse(note)
 
 
-@router.get("/proofs/inclusion", summary="An inclusion proof")
+@router.get("/proofs/inclusion", responses=PROOF, summary="An inclusion proof")
 def inclusion(services: ServicesDep, index: Index, size: Size) -> Proof:
     """The audit path of leaf ``index`` in the tree of ``size`` leaves."""
     try:
@@ -63,7 +78,7 @@ def inclusion(services: ServicesDep, index: Index, size: Size) -> Proof:
         raise _unanswerable(error) from None
 
 
-@router.get("/proofs/consistency", summary="A consistency proof")
+@router.get("/proofs/consistency", responses=PROOF, summary="A consistency proof")
 def consistency(
     services: ServicesDep,
     old: Annotated[int, Query(alias="from", ge=0, le=2**62, description="the older tree size")],
@@ -76,7 +91,7 @@ def consistency(
         raise _unanswerable(error) from None
 
 
-@router.get("/leaves", responses=AUTH, summary="Leaves of the tree")
+@router.get("/leaves", responses=READ, summary="Leaves of the tree")
 def leaves(
     services: ServicesDep,
     _who: Auditor,

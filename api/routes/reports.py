@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from api.auth import Principal
 from api.deps import ReadsDep, require
 from api.permissions import Permission
-from api.routes.common import AUTH
+from api.routes.common import AUTH, READ_ONE
 from projections.models import AuditVerification
 from projections.reports import ChannelReport, ComplianceReport, PortfolioReport
 from simulation.figures import CASE_STUDY_CACHE, CaseStudyFigures
@@ -47,7 +47,7 @@ def case_study(reads: ReadsDep, _who: Reporter) -> CaseStudyFigures:
     return CASE_STUDY_CACHE.get(reads.events)
 
 
-@router.get("/audit/verify", responses=AUTH, summary="Verify the audit trail")
+@router.get("/audit/verify", responses=READ_ONE, summary="Verify the audit trail")
 def verify(
     reads: ReadsDep,
     _who: Auditor,
