@@ -273,6 +273,10 @@ def verified_note(note: str, log_key: Verifier, witness_key: Verifier | None) ->
 def merged_findings(chains: list[dict[str, Any]], tree: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chains' findings and the tree's, one per (kind, case, version) (the tree's, naming the log position,
     where both found it), sorted by case and version."""
-    found = {(m["kind"], m["case_id"], m["version"]): m for m in chains}
-    found.update({(m["kind"], m["case_id"], m["version"]): m for m in tree})
+
+    def key(m: dict[str, Any]) -> tuple[Any, ...]:  # a finding of no known case is told apart by its position
+        return (m["kind"], m["case_id"], m["version"]) if m["case_id"] else (m["kind"], m.get("position"))
+
+    found = {key(m): m for m in chains}
+    found.update({key(m): m for m in tree})
     return sorted(found.values(), key=lambda m: (m["case_id"], m["version"] or 0, m["kind"]))

@@ -159,3 +159,13 @@ def test_a_growing_log_is_cosigned_round_after_round(container: Container, cli: 
     container.tlog.publish()
     assert container.tlog.witness is not None and container.tlog.witness.size() == first + 1
     assert container.read_model.verify(catch_up=True).ok
+
+
+def test_two_events_deleted_with_their_trail_rows_are_named_apart(container: Container, settings: Settings) -> None:
+    a, _, c = witnessed_cases(container)
+    insider = Insider(settings)
+    for case_id, version in ((a, 3), (c, 2)):
+        insider.delete(case_id, version)
+        insider.sql("DELETE FROM audit_trail WHERE originator_id = ? AND version = ?", (str(case_id), version))
+    deleted = [m for m in container.read_model.verify().mismatches if m.kind == "deleted"]
+    assert len(deleted) == 2 and len({m.position for m in deleted}) == 2
