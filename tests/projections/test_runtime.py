@@ -31,7 +31,7 @@ def fast(settings: Settings, clock: ManualClock) -> Iterator[Container]:
 def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
     fast.app.handle(AddNote(case_id=case_id, text="before", actor=COLLECTOR))
-    RawEvents(settings).insert(case_id, 3, "domain.case.events:NoteAdded", b'{"text": "no actor"}')
+    RawEvents(settings).insert_recorded(case_id, 3, "domain.case.events:NoteAdded", b'{"text": "no actor"}')
     position = fast.store.recorder.max_notification_id()
     later = open_case(fast.app, 2)  # recorded after the bad one
     fast.projections.catch_up()
@@ -61,7 +61,7 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
 
 def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
-    RawEvents(settings).insert(
+    RawEvents(settings).insert_recorded(
         case_id,
         2,
         "domain.policy:PolicyPublished",
