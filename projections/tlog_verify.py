@@ -139,7 +139,10 @@ def check_tree(app: Any, store: ViewStore, tlog: TransparencyLog) -> TreeCheck:
             continue
         if from_leaves.size < limit:
             from_leaves.append(leaf[2])
-        if hashed != leaf[2]:
+        if hashed is None:  # not bytes at all: named as the chains name it
+            problem = unreadable(StoredRow(key, version, topic, state)) or "unreadable"
+            check.name("unreadable", key, version, problem, position, leaf[0])
+        elif hashed != leaf[2]:
             altered.append((position, leaf[0], leaf[2], key, version, topic, state))
         leaf = next(leaves, None)
     while leaf is not None:
@@ -234,7 +237,10 @@ def check_case(app: Any, store: ViewStore, tlog: TransparencyLog, case_id: UUID)
         if found is None:
             check.name("inserted", key, version, "stored event has no leaf in the transparency log", position, None)
             continue
-        if _hash(position, key, version, topic, state) != found[1]:
+        problem = unreadable(StoredRow(key, version, topic, state))
+        if problem is not None:
+            check.name("unreadable", key, version, problem, position, found[0])
+        elif _hash(position, key, version, topic, state) != found[1]:
             check.name(
                 "altered",
                 key,
