@@ -79,7 +79,7 @@ def cmd_witness(args: argparse.Namespace, build: Build) -> int:
     alarm on a fork or a shrink. Or (`serve`) answer a log's checkpoints over HTTP."""
     if args.witness_command == "serve":
         configure_logging(Settings().zone)
-        witness = LocalWitness(args.state, Verifier.parse(args.log_key))
+        witness = LocalWitness(args.state, Verifier.parse(args.log_key), args.name)
         server = serve(witness, args.host, args.port)
         print(f"witness {witness.verifier.vkey} serving on http://{args.host}:{server.server_port}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
@@ -107,7 +107,7 @@ def _remote_round(args: argparse.Namespace) -> int:
     """Pull the newest checkpoint of a log served over HTTP (and the consistency proof) and cosign it."""
     if not args.log_key or args.state is None:
         return _error("witnessing a log over HTTP needs --log-key VKEY and --state DIR")
-    witness = LocalWitness(args.state, Verifier.parse(args.log_key))
+    witness = LocalWitness(args.state, Verifier.parse(args.log_key), args.name)
     base = args.log.rstrip("/") + "/v1/log"
     try:
         note = _get(base + "/checkpoint").decode()
@@ -154,10 +154,16 @@ def register(commands: Any, build: Build) -> None:
     witness.add_argument("--log", metavar="URL", help="an arrears API's base URL (http://host:port)")
     witness.add_argument("--log-key", metavar="VKEY", help="the log's verifier key (`arrears log keys`)")
     witness.add_argument("--state", type=Path, metavar="DIR", help="the witness's own state directory")
+    witness.add_argument(
+        "--name", default="arrears-witness", help="the witness's key name when its key is generated (a URL-like name)"
+    )
     wsub = witness.add_subparsers(dest="witness_command")
     server = wsub.add_parser("serve", help="a C2SP tlog-witness over HTTP (POST /add-checkpoint, GET /checkpoint)")
     server.add_argument("--state", type=Path, required=True, metavar="DIR", help="its state directory")
     server.add_argument("--log-key", required=True, metavar="VKEY", help="the log's verifier key")
+    server.add_argument(
+        "--name", default="arrears-witness", help="the witness's key name when its key is generated (a URL-like name)"
+    )
     server.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     server.add_argument("--port", type=int, default=8008, help="the port to listen on (0: any free one)")
     witness.set_defaults(handler=lambda a: cmd_witness(a, build), witness_command=None)
