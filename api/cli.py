@@ -12,7 +12,17 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from api import cli_archive, cli_demo, cli_evidence, cli_ledger, cli_projections, cli_scheduler, cli_serve, cli_users
+from api import (
+    cli_archive,
+    cli_demo,
+    cli_evidence,
+    cli_ledger,
+    cli_log,
+    cli_projections,
+    cli_scheduler,
+    cli_serve,
+    cli_users,
+)
 from api.cli_output import end_quietly_on_closed_pipe, note, show_time, zoned_text
 from application.bootstrap import Container, bootstrap
 from application.commands import AssessRisk
@@ -280,6 +290,7 @@ def parser() -> argparse.ArgumentParser:
     cli_users.register(commands, build_container)
     cli_serve.register(commands, settings_from)
     cli_ledger.register(commands, build_container, case_or_loan)
+    cli_log.register(commands, build_container)
     return root
 
 

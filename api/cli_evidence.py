@@ -14,6 +14,7 @@ from uuid import UUID
 from api.cli_output import command_name, show_time
 from application.bootstrap import Container
 from infrastructure.settings import Settings
+from infrastructure.signed_note import NoteError, Verifier
 from projections.evidence import build_pack, cases_in_period
 from projections.evidence_verify import verify_pack
 
@@ -26,7 +27,7 @@ def cmd_evidence(args: argparse.Namespace, build: Build, case_or_loan: Callable[
         if args.directory is None:
             print("arrears evidence verify: error: name the pack's folder: evidence verify DIR", file=sys.stderr)
             return 2
-        return verify(Path(args.directory))
+        return verify(Path(args.directory), args.log_key, args.witness_key)
     period = args.start is not None or args.end is not None
     if (args.target is None) == (not period) or (period and (args.start is None or args.end is None)):
         print("arrears evidence: error: give CASE_ID|LOAN_ID, or --from T --to T (not both)", file=sys.stderr)
@@ -87,20 +88,26 @@ def _compliance(files: dict[str, bytes]) -> dict[str, Any]:
     return data
 
 
-def verify(directory: Path) -> int:
-    """Check a pack from its files alone; exit 1 naming each change."""
+def verify(directory: Path, log_key: str | None = None, witness_key: str | None = None) -> int:
+    """Check a pack from its files alone (and the public keys given); exit 1 naming each change."""
     if not directory.is_dir():
         print(f"arrears evidence verify: error: {directory} is not a folder", file=sys.stderr)
         return 2
     settings = Settings()
     key = settings.audit_key.get_secret_value().encode() if settings.audit_key is not None else None
-    check = verify_pack(directory, key)
+    try:
+        keys = [Verifier.parse(vkey) if vkey else None for vkey in (log_key, witness_key)]
+    except NoteError as error:
+        print(f"arrears evidence verify: error: {error}", file=sys.stderr)
+        return 2
+    check = verify_pack(directory, key, *keys)
     for problem in check.problems:
         print(f"  CHANGED  {problem}")
     seals = "seals checked" if check.seals_checked else "seals NOT checked (set ARREARS_AUDIT_KEY to check them)"
     compliance = "judgement recomputed" if check.compliance_checked else "judgement not recomputed (encrypted events)"
     verdict = "OK" if check.ok else f"{len(check.problems)} CHANGE(S)"
-    print(f"evidence verify: {verdict} — {check.cases} case(s), {check.events} events; {seals}; {compliance}")
+    tlog = check.tlog or "no transparency-log proofs in the pack"
+    print(f"evidence verify: {verdict} — {check.cases} case(s), {check.events} events; {seals}; {compliance}; {tlog}")
     return 0 if check.ok else 1
 
 
@@ -119,4 +126,6 @@ def register(commands: Any, build: Build, case_or_loan: Callable[[str], UUID | s
     evidence.add_argument("--from", dest="start", type=when, metavar="T", help="period start (ISO 8601 with offset)")
     evidence.add_argument("--to", dest="end", type=when, metavar="T", help="period end, exclusive")
     evidence.add_argument("--out", type=Path, metavar="DIR", help="a new folder for the pack (default: named here)")
+    evidence.add_argument("--log-key", metavar="VKEY", help="with verify: the log's public key (`arrears log keys`)")
+    evidence.add_argument("--witness-key", metavar="VKEY", help="with verify: the witness's public key")
     evidence.set_defaults(handler=lambda a: cmd_evidence(a, build, case_or_loan))

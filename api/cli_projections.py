@@ -82,8 +82,17 @@ def cmd_verify(args: argparse.Namespace, build: Build) -> int:
         note(f"audit verify: {progress}")
         return 0 if report.ok else 1
     for m in report.mismatches:
-        print(f"  {m.kind.upper():<13} {m.case_id} v{m.version}: {m.detail}")
+        where = (m.case_id or "(the log)") + (f" v{m.version}" if m.version is not None else "")
+        at = f" at log position {m.position}" if m.position is not None else ""
+        print(f"  {m.kind.upper():<13} {where}{at}: {m.detail}")
     verdict = "OK" if report.ok else f"{len(report.mismatches)} MISMATCH(ES)"
+    if report.tree_leaves is not None:
+        witnessed = (
+            f"witnessed checkpoint of {report.witnessed_size} leaves"
+            if report.witnessed_size is not None
+            else "no witnessed checkpoint yet"
+        )
+        progress = f"tree of {report.tree_leaves} leaves against the {witnessed}; {progress}"
     print(
         f"audit verify: {verdict} — {report.checked_events} events, {report.chains} chains, "
         f"{'sealed' if report.sealed else 'unsealed (set ARREARS_AUDIT_KEY)'}; {progress}"
@@ -98,18 +107,23 @@ def cmd_worker(args: argparse.Namespace, build: Build) -> int:
     runtime = container.projections
     heartbeat = Heartbeat(runtime.status, container.settings.worker_log_seconds)
     ticker = scheduler_runner(container, heartbeat)
+    checkpoints = container.checkpoint_runner()
     signal.signal(signal.SIGTERM, lambda *_: runtime.stop())
     heartbeat.log.info("worker started: following %d views; a line every %gs", len(runtime.views), heartbeat.every)
     heartbeat.start()
     try:
         if ticker is not None:
             ticker.start()
+        if checkpoints is not None:
+            checkpoints.start()
         runtime.run_forever()
     except KeyboardInterrupt:
         pass
     finally:
         if ticker is not None:
             ticker.stop()
+        if checkpoints is not None:
+            checkpoints.stop()
         heartbeat.stop()
         heartbeat.log.info("worker stopped")
         container.close()

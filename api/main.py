@@ -46,8 +46,9 @@ def create_app(
 
     Tests pass settings, a clock or a bootstrap function; or services they built (and will close) themselves.
     ``run_scheduler`` (``arrears serve``) makes the process a whole server: it follows the log (every view kept
-    current without ``arrears worker``), ticks the deadline scheduler every ``scheduler_tick_seconds`` and purges
-    Idempotency-Keys past their retention every ``PURGE_SECONDS``.
+    current without ``arrears worker``), ticks the deadline scheduler every ``scheduler_tick_seconds``, publishes a
+    witnessed checkpoint of the transparency log every ``checkpoint_seconds`` and purges Idempotency-Keys past their
+    retention every ``PURGE_SECONDS``.
     """
 
     @asynccontextmanager
@@ -97,11 +98,15 @@ PURGE_SECONDS = 3600.0
 
 
 def serving_runners(services: Services) -> list[PeriodicRunner]:
-    """What a serving process runs besides requests: the deadline scheduler's tick and the purge of old keys."""
+    """What a serving process runs besides requests: the deadline scheduler's tick, the purge of old keys and the
+    transparency log's checkpoints."""
     runners = [PeriodicRunner(lambda: purge_keys(services), PURGE_SECONDS, name="idempotency-purge")]
     seconds = services.settings.scheduler_tick_seconds
     if seconds > 0:
         runners.append(PeriodicRunner(services.container.scheduler.tick, seconds))
+    checkpoints = services.container.checkpoint_runner()  # the transparency log's witnessed checkpoints
+    if checkpoints is not None:
+        runners.append(checkpoints)
     return runners
 
 

@@ -16,6 +16,7 @@ from api.routes import (
     imports,
     ledger,
     legal,
+    log,
     policy,
     queues,
     reports,
@@ -38,5 +39,6 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         queues,
         reports,
         health,
+        log,
     )
 )

@@ -13,8 +13,9 @@ from domain.strategy import StrategyPolicy
 from infrastructure.clock import Clock, SystemClock
 from infrastructure.environment import eventsourcing_env
 from infrastructure.event_store import EventStore
+from infrastructure.log_keys import resolve_log_signer, resolve_witness
 from infrastructure.replica_reads import ReplicaReads, replica_reads
-from infrastructure.scheduling import tick_lock
+from infrastructure.scheduling import PeriodicRunner, tick_lock
 from infrastructure.settings import Settings
 from infrastructure.unit_of_work import UnitOfWork
 from infrastructure.view_store import view_store
@@ -22,6 +23,7 @@ from projections.catalogue import all_views
 from projections.read_model import ReadModel
 from projections.runtime import ProjectionRuntime
 from projections.sealed_text import store_cipher
+from projections.transparency import TransparencyLog
 
 
 @dataclass
@@ -40,6 +42,17 @@ class Container:
     read_model: ReadModel
     #: fires the due deadlines (``tick()``); a runner calls it every ``scheduler_tick_seconds``
     scheduler: DeadlineScheduler
+    #: the transparency log: checkpoints (``publish()``), proofs, the witness
+    tlog: TransparencyLog
+
+    def checkpoint_runner(self) -> PeriodicRunner | None:
+        """What `serve` and `worker` run: publish a checkpoint and have it witnessed every ``checkpoint_seconds``
+        (None when that is 0 or the log has no signing key); a witness's alarm is logged and the run goes on."""
+        seconds = self.settings.checkpoint_seconds
+        if seconds <= 0 or self.tlog.signer is None:
+            return None
+        return PeriodicRunner(self.tlog.publish, seconds, name="checkpoint")
+
     #: the views read from a streaming replica (``ARREARS_READ_DATABASE_URL``), or None
     replica: ReplicaReads | None = None
 
@@ -103,7 +116,10 @@ def bootstrap(
             settings.db_timeout_seconds,
             settings.replica_wait_seconds,
         )
-    read_model = ReadModel(views, runtime, store, audit_key, clock, settings.zone, reads=replica)
+    signer = resolve_log_signer(settings)
+    witness = resolve_witness(settings, signer.verifier) if signer is not None else None
+    tlog = TransparencyLog(store, views, signer, witness)
+    read_model = ReadModel(views, runtime, store, audit_key, clock, tlog, settings.zone, reads=replica)
     scheduler = DeadlineScheduler(app, read_model, runtime, tick_lock(settings), settings.scheduler_workers)
     return Container(
         settings=settings,
@@ -113,5 +129,6 @@ def bootstrap(
         projections=runtime,
         read_model=read_model,
         scheduler=scheduler,
+        tlog=tlog,
         replica=replica,
     )

@@ -6,6 +6,9 @@ same order and under the same EXCLUSIVE table lock (so notification ids commit i
 followers never skip a gap), inside one server-side function called in one statement. Its statements,
 and those selecting an aggregate's events, are composed once per shape rather than on every call.
 
+Each insert also writes its events' transparency-log leaves (``infrastructure.tlog_store``), hashed in SQL in the
+same statement, so no event is recorded without its leaf and no leaf without its event.
+
 A write made under an Idempotency-Key calls the keyed variant, which also writes the key's row (what the
 unit of work returned, ``infrastructure.keyed_writes``) in the same transaction: one round trip still.
 
@@ -36,6 +39,7 @@ from infrastructure.group_insert import GroupInserter, Pending, split_ids
 from infrastructure.keyed_writes import KEYS_TABLE, KeyRow, key_row
 from infrastructure.postgres_datastore import SchemaLockedCreate
 from infrastructure.read_set import STALE_SQLSTATE, Reads, StaleFacts, checked_reads, read_text, stale
+from infrastructure.tlog_store import LEAVES, PG_LEAF_HASH, leaves_ddl
 
 #: the body of a function that inserts events (``{insert}``: from its parameters), locked, the facts its commands
 #: read checked (``infrastructure.read_set``: none of the aggregates read has an event past the version read), notified
@@ -48,7 +52,19 @@ _INSERT = (
     "AND t.originator_version > r.v LIMIT 1) AS later) THEN "  # an index probe per fact (a plain join was a scan)
     "RAISE EXCEPTION 'a fact read changed' USING ERRCODE = '" + STALE_SQLSTATE + "'; END IF; "
     "NOTIFY {channel}; "
-    "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+    "RETURN QUERY WITH added AS (INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+)
+#: the end of the events' INSERT without leaves (for ``bench/bench_tlog.py``'s comparison only)
+NO_LEAVES = "RETURNING notification_id) SELECT notification_id FROM added ORDER BY notification_id; "
+#: after the events' INSERT (``added``, returning their rows): their transparency-log leaves, at the next indexes
+#: (the table lock serialises writers), then their notification ids
+_LEAVES = (
+    "RETURNING notification_id, originator_id, originator_version, topic, state), "
+    "leaves AS (INSERT INTO {schema}.{leaves} (leaf_index, position, hash) "
+    "SELECT (SELECT COALESCE(MAX(leaf_index), -1) FROM {schema}.{leaves}) "
+    "+ row_number() OVER (ORDER BY notification_id), "
+    "notification_id, " + PG_LEAF_HASH.format(row="") + " FROM added) "
+    "SELECT notification_id FROM added ORDER BY notification_id; "
 )
 #: the key's row, written after the events in the same function (so in their transaction)
 _KEY = (
@@ -77,9 +93,9 @@ _GROUP = (
     "SELECT r.c FROM unnest(read_ids, read_versions, read_cmds) AS r(i, v, c) CROSS JOIN LATERAL (SELECT 1 FROM "
     "{schema}.{table} t WHERE t.originator_id = r.i AND t.originator_version > r.v LIMIT 1) AS moved) AS losers; "
     "NOTIFY {channel}; "
-    "RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+    "RETURN QUERY WITH added AS (INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
     "SELECT i, v, tp, st FROM unnest(ids, versions, topics, states, cmds) AS e(i, v, tp, st, c) "
-    "WHERE NOT (c = ANY(lost)) RETURNING notification_id; "
+    "WHERE NOT (c = ANY(lost)) {leaves_sql}"
     "RETURN QUERY SELECT (-1 - c)::bigint FROM unnest(lost) AS c; "  # each left out, as -1 - its index
     "IF cardinality(key_users) > 0 THEN "
     "INSERT INTO {schema}.{keys} (user_id, idem_key, request_hash, created_at, outcome) "
@@ -95,17 +111,22 @@ _GROUP_ARGS = "%s, %s, %s, %s, %s::int[], %s, %s, %s, %s, %s::int[], %s::{id_typ
 class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecorder):
     """Inserts a command's events, locked and notified, in a single round trip (tables created under the DDL lock)."""
 
+    #: what follows the events' INSERT in every insert function: their leaves (``bench/bench_tlog.py`` measures a
+    #: subclass without them, to price the tree on the write path)
+    leaves_sql = _LEAVES
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_create_statements.append(  # the transparency log's leaves, written by the insert functions
+            SQL(leaves_ddl("BYTEA", "{schema}.")).format(schema=Identifier(self.datastore.schema))
+        )
         self.locked_insert_function = f"{self.events_table_name}_locked_insert"
         self.check_identifier_length(self.locked_insert_function)
         many = "events {schema}.{event}[]"
         one = "event_originator_id {id_type}, event_version bigint, event_topic text, event_state bytea"
-        from_many = (
-            "SELECT originator_id, originator_version, topic, state FROM unnest(events) RETURNING notification_id; "
-        )
+        from_many = "SELECT originator_id, originator_version, topic, state FROM unnest(events) " + self.leaves_sql
         # the usual command records one event: scalar parameters dump much faster than an array of composites
-        from_one = "VALUES (event_originator_id, event_version, event_topic, event_state) RETURNING notification_id; "
+        from_one = "VALUES (event_originator_id, event_version, event_topic, event_state) " + self.leaves_sql
         self.keyed_insert_function = f"{self.events_table_name}_keyed_insert"
         self.check_identifier_length(self.keyed_insert_function)
         for function, params, insert, key in (
@@ -127,6 +148,7 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
                     lock_timeout=self.datastore.lock_timeout,
                     table=Identifier(self.events_table_name),
                     keys=Identifier(KEYS_TABLE),
+                    leaves=Identifier(LEAVES),
                     channel=Identifier(self.channel_name),
                 )
             )
@@ -137,13 +159,14 @@ class LockedInsertPostgresRecorder(SchemaLockedCreate, PostgresApplicationRecord
         self.group_insert_function = f"{self.events_table_name}_group_insert"
         self.check_identifier_length(self.group_insert_function)
         self.sql_create_statements.append(
-            SQL(_GROUP).format(
+            SQL(_GROUP.replace("{leaves_sql}", self.leaves_sql)).format(
                 schema=Identifier(self.datastore.schema),
                 group=Identifier(self.group_insert_function),
                 id_type=Identifier(self.datastore.originator_id_type),
                 lock_timeout=self.datastore.lock_timeout,
                 table=Identifier(self.events_table_name),
                 keys=Identifier(KEYS_TABLE),
+                leaves=Identifier(LEAVES),
                 channel=Identifier(self.channel_name),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -103,6 +104,31 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = Field(
         default=None,
         description="HMAC key sealing the audit trail's chain heads (any string; keep it off the database)",
+    )
+    log_key: SecretStr | None = Field(
+        default=None,
+        description="the transparency log's Ed25519 signing key (PRIVATE+KEY+name+id+base64, as `arrears log keygen` "
+        "prints it); keep it off the database",
+    )
+    log_key_file: Path | None = Field(
+        default=None,
+        description="a file holding the log's signing key (generated there once if missing); default on SQLite: "
+        "next to the db file (<db>-log-key)",
+    )
+    log_origin: str = Field(
+        default="arrears.local/log", description="the log's name (checkpoint origin) when a key is generated"
+    )
+    witness_dir: Path | None = Field(
+        default=None,
+        description="the local witness's state directory (its own key and the newest checkpoint it cosigned); "
+        "default on SQLite: <db>-witness",
+    )
+    witness_url: str | None = Field(
+        default=None, description="a remote witness (`arrears witness serve` or any C2SP tlog-witness) instead"
+    )
+    witness_key: str | None = Field(default=None, description="the remote witness's verifier key (vkey)")
+    checkpoint_seconds: float = Field(
+        default=60.0, ge=0, description="how often `serve` and `worker` publish and witness a checkpoint (0: never)"
     )
     projection_batch_size: int = Field(default=2000, ge=1, description="events per projection transaction")
     projection_poll_seconds: float = Field(default=0.5, gt=0, description="how often SQLite is polled for new events")

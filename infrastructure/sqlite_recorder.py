@@ -14,6 +14,7 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecor
 from infrastructure.keyed_writes import KEYS_TABLE, key_row
 from infrastructure.read_set import Reads, checked_reads, stale
 from infrastructure.snapshotting import pending_snapshots
+from infrastructure.tlog_store import LEAVES, event_leaf_hash, leaves_ddl
 
 #: the key's row (as ``infrastructure.idempotency`` creates it), written after the events
 _UPSERT_KEY = (
@@ -23,15 +24,38 @@ _UPSERT_KEY = (
 
 
 class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's SQLite recorder; a keyed write's row and the snapshots due commit with their events."""
+    """eventsourcing's SQLite recorder; a keyed write's row, the snapshots due and the events' transparency-log
+    leaves (``infrastructure.tlog_store``) commit with their events."""
 
     #: the event store hands it the snapshots due, to write in the events' transaction
     writes_snapshots = True
+    #: whether its events' leaves are written with them (off only in ``bench/bench_tlog.py``'s comparison)
+    writes_leaves = True
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The events table and the transparency log's leaves."""
+        return [*super().construct_create_table_statements(), leaves_ddl("BLOB")]
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
+        if (
+            ids and self.writes_leaves
+        ):  # this transaction holds the write lock: the leaves take the next indexes, in the events' order
+            c.execute(f"SELECT COALESCE(MAX(leaf_index), -1) FROM {LEAVES}")
+            start = int(c.fetchone()[0]) + 1
+            c.executemany(
+                f"INSERT INTO {LEAVES} (leaf_index, position, hash) VALUES (?, ?, ?)",
+                [
+                    (
+                        start + n,
+                        position,
+                        event_leaf_hash(position, e.originator_id, e.originator_version, e.topic, e.state),
+                    )
+                    for n, (position, e) in enumerate(zip(ids, stored_events, strict=True))
+                ],
+            )
         reads = checked_reads()
         if reads and stored_events:  # after the insert: this transaction now holds the write lock, nothing commits
             self._check(c, reads, stored_events)

@@ -3,10 +3,13 @@
 The file holds a header line, every stored event as stored (its log position, aggregate id, version, topic and
 its bytes in base64, encrypted if the store encrypts), each aggregate's audit chain head (the sha256 chain of
 ``projections.audit_chain`` over exactly these bytes, checked against the source's audit trail on export), and a
-closing line with the counts (a cut-off file is refused). Restoring writes the events back at their positions into
-an empty store (SQLite or PostgreSQL, whichever the export came from), rebuilds every view from them, and checks
-the rebuilt audit trail's hashes against the heads in the file. Snapshots, views and Idempotency-Keys are not
-exported: they are rebuilt, or short-lived.
+closing line with the counts (a cut-off file is refused). With the transparency log, the export stops at a
+checkpoint published for it and ends with every checkpoint up to it (signed by the log, cosigned by the witness).
+Restoring checks the whole file before it commits anything (``archive_proof``): the chains against the heads, the
+tree of the events against each checkpoint and the checkpoints' signatures; then it writes the events back at their
+positions into an empty store (SQLite or PostgreSQL, whichever the export came from) with their leaves and the
+checkpoints, so the restored log continues the same tree, and rebuilds every view. Snapshots, views and
+Idempotency-Keys are not exported: they are rebuilt, or short-lived.
 """
 
 from __future__ import annotations
@@ -22,17 +25,16 @@ from uuid import UUID
 import orjson
 
 from infrastructure.progress import progress_bar, progress_enabled
+from infrastructure.signed_note import Checkpoint, Note
 from infrastructure.view_store import ViewStore, events_table
+from projections.archive_proof import CHECKPOINT_INSERT, LEAF_INSERT, ArchiveError, RestoreProof, Trust
 from projections.audit_chain import GENESIS, chain_hash
+from projections.transparency import TransparencyLog
 
 FORMAT = "arrears-export/1"
 PAGE = 2000
 #: without a progress bar, a log line every this many events
 LOG_EVERY = 10_000
-
-
-class ArchiveError(ValueError):
-    """The file is not a whole export, or the database is not empty, or a check failed."""
 
 
 @dataclass
@@ -45,6 +47,8 @@ class ArchiveReport:
     mismatched: list[str] = field(default_factory=list)
     #: each aggregate's last version and chain hash, as written (export) or read (restore)
     chain_heads: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: checkpoints written (export) or checked and kept (restore)
+    checkpoints: int = 0
 
 
 def _position_column(views: ViewStore) -> str:
@@ -116,11 +120,24 @@ def _trail_hashes(views: ViewStore, heads: dict[str, tuple[int, str]]) -> dict[s
     return found
 
 
-def export_log(store: Any, views: ViewStore, out: IO[bytes], log: Callable[[str], None] = _log) -> ArchiveReport:
+def export_log(
+    store: Any,
+    views: ViewStore,
+    out: IO[bytes],
+    log: Callable[[str], None] = _log,
+    tlog: TransparencyLog | None = None,
+) -> ArchiveReport:
     """Write the log up to its current head, with each chain's head checked against the source's audit trail
-    (the audit view must be caught up to the head: ``ProjectionRuntime.catch_up``)."""
+    (the audit view must be caught up to the head: ``ProjectionRuntime.catch_up``); with the transparency log, up to
+    a checkpoint published now, and every checkpoint (with its cosignatures) at the end."""
     table = events_table(store)
     stop = _head(views, table)
+    notes: list[str] = []
+    if tlog is not None and tlog.signer is not None:
+        newest = tlog.publish()
+        size = Checkpoint.parse(Note.parse(newest).text).size
+        stop = _leaf_position(views, size)
+        notes = [note for note in tlog.checkpoints() if Checkpoint.parse(Note.parse(note).text).size <= size]
     with views.reading() as tx:
         total = int(tx.query(f"SELECT COUNT(*) AS n FROM {table} WHERE {_position_column(views)} <= ?", [stop])[0]["n"])
     header = {"format": FORMAT, "events": total, "dialect": views.dialect, "exported_at": datetime.now(UTC).isoformat()}
@@ -145,8 +162,25 @@ def export_log(store: Any, views: ViewStore, out: IO[bytes], log: Callable[[str]
         if trail.get(key) != hashed:
             report.mismatched.append(key)
     report.heads, report.chain_heads = len(heads), heads
-    out.write(orjson.dumps({"end": FORMAT, "events": report.events, "heads": report.heads}) + b"\n")
+    for note in notes:
+        out.write(orjson.dumps({"checkpoint": note}) + b"\n")
+    report.checkpoints = len(notes)
+    closing: dict[str, Any] = {"end": FORMAT, "events": report.events, "heads": report.heads}
+    if tlog is not None and tlog.verifier is not None:
+        closing.update(checkpoints=len(notes), log_key=tlog.verifier.vkey)
+        if tlog.witness is not None:
+            closing["witness_key"] = tlog.witness.verifier.vkey
+    out.write(orjson.dumps(closing) + b"\n")
     return report
+
+
+def _leaf_position(views: ViewStore, size: int) -> int:
+    """The log position of the last leaf of a tree of ``size`` leaves (0 for the empty tree)."""
+    if size == 0:
+        return 0
+    with views.reading() as tx:
+        rows = tx.query("SELECT position FROM tlog_leaves WHERE leaf_index = ?", [size - 1])
+    return int(rows[0]["position"])
 
 
 def _read(lines: IO[bytes]) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
@@ -169,9 +203,18 @@ def _read(lines: IO[bytes]) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
     return header, records()
 
 
-def restore_log(store: Any, views: ViewStore, source: IO[bytes], log: Callable[[str], None] = _log) -> ArchiveReport:
-    """Load an export into an empty store, at the events' own positions, in one transaction (a file that fails
-    half way leaves the database empty); the caller then rebuilds the views and checks them with ``check_heads``."""
+def restore_log(
+    store: Any,
+    views: ViewStore,
+    source: IO[bytes],
+    log: Callable[[str], None] = _log,
+    trust: Trust | None = None,
+) -> ArchiveReport:
+    """Load an export into an empty store, at the events' own positions, in one transaction, checked before it
+    commits: every chain against its head in the file, and (with ``trust``) the tree of the events against every
+    checkpoint in the file, each signed by the log's key and cosigned by the witness's. A file that fails any check
+    leaves the database empty (ForgedArchive). The restored log keeps the file's checkpoints and continues the same
+    tree (its leaves are written with the events); the caller then rebuilds the views."""
     table = events_table(store)
     with views.reading() as tx:
         if tx.query(f"SELECT 1 AS found FROM {table} LIMIT 1"):
@@ -183,6 +226,7 @@ def restore_log(store: Any, views: ViewStore, source: IO[bytes], log: Callable[[
     report = ArchiveReport()
     batch: list[tuple[Any, ...]] = []
     ended = False
+    proof = RestoreProof(trust)
     meter = _Meter("restore", int(header.get("events", 0)), log)
     with views.transaction() as tx:
         try:
@@ -195,9 +239,12 @@ def restore_log(store: Any, views: ViewStore, source: IO[bytes], log: Callable[[
                         raise ArchiveError("the export's counts do not match its lines")
                 elif "head" in record:
                     report.chain_heads[str(record["head"])] = (int(record["version"]), str(record["hash"]))
+                elif "checkpoint" in record:
+                    proof.checkpoints.append(str(record["checkpoint"]))
                 else:
                     key = UUID(str(record["originator_id"]))
                     state = base64.b64decode(record["state"], validate=True)
+                    proof.add(int(record["position"]), key, int(record["version"]), str(record["topic"]), state)
                     batch.append(
                         (
                             int(record["position"]),
@@ -210,10 +257,15 @@ def restore_log(store: Any, views: ViewStore, source: IO[bytes], log: Callable[[
                     report.events += 1
                 if len(batch) >= PAGE or (ended and batch):
                     tx.executemany(insert, batch)
+                    tx.executemany(LEAF_INSERT, proof.leaves)
                     meter.advance(len(batch))
                     batch.clear()
+                    proof.leaves.clear()
             if not ended:
                 raise ArchiveError("the export is cut off (no end line): nothing was restored")
+            proof.check(tx, report.chain_heads)  # before anything commits: a forged file restores nothing
+            tx.executemany(CHECKPOINT_INSERT, proof.kept())
+            report.checkpoints = len(proof.checkpoints)
             if postgres and report.events:
                 tx.execute(
                     "SELECT setval(pg_get_serial_sequence(?, 'notification_id'), "

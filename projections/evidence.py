@@ -1,8 +1,9 @@
 """The evidence pack: a self-verifying bundle of a case (or of every case with an event in a period) that can be
 handed to a regulator. It holds the events exactly as stored (JSON Lines), their hash chain and HMAC-sealed heads
 from the audit trail, the compliance judgement of each required contact with the events that prove it, a readable
-HTML report, and a manifest of every file's sha256 (sealed under the audit key). ``evidence_verify`` checks a pack
-offline, with no database."""
+HTML report, each event's inclusion proof against a checkpoint signed by the transparency log and cosigned by its
+witness (``tlog.json``, see ``evidence_tlog``), and a manifest of every file's sha256 (sealed under the audit key).
+``evidence_verify`` checks a pack offline, with no database."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from projections.evidence_format import (
     sha256,
 )
 from projections.evidence_html import report_html
+from projections.evidence_tlog import TLOG, PackTlogError, tlog_file
 from projections.read_model import ReadModel
 
 
@@ -139,6 +141,12 @@ def build_pack(
         HEADS: json.dumps(heads, indent=2, sort_keys=True).encode(),
         COMPLIANCE: json.dumps(compliance, indent=2, sort_keys=True, ensure_ascii=False).encode(),
     }
+    try:
+        proofs = tlog_file(read.tlog, case_ids) if read.tlog is not None else None
+    except PackTlogError as error:
+        raise EvidenceRefused(str(error)) from None
+    if proofs is not None:
+        files[TLOG] = proofs
     files[REPORT] = report_html(scope, now, zone, typed_by_case, compliance, heads, read.audit_key is not None)
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -146,6 +154,7 @@ def build_pack(
         "scope": scope,
         "cases": sorted(wanted),
         "sealed": read.audit_key is not None,
+        "tlog": proofs is not None,
         "files": {name: sha256(data) for name, data in sorted(files.items())},
     }
     manifest["seal"] = manifest_seal(read.audit_key, manifest)

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from infrastructure.signed_note import Verifier
 from projections.audit_chain import GENESIS, chain_hash, seal_is_valid
 from projections.cadence import Cadences
 from projections.evidence_format import (
@@ -26,6 +27,7 @@ from projections.evidence_format import (
     manifest_seal,
     sha256,
 )
+from projections.evidence_tlog import TLOG, check_tlog
 
 
 @dataclass
@@ -37,6 +39,8 @@ class PackCheck:
     events: int = 0
     seals_checked: bool = False
     compliance_checked: bool = False
+    #: what the transparency log's proofs came to, in words ("" when the pack carries none)
+    tlog: str = ""
 
     @property
     def ok(self) -> bool:
@@ -72,8 +76,11 @@ def _read_lines(directory: Path, name: str, check: PackCheck) -> list[dict[str, 
     return found
 
 
-def verify_pack(directory: Path, key: bytes | None = None) -> PackCheck:
-    """Check the pack in ``directory``; with ``key`` (the audit key) the seals too."""
+def verify_pack(
+    directory: Path, key: bytes | None = None, log_key: Verifier | None = None, witness_key: Verifier | None = None
+) -> PackCheck:
+    """Check the pack in ``directory``; with ``key`` (the audit key) the seals too; the transparency log's proofs
+    with the log's and the witness's public keys (those named in the pack when not given)."""
     check = PackCheck(seals_checked=key is not None)
     manifest = _read_json(directory, MANIFEST, check)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -95,6 +102,9 @@ def verify_pack(directory: Path, key: bytes | None = None) -> PackCheck:
     events = _events(directory, check)
     _check_chains(directory, events, check, key)
     _check_compliance(directory, events, manifest, check)
+    if manifest.get("tlog") or TLOG in listed:
+        problems, check.tlog = check_tlog(directory, events, log_key, witness_key)
+        check.problems += problems
     return check
 
 

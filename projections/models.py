@@ -152,10 +152,15 @@ class AuditTrail(BaseModel):
 class AuditMismatch(BaseModel):
     """An event or link that does not check out."""
 
-    kind: str = Field(description="altered, deleted, inserted, chain_broken, head_mismatch or seal_invalid")
+    kind: str = Field(
+        description="altered, deleted, inserted, reordered, root_mismatch, shrunk, not_in_tree, witness (the "
+        "transparency log's tree) or chain_broken, head_mismatch, seal_invalid (the per-case chains)"
+    )
     case_id: str = Field(description="the case (or enterprise) whose chain it is")
     version: int | None = Field(description="the event's version")
     detail: str = Field(description="what is wrong, in words")
+    position: int | None = Field(default=None, description="the event's log position, when the tree named it")
+    leaf_index: int | None = Field(default=None, description="its leaf in the transparency log's tree")
 
 
 class AuditVerification(BaseModel):
@@ -168,6 +173,14 @@ class AuditVerification(BaseModel):
     chains: int = Field(description="chains (cases and enterprises) with a head")
     sealed: bool = Field(description="whether heads are sealed (ARREARS_AUDIT_KEY is set)")
     audit_position: int = Field(description="how far the audit view had read the log")
+    scope: str = Field(default="log", description="log (every event) or case (one aggregate's events)")
+    tree_leaves: int | None = Field(default=None, description="leaves in the transparency log's tree")
+    witnessed_size: int | None = Field(
+        default=None, description="the size of the newest checkpoint the witness cosigned (None: none yet)"
+    )
+    witnessed_checkpoint: str | None = Field(
+        default=None, description="that checkpoint, as the witness keeps it (signed note with its cosignature)"
+    )
 
 
 class QueueItem(BaseModel):

@@ -47,6 +47,8 @@ from projections.reports import (
 )
 from projections.runtime import ProjectionRuntime
 from projections.sealed_text import SealedText, store_cipher
+from projections.tlog_verify import check_case, check_tree, merged_findings
+from projections.transparency import TransparencyLog
 from projections.work_lists import busiest_collector, known_users, queue_page, worklist_page
 
 #: the type of the event that opens a case: its first event in the timeline and audit views
@@ -66,10 +68,13 @@ class ReadModel:
         events: Any,
         audit_key: bytes | None,
         clock: Any,
+        tlog: TransparencyLog | None = None,
         zone: ZoneInfo | None = None,
         reads: ViewStore | None = None,
     ) -> None:
         self.store = store
+        #: the transparency log whose witnessed tree ``verify`` compares the events table with
+        self.tlog = tlog
         #: where the queries' read transactions run: the views' own store, or a replica of it
         #: (``infrastructure.replica_reads``, which waits there for what the refresh put on the primary)
         self.reads = reads or store
@@ -216,8 +221,23 @@ class ReadModel:
             self.runtime.refresh(["audit"])
         report = verify_chains(self.events, self.store, self.audit_key, case_id)
         mismatches = report.pop("mismatches")
+        tree = None
+        if self.tlog is not None:
+            if case_id is None:
+                tree = check_tree(self.events, self.store, self.tlog)
+            else:
+                tree = check_case(self.events, self.store, self.tlog, case_id)
+            mismatches = merged_findings(mismatches, tree.mismatches)
+        report["ok"] = not mismatches
         return AuditVerification(
-            **report, mismatches=mismatches, problems=mismatches, audit_position=self.runtime.position("audit")
+            **report,
+            mismatches=mismatches,
+            problems=mismatches,
+            audit_position=self.runtime.position("audit"),
+            scope="log" if case_id is None else "case",
+            tree_leaves=None if tree is None else tree.leaves,
+            witnessed_size=None if tree is None or tree.witnessed is None else tree.witnessed.size,
+            witnessed_checkpoint=None if tree is None else tree.witness_note or None,
         )
 
     # --- work ----------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest, **o
     if store == "sqlite":
         return Settings(database_url=f"sqlite:///{tmp_path / 'arrears.db'}", **overrides)  # type: ignore[arg-type]
     schema = request.getfixturevalue("pg_schema")
-    return Settings(database_url=postgres_test_url(), database_schema=schema, **overrides)  # type: ignore[arg-type]
+    keys: dict[str, object] = {"log_key_file": tmp_path / "log-key", "witness_dir": tmp_path / "witness"}
+    return Settings(database_url=postgres_test_url(), database_schema=schema, **{**keys, **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=STORES)

@@ -60,3 +60,22 @@ class RawEvents:
             "INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
             (self._id(originator_id), version, topic, state),
         )
+
+    def insert_recorded(self, originator_id: UUID, version: int, topic: str, state: bytes) -> None:
+        """Insert an event with its transparency-log leaf, as a recorder (of another version of the application,
+        say) would: the log then holds it as recorded; only its bytes may be unreadable to this process."""
+        from infrastructure.tlog_store import event_leaf_hash
+
+        self.insert(originator_id, version, topic, state)
+        position = "notification_id" if self.postgres else "rowid"
+        rows = self._run(
+            f"SELECT {position} FROM {{table}} WHERE originator_id = ? AND originator_version = ?",
+            (self._id(originator_id), version),
+        )
+        hashed = event_leaf_hash(int(rows[0][0]), originator_id, version, topic, state)
+        leaves = f"{self.settings.database_schema}.tlog_leaves" if self.postgres else "tlog_leaves"
+        self._run(
+            f"INSERT INTO {leaves} (leaf_index, position, hash) "
+            f"SELECT COALESCE(MAX(leaf_index), -1) + 1, ?, ? FROM {leaves}",
+            (int(rows[0][0]), hashed),
+        )

@@ -111,7 +111,9 @@ def test_every_change_to_a_pack_is_named(keyed: Container, clock: ManualClock, t
     assert verify_pack(directory).problems == ["notes.txt is not part of the pack (not in manifest.json)"]
 
 
-def test_a_chain_reforged_without_the_key_fails_its_seals(keyed: Container, clock: ManualClock, tmp_path: Path) -> None:
+def test_a_chain_reforged_without_the_key_fails_its_seals_and_its_inclusion_proof(
+    keyed: Container, clock: ManualClock, tmp_path: Path
+) -> None:
     case_id = worked_case(keyed, clock)
     directory = pack(keyed, case_id, tmp_path, clock)
     records = [json.loads(line) for line in (directory / "events.jsonl").read_text().splitlines()]
@@ -129,8 +131,12 @@ def test_a_chain_reforged_without_the_key_fails_its_seals(keyed: Container, cloc
     heads = json.loads((directory / "heads.json").read_text())
     heads[0]["hash"] = previous
     rewrite(directory, "heads.json", json.dumps(heads))
-    assert verify_pack(directory).ok  # consistent: without the key nothing tells a re-forged pack apart...
-    found = verify_pack(directory, KEY).problems  # ...with it, both seals fail
+    # consistent chains: without the key they once told nothing; the transparency log's proof still does
+    assert [p for p in verify_pack(directory).problems if "not in the log's signed tree" in p] == [
+        p for p in verify_pack(directory).problems
+    ]
+    assert any(f"case {case_id} v3: not in the log's signed tree" in p for p in verify_pack(directory).problems)
+    found = verify_pack(directory, KEY).problems  # with the key, both seals fail too
     assert f"case {case_id}: the chain head's seal does not verify under the audit key" in found
     assert any("manifest.json's seal does not verify" in p for p in found)
 

@@ -33,7 +33,7 @@ def fast(settings: Settings, clock: ManualClock) -> Iterator[Container]:
 def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
     fast.app.handle(AddNote(case_id=case_id, text="before", actor=COLLECTOR))
-    RawEvents(settings).insert(case_id, OPENED + 2, "domain.case.events:NoteAdded", b'{"text": "no actor"}')
+    RawEvents(settings).insert_recorded(case_id, OPENED + 2, "domain.case.events:NoteAdded", b'{"text": "no actor"}')
     position = fast.store.recorder.max_notification_id()
     later = open_case(fast.app, 2)  # recorded after the bad one
     fast.projections.catch_up()
@@ -63,7 +63,7 @@ def test_a_failing_event_stops_its_view_at_that_event_and_says_why(fast: Contain
 
 def test_event_kinds_unknown_to_this_process_are_shown_chained_and_ignored(fast: Container, settings: Settings) -> None:
     case_id = open_case(fast.app)
-    RawEvents(settings).insert(
+    RawEvents(settings).insert_recorded(
         case_id,
         OPENED + 1,
         "domain.policy:PolicyPublished",
