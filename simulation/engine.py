@@ -268,10 +268,12 @@ class Simulation:
                     outstanding -= amount
 
     def resolve_cured(self) -> None:
-        """A case whose arrears are paid is resolved: paid in full, restructured (it had an agreement) or cured."""
+        """A case whose arrears are paid is resolved: paid in full, restructured (its agreement was performed to the
+        end) or cured. A case whose agreement is still running stays in collections: the agreement's schedule replaced
+        the dues fallen due, so nothing is overdue, but the loan is restructured, not repaid, until it is performed."""
         for case_id in self.case_ids:
             case = facts(self.app, case_id)
-            if not case.open or case.overdue_fen > 0:
+            if not case.open or case.overdue_fen > 0 or case.active_agreement:
                 continue
             resolution = (
                 Resolution.PAID_IN_FULL
