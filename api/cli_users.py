@@ -10,6 +10,7 @@ from typing import Any
 
 from api.cli_output import command_name, note, print_json
 from application.bootstrap import Container, bootstrap
+from infrastructure.outage import DatabaseUnavailable
 from infrastructure.settings import Settings
 
 #: whom the serve hint names when no collector has an open case yet (an empty database)
@@ -24,10 +25,16 @@ def token_command(user: str, role: str, db: str = "") -> str:
 def hint_collector(settings: Settings) -> tuple[str, int]:
     """The collector the serve hint issues a token for: the one with the most open cases (on the demo database one
     of ``sim.high.N``, ``sim.medium.N``, ``sim.low.N``; on the seeded portfolio ``wang.collector``), and how many;
-    ``wang.collector`` with 0 when no case has a collector."""
-    container = bootstrap(settings)
+    ``wang.collector`` with 0 when no case has a collector, or when the database cannot be reached now (the server
+    then says so as it starts)."""
+    try:
+        container = bootstrap(settings)
+    except DatabaseUnavailable:
+        return FALLBACK_COLLECTOR, 0
     try:
         busiest = container.read_model.busiest_collector()
+    except DatabaseUnavailable:
+        busiest = None
     finally:
         container.close()
     return busiest or (FALLBACK_COLLECTOR, 0)
