@@ -13,14 +13,17 @@ from api.cli import main
 from application.bootstrap import Container, bootstrap
 from application.commands import AddNote
 from infrastructure.settings import Settings
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 from tests.tlog.insider import Insider
 
 NOTE_TOPIC = "domain.case.events:NoteAdded"
+#: the notes below follow a case's opening events: "called" is N + 1, "visited" N + 2, "wrote" N + 3
+N = OPENED
 
 
 def witnessed_cases(container: Container) -> list[UUID]:
-    """Three cases of four events each, caught up, with a checkpoint published and cosigned by the local witness."""
+    """Three cases of three notes each after their opening events, caught up, with a checkpoint published and
+    cosigned by the local witness."""
     cases = [open_case(container.app, n) for n in (1, 2, 3)]
     for case_id in cases:
         for text in ("called", "visited", "wrote"):
@@ -53,27 +56,27 @@ def test_an_altered_event_rechained_with_its_head_deleted_is_named(
 ) -> None:
     _, b, _ = witnessed_cases(container)
     insider = Insider(settings)
-    insider.update_state(b, 3, insider.state(b, 3).replace(b"visited", b"paid!!!"))
+    insider.update_state(b, N + 2, insider.state(b, N + 2).replace(b"visited", b"paid!!!"))
     forger = bootstrap(settings)  # the insider re-chains the audit view from the altered table (the code is open)
     try:
         forger.projections.rebuild(["audit"], show_progress=False)
     finally:
         forger.close()
     insider.delete_head(b)
-    assert ("altered", str(b), 3) in named(container)
-    assert named(container, b) == [("altered", str(b), 3)]
+    assert ("altered", str(b), N + 2) in named(container)
+    assert named(container, b) == [("altered", str(b), N + 2)]
     capsys.readouterr()
     assert main(["audit", "verify"]) == 1
-    assert f"ALTERED       {b} v3" in capsys.readouterr().out
+    assert f"ALTERED       {b} v{N + 2}" in capsys.readouterr().out
 
 
 def test_an_event_inserted_at_the_head_is_named(container: Container, settings: Settings, cli: Settings) -> None:
     a, _, _ = witnessed_cases(container)
     insider = Insider(settings)
-    insider.insert(a, 5, NOTE_TOPIC, insider.state(a, 4).replace(b"wrote", b"waived"))
+    insider.insert(a, N + 4, NOTE_TOPIC, insider.state(a, N + 3).replace(b"wrote", b"waived"))
     container.projections.catch_up()  # the audit view chains it and seals it: the chains alone would pass it
-    assert named(container) == [("inserted", str(a), 5)]
-    assert named(container, a) == [("inserted", str(a), 5)]
+    assert named(container) == [("inserted", str(a), N + 4)]
+    assert named(container, a) == [("inserted", str(a), N + 4)]
     assert main(["audit", "verify"]) == 1
 
 
@@ -92,8 +95,8 @@ def test_a_deleted_event_is_named(container: Container, settings: Settings, cli:
 
 def test_a_deleted_event_is_named_by_its_case_while_its_trail_remains(container: Container, settings: Settings) -> None:
     _, b, _ = witnessed_cases(container)
-    Insider(settings).delete(b, 4)  # the last of its chain
-    assert ("deleted", str(b), 4) in named(container)
+    Insider(settings).delete(b, N + 3)  # the last of its chain
+    assert ("deleted", str(b), N + 3) in named(container)
 
 
 def test_reordered_events_are_named(container: Container, settings: Settings, cli: Settings) -> None:
@@ -109,13 +112,13 @@ def test_leaves_rewritten_too_are_caught_by_the_witnessed_root(
 ) -> None:
     _, b, _ = witnessed_cases(container)
     insider = Insider(settings)
-    insider.update_state(b, 2, insider.state(b, 2).replace(b"called", b"paid!!"))
-    insider.rehash_leaf(b, 2)  # the insider recomputes the leaf (the format is public) and drops the nodes above
+    insider.update_state(b, N + 1, insider.state(b, N + 1).replace(b"called", b"paid!!"))
+    insider.rehash_leaf(b, N + 1)  # the insider recomputes the leaf (the format is public) and drops the nodes above
     found = named(container)
     assert any(kind == "root_mismatch" for kind, _, _ in found), found
-    assert ("altered", str(b), 2) in found  # the per-case chain still names the case
+    assert ("altered", str(b), N + 1) in found  # the per-case chain still names the case
     # by case: no proof from the rewritten tree reaches the witnessed root, the altered event's least of all
-    assert ("not_in_tree", str(b), 2) in named(container, b)
+    assert ("not_in_tree", str(b), N + 1) in named(container, b)
     assert main(["audit", "verify"]) == 1
 
 
@@ -139,8 +142,8 @@ def test_the_witness_refuses_a_fork_and_alarms(
 ) -> None:
     _, b, _ = witnessed_cases(container)
     insider = Insider(settings)
-    insider.update_state(b, 2, insider.state(b, 2).replace(b"called", b"paid!!"))
-    insider.rehash_leaf(b, 2)
+    insider.update_state(b, N + 1, insider.state(b, N + 1).replace(b"called", b"paid!!"))
+    insider.rehash_leaf(b, N + 1)
     insider.forget_checkpoints()
     capsys.readouterr()
     before = REGISTRY.get_sample_value("arrears_witness_alarms_total", {"kind": "fork"}) or 0

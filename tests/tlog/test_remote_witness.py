@@ -17,7 +17,7 @@ from infrastructure.settings import Settings
 from infrastructure.signed_note import Note, Signer
 from infrastructure.witness import LocalWitness, WitnessAlarm
 from infrastructure.witness_http import serve
-from tests.factories import COLLECTOR, open_case
+from tests.factories import COLLECTOR, OPENED, open_case
 from tests.tlog.insider import Insider
 
 
@@ -56,8 +56,9 @@ def test_a_remote_witness_cosigns_over_http_and_refuses_a_fork(
     assert report.ok and report.witnessed_size == container.tlog.size()
 
     insider = Insider(settings)
-    insider.update_state(case_id, 2, insider.state(case_id, 2).replace(b"called", b"waived"))
-    insider.rehash_leaf(case_id, 2)
+    note_version = OPENED + 1  # the note follows the case's opening events
+    insider.update_state(case_id, note_version, insider.state(case_id, note_version).replace(b"called", b"waived"))
+    insider.rehash_leaf(case_id, note_version)
     insider.forget_checkpoints()
     with pytest.raises(WitnessAlarm, match="refused"):
         container.tlog.publish()
