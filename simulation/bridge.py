@@ -4,12 +4,15 @@ service breaches, and compliance counted as the compliance report counts it (the
 
 The book is the outstanding balance of the loans whose cases are open. Every fen that moves it is one line:
 
-    opening + opened + penalty added + schedule restated + reopened
+    opening + opened + penalty added + schedule restated + accrued on the ledger + reopened
       - collected - cured out - restructured out - settled out - residues waived - written off  = closing
 
 "cured out" is what was still outstanding (not yet due) on a loan whose arrears were paid when its case was
 resolved ``cured`` or ``paid_in_full``; "restructured out" the same for ``restructured``; "residues waived" the
-amounts of ``ResidueWaived``; payments received after a case left the book are shown apart, not in the bridge.
+amounts of ``ResidueWaived``; "accrued on the ledger" what the open cases' ledger position (penalty accruing daily
+from the day after each due, costs, agreements' schedules: ``domain.loan_ledger.position``, as the case, its views and
+the report read it) holds at the end beyond their booked events; payments received after a case left the book are
+shown apart, not in the bridge.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from domain.case.events import (
 )
 from domain.case.judgement_events import ResidueWaived, ServiceBreachRecorded
 from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
-from domain.loan_ledger import legacy_dues
+from domain.case.ledger_fold import day_of
+from domain.loan_ledger import legacy_dues, position
 from domain.strategy import PolicyPublished
 from projections.cadence import Cadences
 from projections.compliance import judge
@@ -42,6 +46,7 @@ LINES = (
     ("opened", "cases opened during the period", 1),
     ("penalty", "penalty interest added", 1),
     ("restated", "schedules restated (interest added by a recorded schedule)", 1),
+    ("accrued", "accrued on the ledger, not booked (penalty since the last review, costs, agreements' schedules)", 1),
     ("reopened", "cases reopened", 1),
     ("collected", "collected (payments while the case was open)", -1),
     ("cured_out", "cured out (still outstanding, not yet due, when the arrears were cleared)", -1),
@@ -112,9 +117,10 @@ class BridgeFold:
         bridge, book = self.bridge, self.books.get(case_id)
         if isinstance(event, CaseOpened):
             dues = list(event.dues) or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
-            balance = sum(d.total_fen for d in dues)
-            self.books[case_id] = Book(balance, dues_total=balance)
-            bridge.lines["opened" if self.started else "opening"] += balance
+            # what the loan owed as it opened, as the ledger reads it: its dues and the penalty accrued before
+            opened = position(dues, [], day_of(event, event.timezone), event.terms).outstanding_fen
+            self.books[case_id] = Book(opened, dues_total=sum(d.total_fen for d in dues))
+            bridge.lines["opened" if self.started else "opening"] += opened
             return
         if book is None:
             return
@@ -159,8 +165,14 @@ class BridgeFold:
         """Open cases by their tier at a month's end."""
         self.bridge.tiers_monthly[label] = Counter(b.tier for b in self.books.values() if b.open)
 
-    def close(self) -> Bridge:
-        """The closing balance: what the open cases owe."""
+    def close(self, positions: dict[Any, int] | None = None) -> Bridge:
+        """The closing balance: what the open cases owe. ``positions``: each open case's outstanding as its ledger
+        position reads it (the report's closing balance); what it holds beyond the booked events is the "accrued"
+        line, so the bridge closes on the same book as the report."""
+        for case_id, book in self.books.items():
+            if book.open and positions is not None and case_id in positions:
+                self.bridge.lines["accrued"] += positions[case_id] - book.balance
+                book.balance = positions[case_id]
         self.bridge.closing = sum(b.balance for b in self.books.values() if b.open)
         return self.bridge
 
