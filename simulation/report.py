@@ -213,7 +213,7 @@ def build_report(store: EventStore, challenger_tier: str = "high", upto: int | N
             del report.monthly_balance[month]
         _snapshot(report, cases, f"end {end.isoformat()}")
         bridge.snapshot(f"end {end.isoformat()}")
-    report.bridge = bridge.close({case_id: c.outstanding for case_id, c in cases.items() if c.open})
+    report.bridge = bridge.close()
     report.compliance = compliance.counts(utc_text(last) or "") if last else Counter()
     start = {t: sum(c.outstanding0 for c in cases.values() if c.tier0 == t) for t in TIERS}
     report.monthly_balance = {"start": start, **report.monthly_balance}
