@@ -4,12 +4,18 @@ service breaches, and compliance counted as the compliance report counts it (the
 
 The book is the outstanding balance of the loans whose cases are open. Every fen that moves it is one line:
 
-    opening + opened + penalty added + schedule restated + reopened
+    opening + opened + penalty added + schedule restated + accrued on the ledger + reopened
       - collected - cured out - restructured out - settled out - residues waived - written off  = closing
 
 "cured out" is what was still outstanding (not yet due) on a loan whose arrears were paid when its case was
 resolved ``cured`` or ``paid_in_full``; "restructured out" the same for ``restructured``; "residues waived" the
 amounts of ``ResidueWaived``; payments received after a case left the book are shown apart, not in the bridge.
+
+A case's balance is its ledger position (``domain.loan_ledger.position``: penalty accruing daily from the day after
+each due, also before the case opened, costs, agreements' schedules), folded as the case, its views and the report
+fold it (``ledger_fold.figures_day``): each act moves it, and the move is the act's line: a payment is "collected"
+(and what accrued up to its value date "accrued on the ledger"), a penalty review "penalty", a recorded schedule
+"restated", any other act (a classification, an agreement, a cost) "accrued on the ledger".
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from domain.case.events import (
     StrategyAssigned,
 )
 from domain.case.judgement_events import ResidueWaived, ServiceBreachRecorded
-from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued
-from domain.loan_ledger import legacy_dues
+from domain.case.ledger_events import LoanScheduleRecorded, PenaltyAccrued, PenaltyAdjusted
+from domain.case.ledger_fold import day_of, entry_of, figures_day
+from domain.loan_ledger import legacy_dues, position
 from domain.strategy import PolicyPublished
 from projections.cadence import Cadences
 from projections.compliance import judge
@@ -40,8 +47,9 @@ from projections.compliance import judge
 LINES = (
     ("opening", "opening overdue balance", 1),
     ("opened", "cases opened during the period", 1),
-    ("penalty", "penalty interest added", 1),
+    ("penalty", "penalty interest added (the position moved by the penalty reviews)", 1),
     ("restated", "schedules restated (interest added by a recorded schedule)", 1),
+    ("accrued", "accrued on the ledger at its other acts (payments' value dates, classifications, agreements)", 1),
     ("reopened", "cases reopened", 1),
     ("collected", "collected (payments while the case was open)", -1),
     ("cured_out", "cured out (still outstanding, not yet due, when the arrears were cleared)", -1),
@@ -65,8 +73,11 @@ class Book:
     """One case as the bridge follows it."""
 
     balance: int
-    #: the total of the loan's dues (principal and interest), as opened or as last recorded
-    dues_total: int = 0
+    #: the loan's dues, its acts on the ledger, its terms and zone: its position, as the case and the report read it
+    dues: list[Any] = field(default_factory=list)
+    entries: list[Any] = field(default_factory=list)
+    terms: Any = None
+    timezone: str = "Asia/Shanghai"
     open: bool = True
     tier: str = "unrated"
     tier0: str = "unrated"
@@ -112,12 +123,14 @@ class BridgeFold:
         bridge, book = self.bridge, self.books.get(case_id)
         if isinstance(event, CaseOpened):
             dues = list(event.dues) or legacy_dues(event.overdue_amount.fen, event.overdue_since, event.outstanding.fen)
-            balance = sum(d.total_fen for d in dues)
-            self.books[case_id] = Book(balance, dues_total=balance)
-            bridge.lines["opened" if self.started else "opening"] += balance
+            # what the loan owed as it opened, as the ledger reads it: its dues and the penalty accrued before
+            opened = position(dues, [], day_of(event, event.timezone), event.terms).outstanding_fen
+            self.books[case_id] = Book(opened, dues=dues, terms=event.terms, timezone=event.timezone)
+            bridge.lines["opened" if self.started else "opening"] += opened
             return
         if book is None:
             return
+        moved = self.move(book, event)
         if isinstance(event, RiskAssessed) and book.tier0 == "unrated":
             self.started = True
             book.tier0 = book.tier = str(event.tier)
@@ -129,18 +142,16 @@ class BridgeFold:
         elif isinstance(event, PaymentReceived):
             if book.open:
                 bridge.lines["collected"] += event.amount.fen
+                bridge.lines["accrued"] += moved + event.amount.fen  # what accrued up to its value date
             else:
                 bridge.collected_outside += event.amount.fen
-            book.balance -= event.amount.fen
-        elif isinstance(event, PenaltyAccrued):
-            bridge.lines["penalty"] += event.amount.fen if book.open else 0
-            book.balance += event.amount.fen
+        elif isinstance(event, PenaltyAccrued | PenaltyAdjusted):
+            bridge.lines["penalty"] += moved if book.open else 0
         elif isinstance(event, LoanScheduleRecorded):
-            total = sum(d.total_fen for d in event.dues)
-            bridge.lines["restated"] += total - book.dues_total if book.open else 0
-            book.balance += total - book.dues_total
-            book.dues_total = total
-        elif isinstance(event, ResidueWaived):
+            bridge.lines["restated"] += moved if book.open else 0
+        elif moved and book.open:
+            bridge.lines["accrued"] += moved
+        if isinstance(event, ResidueWaived):
             bridge.lines["waived"] += event.amount.fen
             book.balance -= event.amount.fen
         elif isinstance(event, CaseResolved) and book.open:
@@ -154,6 +165,22 @@ class BridgeFold:
             bridge.legal_by_tier_at_action[book.tier] += 1
         elif isinstance(event, ServiceBreachRecorded):
             bridge.service_breaches[event.kind] += 1
+
+    @staticmethod
+    def move(book: Book, event: Any) -> int:
+        """Fold an act on the ledger, a new schedule or a classification into the book's position; by how much it
+        moved the outstanding (0 for any other event)."""
+        entry = entry_of(event, book.timezone)
+        if entry is not None:
+            book.entries.append(entry)
+        elif isinstance(event, LoanScheduleRecorded):
+            book.dues, book.terms = list(event.dues), event.terms
+        at = figures_day(event, book.timezone)
+        if at is None:
+            return 0
+        outstanding = position(book.dues, book.entries, at, book.terms).outstanding_fen
+        moved, book.balance = outstanding - book.balance, outstanding
+        return moved
 
     def snapshot(self, label: str) -> None:
         """Open cases by their tier at a month's end."""

@@ -27,6 +27,7 @@ from domain.base import Actor, Role
 from domain.case.values import Installment, Resolution
 from domain.errors import DomainError
 from domain.money import Money
+from domain.strategy import PolicyTerms
 from infrastructure.clock import ManualClock, SystemClock
 from infrastructure.settings import Settings
 from simulation.debtors import Debtor, new_debtor, pays_installment, unasked_payment_share
@@ -58,7 +59,8 @@ def add_months(day: date, months: int) -> date:
 @dataclass
 class Config:
     """What to simulate: how many firms, how many months, the seed, when the strategy learns (0: never),
-    and the tier whose cases are split between the champion and the challenger policy."""
+    the tier whose cases are split between the champion and the challenger policy, and the policy the run starts
+    with (None: the default terms, version 1)."""
 
     enterprises: int = 500
     months: int = 6
@@ -67,6 +69,11 @@ class Config:
     challenger_tier: str = "high"
     #: the moment the run lands (its last tick); None: the real time when the run is set up
     ends_at: datetime | None = None
+    #: terms the run publishes as its first act, on the eve of its first day, before any case (the log must be
+    #: empty when a run starts, so a policy of its own is published by the run, not beforehand)
+    policy: PolicyTerms | None = None
+    #: the note the starting policy is published with
+    policy_note: str = "the simulation's starting policy"
 
     def landing(self) -> datetime:
         """When the run ends, in the business zone."""
@@ -153,6 +160,7 @@ class Simulation:
         started = time.perf_counter()
         if self.app.store.recorder.max_notification_id():
             raise ValueError("a simulation records at simulated times, so it writes only into an empty event log")
+        self.publish_starting_policy()
         self.seed()
         days = (self.end - self.start).days
         learn_on = add_months(self.start, self.config.learn_after_months) if self.config.learn_after_months else None
@@ -174,6 +182,13 @@ class Simulation:
         self.outcome.seconds = time.perf_counter() - started
         self.outcome.champions = {str(c) for c in self.champions}
         return self.outcome
+
+    def publish_starting_policy(self) -> None:
+        """The policy the run starts with (``Config.policy``), published on the eve of the first day."""
+        if self.config.policy is None:
+            return
+        self.clock.set(at(self.start - timedelta(days=1), 9))
+        self.app.handle(PublishPolicy(terms=self.config.policy, note=self.config.policy_note, actor=SUPERVISOR))
 
     def seed(self) -> None:
         """Register the portfolio, assess every case (the model decides the tier), give each a collector."""

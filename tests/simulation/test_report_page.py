@@ -42,7 +42,10 @@ def test_the_page_has_headings_tables_with_figures_aligned_right_and_the_charts_
     report = a_report(True)
     html = page(document(report, [("manufacturer", "high (score 96); paid 3.52m; still open")]), chart_images(report))
     assert html.startswith("<!doctype html>") and "name='viewport' content='width=device-width" in html
-    assert "<h1>Portfolio report</h1>" in html and html.count("<h2 ") == 6  # five sections and the seed's firms
+    # the portfolio, month by month, by first tier, the seven judgement sections (no champion/challenger: this
+    # report split no tier), learning and the seed's firms
+    assert "<h1>Portfolio report</h1>" in html and html.count("<h2 ") == 12
+    assert "<h2 id='s4'>balance bridge (yuan)</h2>" in html and "<h2 id='s12'>The seed&#x27;s firms</h2>" in html
     assert html.count("src='data:image/png;base64,") == 2 and "http" not in html.split("<body>")[0]
     assert "<td class='num'>3.0m</td>" in html  # the opening balance of the high tier, a figure
     assert "<div class='table-wrap'><table>" in html and "@media print" in html

@@ -11,23 +11,37 @@ import psycopg
 import pytest
 
 from application.bootstrap import Container
-from application.commands import PublishPolicy
-from domain.base import Actor, Role
 from domain.case.events import LetterSent, RiskAssessed, StrategyAssigned, VisitCompleted
 from domain.case.ledger_events import PenaltyAccrued
 from domain.case.ledger_fold import figures_day
 from domain.case.values import CaseStatus, Tier
 from domain.enterprise.events import DebtorClassified
 from domain.money import Money
-from domain.strategy import LearningTerms, default_terms
+from domain.strategy import LearningTerms, PolicyTerms, default_terms
 from infrastructure.settings import Settings
 from simulation.engine import Config, Outcome, Simulation, simulation_container
 from simulation.report import Report, build_report
 from tests.conftest import STORES, need_postgres, postgres_test_url
 
 pytestmark = pytest.mark.slow
-CONFIG = Config(enterprises=50, months=2, seed=7, learn_after_months=1)
 SMALL = "a small portfolio learns from 20 attempts a segment, 10 a channel; email and visits tried first"
+
+
+def small_terms() -> PolicyTerms:
+    """A small portfolio learns from less evidence a channel; v2 tries email first on the low tier, visits first on
+    the medium: the evidence is to reorder them."""
+    terms = default_terms()
+    treatments = [
+        t.model_copy(update={"channels": list(reversed(t.channels))}) if t.tier is not Tier.HIGH else t
+        for t in terms.treatments
+    ]
+    return terms.model_copy(
+        update={"learning": LearningTerms(min_channel_attempts=10, min_segment_attempts=20), "treatments": treatments}
+    )
+
+
+#: the run publishes the small policy as its first act (v2, the log is empty when a run starts); the learned one is v3
+CONFIG = Config(enterprises=50, months=2, seed=7, learn_after_months=1, policy=small_terms(), policy_note=SMALL)
 LEARNED = 3
 
 
@@ -47,20 +61,6 @@ def run(
         settings = Settings(database_url=postgres_test_url(), database_schema=schema)
     container = simulation_container(settings, CONFIG)
     try:
-        # a small portfolio learns from less evidence a channel: the policy says so (v2), the learned one is v3
-        terms = default_terms()
-        # v2 tries email first on the low tier, visits first on the medium: the evidence is to reorder them
-        treatments = [
-            t.model_copy(update={"channels": list(reversed(t.channels))}) if t.tier is not Tier.HIGH else t
-            for t in terms.treatments
-        ]
-        small = terms.model_copy(
-            update={
-                "learning": LearningTerms(min_channel_attempts=10, min_segment_attempts=20),
-                "treatments": treatments,
-            }
-        )
-        container.app.handle(PublishPolicy(terms=small, note=SMALL, actor=Actor(user_id="t", role=Role.SUPERVISOR)))
         outcome = Simulation(container, CONFIG).run()
         yield container, outcome, build_report(container.store)
     finally:
