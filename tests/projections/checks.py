@@ -66,7 +66,9 @@ def assert_views_equal_oracle(container: Container) -> None:
     deadlines = read.open_deadlines()
     assert sorted((d.case_id, d.deadline_id, d.due_at) for d in deadlines) == oracle.open_deadlines()
     for department in Department:
-        queue = read.queue(str(department), limit=500).items
+        queue = all_pages(
+            lambda cursor, department=department: read.queue(str(department), limit=500, cursor=cursor)  # type: ignore[misc]
+        )
         assert sorted((t.case_id, t.task_id) for t in queue) == oracle.queue(str(department))
 
     portfolio = oracle.portfolio()
